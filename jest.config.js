@@ -1,0 +1,8 @@
+/** Tests live in test/ only; they run the TypeScript sources through ts-jest. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+	testTimeout: 60000,
+};
