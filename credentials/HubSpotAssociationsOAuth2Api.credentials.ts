@@ -1,0 +1,101 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * HubSpot's OAuth endpoints, in one place: HubSpot retires the v1 token endpoint on 2027-02-16 in
+ * favour of `/oauth/2026-03/token`, and this is the only line that will need to change.
+ */
+export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
+export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/v1/token';
+
+/**
+ * Required on every portal: removing associations touches both records' objects, so write scopes of
+ * the standard objects are needed. `oauth` is HubSpot's base scope for any OAuth app.
+ */
+const REQUIRED_SCOPES = [
+	'oauth',
+	'crm.objects.contacts.read',
+	'crm.objects.contacts.write',
+	'crm.objects.companies.read',
+	'crm.objects.companies.write',
+	'crm.objects.deals.read',
+	'crm.objects.deals.write',
+];
+
+/**
+ * Asked for but not required: HubSpot refuses an install that requires a scope the portal's tier
+ * does not have (custom objects are Enterprise-only), so these go in `optional_scope`.
+ */
+const OPTIONAL_SCOPES = [
+	'tickets',
+	'crm.objects.custom.read',
+	'crm.objects.custom.write',
+	'crm.schemas.custom.read',
+	'crm.objects.line_items.read',
+	'crm.objects.line_items.write',
+	'crm.objects.products.read',
+	'crm.objects.products.write',
+	'crm.objects.quotes.read',
+	'crm.objects.quotes.write',
+	'e-commerce',
+];
+
+export class HubSpotAssociationsOAuth2Api implements ICredentialType {
+	name = 'hubSpotAssociationsOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'HubSpot Associations OAuth2 API';
+
+	icon = 'file:hubspot.svg' as const;
+
+	documentationUrl = 'https://developers.hubspot.com/docs/api/oauth-quickstart-guide';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.hubapi.com',
+			description:
+				'Where HubSpot API calls go. Change only for a proxy or a test server; the token URL below must then match.',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: HUBSPOT_AUTHORIZE_URL,
+			required: true,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: HUBSPOT_TOKEN_URL,
+			required: true,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: REQUIRED_SCOPES.join(' '),
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: `optional_scope=${encodeURIComponent(OPTIONAL_SCOPES.join(' '))}`,
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+	];
+}

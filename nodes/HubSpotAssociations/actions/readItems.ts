@@ -1,0 +1,86 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ItemPairs } from '../core/batches';
+import { describeValue, parseId, parseIdList } from '../core/ids';
+import { normalizeObjectType } from '../core/objectTypes';
+import { itemValueReader, objectTypeReader } from './itemValues';
+
+export interface ReadItems {
+	valid: ItemPairs[];
+	/** Input items that were refused before anything was sent, with the reason. */
+	invalid: Map<number, NodeOperationError>;
+}
+
+const ID_HINT =
+	'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
+
+/**
+ * Checks every item before any request: an item with a bad type or id is never sent. Without
+ * "Continue On Fail" the first bad item stops the node here, naming it and the value.
+ */
+export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): ReadItems {
+	const readFromType = objectTypeReader(ctx, 'fromObjectType');
+	const readToType = objectTypeReader(ctx, 'toObjectType');
+	const readFromId = itemValueReader(ctx, 'fromId', items, '={{ $json.id }}');
+	const readToIds = itemValueReader(ctx, 'toIds', items);
+	const node = ctx.getNode();
+	const continueOnFail = ctx.continueOnFail();
+	const valid: ItemPairs[] = [];
+	const invalid = new Map<number, NodeOperationError>();
+	const refusals = new WeakSet<object>();
+
+	const refuse = (itemIndex: number, message: string, description: string) => {
+		const error = new NodeOperationError(node, `Item ${itemIndex}: ${message}`, { itemIndex, description });
+		refusals.add(error);
+		if (!continueOnFail) throw error;
+		invalid.set(itemIndex, error);
+	};
+
+	for (let i = 0; i < items.length; i++) {
+		let step = 'From Object Type';
+		try {
+			const fromType = normalizeObjectType(readFromType(i));
+			if (!fromType.ok) {
+				refuse(i, `From Object Type cannot be used: ${fromType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
+				continue;
+			}
+			step = 'To Object Type';
+			const toType = normalizeObjectType(readToType(i));
+			if (!toType.ok) {
+				refuse(i, `To Object Type cannot be used: ${toType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
+				continue;
+			}
+			step = 'From ID';
+			const rawFrom = readFromId(i);
+			if (Array.isArray(rawFrom)) {
+				refuse(i, `From ID must be one id, got ${describeValue(rawFrom)}`, `Split the item so each has one from id (e.g. with the Split Out node). ${ID_HINT}`);
+				continue;
+			}
+			const fromId = parseId(rawFrom);
+			if (!fromId.ok) {
+				refuse(i, `From ID is not valid: ${fromId.reason}`, ID_HINT);
+				continue;
+			}
+			step = 'To IDs';
+			const toIds = parseIdList(readToIds(i));
+			if (!toIds.ok) {
+				refuse(i, `To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
+				continue;
+			}
+			valid.push({
+				itemIndex: i,
+				fromObjectType: fromType.value,
+				toObjectType: toType.value,
+				fromId: fromId.id,
+				toIds: toIds.ids,
+			});
+		} catch (error) {
+			if (refusals.has(error as object)) throw error;
+			// An expression that throws: name the item and the parameter, keep n8n's own words.
+			const reason = error instanceof Error ? error.message : String(error);
+			refuse(i, `${step} could not be evaluated: ${reason}`, 'Check the expression of this parameter against this item\'s data.');
+		}
+	}
+	return { valid, invalid };
+}

@@ -1,0 +1,85 @@
+/**
+ * Turning whatever an item holds into HubSpot record ids. HubSpot ids are positive integers sent as
+ * strings; anything else would only earn a 400 for the whole batch, so it is refused per item here.
+ */
+
+/** HubSpot record ids fit in a signed 64-bit integer: at most 19 digits. */
+const MAX_ID_DIGITS = 19;
+const DIGITS = /^\d+$/;
+
+export type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'undefined';
+	if (typeof value === 'string') {
+		const shown = value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value;
+		return JSON.stringify(shown);
+	}
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+		return String(value);
+	}
+	if (Array.isArray(value)) return `an array of ${value.length}`;
+	return 'an object';
+}
+
+/** One id: a positive integer, as a number or a string of digits (surrounding spaces allowed). */
+export function parseId(value: unknown): IdCheck {
+	if (typeof value === 'number') {
+		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
+		return { ok: false, reason: `${describe(value)} is not a positive whole number` };
+	}
+	if (typeof value === 'bigint') {
+		return value > 0n ? parseId(value.toString()) : { ok: false, reason: `${value} is not positive` };
+	}
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		if (trimmed === '') return { ok: false, reason: 'it is empty' };
+		if (!DIGITS.test(trimmed)) {
+			return { ok: false, reason: `${describe(value)} is not a HubSpot record id (digits only)` };
+		}
+		// Leading zeros would make "007" and "7" two different pairs for the same record.
+		const canonical = trimmed.replace(/^0+/, '');
+		if (canonical === '') return { ok: false, reason: '0 is not a HubSpot record id' };
+		if (canonical.length > MAX_ID_DIGITS) {
+			return { ok: false, reason: `${describe(value)} has more digits than a HubSpot record id` };
+		}
+		return { ok: true, id: canonical };
+	}
+	return { ok: false, reason: `${describe(value)} is not a HubSpot record id` };
+}
+
+export type IdListCheck = { ok: true; ids: string[] } | { ok: false; reason: string };
+
+/**
+ * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item
+ * are dropped here (order kept), so the item's output lists each id once.
+ */
+export function parseIdList(value: unknown): IdListCheck {
+	let parts: unknown[];
+	if (Array.isArray(value)) parts = value;
+	else if (typeof value === 'string' && value.includes(',')) parts = value.split(',');
+	else if (value === undefined || value === null || value === '') parts = [];
+	else parts = [value];
+
+	if (parts.length === 0) return { ok: false, reason: 'no ids were given' };
+	const ids: string[] = [];
+	const seen = new Set<string>();
+	for (let i = 0; i < parts.length; i++) {
+		const part = parts[i];
+		if (Array.isArray(part)) {
+			return { ok: false, reason: `entry ${i} is a nested array; give a flat list of ids` };
+		}
+		const check = parseId(part);
+		if (!check.ok) {
+			return { ok: false, reason: parts.length > 1 ? `entry ${i}: ${check.reason}` : check.reason };
+		}
+		if (!seen.has(check.id)) {
+			seen.add(check.id);
+			ids.push(check.id);
+		}
+	}
+	return { ok: true, ids };
+}
+
+export { describe as describeValue };

@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+export type AuthenticationMethod = 'oAuth2' | 'appToken';
+
+export const CREDENTIAL_TYPES: Record<AuthenticationMethod, string> = {
+	oAuth2: 'hubSpotAssociationsOAuth2Api',
+	appToken: 'hubSpotAssociationsAppToken',
+};
+
+export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
+
+export interface Connection {
+	authentication: AuthenticationMethod;
+	credentialType: string;
+	baseUrl: string;
+	/** Every secret of the credential, so that any text leaving the node can be scrubbed of them. */
+	secrets: string[];
+}
+
+function collectSecrets(data: Record<string, unknown>): string[] {
+	const secrets: string[] = [];
+	const add = (value: unknown) => {
+		if (typeof value === 'string' && value.length >= 6) secrets.push(value);
+	};
+	add(data.accessToken);
+	add(data.clientSecret);
+	const tokenData = data.oauthTokenData as Record<string, unknown> | undefined;
+	if (tokenData && typeof tokenData === 'object') {
+		add(tokenData.access_token);
+		add(tokenData.refresh_token);
+		add(tokenData.id_token);
+	}
+	return secrets;
+}
+
+/** Reads the chosen credential once per execution: its type, base URL and the secrets to redact. */
+export async function resolveConnection(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	authentication: AuthenticationMethod,
+): Promise<Connection> {
+	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.oAuth2;
+	const data = (await ctx.getCredentials(credentialType)) as Record<string, unknown>;
+	const configured = typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '';
+	return {
+		authentication,
+		credentialType,
+		baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		secrets: collectSecrets(data),
+	};
+}

@@ -1,0 +1,131 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+import { errorBody } from './policy';
+import { redactText, redactValue } from './redact';
+import type { SendResult } from './send';
+
+/** What the node tells the user about a HubSpot failure, already free of secrets. */
+export interface FailureReport {
+	message: string;
+	description: string;
+	httpCode?: string;
+	category?: string;
+	correlationId?: string;
+	hubspotMessage?: string;
+	policyName?: string;
+	hint: string;
+	attempts: number;
+	/** HubSpot's error body, redacted. */
+	body?: JsonObject;
+	failure?: NodeApiError['failure'];
+}
+
+function missingScopes(body: ReturnType<typeof errorBody>): string[] {
+	const scopes = new Set<string>();
+	for (const e of body.errors ?? []) {
+		const ctx = e.context ?? {};
+		for (const key of ['requiredScopes', 'missingScopes', 'requiredGranularScopes']) {
+			const value = ctx[key];
+			if (Array.isArray(value)) value.forEach((s) => typeof s === 'string' && scopes.add(s));
+		}
+		// The endpoint page shows the context as a string: "{missingScopes=[scope1, scope2]}".
+		if (typeof e.context === 'string') {
+			const match = /\[([^\]]*)\]/.exec(e.context);
+			match?.[1].split(',').forEach((s) => s.trim() && scopes.add(s.trim()));
+		}
+	}
+	return [...scopes];
+}
+
+/** Turns a failed request into words a workflow builder can act on. */
+export function describeFailure(result: SendResult, secrets: readonly string[], credentialName: string): FailureReport {
+	const { exchange, verdict, attempts, gaveUp } = result;
+	const body = errorBody(exchange);
+	const status = exchange.statusCode;
+	const hubspotMessage = typeof body.message === 'string' ? redactText(body.message, secrets) : undefined;
+	const tries = `${attempts} ${attempts === 1 ? 'try' : 'tries'}`;
+	let message: string;
+	let hint: string;
+	let failure: FailureReport['failure'];
+
+	if (status === 0) {
+		message = `Could not reach HubSpot (${exchange.networkCode ?? 'network error'}) after ${tries}`;
+		hint = 'Check the network path to HubSpot (proxy, firewall, Base URL in the credential) and run the node again; removing associations is safe to repeat.';
+		failure = { cause: 'temporarily-unavailable' };
+	} else if (verdict.kind === 'dailyLimit') {
+		message = 'HubSpot\'s daily API limit for this account is used up';
+		hint = 'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
+		failure = { cause: 'quota-exhausted' };
+	} else if (verdict.kind === 'rateLimited') {
+		message = `HubSpot\'s rate limit was still hit after ${tries}`;
+		hint = 'Other apps or workflows share this HubSpot account\'s limit. Lower "Concurrency", raise "Max Retries", or run the workflow when the account is quieter.';
+		failure = { cause: 'rate-limited' };
+	} else if (status >= 500) {
+		message = `HubSpot answered ${status} after ${tries}`;
+		hint = 'HubSpot had a temporary fault. Run the node again later; removing associations is safe to repeat.';
+		failure = { cause: 'temporarily-unavailable' };
+	} else if (status === 401) {
+		message = 'HubSpot did not accept the credential';
+		hint = credentialName.includes('OAuth2')
+			? 'n8n tried to refresh the OAuth2 token and HubSpot still refused it. Reconnect the "HubSpot Associations OAuth2 API" credential.'
+			: 'Check the private app token in the "HubSpot Associations Private App Token" credential: it may be mistyped, rotated or the app deleted.';
+		failure = { cause: 'credential-invalid' };
+	} else if (status === 403) {
+		const scopes = missingScopes(body);
+		message = scopes.length
+			? `The HubSpot credential is missing scopes: ${scopes.join(', ')}`
+			: 'HubSpot refused the call for this credential';
+		hint = credentialName.includes('OAuth2')
+			? `Reconnect the "HubSpot Associations OAuth2 API" credential and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
+			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
+		failure = { cause: 'credential-invalid' };
+	} else if (status === 404) {
+		message = 'HubSpot could not find what the node asked for';
+		hint = 'Check the From and To object types: custom objects need their id (2-…) or fully qualified name, and the portal must have them.';
+		failure = { cause: 'configuration-invalid' };
+	} else {
+		message = `HubSpot refused the request (${status})`;
+		hint = 'Check the object types and ids of the items named; HubSpot\'s message says what it objected to.';
+		failure = { cause: 'configuration-invalid' };
+	}
+	if (gaveUp === 'maxWait') message += ' (gave up: waiting longer would pass the wait limit)';
+
+	const correlationId = typeof body.correlationId === 'string' ? body.correlationId : undefined;
+	const category = typeof body.category === 'string' ? body.category : body.errorType;
+	const details = [
+		hubspotMessage ? `HubSpot: ${hubspotMessage}` : exchange.networkMessage ? redactText(exchange.networkMessage, secrets) : undefined,
+		category ? `category ${category}` : undefined,
+		body.policyName ? `policy ${body.policyName}` : undefined,
+		correlationId ? `correlationId ${correlationId}` : undefined,
+	].filter(Boolean);
+	return {
+		message,
+		description: `${details.join('; ')}${details.length ? '. ' : ''}${hint}`,
+		httpCode: status ? String(status) : undefined,
+		category,
+		correlationId,
+		hubspotMessage,
+		policyName: body.policyName,
+		hint,
+		attempts,
+		body: exchange.body && typeof exchange.body === 'object' ? redactValue(exchange.body as JsonObject, secrets) : undefined,
+		failure,
+	};
+}
+
+/** The NodeApiError n8n shows, carrying HubSpot's category and correlationId and the item it concerns. */
+export function toNodeApiError(node: INode, report: FailureReport, itemIndex: number, prefix?: string): NodeApiError {
+	const error = new NodeApiError(node, report.body ?? { message: report.message }, {
+		message: prefix ? `${prefix}: ${report.message}` : report.message,
+		description: report.description,
+		httpCode: report.httpCode,
+		itemIndex,
+		failure: report.failure,
+	});
+	error.context.category = report.category;
+	error.context.correlationId = report.correlationId;
+	error.context.hint = report.hint;
+	error.context.attempts = report.attempts;
+	return error;
+}

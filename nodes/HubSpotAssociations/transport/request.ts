@@ -1,0 +1,143 @@
+import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import type { Connection } from './credentials';
+
+/** What one HTTP exchange with HubSpot came to, success or not, with nothing secret in it. */
+export interface HubSpotExchange {
+	/** 0 when no HTTP answer arrived (connection reset, timeout, DNS). */
+	statusCode: number;
+	headers: Record<string, string>;
+	body: unknown;
+	/** Network error code (ECONNRESET, ETIMEDOUT, …) when there was no answer. */
+	networkCode?: string;
+	/** A short description of a network failure, for messages. */
+	networkMessage?: string;
+	sentAt: Date;
+	receivedAt: Date;
+}
+
+export interface HubSpotRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: object;
+	qs?: Record<string, string | number>;
+	/** Milliseconds before the request is given up as a socket timeout. */
+	timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+function lowerCaseHeaders(raw: unknown): Record<string, string> {
+	const headers: Record<string, string> = {};
+	if (!raw || typeof raw !== 'object') return headers;
+	const source =
+		typeof (raw as { toJSON?: unknown }).toJSON === 'function'
+			? ((raw as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
+			: (raw as Record<string, unknown>);
+	for (const [key, value] of Object.entries(source)) {
+		if (value === undefined || value === null) continue;
+		headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return headers;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body === 'string') {
+		if (body.trim() === '') return undefined;
+		try {
+			return JSON.parse(body);
+		} catch {
+			return body;
+		}
+	}
+	return body;
+}
+
+interface ErrorShape {
+	response?: { status?: number; statusCode?: number; headers?: unknown; data?: unknown; body?: unknown };
+	cause?: unknown;
+	code?: string;
+	httpCode?: string | null;
+	message?: string;
+	context?: { data?: unknown };
+}
+
+/**
+ * n8n wraps a failed call in a NodeApiError whose `cause` is the HTTP client's error. The answer
+ * (status, headers, body) is dug out of whichever layer has it; request config, which holds the
+ * Authorization header, is never looked at or kept.
+ */
+function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
+	const receivedAt = new Date();
+	const layers: ErrorShape[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		layers.push(current as ErrorShape);
+		current = (current as ErrorShape).cause;
+	}
+	for (const layer of layers) {
+		const response = layer.response;
+		const status = response?.status ?? response?.statusCode;
+		if (response && typeof status === 'number') {
+			return {
+				statusCode: status,
+				headers: lowerCaseHeaders(response.headers),
+				body: parseBody(response.data ?? response.body),
+				sentAt,
+				receivedAt,
+			};
+		}
+	}
+	for (const layer of layers) {
+		const status = Number(layer.httpCode);
+		if (Number.isInteger(status) && status >= 100) {
+			return { statusCode: status, headers: {}, body: layer.context?.data, sentAt, receivedAt };
+		}
+	}
+	const coded = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code));
+	const last = layers[layers.length - 1];
+	return {
+		statusCode: 0,
+		headers: {},
+		body: undefined,
+		networkCode: coded?.code ?? 'ECONNRESET',
+		networkMessage: typeof last?.message === 'string' ? last.message : 'The connection to HubSpot failed',
+		sentAt,
+		receivedAt,
+	};
+}
+
+/**
+ * One HTTP call through n8n's authenticated request helper, so OAuth2 tokens are signed, and
+ * refreshed on a 401, by n8n itself. Never throws: every outcome comes back as an exchange for the
+ * retry policy to judge.
+ */
+export async function sendRequest(
+	ctx: Context,
+	connection: Connection,
+	request: HubSpotRequest,
+): Promise<HubSpotExchange> {
+	const sentAt = new Date();
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, connection.credentialType, {
+			method: request.method,
+			url: `${connection.baseUrl}${request.path}`,
+			body: request.body,
+			qs: request.qs,
+			json: true,
+			returnFullResponse: true,
+			timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		})) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
+		return {
+			statusCode: response.statusCode ?? response.status ?? 200,
+			headers: lowerCaseHeaders(response.headers),
+			body: parseBody(response.body),
+			sentAt,
+			receivedAt: new Date(),
+		};
+	} catch (error) {
+		return exchangeFromError(error, sentAt);
+	}
+}

@@ -1,0 +1,144 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { Workflow } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	IRun,
+	IWorkflowExecuteAdditionalData,
+	ExecutionError,
+} from 'n8n-workflow';
+
+import { TestCredentialsHelper } from './credentialsHelper';
+import { HUBSPOT_NODE_TYPE, TestNodeTypes } from './nodeTypes';
+import { emittedItems } from './testNodes';
+
+export const HUBSPOT_NODE_NAME = 'HubSpot Associations';
+
+export interface RunOptions {
+	/** The HubSpot Associations node's parameters, as a workflow JSON would hold them. */
+	parameters: INodeParameters;
+	/** The items the node receives. */
+	items: IDataObject[];
+	/** Credential data by type name. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+}
+
+export interface RunResult {
+	/** What the HubSpot Associations node output (main output 0 of its last run). */
+	items: INodeExecutionData[];
+	/** The node's error when it failed. */
+	error?: ExecutionError;
+	run: IRun;
+	credentialsHelper: TestCredentialsHelper;
+	/** How many times n8n ran the node (more than 1 with Retry On Fail). */
+	tries: number;
+}
+
+const nodeTypes = new TestNodeTypes();
+let runCounter = 0;
+
+/**
+ * Runs Manual Trigger → Emit Items → HubSpot Associations through n8n-core's WorkflowExecute, the
+ * engine n8n itself runs workflows with: expressions, paired items, Continue On Fail and Retry On
+ * Fail all behave as in the product.
+ */
+export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
+	const key = `run-${++runCounter}`;
+	emittedItems.set(key, options.items.map((json) => ({ json })));
+	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
+
+	const nodes: INode[] = [
+		{ id: 't', name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: 'e', name: 'Items', type: 'test.emitItems', typeVersion: 1, position: [200, 0], parameters: { key } },
+		{
+			id: 'h',
+			name: HUBSPOT_NODE_NAME,
+			type: HUBSPOT_NODE_TYPE,
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: options.parameters,
+			credentials: {
+				hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' },
+				hubSpotAssociationsAppToken: { id: 'cred-token', name: 'HubSpot token' },
+			},
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.retryOnFail
+				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries }
+				: {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: {
+			Trigger: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: HUBSPOT_NODE_NAME, type: 'main', index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', `exec-${runCounter}`, {
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const additionalData = {
+		hooks,
+		credentialsHelper,
+		executionId: `exec-${runCounter}`,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not used in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	try {
+		const run = await new WorkflowExecute(additionalData, 'manual').run({
+			workflow,
+			startNode: workflow.getNode('Trigger')!,
+		});
+		const taskData = run.data.resultData.runData[HUBSPOT_NODE_NAME] ?? [];
+		const last = taskData[taskData.length - 1];
+		return {
+			items: last?.data?.main?.[0] ?? [],
+			error: last?.error ?? run.data.resultData.error,
+			run,
+			credentialsHelper,
+			tries: taskData.length,
+		};
+	} finally {
+		emittedItems.delete(key);
+	}
+}

@@ -1,0 +1,103 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { HubSpotEmulator } from '../emulator';
+import { runHubSpotNode, type RunOptions, type RunResult } from '../engine/runWorkflow';
+
+export const APP_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
+export const OAUTH_ACCESS_TOKEN = 'oauth-access-token-aaaaaaaaaaaaaaaa';
+export const OAUTH_REFRESH_TOKEN = 'oauth-refresh-token-bbbbbbbbbbbbbbbb';
+export const OAUTH_CLIENT_ID = 'client-id-1234';
+export const OAUTH_CLIENT_SECRET = 'client-secret-cccccccccccccccc';
+/** Every secret a test uses: no output, error or log may contain any of them. */
+export const SECRETS = [APP_TOKEN, OAUTH_ACCESS_TOKEN, OAUTH_REFRESH_TOKEN, OAUTH_CLIENT_SECRET];
+
+/** Credential data for both types, pointed at the emulator. */
+export function credentialsFor(emulator: HubSpotEmulator) {
+	return {
+		hubSpotAssociationsAppToken: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+		hubSpotAssociationsOAuth2Api: {
+			baseUrl: emulator.baseUrl,
+			grantType: 'authorizationCode',
+			authUrl: `${emulator.baseUrl}/oauth/authorize`,
+			accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token`,
+			clientId: OAUTH_CLIENT_ID,
+			clientSecret: OAUTH_CLIENT_SECRET,
+			scope: 'oauth',
+			authQueryParameters: '',
+			authentication: 'body',
+			oauthTokenData: { access_token: OAUTH_ACCESS_TOKEN, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
+		},
+	};
+}
+
+/** A started emulator with both credentials' tokens known to it; reset before each test. */
+export function useEmulator(): () => HubSpotEmulator {
+	let emulator: HubSpotEmulator | undefined;
+	beforeAll(async () => {
+		emulator = new HubSpotEmulator();
+		await emulator.start();
+	});
+	beforeEach(() => {
+		emulator!.reset();
+		emulator!.addToken(APP_TOKEN, { kind: 'private' });
+		emulator!.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
+		emulator!.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	});
+	afterAll(async () => {
+		await emulator?.stop();
+	});
+	return () => emulator!;
+}
+
+export function archiveParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		authentication: 'appToken',
+		operation: 'archive',
+		fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
+		toObjectType: { __rl: true, mode: 'list', value: 'companies' },
+		fromId: '={{ $json.id }}',
+		toIds: '={{ $json.to }}',
+		...overrides,
+	};
+}
+
+export async function run(
+	emulator: HubSpotEmulator,
+	items: IDataObject[],
+	parameters: INodeParameters,
+	extra: Partial<RunOptions> = {},
+): Promise<RunResult> {
+	const result = await runHubSpotNode({ credentials: credentialsFor(emulator), items, parameters, ...extra });
+	assertNoSecrets(result);
+	return result;
+}
+
+/** Every string reachable from the run (outputs, errors with their causes) is searched for secrets. */
+export function assertNoSecrets(result: RunResult): void {
+	const seen = new WeakSet<object>();
+	const texts: string[] = [];
+	const walk = (value: unknown, depth: number) => {
+		if (depth > 12 || value === null || value === undefined) return;
+		if (typeof value === 'string') {
+			texts.push(value);
+			return;
+		}
+		if (typeof value !== 'object') return;
+		if (seen.has(value as object)) return;
+		seen.add(value as object);
+		if (value instanceof Error) {
+			texts.push(value.message, String(value.stack ?? ''));
+			walk((value as { cause?: unknown }).cause, depth + 1);
+		}
+		for (const key of Object.getOwnPropertyNames(value)) {
+			walk((value as Record<string, unknown>)[key], depth + 1);
+		}
+	};
+	walk(result.items, 0);
+	walk(result.error, 0);
+	walk(result.run.data.resultData, 0);
+	const all = texts.join('\n');
+	for (const secret of SECRETS) {
+		if (all.includes(secret)) throw new Error(`A secret leaked into the run's output or errors: ${secret.slice(0, 8)}…`);
+	}
+}
