@@ -22,7 +22,7 @@ export interface BatchResult {
 	status: string;
 	startedAt: string;
 	completedAt: string;
-	requestedAt?: string;
+	requestedAt: string;
 	numErrors: number;
 	errors: HubSpotBatchError[];
 	results: unknown[];
@@ -51,6 +51,7 @@ export function readBatchResponse(
 			status: 'COMPLETE',
 			startedAt: sentAt.toISOString(),
 			completedAt: receivedAt.toISOString(),
+			requestedAt: sentAt.toISOString(),
 			numErrors: 0,
 			errors: [],
 			results: [],
@@ -63,12 +64,12 @@ export function readBatchResponse(
 		status: typeof data.status === 'string' ? data.status : 'COMPLETE',
 		startedAt: typeof data.startedAt === 'string' ? data.startedAt : sentAt.toISOString(),
 		completedAt: typeof data.completedAt === 'string' ? data.completedAt : receivedAt.toISOString(),
+		requestedAt: typeof data.requestedAt === 'string' ? data.requestedAt : sentAt.toISOString(),
 		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length,
 		errors,
 		results: Array.isArray(data.results) ? data.results : [],
 		filledByNode: false,
 	};
-	if (typeof data.requestedAt === 'string') result.requestedAt = data.requestedAt;
 	if (isRecord(data.links)) result.links = data.links;
 	return result;
 }

@@ -1,0 +1,75 @@
+import { planBatches, splitBatch, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
+
+const item = (itemIndex: number, fromId: string, toIds: string[], types = ['contacts', 'companies']): ItemPairs => ({
+	itemIndex,
+	fromObjectType: types[0],
+	toObjectType: types[1],
+	fromId,
+	toIds,
+});
+
+describe('planBatches', () => {
+	it('groups pairs by from id across items and keeps item order', () => {
+		const plan = planBatches([item(0, '1', ['10']), item(1, '2', ['20']), item(2, '1', ['11'])], 100);
+		expect(plan.batches).toHaveLength(1);
+		expect(plan.batches[0].inputs).toEqual([
+			{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] },
+			{ from: { id: '2' }, to: [{ id: '20' }] },
+		]);
+		expect(plan.batches[0].itemIndexes).toEqual([0, 1, 2]);
+	});
+
+	it('drops duplicate pairs within and across items but keeps every owner', () => {
+		const plan = planBatches([item(0, '1', ['10', '11']), item(1, '1', ['10']), item(2, '1', ['10'])], 100);
+		expect(plan.pairCount).toBe(2);
+		expect(plan.requestedPairCount).toBe(4);
+		expect(plan.batches[0].inputs[0].to).toEqual([{ id: '10' }, { id: '11' }]);
+		expect(plan.batchesOfItem.get(1)).toEqual([0]);
+		expect(plan.batchesOfItem.get(2)).toEqual([0]);
+	});
+
+	it('fills requests up to batchSize pairs: 250 pairs at 100 make 3 requests', () => {
+		const items = Array.from({ length: 250 }, (_, i) => item(i, String(1 + (i % 7)), [String(1000 + i)]));
+		const plan = planBatches(items, 100);
+		expect(plan.batches.map((b) => b.pairCount)).toEqual([100, 100, 50]);
+		const sent = plan.batches.flatMap((b) => b.inputs.flatMap((input) => input.to.map((t) => `${input.from.id}>${t.id}`)));
+		expect(new Set(sent).size).toBe(250);
+	});
+
+	it('turns a thousand items sharing ten from ids into ceil(pairs / batchSize) requests', () => {
+		const items = Array.from({ length: 1000 }, (_, i) => item(i, String(1 + (i % 10)), [String(5000 + i)]));
+		const plan = planBatches(items, 100);
+		expect(plan.pairCount).toBe(1000);
+		expect(plan.batches).toHaveLength(10);
+		// Grouped by from id: each request carries whole from-id groups of 100 pairs.
+		expect(plan.batches.every((b) => b.inputs.length === 1)).toBe(true);
+	});
+
+	it('splits a from id with more to ids than fit across consecutive requests', () => {
+		const plan = planBatches([item(0, '1', Array.from({ length: 250 }, (_, i) => String(i + 1)))], 100);
+		expect(plan.batches).toHaveLength(3);
+		expect(plan.batchesOfItem.get(0)).toEqual([0, 1, 2]);
+		expect(plan.batches.every((b) => b.inputs[0].from.id === '1')).toBe(true);
+	});
+
+	it('keeps object type pairs apart', () => {
+		const plan = planBatches([item(0, '1', ['10']), item(1, '1', ['10'], ['contacts', 'deals'])], 100);
+		expect(plan.batches.map((b) => `${b.fromObjectType}>${b.toObjectType}`)).toEqual(['contacts>companies', 'contacts>deals']);
+	});
+
+	it('refuses a batch size that is not a positive whole number', () => {
+		expect(() => planBatches([], 0)).toThrow(RangeError);
+		expect(() => planBatches([], 1.5)).toThrow(RangeError);
+	});
+});
+
+describe('splitBatch', () => {
+	it('halves by pairs, splitting an input when needed, losing nothing', () => {
+		const plan = planBatches([item(0, '1', ['1', '2', '3']), item(1, '2', ['4', '5'])], 100);
+		const [a, b] = splitBatch(plan.batches[0]);
+		const count = (inputs: typeof a) => inputs.reduce((n, i) => n + i.to.length, 0);
+		expect(count(a)).toBe(3);
+		expect(count(b)).toBe(2);
+		expect([...a, ...b].flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5']);
+	});
+});

@@ -1,0 +1,102 @@
+import { parseId, parseIdList } from '../../nodes/HubSpotAssociations/core/ids';
+import { normalizeObjectType } from '../../nodes/HubSpotAssociations/core/objectTypes';
+import { fieldPathOf, readPath } from '../../nodes/HubSpotAssociations/core/fieldPath';
+
+describe('parseId', () => {
+	it.each([
+		[123, '123'],
+		['123', '123'],
+		[' 42 ', '42'],
+		['007', '7'],
+		['9223372036854775807', '9223372036854775807'],
+	])('accepts %p as %p', (input, expected) => {
+		expect(parseId(input)).toEqual({ ok: true, id: expected });
+	});
+
+	it.each([
+		[0, 'positive'],
+		[-5, 'positive'],
+		[1.5, 'positive'],
+		[Number.NaN, 'positive'],
+		['', 'empty'],
+		['   ', 'empty'],
+		['12 34', 'digits only'],
+		['abc', 'digits only'],
+		['１２３', 'digits only'],
+		['-5', 'digits only'],
+		['1e3', 'digits only'],
+		['0', '0 is not'],
+		['12345678901234567890', 'more digits'],
+		[null, 'null'],
+		[undefined, 'undefined'],
+		[{ id: 1 }, 'an object'],
+		[true, 'true'],
+	])('refuses %p, saying why', (input, why) => {
+		const result = parseId(input);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.reason).toContain(why);
+	});
+
+	it('shows a long string shortened in its reason', () => {
+		const result = parseId('x'.repeat(100_000));
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.reason.length).toBeLessThan(200);
+	});
+});
+
+describe('parseIdList', () => {
+	it('takes one id, an array, or a comma-separated string, and drops duplicates in order', () => {
+		expect(parseIdList(5)).toEqual({ ok: true, ids: ['5'] });
+		expect(parseIdList('5')).toEqual({ ok: true, ids: ['5'] });
+		expect(parseIdList([5, '6', 5])).toEqual({ ok: true, ids: ['5', '6'] });
+		expect(parseIdList('5, 6,7')).toEqual({ ok: true, ids: ['5', '6', '7'] });
+	});
+
+	it.each([[[]], [''], [null], [undefined], [[1, [2]]], ['1,,2'], [[1, 'x']]])('refuses %p', (input) => {
+		expect(parseIdList(input).ok).toBe(false);
+	});
+});
+
+describe('normalizeObjectType', () => {
+	it.each([
+		['contacts', 'contacts'],
+		['Contacts', 'contacts'],
+		['contact', 'contacts'],
+		['0-1', 'contacts'],
+		['0-2', 'companies'],
+		['line_items', 'line_items'],
+		['2-1234567', '2-1234567'],
+		['p1234567_cars', 'p1234567_cars'],
+	])('accepts %p as %p', (input, expected) => {
+		expect(normalizeObjectType(input)).toEqual({ ok: true, value: expected });
+	});
+
+	it.each([[''], ['contactz'], ['2-'], ['../contacts'], ['contacts/../x'], [null], [12]])('refuses %p', (input) => {
+		expect(normalizeObjectType(input).ok).toBe(false);
+	});
+});
+
+describe('fieldPathOf', () => {
+	it.each([
+		['={{ $json.id }}', ['id']],
+		['={{$json.contact.id}}', ['contact', 'id']],
+		['={{ $json["company ids"][0] }}', ['company ids', '0']],
+		["={{ $json['a'].b }}", ['a', 'b']],
+		['={{ $json?.a?.b }}', ['a', 'b']],
+	])('reads %p as a plain field path', (raw, path) => {
+		expect(fieldPathOf(raw)).toEqual(path);
+	});
+
+	it.each([['={{ $json.id + 1 }}'], ['={{ $("Node").item.json.id }}'], ['{{ $json.id }}'], ['=x{{ $json.id }}'], ['12'], [undefined]])(
+		'leaves %p to the expression engine',
+		(raw) => {
+			expect(fieldPathOf(raw)).toBeUndefined();
+		},
+	);
+
+	it('follows a path through plain data', () => {
+		expect(readPath({ a: { b: [1, 2] } }, ['a', 'b', '1'])).toBe(2);
+		expect(readPath({ a: null }, ['a', 'b'])).toBeUndefined();
+		expect(readPath({}, ['constructor'])).toBeUndefined();
+	});
+});
