@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const root = join(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** What n8n's loader needs from a community package, checked against the built dist/. */
+describe('the package as n8n loads it', () => {
+	it('is a community node package with no runtime dependencies and n8n-workflow as its only peer', () => {
+		expect(pkg.name).toBe('n8n-nodes-hubspot-associations');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.dependencies ?? {}).toEqual({});
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	});
+
+	const entries: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
+	it.each(entries)('%s exists after the build and exports a class named after the file', (entry) => {
+		const file = join(root, entry);
+		expect(existsSync(file)).toBe(true);
+		const className = basename(entry).split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require(file) as Record<string, new () => unknown>;
+		expect(typeof mod[className]).toBe('function');
+		const instance = new mod[className]() as { description?: { icon?: string; name: string }; icon?: string; name?: string };
+		const icon = instance.description?.icon ?? instance.icon;
+		expect(icon).toMatch(/^file:.+\.svg$/);
+		const iconFile = join(root, entry, '..', String(icon).slice('file:'.length));
+		expect(existsSync(iconFile)).toBe(true);
+	});
+
+	it('ships the codex beside the node, naming the package and node', () => {
+		const codex = JSON.parse(readFileSync(join(root, 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.json'), 'utf8'));
+		expect(codex.node).toBe('n8n-nodes-hubspot-associations.hubSpotAssociations');
+	});
+});
