@@ -1,0 +1,14 @@
+/** HubSpot CRM associations v4 emulator: see README.md beside this file. */
+export { HubSpotEmulator } from './emulator';
+export type { HubSpotEmulatorOptions, ObjectId, SeedType } from './emulator';
+export type { Fault } from './faults';
+export { FaultSwitchboard } from './faults';
+export type { AssociationCategory, AssociationType, CustomObjectDefinition, LabelDefinition, ObjectTypeInfo } from './objectTypes';
+export type { RateLimitSettings } from './rateLimit';
+export type { EmulatorSettings } from './settings';
+export { defaultSettings } from './settings';
+export type { LogEntry } from './stats';
+export { EmulatorStats } from './stats';
+export type { OAuthConfig, TokenKind, TokenOptions } from './tokens';
+export { TEST_AUTH_CODE } from './routesOAuth';
+export { seedDemo } from './demo';
