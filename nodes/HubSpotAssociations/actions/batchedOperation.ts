@@ -5,7 +5,7 @@ import { judgeItem, mergeResults, type OutcomeLike, type ReportLike } from '../c
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
 import { toNodeApiError, type FailureReport } from '../transport/errors';
-import { runPool } from '../transport/pool';
+import { DEFAULT_CONCURRENCY, runPool } from '../transport/pool';
 import { createTransport } from '../transport/send';
 import { readItems } from './readItems';
 
@@ -31,7 +31,7 @@ function readOptions(ctx: IExecuteFunctions): RunOptions {
 		batchSize: whole(options.batchSize, 100, 1, 1000),
 		outputMode: options.outputMode === 'perBatch' ? 'perBatch' : 'perItem',
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
-		concurrency: whole(options.concurrency, 5, 1, 20),
+		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
 	};
 }
 
