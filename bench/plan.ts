@@ -1,0 +1,64 @@
+/**
+ * Which rows a benchmark run has. The default is the full run `npm run bench` makes; `--quick`
+ * is a two-minute version for a first look. Rows of one workload follow each other (node, then its
+ * baselines), so that a noisy machine disturbs them alike and their ratios hold.
+ */
+import type { BenchSettings, RowSpec } from './rows';
+import type { Shape } from './workloads';
+
+export interface PlanOptions {
+	sizes: number[];
+	shapes: Shape[];
+	/** The per-item baseline needs one request per item: (N - R) / R windows. Above this size it is not run. */
+	perItemMaxSize: number;
+	/** The official client as shipped runs at 9 requests/s whatever the window: above this size it is not run. */
+	officialMaxSize: number;
+	/** Executions side by side on one account, and the items each gets. */
+	parallel?: { executions: number; size: number };
+	/** The node alone at these concurrencies (the measurements behind its default). */
+	sweep?: { sizes: number[]; concurrencies: number[] };
+}
+
+export const DEFAULT_SETTINGS: BenchSettings = {
+	rateMax: 100,
+	rateIntervalMs: 1000,
+	latencyMs: 50,
+	batchSize: 100,
+	realIntervalMs: 10_000,
+};
+
+export const FULL_PLAN: PlanOptions = {
+	sizes: [1_000, 10_000, 100_000],
+	shapes: ['onePair', 'tenPerFrom'],
+	perItemMaxSize: 1_000,
+	officialMaxSize: 100_000,
+	parallel: { executions: 3, size: 100_000 },
+	sweep: { sizes: [10_000, 100_000], concurrencies: [2, 5, 10, 20] },
+};
+
+export const QUICK_PLAN: PlanOptions = {
+	sizes: [1_000, 10_000],
+	shapes: ['onePair', 'tenPerFrom'],
+	perItemMaxSize: 1_000,
+	officialMaxSize: 10_000,
+	parallel: { executions: 3, size: 10_000 },
+};
+
+export function planRows(options: PlanOptions): RowSpec[] {
+	const rows: RowSpec[] = [];
+	for (const size of options.sizes) {
+		for (const shape of options.shapes) {
+			rows.push({ kind: 'node', size, shape });
+			rows.push({ kind: 'officialScaled', size, shape });
+			if (size <= options.officialMaxSize) rows.push({ kind: 'official', size, shape });
+			if (size <= options.perItemMaxSize) rows.push({ kind: 'perItem', size, shape });
+		}
+	}
+	if (options.parallel) {
+		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions });
+	}
+	for (const size of options.sweep?.sizes ?? []) {
+		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency });
+	}
+	return rows;
+}
