@@ -128,8 +128,11 @@ describe('Label dropdown', () => {
 	it('reports HubSpot\'s refusal with its words and no secret', async () => {
 		const emu = emulator();
 		emu.settings.missingScopes = ['crm.objects.contacts.read'];
-		const error = await loadOptions('getAssociationLabels', { parameters: labelParameters(), credentials: credentialsFor(emu) }).catch((e: unknown) => e as Error);
-		expect(error).toBeInstanceOf(Error);
+		const error = await loadOptions('getAssociationLabels', { parameters: labelParameters(), credentials: credentialsFor(emu) }).then(
+			() => new Error('expected a failure'),
+			(e: unknown) => e as Error,
+		);
+		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toContain('missing scopes: crm.objects.contacts.read');
 		expect(SECRETS.some((s) => JSON.stringify(error).includes(s) || String(error.stack).includes(s))).toBe(false);
 	});
