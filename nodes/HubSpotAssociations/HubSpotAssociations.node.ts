@@ -12,6 +12,7 @@ import {
 	maxRetriesOption,
 	outputModeOption,
 	toIdsProperty,
+	timeoutOption,
 	toObjectTypeProperty,
 } from './descriptions/common';
 import { searchObjectTypes } from './methods/listSearch';
@@ -69,7 +70,7 @@ export class HubSpotAssociations implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [batchSizeOption, concurrencyOption, maxRetriesOption, outputModeOption],
+				options: [batchSizeOption, concurrencyOption, maxRetriesOption, outputModeOption, timeoutOption],
 			},
 		],
 	};

@@ -19,6 +19,7 @@ interface RunOptions {
 	outputMode: 'perItem' | 'perBatch';
 	maxRetries: number;
 	concurrency: number;
+	timeout: number;
 }
 
 function readOptions(ctx: IExecuteFunctions): RunOptions {
@@ -32,6 +33,7 @@ function readOptions(ctx: IExecuteFunctions): RunOptions {
 		outputMode: options.outputMode === 'perBatch' ? 'perBatch' : 'perItem',
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
 		concurrency: whole(options.concurrency, 5, 1, 20),
+		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
 	};
 }
 
@@ -64,7 +66,7 @@ export async function executeBatched<Input>(
 	if (plan.batches.length > 0) {
 		const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
 		const connection = await resolveConnection(ctx, authentication);
-		const transport = createTransport(ctx, connection, { maxRetries: options.maxRetries });
+		const transport = createTransport(ctx, connection, { maxRetries: options.maxRetries, timeoutMs: options.timeout });
 		let failed = false;
 		await runPool(
 			plan.batches.length,
@@ -140,12 +142,17 @@ export async function executeBatched<Input>(
 	}
 	if (failures.length > 0 && !continueOnFail) {
 		const first = failures.find((f) => !f.report.message.startsWith('Not sent: the node stopped')) ?? failures[0];
-		const others = failures.length - 1;
+		const others = failures.filter((f) => f !== first).map((f) => f.itemIndex);
+		const more = others.length
+			? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${others.slice(0, 10).join(', ')}${others.length > 10 ? ', …' : ''})`
+			: '';
+		const done = valid.length - failures.length;
 		throw toNodeApiError(
 			node,
 			first.report as FailureReport,
 			first.itemIndex,
-			`Item ${first.itemIndex}${others > 0 ? ` (and ${others} more item${others === 1 ? '' : 's'}: ${failures.filter((f) => f !== first).slice(0, 10).map((f) => f.itemIndex).join(', ')}${others > 10 ? ', …' : ''})` : ''}`,
+			`Item ${first.itemIndex}${more}`,
+			`${done} of ${items.length} items were archived before this failure; running the node again is safe.`,
 		);
 	}
 	return [out.filter(Boolean)];

@@ -116,3 +116,12 @@ export const concurrencyOption: INodeProperties = {
 	default: 5,
 	description: 'How many HubSpot requests may be under way at once. The node still paces itself by HubSpot\'s rate-limit headers.',
 };
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 60000,
+	description: 'Milliseconds to wait for HubSpot to answer one request before it counts as a dropped connection and is retried',
+};
