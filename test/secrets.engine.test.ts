@@ -7,12 +7,14 @@ import { OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, logged
 describe('No secret in any output, error or log', () => {
 	const emulator = useEmulator();
 
-	it('the leak check catches a secret in an output item and in a log line', async () => {
+	it('the leak check catches a secret in an output item, a log line and the console', async () => {
 		const emu = emulator();
 		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters());
 		const leaky = { ...result, items: [{ json: { note: `token ${SECRETS[0]}` } }] };
 		expect(() => assertNoSecrets(leaky)).toThrow(/secret leaked/);
 		loggedLines.push(`debug refreshed ${SECRETS[2]}`);
+		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
+		console.error(`printed ${SECRETS[1]}`);
 		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
 	});
 

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+
 import { LoggerProxy } from 'n8n-workflow';
 import type { IDataObject, INodeParameters, Logger } from 'n8n-workflow';
 
@@ -33,6 +35,14 @@ const captureLogger = {
 	scoped: () => captureLogger,
 } as unknown as Logger;
 LoggerProxy.init(captureLogger);
+/** n8n-core's own log (winston, debug level), written to a file by captureConsole.ts. */
+export function n8nLogFile(): string {
+	const file = process.env.N8N_LOG_FILE_LOCATION;
+	return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** What reached the console: kept by captureConsole.ts. */
+const consoleLines = (globalThis as unknown as { __consoleLines?: string[] }).__consoleLines ?? [];
 
 /** Credential data for both types, pointed at the emulator. */
 export function credentialsFor(emulator: HubSpotEmulator) {
@@ -68,6 +78,9 @@ export function useEmulator(): () => HubSpotEmulator {
 	});
 	afterAll(async () => {
 		await emulator?.stop();
+		// n8n's file logger writes asynchronously: one last look once the file's tests are over.
+		const log = n8nLogFile();
+		for (const secret of SECRETS) if (log.includes(secret)) throw new Error('A secret leaked into n8n\'s log');
 	});
 	return () => emulator!;
 }
@@ -119,7 +132,7 @@ export function assertNoSecrets(result: RunResult): void {
 	walk(result.items, 0);
 	walk(result.error, 0);
 	walk(result.run.data.resultData, 0);
-	texts.push(...loggedLines.splice(0));
+	texts.push(...loggedLines.splice(0), ...consoleLines.splice(0), n8nLogFile());
 	const all = texts.join('\n');
 	for (const secret of SECRETS) {
 		if (all.includes(secret)) throw new Error(`A secret leaked into the run's output or errors: ${secret.slice(0, 8)}…`);
