@@ -15,6 +15,7 @@ import {
 	maxRetriesOption,
 	outputModeOption,
 	toIdsProperty,
+	timeoutOption,
 	toObjectTypeProperty,
 } from './descriptions/common';
 import { searchObjectTypes } from './methods/listSearch';
@@ -87,7 +88,7 @@ export class HubSpotAssociations implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [batchSizeOption, concurrencyOption, dryRunOption, maxRetriesOption, outputModeOption],
+				options: [batchSizeOption, concurrencyOption, dryRunOption, maxRetriesOption, outputModeOption, timeoutOption],
 			},
 		],
 	};

@@ -14,6 +14,8 @@ export interface RunOptions {
 	outputMode: 'perItem' | 'perBatch';
 	maxRetries: number;
 	concurrency: number;
+	/** Milliseconds one request may take before it counts as a dropped connection. */
+	timeout: number;
 	/** Send no write request; say what would be removed. */
 	dryRun: boolean;
 }
@@ -54,6 +56,7 @@ export function readOptions(ctx: IExecuteFunctions): RunOptions {
 		outputMode: options.outputMode === 'perBatch' ? 'perBatch' : 'perItem',
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
 		concurrency: whole(options.concurrency, 5, 1, 20),
+		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
 		dryRun: options.dryRun === true,
 	};
 }
@@ -85,7 +88,7 @@ export async function executeBatched<Input>(
 	const transport = () => {
 		made ??= (async () => {
 			const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
-			return createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries });
+			return createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
 		})();
 		return made;
 	};
@@ -96,7 +99,11 @@ export async function executeBatched<Input>(
 		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
 		// Without Continue On Fail a failed read stops the node before anything is removed.
 		if (failed.size > 0 && !continueOnFail) {
-			throw firstFailureError(ctx.getNode(), [...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report })));
+			throw firstFailureError(
+				ctx.getNode(),
+				[...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report })),
+				'Nothing was removed: a failed read stops the node before any write. Running the node again is safe.',
+			);
 		}
 	}
 

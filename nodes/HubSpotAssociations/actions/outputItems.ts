@@ -121,7 +121,14 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 			out.push({ json: errorJson(verdict.report, { ...itemFields(item), ...(verdict.fields ?? {}) }), pairedItem: { item: i } });
 		}
 	}
-	if (failures.length > 0 && !run.continueOnFail) throw firstFailureError(node, failures);
+	if (failures.length > 0 && !run.continueOnFail) {
+		const done = run.valid.length - failures.length;
+		throw firstFailureError(
+			node,
+			failures,
+			`${done} of ${run.itemCount} items were ${run.dryRun ? 'checked' : 'archived'} before this failure; running the node again is safe.`,
+		);
+	}
 	return out;
 }
 
@@ -129,10 +136,10 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
  * The error the node stops with: the first item whose own request or read failed (not one merely left
  * out because of it), naming how many other items failed too.
  */
-export function firstFailureError(node: INode, failures: ReadonlyArray<{ itemIndex: number; report: ReportLike }>) {
+export function firstFailureError(node: INode, failures: ReadonlyArray<{ itemIndex: number; report: ReportLike }>, note?: string) {
 	const first = failures.find((f) => f.report !== NOT_SENT && f.report !== NOT_READ) ?? failures[0];
 	const others = failures.filter((f) => f !== first);
 	const listed = others.slice(0, 10).map((f) => f.itemIndex).join(', ');
 	const more = others.length > 0 ? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${listed}${others.length > 10 ? ', …' : ''})` : '';
-	return toNodeApiError(node, first.report as FailureReport, first.itemIndex, `Item ${first.itemIndex}${more}`);
+	return toNodeApiError(node, first.report as FailureReport, first.itemIndex, `Item ${first.itemIndex}${more}`, note);
 }

@@ -125,3 +125,12 @@ export const dryRunOption: INodeProperties = {
 	default: false,
 	description: 'Whether to send no write request and only output what would be removed, with status "DRY_RUN". Reads still happen (Remove All Associations of Records reads each record\'s associations).',
 };
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 60000,
+	description: 'Milliseconds to wait for HubSpot to answer one request before it counts as a dropped connection and is retried',
+};
