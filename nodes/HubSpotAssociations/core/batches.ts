@@ -36,8 +36,8 @@ export interface LabelsArchiveInput {
 
 /** How consecutive pairs of one from id become request inputs. */
 export interface PairLayout<Input> {
-	/** `types[k]` holds the labels asked for `toIds[k]` (empty when no item gave labels). */
-	inputs(fromId: string, toIds: string[], types: ReadonlyArray<readonly AssociationTypeRef[]>): Input[];
+	/** `types[k]` holds the labels asked for `toIds[k]`; undefined when no item gave labels. */
+	inputs(fromId: string, toIds: string[], types: ReadonlyArray<readonly AssociationTypeRef[]> | undefined): Input[];
 }
 
 export const archiveLayout: PairLayout<ArchiveInput> = {
@@ -45,7 +45,7 @@ export const archiveLayout: PairLayout<ArchiveInput> = {
 };
 
 export const labelsArchiveLayout: PairLayout<LabelsArchiveInput> = {
-	inputs: (fromId, toIds, types) => toIds.map((id, k) => ({ from: { id: fromId }, to: { id }, types: [...types[k]] })),
+	inputs: (fromId, toIds, types) => toIds.map((id, k) => ({ from: { id: fromId }, to: { id }, types: [...(types?.[k] ?? [])] })),
 };
 
 export interface PlannedBatch<Input> {
@@ -80,8 +80,6 @@ interface FromGroup {
 	/** Labels per to id, in step with `toIds`, merged over the items asking for the pair; only when items carry labels. */
 	types?: Array<Map<string, AssociationTypeRef>>;
 }
-
-const NO_TYPES: readonly AssociationTypeRef[] = [];
 
 function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[]): void {
 	for (const t of types) {
@@ -186,7 +184,7 @@ export function planBatches<Input>(
 					else for (const o of owner) addOwner(batch, o);
 				}
 				const toIds = from.toIds.slice(offset, offset + take);
-				const types = from.types ? from.types.slice(offset, offset + take).map((m) => [...m.values()]) : toIds.map(() => NO_TYPES);
+				const types = from.types?.slice(offset, offset + take).map((m) => [...m.values()]);
 				for (const input of layout.inputs(from.fromId, toIds, types)) batch.inputs.push(input);
 				batch.pairCount += take;
 				pairCount += take;
