@@ -1,38 +1,67 @@
 /**
- * Timestamps in ascending order, for the throttle's mirror of HubSpot's rolling window. Push and drop
- * are amortised O(1), counts and look-ups O(log n); it never holds more than a few windows' worth.
+ * This execution's requests as HubSpot's rolling window holds them: for each, the latest moment
+ * HubSpot can have counted it. Until its answer comes that is the moment the throttle let it go; after,
+ * it is the answer's arrival less the quickest round trip seen (`lag`), since whatever held the answer
+ * up beyond that may as well have held up the request. The quickest round trip only ever shrinks, so
+ * times only ever move later (never freeing a slot too early). Kept in time order; it never holds
+ * more than a few windows' worth, so plain arrays are fast enough.
  */
+interface Entry {
+	ticket: number;
+	answeredAt?: number;
+	/** Let go at first, then max(that, answeredAt - lag). */
+	time: number;
+}
+
 export class TimeLog {
-	private times: number[] = [];
+	/** Ascending by `time`. */
+	private entries: Entry[] = [];
 
-	/** Index of the oldest live entry; entries before it were dropped. */
-	private head = 0;
+	private nextTicket = 0;
 
-	/** Entries dropped for good by compaction: array index + offset = an entry's position since the start. */
-	private offset = 0;
+	private lag = Number.POSITIVE_INFINITY;
 
 	get size(): number {
-		return this.times.length - this.head;
+		return this.entries.length;
 	}
 
-	/**
-	 * Adds a time and returns its position since the start (0, 1, 2, …). A clock that steps back is
-	 * treated as standing still, so the order holds.
-	 */
-	push(time: number): number {
-		const last = this.times.length > this.head ? this.times[this.times.length - 1] : Number.NEGATIVE_INFINITY;
-		this.times.push(Math.max(time, last));
-		return this.offset + this.times.length - 1;
+	/** Adds a request let go at `time`; returns its ticket (0, 1, 2, … in the order they were added). */
+	add(time: number): number {
+		const entry: Entry = { ticket: this.nextTicket++, time };
+		this.insert(entry);
+		return entry.ticket;
+	}
+
+	/** The request's answer came at `answeredAt` after `roundTrip` ms. */
+	answered(ticket: number, answeredAt: number, roundTrip: number): void {
+		const index = this.indexOf(ticket);
+		if (roundTrip >= 0 && roundTrip < this.lag) {
+			// A quicker round trip than any before: every answered request may have been counted later than thought.
+			this.lag = roundTrip;
+			if (index >= 0) this.entries[index].answeredAt = answeredAt;
+			for (const entry of this.entries) if (entry.answeredAt !== undefined) entry.time = Math.max(entry.time, entry.answeredAt - this.lag);
+			this.entries.sort((a, b) => a.time - b.time);
+			return;
+		}
+		if (index < 0) return;
+		const entry = this.entries[index];
+		entry.answeredAt = answeredAt;
+		const time = Math.max(entry.time, answeredAt - this.lag);
+		if (time === entry.time) return;
+		this.entries.splice(index, 1);
+		entry.time = time;
+		this.insert(entry);
+	}
+
+	private indexOf(ticket: number): number {
+		for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i].ticket === ticket) return i;
+		return -1;
 	}
 
 	/** Forgets every entry at or before `time`. */
 	dropBefore(time: number): void {
-		this.head = this.firstAfter(time);
-		if (this.head > 1024 && this.head * 2 > this.times.length) {
-			this.times = this.times.slice(this.head);
-			this.offset += this.head;
-			this.head = 0;
-		}
+		const count = this.firstAfter(time);
+		if (count > 0) this.entries.splice(0, count);
 	}
 
 	/** How many entries are in (from, to]. */
@@ -40,24 +69,32 @@ export class TimeLog {
 		return Math.max(0, this.firstAfter(to) - this.firstAfter(from));
 	}
 
-	/** How many entries are after `from`, up to and including the one at `position` (see push). */
-	countUpTo(from: number, position: number): number {
-		return Math.max(0, Math.min(position - this.offset + 1, this.times.length) - this.firstAfter(from));
+	/** How many entries after `from` have a ticket up to `ticket` (went no later than that request). */
+	countSentBy(from: number, ticket: number): number {
+		let count = 0;
+		for (let i = this.firstAfter(from); i < this.entries.length; i++) if (this.entries[i].ticket <= ticket) count++;
+		return count;
 	}
 
 	/** The k-th (0-based) entry after `from`; +Infinity when there are not that many. */
 	nthIn(from: number, k: number): number {
 		const index = this.firstAfter(from) + k;
-		return index < this.times.length ? this.times[index] : Number.POSITIVE_INFINITY;
+		return index < this.entries.length ? this.entries[index].time : Number.POSITIVE_INFINITY;
 	}
 
-	/** Index of the first live entry greater than `time`. */
+	private insert(entry: Entry): void {
+		let at = this.entries.length;
+		while (at > 0 && this.entries[at - 1].time > entry.time) at--;
+		this.entries.splice(at, 0, entry);
+	}
+
+	/** Index of the first entry later than `time`. */
 	private firstAfter(time: number): number {
-		let lo = this.head;
-		let hi = this.times.length;
+		let lo = 0;
+		let hi = this.entries.length;
 		while (lo < hi) {
 			const mid = (lo + hi) >>> 1;
-			if (this.times[mid] <= time) lo = mid + 1;
+			if (this.entries[mid].time <= time) lo = mid + 1;
 			else hi = mid;
 		}
 		return lo;

@@ -1,0 +1,65 @@
+/**
+ * What HubSpot's rate-limit headers said about the window, answer by answer: how many requests of
+ * other callers (other executions, workers, apps on the same account) it held when each of ours was
+ * counted.
+ */
+export interface Reading {
+	/** When HubSpot counted the request whose answer this is (our best bound, see TimeLog). */
+	at: number;
+	/** Requests of other callers in the window at that moment. */
+	others: number;
+	/** This execution's own requests in the window at that moment. */
+	own: number;
+}
+
+/** How far back (share of the window) the others' highest count is looked for. */
+const LOOKBACK_SHARE = 0.25;
+/** Fewer others than this share of the window is noise (one of our requests counted late), not a crowd. */
+const CROWD_SHARE = 0.05;
+
+export class Readings {
+	/** The newest reading by the time its request was counted. */
+	private latest: Reading | undefined;
+
+	/** Readings of the last part of the window, oldest first. */
+	private recent: Reading[] = [];
+
+	/** When others were last seen on the account in numbers. */
+	private crowdSeenAt = Number.NEGATIVE_INFINITY;
+
+	add(reading: Reading, max: number, windowMs: number): void {
+		// Answers can come back out of order; an older view than the one we have adds nothing.
+		if (this.latest && reading.at < this.latest.at) return;
+		this.latest = reading;
+		this.recent.push(reading);
+		const keepAfter = reading.at - windowMs * LOOKBACK_SHARE;
+		let drop = 0;
+		while (drop < this.recent.length && this.recent[drop].at <= keepAfter) drop++;
+		if (drop > 0) this.recent.splice(0, drop);
+		if (reading.others >= Math.max(2, max * CROWD_SHARE)) this.crowdSeenAt = Math.max(this.crowdSeenAt, reading.at);
+	}
+
+	/** The newest reading while it still says something about the window (less than a window old). */
+	fresh(now: number, windowMs: number): Reading | undefined {
+		return this.latest && now - this.latest.at < windowMs ? this.latest : undefined;
+	}
+
+	/**
+	 * What the others use now. One reading undercounts them whenever it falls between one of their
+	 * requests leaving the window and their next one taking its place, so the highest count of the
+	 * last part of the window is taken: it gives way a little later when they really stop.
+	 */
+	othersNow(now: number, windowMs: number): number {
+		let highest = this.latest?.others ?? 0;
+		const after = now - windowMs * LOOKBACK_SHARE;
+		for (let i = this.recent.length - 1; i >= 0 && this.recent[i].at > after; i--) {
+			if (this.recent[i].others > highest) highest = this.recent[i].others;
+		}
+		return highest;
+	}
+
+	/** Others were seen in numbers within the last window. */
+	crowded(now: number, windowMs: number): boolean {
+		return now - this.crowdSeenAt < windowMs;
+	}
+}
