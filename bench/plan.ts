@@ -17,6 +17,8 @@ export interface PlanOptions {
 	parallel?: { executions: number; size: number };
 	/** The node alone at these concurrencies (the measurements behind its default). */
 	sweep?: { sizes: number[]; concurrencies: number[] };
+	/** The node's Concurrency in the main and parallel rows; undefined = the node's default. */
+	concurrency?: number;
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -48,17 +50,17 @@ export function planRows(options: PlanOptions): RowSpec[] {
 	const rows: RowSpec[] = [];
 	for (const size of options.sizes) {
 		for (const shape of options.shapes) {
-			rows.push({ kind: 'node', size, shape });
+			rows.push({ kind: 'node', size, shape, concurrency: options.concurrency });
 			rows.push({ kind: 'officialScaled', size, shape });
 			if (size <= options.officialMaxSize) rows.push({ kind: 'official', size, shape });
-			if (size <= options.perItemMaxSize) rows.push({ kind: 'perItem', size, shape });
+			if (size <= options.perItemMaxSize) rows.push({ kind: 'perItem', size, shape, concurrency: options.concurrency });
 		}
 	}
 	if (options.parallel) {
-		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions });
+		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions, concurrency: options.concurrency });
 	}
 	for (const size of options.sweep?.sizes ?? []) {
-		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency });
+		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency, sweep: true });
 	}
 	return rows;
 }

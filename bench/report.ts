@@ -31,7 +31,7 @@ export function ratio(row: RowResult): number | undefined {
 }
 
 export function table(rows: RowResult[]): string {
-	const header = ['items · shape', 'approach', 'requests', '429s', 'time s', 'bound s', 'time/bound', 'CPU µs/item', 'peak heap MB', 'lost', 'dup', 'failed'];
+	const header = ['items · shape', 'approach', 'requests', '429s', 'time s', 'bound s', 'time/bound', 'run CPU µs/item', 'node CPU µs/item', 'peak heap MB', 'lost', 'dup', 'failed'];
 	const lines = rows.map((row) => [
 		workloadLabel(row),
 		rowLabel(row),
@@ -40,7 +40,8 @@ export function table(rows: RowResult[]): string {
 		s(row.wallMs),
 		s(row.boundMs),
 		ratio(row) === undefined ? '–' : ratio(row)!.toFixed(3),
-		row.cpuUsPerItem.toFixed(1),
+		((row.cpuMs * 1000) / row.items).toFixed(1),
+		row.kind === 'official' || row.kind === 'officialScaled' ? '–' : row.cpuUsPerItem.toFixed(1),
 		row.peakHeapMB.toFixed(0),
 		String(row.lost),
 		String(row.duplicated),
@@ -52,11 +53,11 @@ export function table(rows: RowResult[]): string {
 }
 
 const find = (rows: RowResult[], kind: RowResult['kind'], size: number, shape: string) =>
-	rows.find((r) => r.kind === kind && r.size === size && r.shape === shape && r.concurrency === undefined);
+	rows.find((r) => r.kind === kind && r.size === size && r.shape === shape && !r.sweep);
 
 export function checkTargets(rows: RowResult[], settings: BenchSettings): TargetCheck[] {
 	const checks: TargetCheck[] = [];
-	const main = rows.filter((r) => r.kind === 'node' && r.concurrency === undefined);
+	const main = rows.filter((r) => r.kind === 'node' && !r.sweep);
 	for (const row of main) {
 		if (row.size < 10_000) continue;
 		const r = ratio(row);

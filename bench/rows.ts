@@ -4,7 +4,7 @@
  */
 import type { EmulatorControl } from './emulator';
 import { measure } from './measure';
-import { runNode, runOfficialClient, tallyNodeOutput, type ItemTally } from './runners';
+import { runNode, runOfficialClient, runPassThrough, tallyNodeOutput, type ItemTally } from './runners';
 import { makeWorkload, type Shape, type Workload } from './workloads';
 
 export interface BenchSettings {
@@ -38,6 +38,8 @@ export interface RowSpec {
 	concurrency?: number;
 	/** Executions side by side (parallel rows). */
 	executions?: number;
+	/** A row of the concurrency sweep (not one of the main rows the targets are checked on). */
+	sweep?: boolean;
 }
 
 export interface RowResult extends RowSpec {
@@ -48,7 +50,11 @@ export interface RowResult extends RowSpec {
 	wallMs: number;
 	/** HubSpot's floor for the requests this approach needs: max(0, M - R) / R × W. */
 	boundMs: number;
+	/** CPU time of the whole run (engine, item feed, node; or the official client). */
 	cpuMs: number;
+	/** CPU time of the same workflow with a pass-through node instead: the engine and item feed alone. */
+	engineCpuMs: number;
+	/** The node's own CPU time per item: (cpuMs - engineCpuMs) / items. */
 	cpuUsPerItem: number;
 	heapBeforeMB: number;
 	peakHeapMB: number;
@@ -102,6 +108,11 @@ export async function runRow(control: EmulatorControl, spec: RowSpec, settings: 
 		return runs.map((run, e) => tallyNodeOutput(workloads[e].size, run.output, run.error));
 	});
 
+	// The engine's share: the same items through a pass-through node (no HubSpot involved).
+	const engine = official
+		? undefined
+		: await measure(async () => await Promise.all(workloads.map(async (workload) => await runPassThrough(workload))));
+
 	const stats = await control.stats();
 	const left = await control.count();
 	const pairs = workloads.reduce((n, w) => n + w.pairs.length, 0);
@@ -120,7 +131,8 @@ export async function runRow(control: EmulatorControl, spec: RowSpec, settings: 
 		wallMs: measured.wallMs,
 		boundMs: rateLimitBoundMs(requestsNeeded(spec, settings), settings),
 		cpuMs: measured.cpuMs,
-		cpuUsPerItem: (measured.cpuMs * 1000) / items,
+		engineCpuMs: engine?.cpuMs ?? 0,
+		cpuUsPerItem: ((measured.cpuMs - (engine?.cpuMs ?? 0)) * 1000) / items,
 		heapBeforeMB: measured.heapBeforeBytes / MB,
 		peakHeapMB: measured.peakHeapBytes / MB,
 		lost: left + sum('missing'),

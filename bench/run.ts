@@ -32,6 +32,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 			'rate-max': { type: 'string' },
 			'rate-interval-ms': { type: 'string' },
 			'latency-ms': { type: 'string' },
+			concurrency: { type: 'string' },
 			out: { type: 'string' },
 		},
 	});
@@ -42,6 +43,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 	if (values['no-parallel']) plan.parallel = undefined;
 	if (values['per-item-max']) plan.perItemMaxSize = Number(values['per-item-max']);
 	if (values['official-max']) plan.officialMaxSize = Number(values['official-max']);
+	if (values.concurrency) plan.concurrency = Number(values.concurrency);
 	const settings: BenchSettings = { ...DEFAULT_SETTINGS };
 	if (values['rate-max']) settings.rateMax = Number(values['rate-max']);
 	if (values['rate-interval-ms']) settings.rateIntervalMs = Number(values['rate-interval-ms']);
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
 		process.stdout.write(
 			`HubSpot Associations benchmark: emulator pid ${emulator.pid} at ${emulator.control.baseUrl}; window ${settings.rateMax} requests / ${settings.rateIntervalMs} ms ` +
 				`(HubSpot: 100 / 10 s, so time runs ×${settings.realIntervalMs / settings.rateIntervalMs}), latency ${settings.latencyMs} ms, ${settings.batchSize} pairs per request, ` +
-				`node concurrency ${DEFAULT_CONCURRENCY} (default); ${rows.length} rows\n`,
+				`node concurrency ${plan.concurrency ?? `${DEFAULT_CONCURRENCY} (its default)`}; ${rows.length} rows\n`,
 		);
 		await emulator.control.reset();
 		await emulator.control.settings({ rateLimit: null, latencyMs: 0 });

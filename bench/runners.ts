@@ -10,6 +10,7 @@
 import { Client, DEFAULT_LIMITER_OPTIONS } from '@hubspot/api-client';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { PASS_THROUGH_NODE_TYPE } from '../test/engine/nodeTypes';
 import { runHubSpotNode } from '../test/engine/runWorkflow';
 import { BENCH_TOKEN } from './emulator';
 import type { Workload } from './workloads';
@@ -56,6 +57,16 @@ export async function runNode(baseUrl: string, workload: Workload, options: Node
 		credentials: { hubSpotAssociationsAppToken: { accessToken: BENCH_TOKEN, baseUrl } },
 	});
 	return { output: result.items, error: result.error?.message };
+}
+
+/**
+ * The same workflow with a node that hands its items straight on in the HubSpot node's place: what
+ * the engine and the item feed cost by themselves, to subtract from a node run's CPU time.
+ */
+export async function runPassThrough(workload: Workload): Promise<number> {
+	const result = await runHubSpotNode({ parameters: {}, items: workload.items as unknown as IDataObject[], credentials: {}, nodeType: PASS_THROUGH_NODE_TYPE });
+	if (result.items.length !== workload.size) throw new Error(`the pass-through run gave ${result.items.length} items for ${workload.size}`);
+	return result.items.length;
 }
 
 /** Did every input item get exactly one successful output item, at its own position? */
