@@ -40,6 +40,12 @@ export class SimulatedHubSpot {
 
 	constructor(readonly window: SimWindow) {}
 
+	/** Another app on the account sends `count` requests now: they take room our headers only show later. */
+	occupy(count: number): void {
+		const now = Date.now();
+		for (let i = 0; i < count; i++) this.accepted.push(now);
+	}
+
 	/** The fake n8n context: only the helper the transport calls. */
 	context(): IExecuteFunctions {
 		const helpers = {

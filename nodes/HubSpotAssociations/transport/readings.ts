@@ -14,8 +14,6 @@ export interface Reading {
 
 /** How far back (share of the window) the others' highest count is looked for. */
 const LOOKBACK_SHARE = 0.25;
-/** Fewer others than this share of the window is noise (one of our requests counted late), not a crowd. */
-const CROWD_SHARE = 0.05;
 
 export class Readings {
 	/** The newest reading by the time its request was counted. */
@@ -24,10 +22,10 @@ export class Readings {
 	/** Readings of the last part of the window, oldest first. */
 	private recent: Reading[] = [];
 
-	/** When others were last seen on the account in numbers. */
-	private crowdSeenAt = Number.NEGATIVE_INFINITY;
+	/** When others were last seen on the account. */
+	private othersSeenAt = Number.NEGATIVE_INFINITY;
 
-	add(reading: Reading, max: number, windowMs: number): void {
+	add(reading: Reading, windowMs: number): void {
 		// Answers can come back out of order; an older view than the one we have adds nothing.
 		if (this.latest && reading.at < this.latest.at) return;
 		this.latest = reading;
@@ -36,7 +34,7 @@ export class Readings {
 		let drop = 0;
 		while (drop < this.recent.length && this.recent[drop].at <= keepAfter) drop++;
 		if (drop > 0) this.recent.splice(0, drop);
-		if (reading.others >= Math.max(2, max * CROWD_SHARE)) this.crowdSeenAt = Math.max(this.crowdSeenAt, reading.at);
+		if (reading.others > 0) this.othersSeenAt = Math.max(this.othersSeenAt, reading.at);
 	}
 
 	/** The newest reading while it still says something about the window (less than a window old). */
@@ -58,8 +56,12 @@ export class Readings {
 		return highest;
 	}
 
-	/** Others were seen in numbers within the last window. */
+	/**
+	 * Others were seen within the last window. Even one counts: a newcomer shut out of a full window gets
+	 * one request in now and then, and only by making room for it do the executions already running let
+	 * it catch up.
+	 */
 	crowded(now: number, windowMs: number): boolean {
-		return now - this.crowdSeenAt < windowMs;
+		return now - this.othersSeenAt < windowMs;
 	}
 }

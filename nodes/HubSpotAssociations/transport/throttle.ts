@@ -47,6 +47,8 @@ const MAX_NAP_MS = 250;
 const MAX_CHECKS = 20_000;
 /** The reserve grows at most once per this share of the window (the 429s of one burst are one event). */
 const GROWTH_SPACING_SHARE = 0.1;
+/** A freed slot is taken again up to this share of the window later (random), leaving newcomers a way in. */
+const REFILL_DELAY_SHARE = 0.02;
 /** How much of the 429-grown reserve each clean answer gives back. */
 const RECOVERY_PER_ANSWER = 0.05;
 
@@ -73,8 +75,16 @@ export class RateLimitThrottle {
 
 	private nextGap = 0;
 
+	/** How long after a slot frees the next request may take it (drawn per request, see delayMs). */
+	private refillDelay = 0;
+
 	/** A request went out with no fresh reading; the others wait for its answer. */
 	private probeInFlight = false;
+
+	/** Shut out by others: when to try one request anyway, and whether the next grant is that try. */
+	private probeAt: number | undefined;
+
+	private probing = false;
 
 	/** Answers came back without rate-limit headers: nothing to pace by. */
 	private blind = false;
@@ -128,7 +138,12 @@ export class RateLimitThrottle {
 		this.probeInFlight = false;
 		if (exchange.statusCode === 0) return;
 		const sentAt = exchange.sentAt.getTime();
-		if (ticket !== undefined) this.sent.answered(ticket, exchange.receivedAt.getTime(), exchange.receivedAt.getTime() - sentAt);
+		if (ticket !== undefined) {
+			this.sent.answered(ticket, exchange.receivedAt.getTime(), exchange.receivedAt.getTime() - sentAt);
+			// A refused request holds no place in the window (if HubSpot counted it after all, the next
+			// readings show it as someone else's, which paces us just the same).
+			if (exchange.statusCode === 429) this.sent.remove(ticket);
+		}
 
 		const limits = readLimits(exchange.headers);
 		if (!limits) {
@@ -146,7 +161,7 @@ export class RateLimitThrottle {
 		const since = sentAt - limits.intervalMs - this.margin();
 		const own = ticket === undefined ? this.sent.countIn(since, sentAt) : this.sent.countSentBy(since, ticket);
 		const used = limits.max - limits.remaining;
-		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own) }, limits.max, limits.intervalMs);
+		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own) }, limits.intervalMs);
 	}
 
 	/**
@@ -178,10 +193,12 @@ export class RateLimitThrottle {
 		}
 		const now = this.now();
 		const reading = this.blind ? undefined : this.readings.fresh(now, this.intervalMs);
-		if (!this.blind && !reading) this.probeInFlight = true;
+		if ((!this.blind && !reading) || this.probing) this.probeInFlight = true;
+		this.probing = false;
 		const level = reading ? this.ownLevel(now) : 0;
 		this.lastGrantAt = now;
 		this.nextGap = level > 0 ? (this.intervalMs / level) * (0.75 + this.random() * 0.5) : 0;
+		this.refillDelay = this.random() * this.intervalMs * REFILL_DELAY_SHARE;
 		this.sent.dropBefore(now - 3 * Math.max(this.intervalMs, 1));
 		return this.sent.add(now);
 	}
@@ -206,10 +223,22 @@ export class RateLimitThrottle {
 		}
 		if (own < level) return 0;
 		const keep = Math.ceil(level) - 1;
-		// Others hold the window as far as we know: look again when that reading has gone stale.
-		if (keep < 0) return Math.max(1, reading.at + this.intervalMs - now);
-		// Our (own - keep)-th oldest request in the window leaving it brings us below the level.
-		const freesAt = this.sent.nthIn(since, own - keep - 1) + this.intervalMs + margin;
+		if (keep < 0) {
+			// Others hold the whole window as far as we know. Try one request at a random moment within
+			// the next half window: slots free and refill all the time, and a request that gets in shows
+			// us to the others, who then make room. (A fixed moment could keep missing the gaps.)
+			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
+			this.probeAt ??= now + this.intervalMs * (0.1 + 0.5 * this.random());
+			if (now < this.probeAt) return this.probeAt - now;
+			this.probeAt = undefined;
+			this.probing = true;
+			return 0;
+		}
+		this.probeAt = undefined;
+		// Our (own - keep)-th oldest request in the window leaving it brings us below the level. Its slot
+		// is taken a random moment later (up to 2 % of the window): the account always has a free slot
+		// somewhere for a little while, so a newcomer's first request gets in and shows it to us.
+		const freesAt = this.sent.nthIn(since, own - keep - 1) + this.intervalMs + margin + this.refillDelay;
 		return Math.max(1, freesAt - now);
 	}
 
@@ -228,7 +257,9 @@ export class RateLimitThrottle {
 		const share = (reading.own + 1) / (reading.own + others + 1);
 		const forOthers = this.readings.crowded(now, this.intervalMs) ? this.max * this.reserveShare * share : 0;
 		const room = this.max - forOthers - this.extraReserve - others - reading.own;
-		return reading.own + room * share;
+		// Room is shared in proportion, but anyone may take one more slot while there is room at all:
+		// without that a newcomer's part (1 of 100) would grow by a hundredth per answer and never catch up.
+		return reading.own + (room >= 1 ? Math.max(room * share, 1) : room * share);
 	}
 
 	/** Clock and network slack after a request's time in the window has passed. */

@@ -58,6 +58,12 @@ export class TimeLog {
 		return -1;
 	}
 
+	/** Forgets a request HubSpot refused: it holds no place in the window. */
+	remove(ticket: number): void {
+		const index = this.indexOf(ticket);
+		if (index >= 0) this.entries.splice(index, 1);
+	}
+
 	/** Forgets every entry at or before `time`. */
 	dropBefore(time: number): void {
 		const count = this.firstAfter(time);
