@@ -62,6 +62,11 @@ export class EmulatorControl {
 		}
 	}
 
+	/** Faults to inject (see the emulator's README: errorIds, at, onPath). */
+	async faults(body: Record<string, unknown>): Promise<void> {
+		await this.call('POST', '/faults', body);
+	}
+
 	/** Pairs still associated. */
 	async count(): Promise<number> {
 		return (await this.call<{ count: number }>('GET', '/state')).count;

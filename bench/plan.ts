@@ -26,7 +26,6 @@ export const DEFAULT_SETTINGS: BenchSettings = {
 	rateIntervalMs: 1000,
 	latencyMs: 50,
 	batchSize: 100,
-	realIntervalMs: 10_000,
 };
 
 export const FULL_PLAN: PlanOptions = {

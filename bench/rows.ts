@@ -15,8 +15,14 @@ export interface BenchSettings {
 	latencyMs: number;
 	/** Pairs per request (the node's Batch Size and the official client's chunk). */
 	batchSize: number;
-	/** HubSpot's real window (10 s): the bench's window is this many times shorter, and time scales with it. */
-	realIntervalMs: number;
+}
+
+/** HubSpot's own limit for a Free/Starter private app, which the bench's window speeds up. */
+export const HUBSPOT_RATE = { max: 100, intervalMs: 10_000 };
+
+/** How many times faster the bench's window lets requests through than HubSpot's: time runs this much faster. */
+export function timeScale(settings: BenchSettings): number {
+	return settings.rateMax / settings.rateIntervalMs / (HUBSPOT_RATE.max / HUBSPOT_RATE.intervalMs);
 }
 
 export type RowKind = 'node' | 'perItem' | 'official' | 'officialScaled' | 'parallel';
@@ -82,7 +88,13 @@ export function rateLimitBoundMs(requests: number, settings: BenchSettings): num
 	return (Math.max(0, requests - settings.rateMax) / settings.rateMax) * settings.rateIntervalMs;
 }
 
-export async function runRow(control: EmulatorControl, spec: RowSpec, settings: BenchSettings): Promise<RowResult> {
+/** `prepare` runs after seeding, before the measured run (the test suite uses it to inject faults). */
+export async function runRow(
+	control: EmulatorControl,
+	spec: RowSpec,
+	settings: BenchSettings,
+	prepare?: (control: EmulatorControl) => Promise<void>,
+): Promise<RowResult> {
 	const executions = spec.executions ?? 1;
 	const official = spec.kind === 'official' || spec.kind === 'officialScaled';
 	await control.reset();
@@ -97,11 +109,12 @@ export async function runRow(control: EmulatorControl, spec: RowSpec, settings: 
 	const workloads: Workload[] = [];
 	for (let e = 0; e < executions; e++) workloads.push(makeWorkload(spec.size, spec.shape, e * 100_000_000));
 	for (const workload of workloads) await control.seed(workload.pairs);
+	await prepare?.(control);
 
 	const baseUrl = control.baseUrl;
 	const measured = await measure(async (): Promise<ItemTally[]> => {
 		if (official) {
-			return [await runOfficialClient(baseUrl, workloads[0], { timeScale: spec.kind === 'officialScaled' ? settings.realIntervalMs / settings.rateIntervalMs : 1 })];
+			return [await runOfficialClient(baseUrl, workloads[0], { timeScale: spec.kind === 'officialScaled' ? timeScale(settings) : 1 })];
 		}
 		const options = spec.kind === 'perItem' ? { concurrency: spec.concurrency, batchSize: 1 } : { concurrency: spec.concurrency, batchSize: settings.batchSize };
 		const runs = await Promise.all(workloads.map(async (workload) => await runNode(baseUrl, workload, options)));

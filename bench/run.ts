@@ -14,7 +14,7 @@ import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/transport/pool
 import { startEmulatorProcess } from './emulator';
 import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, type PlanOptions } from './plan';
 import { checkTargets, table, targetsText } from './report';
-import { KIND_LABEL, runRow, type BenchSettings, type RowResult } from './rows';
+import { KIND_LABEL, runRow, timeScale, type BenchSettings, type RowResult } from './rows';
 import { runNode, runOfficialClient } from './runners';
 import { makeWorkload, SHAPE_LABEL } from './workloads';
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 	try {
 		process.stdout.write(
 			`HubSpot Associations benchmark: emulator pid ${emulator.pid} at ${emulator.control.baseUrl}; window ${settings.rateMax} requests / ${settings.rateIntervalMs} ms ` +
-				`(HubSpot: 100 / 10 s, so time runs ×${settings.realIntervalMs / settings.rateIntervalMs}), latency ${settings.latencyMs} ms, ${settings.batchSize} pairs per request, ` +
+				`(HubSpot's: 100 / 10 s, so time runs ×${timeScale(settings)}), latency ${settings.latencyMs} ms, ${settings.batchSize} pairs per request, ` +
 				`node concurrency ${plan.concurrency ?? `${DEFAULT_CONCURRENCY} (its default)`}; ${rows.length} rows\n`,
 		);
 		await emulator.control.reset();
