@@ -17,6 +17,8 @@ export interface LogLine {
 	route: string;
 	status: number;
 	pairs?: number;
+	/** When the request arrived (ms since the epoch, the emulator's clock: the same machine's). */
+	at: number;
 }
 
 export interface EmulatorStatsJson {

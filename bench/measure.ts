@@ -15,6 +15,9 @@ export interface Measured<T> {
 	heapBeforeBytes: number;
 	/** Highest heap in use seen while the row ran. */
 	peakHeapBytes: number;
+	/** Wall-clock start and end (ms since the epoch), to line up with the emulator's request log. */
+	startedAt: number;
+	endedAt: number;
 }
 
 const heapUsed = (): number => getHeapStatistics().used_heap_size;
@@ -46,13 +49,14 @@ export async function measure<T>(work: () => Promise<T>, sampleEveryMs = 10): Pr
 		peakHeapBytes = Math.max(peakHeapBytes, heapUsed());
 	}, sampleEveryMs);
 	const cpuBefore = process.cpuUsage();
+	const startedAt = Date.now();
 	const started = performance.now();
 	try {
 		const result = await work();
 		const wallMs = performance.now() - started;
 		const cpu = process.cpuUsage(cpuBefore);
 		peakHeapBytes = Math.max(peakHeapBytes, heapUsed());
-		return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapBeforeBytes, peakHeapBytes };
+		return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapBeforeBytes, peakHeapBytes, startedAt, endedAt: Date.now() };
 	} finally {
 		clearInterval(sampler);
 	}

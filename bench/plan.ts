@@ -17,13 +17,15 @@ export interface PlanOptions {
 	parallel?: { executions: number; size: number };
 	/** The node alone at these concurrencies (the measurements behind its default). */
 	sweep?: { sizes: number[]; concurrencies: number[] };
+	/** A diagnostic row: the node at this size with 1,000 pairs per request, to tell its CPU per request from per item. */
+	perRequestCost?: number;
 	/** The node's Concurrency in the main and parallel rows; undefined = the node's default. */
 	concurrency?: number;
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
 	rateMax: 100,
-	rateIntervalMs: 1000,
+	rateIntervalMs: 2000,
 	latencyMs: 50,
 	batchSize: 100,
 };
@@ -34,8 +36,11 @@ export const FULL_PLAN: PlanOptions = {
 	perItemMaxSize: 1_000,
 	officialMaxSize: 100_000,
 	parallel: { executions: 3, size: 100_000 },
-	sweep: { sizes: [10_000, 100_000], concurrencies: [2, 5, 10, 20] },
+	perRequestCost: 100_000,
 };
+
+/** `--sweep`: the rows behind the default concurrency. */
+export const SWEEP = { sizes: [10_000, 100_000], concurrencies: [2, 5, 10, 20] };
 
 export const QUICK_PLAN: PlanOptions = {
 	sizes: [1_000, 10_000],
@@ -57,6 +62,9 @@ export function planRows(options: PlanOptions): RowSpec[] {
 	}
 	if (options.parallel) {
 		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions, concurrency: options.concurrency });
+	}
+	if (options.perRequestCost) {
+		rows.push({ kind: 'node', size: options.perRequestCost, shape: 'onePair', batchSize: 1000, concurrency: options.concurrency, sweep: true });
 	}
 	for (const size of options.sweep?.sizes ?? []) {
 		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency, sweep: true });

@@ -44,8 +44,10 @@ export interface RowSpec {
 	concurrency?: number;
 	/** Executions side by side (parallel rows). */
 	executions?: number;
-	/** A row of the concurrency sweep (not one of the main rows the targets are checked on). */
+	/** A row of the concurrency sweep or a diagnostic (not one of the main rows the targets are checked on). */
 	sweep?: boolean;
+	/** Pairs per request for this row instead of the settings' (a diagnostic row). */
+	batchSize?: number;
 }
 
 export interface RowResult extends RowSpec {
@@ -73,6 +75,12 @@ export interface RowResult extends RowSpec {
 	/** Output items not at their input item's position. */
 	misplaced: number;
 	maxConcurrent: number;
+	/** From the start of the run to the first request reaching HubSpot: reading and planning the items. */
+	beforeFirstMs: number;
+	/** From the first request reaching HubSpot to the last one (plus one latency for its answer). */
+	sendMs: number;
+	/** From the last answer to the end of the run: the output items. */
+	afterLastMs: number;
 	error?: string;
 }
 
@@ -80,7 +88,7 @@ const MB = 1024 * 1024;
 
 /** Requests an approach needs: one per pair for the per-item approach, batches of `batchSize` otherwise. */
 export function requestsNeeded(spec: RowSpec, settings: BenchSettings): number {
-	const perExecution = spec.kind === 'perItem' ? spec.size : Math.ceil(spec.size / settings.batchSize);
+	const perExecution = spec.kind === 'perItem' ? spec.size : Math.ceil(spec.size / (spec.batchSize ?? settings.batchSize));
 	return perExecution * (spec.executions ?? 1);
 }
 
@@ -116,7 +124,7 @@ export async function runRow(
 		if (official) {
 			return [await runOfficialClient(baseUrl, workloads[0], { timeScale: spec.kind === 'officialScaled' ? timeScale(settings) : 1 })];
 		}
-		const options = spec.kind === 'perItem' ? { concurrency: spec.concurrency, batchSize: 1 } : { concurrency: spec.concurrency, batchSize: settings.batchSize };
+		const options = { concurrency: spec.concurrency, batchSize: spec.kind === 'perItem' ? 1 : (spec.batchSize ?? settings.batchSize) };
 		const runs = await Promise.all(workloads.map(async (workload) => await runNode(baseUrl, workload, options)));
 		return runs.map((run, e) => tallyNodeOutput(workloads[e].size, run.output, run.error));
 	});
@@ -134,6 +142,14 @@ export async function runRow(
 	const tallies = measured.result;
 	const sum = (key: 'failed' | 'missing' | 'duplicated' | 'misplaced') => tallies.reduce((n, t) => n + t[key], 0);
 	const items = spec.size * executions;
+	let firstAt = Number.POSITIVE_INFINITY;
+	let lastAt = Number.NEGATIVE_INFINITY;
+	for (const entry of stats.log) {
+		if (entry.at < firstAt) firstAt = entry.at;
+		if (entry.at > lastAt) lastAt = entry.at;
+	}
+	if (stats.log.length === 0) [firstAt, lastAt] = [measured.startedAt, measured.endedAt];
+	else lastAt += settings.latencyMs;
 	return {
 		...spec,
 		executions,
@@ -153,6 +169,9 @@ export async function runRow(
 		failed: sum('failed'),
 		misplaced: sum('misplaced'),
 		maxConcurrent: stats.maxConcurrent,
+		beforeFirstMs: firstAt - measured.startedAt,
+		sendMs: lastAt - firstAt,
+		afterLastMs: measured.endedAt - lastAt,
 		error: tallies.find((t) => t.error)?.error,
 	};
 }

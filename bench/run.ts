@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --sizes 1000,10000 | --no-sweep | --no-parallel | --rate-max N ...]
+ * npm run bench [-- --quick | --sweep | --sizes 1000,10000 | --no-parallel | --concurrency N | --rate-max N | --rate-interval-ms MS | --latency-ms MS]
  *
  * Runs the node through n8n's engine, and its peers, against the HubSpot emulator (its own process,
  * on loopback) with a scaled rate-limit window, prints a table with every target next to its figure,
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/transport/pool';
 import { startEmulatorProcess } from './emulator';
-import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, type PlanOptions } from './plan';
+import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
 import { checkTargets, table, targetsText } from './report';
 import { KIND_LABEL, runRow, timeScale, type BenchSettings, type RowResult } from './rows';
 import { runNode, runOfficialClient } from './runners';
@@ -25,7 +25,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 		options: {
 			quick: { type: 'boolean' },
 			sizes: { type: 'string' },
-			'no-sweep': { type: 'boolean' },
+			sweep: { type: 'boolean' },
 			'no-parallel': { type: 'boolean' },
 			'per-item-max': { type: 'string' },
 			'official-max': { type: 'string' },
@@ -39,7 +39,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 	const plan: PlanOptions = structuredClone(values.quick ? QUICK_PLAN : FULL_PLAN);
 	const numbers = (text: string) => text.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
 	if (values.sizes) plan.sizes = numbers(values.sizes);
-	if (values['no-sweep']) plan.sweep = undefined;
+	if (values.sweep) plan.sweep = SWEEP;
 	if (values['no-parallel']) plan.parallel = undefined;
 	if (values['per-item-max']) plan.perItemMaxSize = Number(values['per-item-max']);
 	if (values['official-max']) plan.officialMaxSize = Number(values['official-max']);

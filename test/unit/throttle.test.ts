@@ -40,7 +40,7 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 		// The whole first window goes before its first second is out…
 		expect(hubspot.acceptedAt.filter((t) => t - hubspot.acceptedAt[0] < WINDOW.intervalMs).length).toBe(100);
 		// …and no slot stays idle long after: within 6 % of HubSpot's floor, (1000 - 100) / 100 windows
-		// (a freed slot is taken up to 2 % of a window late, on purpose, so that newcomers get a way in).
+		// (a freed slot is taken up to 1 % of a window late, on purpose, so that newcomers get a way in).
 		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1000, 100, 1000) * 1.06);
 	});
 

@@ -48,7 +48,7 @@ const MAX_CHECKS = 20_000;
 /** The reserve grows at most once per this share of the window (the 429s of one burst are one event). */
 const GROWTH_SPACING_SHARE = 0.1;
 /** A freed slot is taken again up to this share of the window later (random), leaving newcomers a way in. */
-const REFILL_DELAY_SHARE = 0.02;
+const REFILL_DELAY_SHARE = 0.01;
 /** How much of the 429-grown reserve each clean answer gives back. */
 const RECOVERY_PER_ANSWER = 0.05;
 
@@ -236,7 +236,7 @@ export class RateLimitThrottle {
 		}
 		this.probeAt = undefined;
 		// Our (own - keep)-th oldest request in the window leaving it brings us below the level. Its slot
-		// is taken a random moment later (up to 2 % of the window): the account always has a free slot
+		// is taken a random moment later (up to 1 % of the window): the account often has a free slot
 		// somewhere for a little while, so a newcomer's first request gets in and shows it to us.
 		const freesAt = this.sent.nthIn(since, own - keep - 1) + this.intervalMs + margin + this.refillDelay;
 		return Math.max(1, freesAt - now);
