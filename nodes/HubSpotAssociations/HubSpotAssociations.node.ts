@@ -36,7 +36,7 @@ export class HubSpotAssociations implements INodeType {
 				displayOptions: { show: { authentication: ['oAuth2'] } },
 			},
 			{
-				name: 'hubSpotAssociationsAppToken',
+				name: 'hubSpotAssociationsAppTokenApi',
 				required: true,
 				displayOptions: { show: { authentication: ['appToken'] } },
 			},

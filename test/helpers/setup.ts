@@ -14,7 +14,7 @@ export const SECRETS = [APP_TOKEN, OAUTH_ACCESS_TOKEN, OAUTH_REFRESH_TOKEN, OAUT
 /** Credential data for both types, pointed at the emulator. */
 export function credentialsFor(emulator: HubSpotEmulator) {
 	return {
-		hubSpotAssociationsAppToken: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+		hubSpotAssociationsAppTokenApi: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
 		hubSpotAssociationsOAuth2Api: {
 			baseUrl: emulator.baseUrl,
 			grantType: 'authorizationCode',

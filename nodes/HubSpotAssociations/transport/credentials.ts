@@ -4,7 +4,7 @@ export type AuthenticationMethod = 'oAuth2' | 'appToken';
 
 /** The credential type behind each "Authentication" choice, named as the classes in credentials/ name it. */
 export function credentialTypeOf(authentication: AuthenticationMethod): string {
-	return authentication === 'appToken' ? 'hubSpotAssociationsAppToken' : 'hubSpotAssociationsOAuth2Api';
+	return authentication === 'appToken' ? 'hubSpotAssociationsAppTokenApi' : 'hubSpotAssociationsOAuth2Api';
 }
 
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
