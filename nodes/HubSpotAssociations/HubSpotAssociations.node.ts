@@ -20,7 +20,7 @@ export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HubSpot Associations',
 		name: 'hubSpotAssociations',
-		icon: 'file:hubspot.svg',
+		icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
