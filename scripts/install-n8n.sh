@@ -29,7 +29,13 @@ echo "install-n8n: installing n8n@$version into $dir (a few minutes, about 3 GB)
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
-printf '{"name":"n8n-app-cache","private":true}\n' > package.json
+if [ "${version%%.*}" = "1" ]; then
+  # n8n 1.x depends on xlsx from cdn.sheetjs.com, outside the npm registry; the registry's last xlsx
+  # release stands in (only the spreadsheet nodes use it). Used for the n8n 1.x compatibility check.
+  printf '{"name":"n8n-app-cache","private":true,"overrides":{"xlsx":"0.18.5"}}\n' > package.json
+else
+  printf '{"name":"n8n-app-cache","private":true}\n' > package.json
+fi
 start=$(date +%s)
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$version" >&2
 npm rebuild sqlite3 --loglevel=error >&2

@@ -4,7 +4,6 @@
  * outcome checked on what n8n printed and on the HubSpot emulator's state.
  * Run with `npm run test:e2e` (installs n8n once, builds, packs, then runs this file).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,10 @@ import { join } from 'node:path';
 import { HubSpotEmulator, seedDemo } from '../emulator';
 import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
-import { locateN8nApp, N8nInstance, nodeOutput, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
+import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
 
 jest.setTimeout(600_000);
 
-const ROOT = join(__dirname, '..', '..');
 const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
 	appToken: { id: 'e2eAppToken00001', name: 'HubSpot private app (emulator)' },
 	oAuth2: { id: 'e2eOAuth2Cred001', name: 'HubSpot OAuth2 (emulator)' },
@@ -57,8 +55,7 @@ beforeAll(async () => {
 
 	// Pack as `npm publish` would, then install the tarball where n8n's docs say manual installs go.
 	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
-	const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', tarballDir], { cwd: ROOT, encoding: 'utf8' });
-	const tarball = join(tarballDir, packed.trim().split('\n').pop()!);
+	const tarball = packPackage(tarballDir);
 	n8n = await N8nInstance.create(app);
 	await n8n.installPackage(tarball);
 

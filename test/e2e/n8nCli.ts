@@ -5,7 +5,7 @@
  * `n8n import:*`, workflows run with `n8n execute --id … --rawOutput`. Used by the e2e test, the demo, the
  * dev editor and the scale test. Every process started here is stopped by its own process id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,6 +34,19 @@ export function locateN8nApp(): N8nApp {
 		throw new Error(`n8n ${version} is not installed in ${dir}: run "bash scripts/install-n8n.sh" first`);
 	}
 	return { version, dir, bin };
+}
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** `npm pack` of the built package into `destination`; returns the tarball's path. */
+export function packPackage(destination: string): string {
+	const npm = join(dirname(process.execPath), 'npm');
+	const out = execFileSync(existsSync(npm) ? npm : 'npm', ['pack', '--silent', '--pack-destination', destination], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+	});
+	return join(destination, out.trim().split('\n').pop() ?? '');
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
