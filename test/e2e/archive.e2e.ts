@@ -4,7 +4,7 @@
  * outcome checked on what n8n printed and on the HubSpot emulator's state.
  * Run with `npm run test:e2e` (installs n8n once, builds, packs, then runs this file).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,10 @@ const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
 };
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
+
+/** E2E_INSTALL=omit-peers installs as n8n's Community Nodes UI does (see N8nInstance.installPackage). */
+const OMIT_PEERS = process.env.E2E_INSTALL === 'omit-peers';
+let reportedVersion = '';
 
 const emulator = new HubSpotEmulator();
 let n8n: N8nInstance;
@@ -57,7 +61,8 @@ beforeAll(async () => {
 	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
 	const tarball = packPackage(tarballDir);
 	n8n = await N8nInstance.create(app);
-	await n8n.installPackage(tarball);
+	await n8n.installPackage(tarball, { omitPeers: OMIT_PEERS });
+	reportedVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop() ?? '';
 
 	await n8n.importCredentials([
 		{ ...CREDS.appToken, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } },
@@ -136,6 +141,12 @@ afterAll(async () => {
 beforeEach(() => seedTokensAndDemo());
 
 describe('the packed package in the n8n application', () => {
+	it(`runs in the n8n version asked for, installed ${OMIT_PEERS ? 'without peers (as the Community Nodes UI does)' : 'with npm install <tarball> (as the docs say)'}`, () => {
+		expect(reportedVersion).toBe(locateN8nApp().version);
+		const peerCopy = existsSync(join(n8n.nodesDir, 'node_modules', 'n8n-workflow'));
+		expect(peerCopy).toBe(!OMIT_PEERS);
+	});
+
 	it('ships every example in examples/ and this test runs each of them', () => {
 		expect(exampleFiles()).toEqual(['archive-after-hubspot-trigger.json', 'clean-up-pairs-from-a-sheet.json']);
 	});

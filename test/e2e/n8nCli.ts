@@ -201,11 +201,18 @@ export class N8nInstance {
 		return join(this.userFolder, '.n8n', 'nodes');
 	}
 
-	/** As n8n's docs describe for a manual install: `npm install <package>` in ~/.n8n/nodes. */
-	async installPackage(tarball: string, timeoutMs = 300_000): Promise<CliResult> {
+	/**
+	 * As n8n's docs describe for a manual install: `npm install <package>` in ~/.n8n/nodes. npm 7+ then also
+	 * installs the peer dependency n8n-workflow (its newest release) beside it, and the node uses that copy.
+	 * `omitPeers` installs as n8n's own Community Nodes installer does (peer dependencies left out), so the
+	 * node uses the n8n-workflow of the n8n it runs in.
+	 */
+	async installPackage(tarball: string, options: { omitPeers?: boolean; timeoutMs?: number } = {}): Promise<CliResult> {
 		mkdirSync(this.nodesDir, { recursive: true });
 		const npm = join(dirname(process.execPath), 'npm');
-		const result = await this.run(existsSync(npm) ? npm : 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+		const args = ['install', '--no-audit', '--no-fund', '--loglevel=error', ...(options.omitPeers ? ['--omit=peer'] : []), tarball];
+		const timeoutMs = options.timeoutMs ?? 300_000;
+		const result = await this.run(existsSync(npm) ? npm : 'npm', args, {
 			cwd: this.nodesDir,
 			timeoutMs,
 		});
