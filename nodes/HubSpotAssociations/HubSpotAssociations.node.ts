@@ -1,20 +1,25 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { description as archiveAllDescription } from './actions/archiveAll.operation';
 import { description as archiveDescription } from './actions/archive.operation';
+import { description as archiveLabelsDescription } from './actions/archiveLabels.operation';
 import { router } from './actions/router';
 import {
 	authenticationProperty,
 	batchSizeOption,
 	concurrencyOption,
+	dryRunOption,
 	fromIdProperty,
 	fromObjectTypeProperty,
 	maxRetriesOption,
 	outputModeOption,
 	toIdsProperty,
+	timeoutOption,
 	toObjectTypeProperty,
 } from './descriptions/common';
 import { searchObjectTypes } from './methods/listSearch';
+import { getAssociationLabels } from './methods/loadOptions';
 
 export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +29,7 @@ export class HubSpotAssociations implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Remove associations between HubSpot CRM records in batches',
+		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -55,6 +60,18 @@ export class HubSpotAssociations implements INodeType {
 						description: 'Remove every association between each pair of records',
 						action: 'Archive associations',
 					},
+					{
+						name: 'Remove All Associations of Records',
+						value: 'archiveAll',
+						description: 'Remove every association of each record with the To Object Type, optionally only some labels',
+						action: 'Remove all associations of records',
+					},
+					{
+						name: 'Remove Association Labels',
+						value: 'archiveLabels',
+						description: 'Remove only the chosen labels between each pair, keeping the association',
+						action: 'Remove association labels',
+					},
 				],
 				default: 'archive',
 			},
@@ -63,19 +80,22 @@ export class HubSpotAssociations implements INodeType {
 			fromIdProperty,
 			toIdsProperty,
 			...archiveDescription,
+			...archiveLabelsDescription,
+			...archiveAllDescription,
 			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [batchSizeOption, concurrencyOption, maxRetriesOption, outputModeOption],
+				options: [batchSizeOption, concurrencyOption, dryRunOption, maxRetriesOption, outputModeOption, timeoutOption],
 			},
 		],
 	};
 
 	methods = {
 		listSearch: { searchObjectTypes },
+		loadOptions: { getAssociationLabels },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

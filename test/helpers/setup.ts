@@ -1,4 +1,7 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { existsSync, readFileSync } from 'node:fs';
+
+import { LoggerProxy } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, Logger } from 'n8n-workflow';
 
 import { HubSpotEmulator } from '../emulator';
 import { runHubSpotNode, type RunOptions, type RunResult } from '../engine/runWorkflow';
@@ -10,6 +13,36 @@ export const OAUTH_CLIENT_ID = 'client-id-1234';
 export const OAUTH_CLIENT_SECRET = 'client-secret-cccccccccccccccc';
 /** Every secret a test uses: no output, error or log may contain any of them. */
 export const SECRETS = [APP_TOKEN, OAUTH_ACCESS_TOKEN, OAUTH_REFRESH_TOKEN, OAUTH_CLIENT_SECRET];
+
+/** Every line n8n (engine and node) logs during the tests, searched for secrets like outputs are. */
+export const loggedLines: string[] = [];
+const capture =
+	(level: string) =>
+	(message: string, meta?: object): void => {
+		let metaText = '';
+		try {
+			metaText = meta ? JSON.stringify(meta) : '';
+		} catch {
+			metaText = String(meta);
+		}
+		loggedLines.push(`${level} ${message} ${metaText}`);
+	};
+const captureLogger = {
+	error: capture('error'),
+	warn: capture('warn'),
+	info: capture('info'),
+	debug: capture('debug'),
+	scoped: () => captureLogger,
+} as unknown as Logger;
+LoggerProxy.init(captureLogger);
+/** n8n-core's own log (winston, debug level), written to a file by captureConsole.ts. */
+export function n8nLogFile(): string {
+	const file = process.env.N8N_LOG_FILE_LOCATION;
+	return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** What reached the console: kept by captureConsole.ts. */
+const consoleLines = (globalThis as unknown as { __consoleLines?: string[] }).__consoleLines ?? [];
 
 /** Credential data for both types, pointed at the emulator. */
 export function credentialsFor(emulator: HubSpotEmulator) {
@@ -45,6 +78,9 @@ export function useEmulator(): () => HubSpotEmulator {
 	});
 	afterAll(async () => {
 		await emulator?.stop();
+		// n8n's file logger writes asynchronously: one last look once the file's tests are over.
+		const log = n8nLogFile();
+		for (const secret of SECRETS) if (log.includes(secret)) throw new Error('A secret leaked into n8n\'s log');
 	});
 	return () => emulator!;
 }
@@ -96,6 +132,7 @@ export function assertNoSecrets(result: RunResult): void {
 	walk(result.items, 0);
 	walk(result.error, 0);
 	walk(result.run.data.resultData, 0);
+	texts.push(...loggedLines.splice(0), ...consoleLines.splice(0), n8nLogFile());
 	const all = texts.join('\n');
 	for (const secret of SECRETS) {
 		if (all.includes(secret)) throw new Error(`A secret leaked into the run's output or errors: ${secret.slice(0, 8)}…`);

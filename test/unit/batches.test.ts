@@ -1,4 +1,5 @@
-import { planBatches, splitBatch, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
+import { labelsArchiveLayout, planBatches, splitBatch, splitInputs, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
+import type { AssociationTypeRef } from '../../nodes/HubSpotAssociations/core/labels';
 
 const item = (itemIndex: number, fromId: string, toIds: string[], types = ['contacts', 'companies']): ItemPairs => ({
 	itemIndex,
@@ -71,5 +72,52 @@ describe('splitBatch', () => {
 		expect(count(a)).toBe(3);
 		expect(count(b)).toBe(2);
 		expect([...a, ...b].flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5']);
+	});
+});
+
+describe('planBatches with the labels layout (batch/labels/archive)', () => {
+	const label = (associationTypeId: number): AssociationTypeRef => ({ associationCategory: 'USER_DEFINED', associationTypeId });
+	const labelled = (itemIndex: number, fromId: string, toIds: string[], types: AssociationTypeRef[]): ItemPairs => ({
+		...item(itemIndex, fromId, toIds),
+		types,
+	});
+
+	it('makes one input per pair carrying its labels, and counts pairs for the batch size', () => {
+		const plan = planBatches([labelled(0, '1', ['10', '11', '12'], [label(41)]), labelled(1, '2', ['20'], [label(43)])], 2, labelsArchiveLayout);
+		expect(plan.batches.map((b) => b.inputs)).toEqual([
+			[
+				{ from: { id: '1' }, to: { id: '10' }, types: [label(41)] },
+				{ from: { id: '1' }, to: { id: '11' }, types: [label(41)] },
+			],
+			[
+				{ from: { id: '1' }, to: { id: '12' }, types: [label(41)] },
+				{ from: { id: '2' }, to: { id: '20' }, types: [label(43)] },
+			],
+		]);
+		expect(plan.batches.map((b) => b.pairCount)).toEqual([2, 2]);
+		expect(plan.batchesOfItem.get(0)).toEqual([0, 1]);
+		expect(plan.batchesOfItem.get(1)).toEqual([1]);
+	});
+
+	it('sends a pair asked for by several items once, with the union of their labels, owned by all', () => {
+		const plan = planBatches(
+			[labelled(0, '1', ['10'], [label(41)]), labelled(1, '1', ['10', '11'], [label(43), label(41)])],
+			100,
+			labelsArchiveLayout,
+		);
+		expect(plan.batches[0].inputs).toEqual([
+			{ from: { id: '1' }, to: { id: '10' }, types: [label(41), label(43)] },
+			{ from: { id: '1' }, to: { id: '11' }, types: [label(43), label(41)] },
+		]);
+		expect(plan.batches[0].itemIndexes).toEqual([0, 1]);
+		expect(plan.pairCount).toBe(2);
+		expect(plan.requestedPairCount).toBe(3);
+	});
+});
+
+describe('splitInputs', () => {
+	it('halves one-pair inputs and stops at one', () => {
+		expect(splitInputs([1, 2, 3])).toEqual([[1, 2], [3]]);
+		expect(splitInputs([1])).toBeUndefined();
 	});
 });

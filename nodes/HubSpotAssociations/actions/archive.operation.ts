@@ -7,7 +7,8 @@ import { executeBatched } from './batchedOperation';
 /** "Archive Associations": remove every association (all labels) between each pair. */
 export const description: INodeProperties[] = [];
 
-const codec = (fromObjectType: string, toObjectType: string): BatchCodec<ArchiveInput> => ({
+/** batch/archive: one input per from id with its to ids; removes every label of each pair. */
+export const archiveCodec = (fromObjectType: string, toObjectType: string): BatchCodec<ArchiveInput> => ({
 	request: (inputs) => ({
 		method: 'POST',
 		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/archive`,
@@ -28,7 +29,7 @@ const codec = (fromObjectType: string, toObjectType: string): BatchCodec<Archive
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await executeBatched(this, {
-		plan: planBatches,
-		codec,
+		plan: (items, batchSize) => planBatches(items, batchSize),
+		codec: archiveCodec,
 	});
 }

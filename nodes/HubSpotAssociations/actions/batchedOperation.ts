@@ -1,28 +1,52 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { BatchPlan, ItemPairs } from '../core/batches';
-import { judgeItem, mergeResults, type OutcomeLike, type ReportLike } from '../core/outputs';
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
-import { toNodeApiError, type FailureReport } from '../transport/errors';
+import type { FailureReport } from '../transport/errors';
 import { runPool } from '../transport/pool';
-import { createTransport } from '../transport/send';
-import { readItems } from './readItems';
+import { createTransport, type Transport } from '../transport/send';
+import { firstFailureError, outputItems } from './outputItems';
+import { PAIR_FIELDS, readItems, type ItemFields } from './readItems';
 
-export interface BatchedOperation<Input> {
-	plan(items: readonly ItemPairs[], batchSize: number): BatchPlan<Input>;
-	codec(fromObjectType: string, toObjectType: string): BatchCodec<Input>;
-}
-
-interface RunOptions {
+export interface RunOptions {
 	batchSize: number;
 	outputMode: 'perItem' | 'perBatch';
 	maxRetries: number;
 	concurrency: number;
+	/** Milliseconds one request may take before it counts as a dropped connection. */
+	timeout: number;
+	/** Send no write request; say what would be removed. */
+	dryRun: boolean;
 }
 
-function readOptions(ctx: IExecuteFunctions): RunOptions {
-	const options = ctx.getNodeParameter('options', 0, {}) as Partial<RunOptions>;
+/** What an operation's phase before the writes gets: the execution, its options and its one transport. */
+export interface RunContext {
+	ctx: IExecuteFunctions;
+	options: RunOptions;
+	continueOnFail: boolean;
+	/** The execution's transport (credential, throttle, counters), made on first use and shared by every phase. */
+	transport(): Promise<Transport>;
+}
+
+export interface Expansion {
+	/** Items ready to plan, their to ids filled in. */
+	valid: ItemPairs[];
+	/** Items the phase could not prepare, with HubSpot's reason. */
+	failed: Map<number, { item: ItemPairs; report: FailureReport }>;
+}
+
+export interface BatchedOperation<Input> {
+	/** What each item must give; by default a from id and to ids. */
+	fields?(ctx: IExecuteFunctions): ItemFields;
+	/** Reads only, before any write: e.g. look up which to ids a record has. */
+	expand?(run: RunContext, items: ItemPairs[]): Promise<Expansion>;
+	plan(items: readonly ItemPairs[], batchSize: number): BatchPlan<Input>;
+	codec(fromObjectType: string, toObjectType: string): BatchCodec<Input>;
+}
+
+export function readOptions(ctx: IExecuteFunctions): RunOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as Partial<Record<keyof RunOptions, unknown>>;
 	const whole = (value: unknown, fallback: number, min: number, max: number) => {
 		const n = Number(value ?? fallback);
 		return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : fallback;
@@ -32,23 +56,24 @@ function readOptions(ctx: IExecuteFunctions): RunOptions {
 		outputMode: options.outputMode === 'perBatch' ? 'perBatch' : 'perItem',
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
 		concurrency: whole(options.concurrency, 5, 1, 20),
+		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
+		dryRun: options.dryRun === true,
 	};
 }
 
-function errorJson(report: ReportLike | { message: string; description?: string | null }, extra: object): IDataObject {
-	const r = report as Partial<FailureReport> & { message: string; description?: string | null };
-	const json: IDataObject = { error: r.message, ...(extra as IDataObject) };
-	if (r.description) json.description = r.description;
-	if (r.httpCode) json.httpCode = r.httpCode;
-	if (r.category) json.category = r.category;
-	if (r.correlationId) json.correlationId = r.correlationId;
-	if (r.hint) json.hint = r.hint;
-	return json;
+/** What a dry run says of a batch: the shape of a real answer, with nothing sent. */
+function dryRunOutcome(at: string): BatchOutcome {
+	return {
+		results: [{ httpStatus: 0, status: 'DRY_RUN', startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [], filledByNode: true }],
+		idFailures: [],
+		requests: 0,
+	};
 }
 
 /**
- * The flow every batched operation shares: check items, plan batches across all items, send them
- * (paced, retried, concurrent), then give every input item its outcome, paired to it.
+ * The flow every batched operation shares: check items, let the operation read what it needs, plan
+ * batches across all items, send them (paced, retried, concurrent) or, in a dry run, send nothing,
+ * then give every input item its outcome, paired to it.
  */
 export async function executeBatched<Input>(
 	ctx: IExecuteFunctions,
@@ -57,96 +82,63 @@ export async function executeBatched<Input>(
 	const items = ctx.getInputData();
 	const options = readOptions(ctx);
 	const continueOnFail = ctx.continueOnFail();
-	const { valid, invalid } = readItems(ctx, items);
-	const plan = operation.plan(valid, options.batchSize);
+	const { valid, invalid } = readItems(ctx, items, operation.fields?.(ctx) ?? PAIR_FIELDS);
 
-	const outcomes: BatchOutcome[] = new Array(plan.batches.length);
-	if (plan.batches.length > 0) {
-		const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
-		const connection = await resolveConnection(ctx, authentication);
-		const transport = createTransport(ctx, connection, { maxRetries: options.maxRetries });
-		let failed = false;
+	let made: Promise<Transport> | undefined;
+	const transport = () => {
+		made ??= (async () => {
+			const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
+			return createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
+		})();
+		return made;
+	};
+
+	let planned = valid;
+	let failed: Expansion['failed'] = new Map();
+	if (operation.expand && valid.length > 0) {
+		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
+		// Without Continue On Fail a failed read stops the node before anything is removed.
+		if (failed.size > 0 && !continueOnFail) {
+			throw firstFailureError(
+				ctx.getNode(),
+				[...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report })),
+				'Nothing was removed: a failed read stops the node before any write. Running the node again is safe.',
+			);
+		}
+	}
+
+	const plan = operation.plan(planned, options.batchSize);
+	const outcomes: Array<BatchOutcome | undefined> = new Array(plan.batches.length);
+	if (options.dryRun) {
+		const at = new Date().toISOString();
+		for (let b = 0; b < plan.batches.length; b++) outcomes[b] = dryRunOutcome(at);
+	} else if (plan.batches.length > 0) {
+		const sender = await transport();
+		let anyFailed = false;
 		await runPool(
 			plan.batches.length,
 			options.concurrency,
 			async (b) => {
 				const batch = plan.batches[b];
-				const outcome = await runBatch(transport, operation.codec(batch.fromObjectType, batch.toObjectType), batch.inputs);
+				const outcome = await runBatch(sender, operation.codec(batch.fromObjectType, batch.toObjectType), batch.inputs);
 				outcomes[b] = outcome;
-				if (outcome.failure || outcome.idFailures.length > 0) failed = true;
+				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
 			},
 			// Without Continue On Fail the node will throw: stop starting batches, let those under way finish.
-			() => failed && !continueOnFail,
+			() => anyFailed && !continueOnFail,
 		);
 	}
 
-	const node = ctx.getNode();
-	const byIndex = new Map(valid.map((item) => [item.itemIndex, item]));
-	const base = (item: ItemPairs) => ({
-		fromObjectType: item.fromObjectType,
-		toObjectType: item.toObjectType,
-		fromId: item.fromId,
-		toIds: item.toIds,
+	return outputItems({
+		node: ctx.getNode(),
+		itemCount: items.length,
+		mode: options.outputMode,
+		continueOnFail,
+		dryRun: options.dryRun,
+		valid: planned,
+		invalid,
+		failed,
+		plan,
+		outcomes,
 	});
-
-	if (options.outputMode === 'perBatch') {
-		const out: INodeExecutionData[] = [];
-		for (let b = 0; b < plan.batches.length; b++) {
-			const batch = plan.batches[b];
-			const outcome = outcomes[b];
-			const pairedItem = batch.itemIndexes.map((item) => ({ item }));
-			const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: batch.pairCount, inputs: batch.inputs };
-			const failure = outcome?.failure ?? outcome?.idFailures[0]?.report;
-			if (!outcome || failure) {
-				const report = failure ?? { message: 'Not sent: an earlier batch failed', description: '', hint: '' };
-				if (!continueOnFail) throw toNodeApiError(node, report as FailureReport, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
-				out.push({ json: errorJson(report, { ...fields, results: outcome ? mergeResults(outcome.results) : undefined }), pairedItem });
-				continue;
-			}
-			out.push({ json: { ...fields, ...mergeResults(outcome.results) } as unknown as IDataObject, pairedItem });
-		}
-		for (const [itemIndex, error] of invalid) {
-			out.push({ json: errorJson(error, { itemIndex }), pairedItem: { item: itemIndex } });
-		}
-		return [out];
-	}
-
-	const out: INodeExecutionData[] = new Array(items.length);
-	const failures: Array<{ itemIndex: number; report: ReportLike }> = [];
-	for (let i = 0; i < items.length; i++) {
-		const refused = invalid.get(i);
-		if (refused) {
-			out[i] = { json: errorJson(refused, { itemIndex: i }), pairedItem: { item: i } };
-			continue;
-		}
-		const item = byIndex.get(i);
-		if (!item) continue;
-		const batchIndexes = plan.batchesOfItem.get(i) ?? [];
-		const itemOutcomes: OutcomeLike[] = [];
-		let unsent = false;
-		for (const b of batchIndexes) {
-			if (outcomes[b]) itemOutcomes.push(outcomes[b]);
-			else unsent = true;
-		}
-		const verdict = unsent
-			? { ok: false as const, report: { message: 'Not sent: the node stopped after an earlier batch failed', description: '', hint: 'Fix the failure reported for the other items and run again.' } }
-			: judgeItem(item, itemOutcomes);
-		if (verdict.ok) {
-			out[i] = { json: { ...base(item), ...verdict.fields } as unknown as IDataObject, pairedItem: { item: i } };
-		} else {
-			failures.push({ itemIndex: i, report: verdict.report });
-			out[i] = { json: errorJson(verdict.report, { ...base(item), ...(verdict.fields ?? {}) }), pairedItem: { item: i } };
-		}
-	}
-	if (failures.length > 0 && !continueOnFail) {
-		const first = failures.find((f) => !f.report.message.startsWith('Not sent: the node stopped')) ?? failures[0];
-		const others = failures.length - 1;
-		throw toNodeApiError(
-			node,
-			first.report as FailureReport,
-			first.itemIndex,
-			`Item ${first.itemIndex}${others > 0 ? ` (and ${others} more item${others === 1 ? '' : 's'}: ${failures.filter((f) => f !== first).slice(0, 10).map((f) => f.itemIndex).join(', ')}${others > 10 ? ', …' : ''})` : ''}`,
-		);
-	}
-	return [out.filter(Boolean)];
 }

@@ -30,3 +30,30 @@ export function objectTypeReader(ctx: IExecuteFunctions, name: string): (itemInd
 		return once.value;
 	};
 }
+
+/** A parameter that holds an expression anywhere inside it (a fixedCollection's field may be one). */
+function holdsExpression(raw: unknown): boolean {
+	if (typeof raw === 'string') return raw.startsWith('=');
+	if (Array.isArray(raw)) return raw.some(holdsExpression);
+	if (raw && typeof raw === 'object') return Object.values(raw).some(holdsExpression);
+	return false;
+}
+
+/**
+ * The labels an item names: the dropdown's values, or the type id and category fields. Read once
+ * unless an expression in them may differ per item.
+ */
+export function labelReader(ctx: IExecuteFunctions): (itemIndex: number) => unknown {
+	const source = ctx.getNodeParameter('labelSource', 0, 'list') as string;
+	const name = source === 'typeIds' ? 'labelTypes' : 'labels';
+	const read = (i: number): unknown => {
+		const value = ctx.getNodeParameter(name, i, source === 'typeIds' ? {} : []);
+		return source === 'typeIds' ? ((value as { types?: unknown }).types ?? []) : value;
+	};
+	if (holdsExpression(ctx.getNode().parameters[name])) return read;
+	let once: { value: unknown } | undefined;
+	return (i) => {
+		once ??= { value: read(i) };
+		return once.value;
+	};
+}

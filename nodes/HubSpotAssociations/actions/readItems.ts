@@ -3,14 +3,28 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemPairs } from '../core/batches';
 import { describeValue, parseId, parseIdList } from '../core/ids';
+import { parseLabelList } from '../core/labels';
 import { normalizeObjectType } from '../core/objectTypes';
-import { itemValueReader, objectTypeReader } from './itemValues';
+import { itemValueReader, labelReader, objectTypeReader } from './itemValues';
 
 export interface ReadItems {
 	valid: ItemPairs[];
 	/** Input items that were refused before anything was sent, with the reason. */
 	invalid: Map<number, NodeOperationError>;
 }
+
+/** What an operation needs from each item besides its object types and from id. */
+export interface ItemFields {
+	/** The to ids (every operation that names pairs). Without them an item is a from id alone. */
+	toIds: boolean;
+	/** The labels chosen in the label parameters, checked per item. */
+	labels: boolean;
+}
+
+export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
+
+const LABEL_HINT =
+	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/v4/associations/{from}/{to}/labels.';
 
 const ID_HINT =
 	'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
@@ -19,11 +33,12 @@ const ID_HINT =
  * Checks every item before any request: an item with a bad type or id is never sent. Without
  * "Continue On Fail" the first bad item stops the node here, naming it and the value.
  */
-export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): ReadItems {
+export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], fields: ItemFields = PAIR_FIELDS): ReadItems {
 	const readFromType = objectTypeReader(ctx, 'fromObjectType');
 	const readToType = objectTypeReader(ctx, 'toObjectType');
 	const readFromId = itemValueReader(ctx, 'fromId', items, '={{ $json.id }}');
-	const readToIds = itemValueReader(ctx, 'toIds', items);
+	const readToIds = fields.toIds ? itemValueReader(ctx, 'toIds', items) : undefined;
+	const readLabels = fields.labels ? labelReader(ctx) : undefined;
 	const node = ctx.getNode();
 	const continueOnFail = ctx.continueOnFail();
 	const valid: ItemPairs[] = [];
@@ -49,18 +64,22 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): 
 			}
 			const fromId = parseId(rawFrom);
 			if (!fromId.ok) return refusal(`From ID is not valid: ${fromId.reason}`, ID_HINT);
-			step = 'To IDs';
-			const toIds = parseIdList(readToIds(i));
-			if (!toIds.ok) {
-				return refusal(`To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
+			const item: ItemPairs = { itemIndex: i, fromObjectType: fromType.value, toObjectType: toType.value, fromId: fromId.id, toIds: [] };
+			if (readToIds) {
+				step = 'To IDs';
+				const toIds = parseIdList(readToIds(i));
+				if (!toIds.ok) {
+					return refusal(`To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
+				}
+				item.toIds = toIds.ids;
 			}
-			return {
-				itemIndex: i,
-				fromObjectType: fromType.value,
-				toObjectType: toType.value,
-				fromId: fromId.id,
-				toIds: toIds.ids,
-			};
+			if (readLabels) {
+				step = 'Labels';
+				const labels = parseLabelList(readLabels(i));
+				if (!labels.ok) return refusal(`Labels are not valid: ${labels.reason}`, LABEL_HINT);
+				item.types = labels.types;
+			}
+			return item;
 		} catch (error) {
 			// An expression that throws: name the item and the parameter, keep n8n's own words.
 			const reason = error instanceof Error ? error.message : String(error);

@@ -2,10 +2,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as archive from './archive.operation';
+import * as archiveAll from './archiveAll.operation';
+import * as archiveLabels from './archiveLabels.operation';
 
 /** Operation name → its module. Each operation owns its parameters and its execute. */
 export const operations = {
 	archive,
+	archiveAll,
+	archiveLabels,
 } as const;
 
 export type OperationName = keyof typeof operations;

@@ -5,7 +5,10 @@
  * Items are grouped by (from type, to type, from id) in order of first appearance, each (from, to)
  * pair is kept once however many items ask for it, and requests are filled up to `batchSize` pairs.
  * A thousand items that share ten from ids become ceil(pairs / batchSize) requests, not a thousand.
+ * How a run of pairs becomes request inputs is the operation's `PairLayout`: batch/archive takes one
+ * input per from id with many to ids, batch/labels/archive one input per pair with its labels.
  */
+import { labelKey, type AssociationTypeRef } from './labels';
 
 /** One valid input item, ids already checked and canonical. */
 export interface ItemPairs {
@@ -14,6 +17,8 @@ export interface ItemPairs {
 	toObjectType: string;
 	fromId: string;
 	toIds: string[];
+	/** Labels the item asks to remove from each of its pairs (Remove Association Labels only). */
+	types?: AssociationTypeRef[];
 }
 
 /** One request body entry, as HubSpot's batch/archive takes it. */
@@ -21,6 +26,27 @@ export interface ArchiveInput {
 	from: { id: string };
 	to: Array<{ id: string }>;
 }
+
+/** One request body entry, as HubSpot's batch/labels/archive takes it: one pair and the labels to remove. */
+export interface LabelsArchiveInput {
+	from: { id: string };
+	to: { id: string };
+	types: AssociationTypeRef[];
+}
+
+/** How consecutive pairs of one from id become request inputs. */
+export interface PairLayout<Input> {
+	/** `types[k]` holds the labels asked for `toIds[k]`; undefined when no item gave labels. */
+	inputs(fromId: string, toIds: string[], types: ReadonlyArray<readonly AssociationTypeRef[]> | undefined): Input[];
+}
+
+export const archiveLayout: PairLayout<ArchiveInput> = {
+	inputs: (fromId, toIds) => [{ from: { id: fromId }, to: toIds.map((id) => ({ id })) }],
+};
+
+export const labelsArchiveLayout: PairLayout<LabelsArchiveInput> = {
+	inputs: (fromId, toIds, types) => toIds.map((id, k) => ({ from: { id: fromId }, to: { id }, types: [...(types?.[k] ?? [])] })),
+};
 
 export interface PlannedBatch<Input> {
 	/** Position in the plan; also the order requests are sent and batches are reported. */
@@ -51,6 +77,15 @@ interface FromGroup {
 	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
 	owners: Array<number | number[]>;
 	position: Map<string, number>;
+	/** Labels per to id, in step with `toIds`, merged over the items asking for the pair; only when items carry labels. */
+	types?: Array<Map<string, AssociationTypeRef>>;
+}
+
+function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[]): void {
+	for (const t of types) {
+		const key = labelKey(t);
+		if (!into.has(key)) into.set(key, t);
+	}
 }
 
 interface TypeGroup {
@@ -59,7 +94,13 @@ interface TypeGroup {
 	froms: Map<string, FromGroup>;
 }
 
-export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan {
+export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan<ArchiveInput>;
+export function planBatches<Input>(items: readonly ItemPairs[], batchSize: number, layout: PairLayout<Input>): BatchPlan<Input>;
+export function planBatches<Input>(
+	items: readonly ItemPairs[],
+	batchSize: number,
+	layout: PairLayout<Input> = archiveLayout as unknown as PairLayout<Input>,
+): BatchPlan<Input> {
 	if (!Number.isInteger(batchSize) || batchSize < 1) {
 		throw new RangeError(`batchSize must be a positive whole number, got ${batchSize}`);
 	}
@@ -78,6 +119,7 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 			from = { fromId: item.fromId, toIds: [], owners: [], position: new Map() };
 			group.froms.set(item.fromId, from);
 		}
+		if (item.types && !from.types) from.types = from.toIds.map(() => new Map());
 		for (const toId of item.toIds) {
 			requestedPairCount++;
 			const at = from.position.get(toId);
@@ -85,8 +127,14 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 				from.position.set(toId, from.toIds.length);
 				from.toIds.push(toId);
 				from.owners.push(item.itemIndex);
+				if (from.types) {
+					const merged = new Map<string, AssociationTypeRef>();
+					if (item.types) mergeTypes(merged, item.types);
+					from.types.push(merged);
+				}
 				continue;
 			}
+			if (item.types && from.types) mergeTypes(from.types[at], item.types);
 			const owner = from.owners[at];
 			if (typeof owner === 'number') {
 				if (owner !== item.itemIndex) from.owners[at] = [owner, item.itemIndex];
@@ -96,11 +144,11 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 		}
 	}
 
-	const batches: Batch[] = [];
+	const batches: Array<PlannedBatch<Input>> = [];
 	const batchesOfItem = new Map<number, number[]>();
 	let pairCount = 0;
 
-	const addOwner = (batch: Batch, itemIndex: number) => {
+	const addOwner = (batch: PlannedBatch<Input>, itemIndex: number) => {
 		let list = batchesOfItem.get(itemIndex);
 		if (!list) {
 			list = [];
@@ -114,7 +162,7 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 	};
 
 	for (const group of groups.values()) {
-		let batch: Batch | undefined;
+		let batch: PlannedBatch<Input> | undefined;
 		for (const from of group.froms.values()) {
 			let offset = 0;
 			while (offset < from.toIds.length) {
@@ -130,14 +178,14 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 					batches.push(batch);
 				}
 				const take = Math.min(batchSize - batch.pairCount, from.toIds.length - offset);
-				const to: Array<{ id: string }> = new Array(take);
 				for (let k = 0; k < take; k++) {
-					to[k] = { id: from.toIds[offset + k] };
 					const owner = from.owners[offset + k];
 					if (typeof owner === 'number') addOwner(batch, owner);
 					else for (const o of owner) addOwner(batch, o);
 				}
-				batch.inputs.push({ from: { id: from.fromId }, to });
+				const toIds = from.toIds.slice(offset, offset + take);
+				const types = from.types?.slice(offset, offset + take).map((m) => [...m.values()]);
+				for (const input of layout.inputs(from.fromId, toIds, types)) batch.inputs.push(input);
 				batch.pairCount += take;
 				pairCount += take;
 				offset += take;
@@ -146,6 +194,13 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 	}
 	for (const batch of batches) batch.itemIndexes.sort((a, b) => a - b);
 	return { batches, batchesOfItem, pairCount, requestedPairCount };
+}
+
+/** Halves a list of one-pair inputs (batch/labels/archive), or undefined when one is left. */
+export function splitInputs<Input>(inputs: Input[]): [Input[], Input[]] | undefined {
+	if (inputs.length < 2) return undefined;
+	const half = Math.ceil(inputs.length / 2);
+	return [inputs.slice(0, half), inputs.slice(half)];
 }
 
 /** Splits a batch in two halves by pairs, for when HubSpot says a request carried too many. */

@@ -57,7 +57,7 @@ export const fromIdProperty: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.id }}',
 	required: true,
-	description: 'The record ID on the "from" side, for each item',
+	description: 'The record ID on the "from" side, for each item. For "Remove All Associations of Records", the record whose associations are removed.',
 	hint: 'A plain field reference like {{ $json.id }} is read straight from the item, skipping the expression engine for speed',
 };
 
@@ -67,6 +67,7 @@ export const toIdsProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
+	displayOptions: { show: { operation: ['archive', 'archiveLabels'] } },
 	placeholder: 'e.g. {{ $json.companyIds }} or 101,102',
 	description: 'The record ID(s) on the "to" side: one ID, an array of IDs, or a comma-separated list',
 };
@@ -115,4 +116,21 @@ export const concurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 20 },
 	default: 5,
 	description: 'How many HubSpot requests may be under way at once. The node still paces itself by HubSpot\'s rate-limit headers.',
+};
+
+export const dryRunOption: INodeProperties = {
+	displayName: 'Dry Run',
+	name: 'dryRun',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to send no write request and only output what would be removed, with status "DRY_RUN". Reads still happen (Remove All Associations of Records reads each record\'s associations).',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 60000,
+	description: 'Milliseconds to wait for HubSpot to answer one request before it counts as a dropped connection and is retried',
 };

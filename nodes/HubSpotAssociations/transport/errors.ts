@@ -65,6 +65,10 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 		message = `HubSpot answered ${status} after ${tries}`;
 		hint = 'HubSpot had a temporary fault. Run the node again later; removing associations is safe to repeat.';
 		failure = { cause: 'temporarily-unavailable' };
+	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && (status === 400 || status === 401)) {
+		message = 'HubSpot refused to refresh the OAuth2 access token';
+		hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
+		failure = { cause: 'credential-invalid' };
 	} else if (status === 401) {
 		message = 'HubSpot did not accept the credential';
 		hint = credentialName.includes('OAuth2')
@@ -115,10 +119,16 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 }
 
 /** The NodeApiError n8n shows, carrying HubSpot's category and correlationId and the item it concerns. */
-export function toNodeApiError(node: INode, report: FailureReport, itemIndex: number, prefix?: string): NodeApiError {
+export function toNodeApiError(
+	node: INode,
+	report: FailureReport,
+	itemIndex: number,
+	prefix?: string,
+	note?: string,
+): NodeApiError {
 	const error = new NodeApiError(node, report.body ?? { message: report.message }, {
 		message: prefix ? `${prefix}: ${report.message}` : report.message,
-		description: report.description,
+		description: note ? `${report.description} ${note}` : report.description,
 		httpCode: report.httpCode,
 		itemIndex,
 		failure: report.failure,

@@ -12,6 +12,11 @@ export interface HubSpotExchange {
 	networkCode?: string;
 	/** A short description of a network failure, for messages. */
 	networkMessage?: string;
+	/**
+	 * Only a status code is known, no HubSpot answer (headers, body): n8n's helper failed before or
+	 * outside the API call, as when an OAuth2 token refresh is refused.
+	 */
+	answerUnread?: boolean;
 	sentAt: Date;
 	receivedAt: Date;
 }
@@ -93,7 +98,7 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
 		if (Number.isInteger(status) && status >= 100) {
-			return { statusCode: status, headers: {}, body: layer.context?.data, sentAt, receivedAt };
+			return { statusCode: status, headers: {}, body: layer.context?.data, answerUnread: true, sentAt, receivedAt };
 		}
 	}
 	const coded = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code));
@@ -121,15 +126,22 @@ export async function sendRequest(
 ): Promise<HubSpotExchange> {
 	const sentAt = new Date();
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, connection.credentialType, {
-			method: request.method,
-			url: `${connection.baseUrl}${request.path}`,
-			body: request.body,
-			qs: request.qs,
-			json: true,
-			returnFullResponse: true,
-			timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-		})) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			connection.credentialType,
+			{
+				method: request.method,
+				url: `${connection.baseUrl}${request.path}`,
+				body: request.body,
+				qs: request.qs,
+				json: true,
+				returnFullResponse: true,
+				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			},
+			// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would
+			// only send the same refused request twice. OAuth2 refreshes go their own way and are kept.
+			connection.authentication === 'appToken' ? { preAuthenticationRetryStatusCode: [] } : undefined,
+		)) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
 		return {
 			statusCode: response.statusCode ?? response.status ?? 200,
 			headers: lowerCaseHeaders(response.headers),

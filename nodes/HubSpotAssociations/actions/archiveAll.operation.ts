@@ -1,0 +1,76 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { planBatches, type ArchiveInput, type ItemPairs } from '../core/batches';
+import { labelKey, passesLabelFilter, type LabelFilterMode } from '../core/labels';
+import { labelProperties } from '../descriptions/labels';
+import { archiveCodec } from './archive.operation';
+import type { BatchedOperation, Expansion, RunContext } from './batchedOperation';
+import { executeBatched } from './batchedOperation';
+import { readAssociations, recordKey } from './readAssociations';
+
+/**
+ * "Remove All Associations of Records": for each from id, read every associated record of the to
+ * type (batch/read, paged to the end), keep those the label filter picks, then remove them with the
+ * same batch/archive batches as "Archive Associations". Each item's output lists the to ids removed.
+ */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Which Associations',
+		name: 'labelFilter',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { operation: ['archiveAll'] } },
+		options: [
+			{ name: 'All', value: 'all', description: 'Remove every association of each record with the To Object Type' },
+			{ name: 'All Except Those With These Labels', value: 'except', description: 'Keep associations that carry one of the chosen labels, remove the rest' },
+			{ name: 'Only Those With These Labels', value: 'only', description: 'Remove only associations that carry one of the chosen labels' },
+		],
+		default: 'all',
+		hint: 'An association that is removed goes entirely, with all its labels',
+	},
+	...labelProperties({ operation: ['archiveAll'], labelFilter: ['only', 'except'] }, 'The labels that decide which associations are removed'),
+];
+
+function filterMode(ctx: IExecuteFunctions): LabelFilterMode {
+	const mode = ctx.getNodeParameter('labelFilter', 0, 'all');
+	return mode === 'only' || mode === 'except' ? mode : 'all';
+}
+
+async function expand(run: RunContext, items: ItemPairs[]): Promise<Expansion> {
+	const mode = filterMode(run.ctx);
+	const reads = await readAssociations(await run.transport(), items, {
+		concurrency: run.options.concurrency,
+		// Without Continue On Fail one failed read will stop the node: read no further.
+		shouldStop: (anyFailed) => anyFailed && !run.continueOnFail,
+	});
+	const valid: ItemPairs[] = [];
+	const failed: Expansion['failed'] = new Map();
+	for (const item of items) {
+		const read = reads.get(recordKey(item));
+		if (!read) continue;
+		if (!read.ok) {
+			failed.set(item.itemIndex, { item, report: read.report });
+			continue;
+		}
+		const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
+		valid.push({
+			itemIndex: item.itemIndex,
+			fromObjectType: item.fromObjectType,
+			toObjectType: item.toObjectType,
+			fromId: item.fromId,
+			toIds: read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId),
+		});
+	}
+	return { valid, failed };
+}
+
+const operation: BatchedOperation<ArchiveInput> = {
+	fields: (ctx) => ({ toIds: false, labels: filterMode(ctx) !== 'all' }),
+	expand,
+	plan: (items, batchSize) => planBatches(items, batchSize),
+	codec: archiveCodec,
+};
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await executeBatched(this, operation);
+}

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { labelsArchiveLayout, planBatches, splitInputs, type LabelsArchiveInput } from '../core/batches';
+import { labelProperties } from '../descriptions/labels';
+import type { BatchCodec } from '../transport/batchRunner';
+import { executeBatched } from './batchedOperation';
+
+/**
+ * "Remove Association Labels": remove only the chosen labels between each pair, keeping the
+ * association and its other labels. One input per pair; Batch Size counts pairs.
+ */
+export const description: INodeProperties[] = labelProperties(
+	{ operation: ['archiveLabels'] },
+	'The labels to remove from each pair',
+);
+
+const codec = (fromObjectType: string, toObjectType: string): BatchCodec<LabelsArchiveInput> => ({
+	request: (inputs) => ({
+		method: 'POST',
+		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/labels/archive`,
+		body: { inputs },
+	}),
+	ids: (input) => [input.from.id, input.to.id],
+	split: splitInputs,
+	without: (inputs, ids) => inputs.filter((input) => !ids.has(input.from.id) && !ids.has(input.to.id)),
+});
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await executeBatched(this, {
+		fields: () => ({ toIds: true, labels: true }),
+		plan: (items, batchSize) => planBatches(items, batchSize, labelsArchiveLayout),
+		codec,
+	});
+}

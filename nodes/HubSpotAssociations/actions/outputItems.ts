@@ -1,0 +1,145 @@
+import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+
+import type { BatchPlan, ItemPairs } from '../core/batches';
+import { judgeItem, mergeResults, type OutcomeLike, type ReportLike } from '../core/outputs';
+import type { BatchOutcome } from '../transport/batchRunner';
+import { toNodeApiError, type FailureReport } from '../transport/errors';
+import { NOT_READ } from './readAssociations';
+
+/**
+ * Outcomes → output items, paired with the input items: one per input item (default) or one per
+ * HubSpot request. Every operation's results come out through here, so they share one shape.
+ */
+
+export interface OutputInput<Input> {
+	node: INode;
+	itemCount: number;
+	mode: 'perItem' | 'perBatch';
+	continueOnFail: boolean;
+	dryRun: boolean;
+	valid: readonly ItemPairs[];
+	/** Refused before anything was sent (bad ids, types, labels). */
+	invalid: ReadonlyMap<number, NodeOperationError>;
+	/** Failed before the writes (a HubSpot read for them failed). */
+	failed: ReadonlyMap<number, { item: ItemPairs; report: FailureReport }>;
+	plan: BatchPlan<Input>;
+	outcomes: ReadonlyArray<BatchOutcome | undefined>;
+}
+
+export function errorJson(report: ReportLike | { message: string; description?: string | null }, extra: object): IDataObject {
+	const r = report as Partial<FailureReport> & { message: string; description?: string | null };
+	const json: IDataObject = { error: r.message, ...(extra as IDataObject) };
+	if (r.description) json.description = r.description;
+	if (r.httpCode) json.httpCode = r.httpCode;
+	if (r.category) json.category = r.category;
+	if (r.correlationId) json.correlationId = r.correlationId;
+	if (r.hint) json.hint = r.hint;
+	return json;
+}
+
+/** The node's own fields of an item: what was asked, normalised. */
+export function itemFields(item: ItemPairs): IDataObject {
+	const fields: IDataObject = {
+		fromObjectType: item.fromObjectType,
+		toObjectType: item.toObjectType,
+		fromId: item.fromId,
+		toIds: item.toIds,
+	};
+	if (item.types) fields.types = item.types as unknown as IDataObject[];
+	return fields;
+}
+
+const NOT_SENT: ReportLike = {
+	message: 'Not sent: the node stopped after an earlier batch failed',
+	description: '',
+	hint: 'Fix the failure reported for the other items and run again.',
+};
+
+export function outputItems<Input>(run: OutputInput<Input>): INodeExecutionData[][] {
+	return [run.mode === 'perBatch' ? perBatch(run) : perItem(run)];
+}
+
+function perBatch<Input>(run: OutputInput<Input>): INodeExecutionData[] {
+	const { plan, outcomes, continueOnFail, node } = run;
+	const out: INodeExecutionData[] = [];
+	for (let b = 0; b < plan.batches.length; b++) {
+		const batch = plan.batches[b];
+		const outcome = outcomes[b];
+		const pairedItem = batch.itemIndexes.map((item) => ({ item }));
+		const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: batch.pairCount, inputs: batch.inputs };
+		const failure = outcome?.failure ?? outcome?.idFailures[0]?.report;
+		if (!outcome || failure) {
+			const report = failure ?? { message: 'Not sent: an earlier batch failed', description: '', hint: '' };
+			if (!continueOnFail) throw toNodeApiError(node, report as FailureReport, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
+			out.push({ json: errorJson(report, { ...fields, results: outcome ? mergeResults(outcome.results) : undefined }), pairedItem });
+			continue;
+		}
+		out.push({ json: { ...fields, ...mergeResults(outcome.results) } as unknown as IDataObject, pairedItem });
+	}
+	for (const [itemIndex, { item, report }] of run.failed) {
+		out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
+	}
+	for (const [itemIndex, error] of run.invalid) {
+		out.push({ json: errorJson(error, { itemIndex }), pairedItem: { item: itemIndex } });
+	}
+	return out;
+}
+
+function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
+	const { plan, outcomes, node } = run;
+	const byIndex = new Map(run.valid.map((item) => [item.itemIndex, item]));
+	const out: INodeExecutionData[] = [];
+	const failures: Array<{ itemIndex: number; report: ReportLike }> = [];
+	for (let i = 0; i < run.itemCount; i++) {
+		const refused = run.invalid.get(i);
+		if (refused) {
+			out.push({ json: errorJson(refused, { itemIndex: i }), pairedItem: { item: i } });
+			continue;
+		}
+		const unread = run.failed.get(i);
+		if (unread) {
+			failures.push({ itemIndex: i, report: unread.report });
+			out.push({ json: errorJson(unread.report, itemFields(unread.item)), pairedItem: { item: i } });
+			continue;
+		}
+		const item = byIndex.get(i);
+		if (!item) continue;
+		const itemOutcomes: OutcomeLike[] = [];
+		let unsent = false;
+		for (const b of plan.batchesOfItem.get(i) ?? []) {
+			const outcome = outcomes[b];
+			if (outcome) itemOutcomes.push(outcome);
+			else unsent = true;
+		}
+		const verdict = unsent ? { ok: false as const, report: NOT_SENT } : judgeItem(item, itemOutcomes);
+		if (verdict.ok) {
+			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
+			if (run.dryRun) verdict.fields.status = 'DRY_RUN';
+			out.push({ json: { ...itemFields(item), ...verdict.fields } as unknown as IDataObject, pairedItem: { item: i } });
+		} else {
+			failures.push({ itemIndex: i, report: verdict.report });
+			out.push({ json: errorJson(verdict.report, { ...itemFields(item), ...(verdict.fields ?? {}) }), pairedItem: { item: i } });
+		}
+	}
+	if (failures.length > 0 && !run.continueOnFail) {
+		const done = run.valid.length - failures.length;
+		throw firstFailureError(
+			node,
+			failures,
+			`${done} of ${run.itemCount} items were ${run.dryRun ? 'checked' : 'archived'} before this failure; running the node again is safe.`,
+		);
+	}
+	return out;
+}
+
+/**
+ * The error the node stops with: the first item whose own request or read failed (not one merely left
+ * out because of it), naming how many other items failed too.
+ */
+export function firstFailureError(node: INode, failures: ReadonlyArray<{ itemIndex: number; report: ReportLike }>, note?: string) {
+	const first = failures.find((f) => f.report !== NOT_SENT && f.report !== NOT_READ) ?? failures[0];
+	const others = failures.filter((f) => f !== first);
+	const listed = others.slice(0, 10).map((f) => f.itemIndex).join(', ');
+	const more = others.length > 0 ? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${listed}${others.length > 10 ? ', …' : ''})` : '';
+	return toNodeApiError(node, first.report as FailureReport, first.itemIndex, `Item ${first.itemIndex}${more}`, note);
+}

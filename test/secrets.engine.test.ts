@@ -1,0 +1,40 @@
+import { OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, loggedLines, run, useEmulator } from './helpers/setup';
+
+/**
+ * `run()` searches every output, error and log line of every engine test for the test secrets. This
+ * file proves that search can fail, and drives the paths most likely to leak: refreshes, 401s, 403s.
+ */
+describe('No secret in any output, error or log', () => {
+	const emulator = useEmulator();
+
+	it('the leak check catches a secret in an output item, a log line and the console', async () => {
+		const emu = emulator();
+		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters());
+		const leaky = { ...result, items: [{ json: { note: `token ${SECRETS[0]}` } }] };
+		expect(() => assertNoSecrets(leaky)).toThrow(/secret leaked/);
+		loggedLines.push(`debug refreshed ${SECRETS[2]}`);
+		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
+		console.error(`printed ${SECRETS[1]}`);
+		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
+	});
+
+	it('an OAuth2 refresh leaves no token in outputs, errors or logs', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '2');
+		emu.expireToken(OAUTH_ACCESS_TOKEN);
+		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }));
+		expect(result.error).toBeUndefined();
+		expect(emu.stats.refreshes).toBe(1);
+	});
+
+	it('errors after a refused refresh hold no token or client secret', async () => {
+		const emu = emulator();
+		emu.expireToken(OAUTH_ACCESS_TOKEN);
+		emu.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-xxxxxxxx', refreshToken: 'other' });
+		const failed = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }));
+		expect(failed.error?.message).toBe('Item 0: HubSpot refused to refresh the OAuth2 access token');
+		expect(failed.error?.description).toContain('Reconnect the "HubSpot Associations OAuth2 API" credential');
+		const cof = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }), { continueOnFail: true });
+		expect(cof.items[0].json.error).toBeDefined();
+	});
+});
