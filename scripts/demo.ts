@@ -1,7 +1,7 @@
 /**
  * npm run demo: the example workflows run by the real n8n application against the HubSpot emulator,
  * seeded with a small CRM. No HubSpot account needed. Prints the associations before, each workflow's
- * output items, and the associations after; exits 0 when every workflow succeeded.
+ * output items and the associations after it; exits 0 when every workflow succeeded.
  *   (npm run demo installs n8n first when it is not in the cache, and builds the package.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,12 @@ const CREDENTIAL: CredentialRef = { id: 'demoAppToken0001', name: 'HubSpot (demo
 
 /** The workflows the demo runs: example file, the node whose output is shown, a one-line story. */
 const DEMOS = [
+	{
+		id: 'demoRemoveOneLabel',
+		file: 'remove-one-label.json',
+		node: 'Remove the Decision maker label',
+		story: 'Contacts 101 and 104 are no longer decision makers; they stay associated with their companies.',
+	},
 	{
 		id: 'demoSheetCleanup',
 		file: 'clean-up-pairs-from-a-sheet.json',
@@ -59,14 +65,19 @@ function associations(emu: HubSpotEmulator): string {
 }
 
 function itemsTable(items: OutputItem[]): string {
-	const rows = [['item', 'fromId', 'toIds', 'status', 'error']];
+	const withLabels = items.some((i) => Array.isArray(i.json.types));
+	const rows = [['item', 'fromId', 'toIds', ...(withLabels ? ['labels removed'] : []), 'status', 'error']];
 	for (const item of items) {
 		const j = item.json;
 		const paired = (item.pairedItem as { item?: number } | undefined)?.item;
+		const labels = Array.isArray(j.types)
+			? (j.types as Array<{ associationCategory: string; associationTypeId: number }>).map((t) => `${t.associationCategory}:${t.associationTypeId}`).join(', ')
+			: '';
 		rows.push([
 			String(paired ?? ''),
 			String(j.fromId ?? ''),
 			Array.isArray(j.toIds) ? j.toIds.join(', ') : String(j.toIds ?? ''),
+			...(withLabels ? [labels] : []),
 			String(j.status ?? (j.error ? 'ERROR' : '')),
 			j.error ? String(j.error) : '',
 		]);
@@ -117,7 +128,8 @@ async function main(): Promise<number> {
 				continue;
 			}
 			console.log(itemsTable(items));
-			console.log(`\n  n8n ran it in ${(result.ms / 1000).toFixed(1)} s; HubSpot requests: ${emu.stats.requests - before}`);
+			console.log(`\n  n8n ran it in ${(result.ms / 1000).toFixed(1)} s; HubSpot requests: ${emu.stats.requests - before}. Associations now:\n`);
+			console.log(associations(emu));
 			if (items.some((i) => i.json.error)) failures++;
 		}
 
@@ -125,7 +137,7 @@ async function main(): Promise<number> {
 		console.log(associations(emu));
 		const s = emu.stats;
 		console.log(
-			`\nHubSpot emulator: ${s.requests} requests (${s.byRoute['batch/archive'] ?? 0} batch archive, ${s.byRoute['batch/read'] ?? 0} batch read), ` +
+			`\nHubSpot emulator: ${s.requests} requests (${s.byRoute['batch/archive'] ?? 0} batch archive, ${s.byRoute['batch/labels/archive'] ?? 0} labels archive, ${s.byRoute['batch/read'] ?? 0} batch read), ` +
 				`${s.archivedPairs} pairs removed, ${s.rateLimited} rate-limited. Demo took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
 		);
 		console.log(failures === 0 ? 'Demo finished: every workflow succeeded.' : `Demo finished with ${failures} failed workflow(s).`);

@@ -86,6 +86,7 @@ beforeAll(async () => {
 
 	const sheet = loadExample('clean-up-pairs-from-a-sheet.json');
 	const trigger = loadExample('archive-after-hubspot-trigger.json');
+	const label = loadExample('remove-one-label.json');
 	const common = { baseUrl: emulator.baseUrl, credentials: CREDS, forCli: true };
 	const archiveParameters = (options: Record<string, unknown> = {}) => ({
 		authentication: 'appToken',
@@ -101,6 +102,7 @@ beforeAll(async () => {
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetOAuth2', authentication: 'oAuth2' }),
 		adaptWorkflow(trigger, { ...common, id: 'e2eTriggerExample' }),
+		adaptWorkflow(label, { ...common, id: 'e2eRemoveOneLabel' }),
 		codeToHubSpot({
 			id: 'e2eBurst429',
 			name: 'e2e: 429 burst',
@@ -148,7 +150,7 @@ describe('the packed package in the n8n application', () => {
 	});
 
 	it('ships every example in examples/ and this test runs each of them', () => {
-		expect(exampleFiles()).toEqual(['archive-after-hubspot-trigger.json', 'clean-up-pairs-from-a-sheet.json']);
+		expect(exampleFiles()).toEqual(['archive-after-hubspot-trigger.json', 'clean-up-pairs-from-a-sheet.json', 'remove-one-label.json']);
 	});
 
 	it('example "clean up pairs from a sheet" with the Private App Token credential', async () => {
@@ -205,6 +207,26 @@ describe('the packed package in the n8n application', () => {
 		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
 		expect(emulator.stats.byRoute['batch/read']).toBe(2);
 		expect(emulator.stats.byRoute['batch/archive']).toBe(1);
+	});
+
+	it('example "remove one label": Decision maker goes, the associations and their other labels stay', async () => {
+		const decisionMaker = { category: 'USER_DEFINED', typeId: 41 };
+		const primary = { category: 'HUBSPOT_DEFINED', typeId: 1 };
+		expect(emulator.typesOf('contacts', '101', 'companies', '201')).toEqual(expect.arrayContaining([decisionMaker, primary]));
+		const { result, execution } = await execute('e2eRemoveOneLabel');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'Remove the Decision maker label');
+		expect(items.map((i) => [i.json.fromId, i.json.toIds, i.json.types, statusOf(i)])).toEqual([
+			['101', ['201'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
+			['104', ['202'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
+		]);
+		const after101 = emulator.typesOf('contacts', '101', 'companies', '201');
+		expect(after101).toEqual(expect.arrayContaining([primary]));
+		expect(after101).not.toEqual(expect.arrayContaining([decisionMaker]));
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		expect(emulator.typesOf('contacts', '104', 'companies', '202')).not.toEqual(expect.arrayContaining([decisionMaker]));
+		expect(emulator.stats.byRoute['batch/labels/archive']).toBe(1);
+		expect(emulator.stats.byRoute['batch/archive'] ?? 0).toBe(0);
 	});
 
 	it('a 429 burst: 200 items, 20 requests, 8 at once against 4 per second; every pair archived once', async () => {
