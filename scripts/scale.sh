@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:scale [-- options]: n8n queue mode (Redis, one main, workers) against one shared HubSpot
 # rate limit. Installs Redis from Debian's packages when it is missing, n8n from the npm registry when it
-# is not cached, builds, then runs scripts/scale.ts (options: see its header, e.g. -- --calls 40 --ci).
+# is not cached, builds, then runs scripts/scale.ts (options: see its header, e.g. -- --calls 80 --workers 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v redis-server >/dev/null 2>&1; then

@@ -8,7 +8,7 @@
  * Every process it starts is stopped by its own process id (group), also on failure or Ctrl+C.
  *   Options (npm run test:scale -- --calls 40 ...): --calls N (40) --pairs N (250 per call) --workers N (2)
  *   --worker-concurrency N (5) --batch-size N (100) --rate-max N (100) --rate-interval-ms MS (10000)
- *   --latency-ms MS (0) --ci (a modest size for CI: 20 calls, 10 requests per second)
+ *   --latency-ms MS (0). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1 minute.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -59,12 +59,9 @@ function readOptions(): Options {
 			'rate-max': { type: 'string' },
 			'rate-interval-ms': { type: 'string' },
 			'latency-ms': { type: 'string' },
-			ci: { type: 'boolean' },
 		},
 	});
-	const base: Options = values.ci
-		? { calls: 20, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 10, rateIntervalMs: 1000, latencyMs: 0 }
-		: { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
+	const base: Options = { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
 	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
 		if (value === undefined) return fallback;
 		const n = Number(value);
@@ -361,6 +358,7 @@ async function main(): Promise<number> {
 		const accepted = s.byStatus[204] ?? 0;
 		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
 		const ratio = boundMs > 0 ? totalMs / boundMs : Number.NaN;
+		const steadyMs = (accepted / options.rateMax) * options.rateIntervalMs;
 		const rate429 = s.requests > 0 ? s.rateLimited / s.requests : 0;
 		const ran = (name: string, proc: LongRunning) => startedBefore(proc) - (before.get(name) ?? 0);
 		const workerRuns = processes.filter(({ name }) => name.startsWith('n8n worker')).map(({ name, proc }) => ({ name, runs: ran(name, proc) }));
@@ -370,11 +368,12 @@ async function main(): Promise<number> {
 		console.log(`
 Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} workers × ${options.workerConcurrency})
   executions ok / failed     ${okCalls.length} / ${failed.length}
-  executions per process     ${perWorker.join(', ')}; main: ${mainRan}
+  executions started         ${perWorker.join(', ')}; main: ${mainRan}
   pairs archived / sent      ${archived} / ${totalPairs} (emulator removed ${s.archivedPairs}; ${left} left)
   HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer
-  shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
+  shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
+  at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
   per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
 		for (const f of failed.slice(0, 5)) console.log(`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
 
@@ -384,7 +383,8 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			['every output item reported once', okCalls.length === options.calls],
 			['429s ≤ 2 % of requests', rate429 <= 0.02],
 			['total time ≤ 1.25 × the shared bound', Number.isNaN(ratio) || ratio <= 1.25],
-			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) === options.calls],
+			// ≥: a warm-up execution may log its start after the count was taken.
+			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls],
 		];
 		console.log('\nTargets');
 		for (const [name, ok] of targets) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}`);
