@@ -153,6 +153,21 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 	running.delete(child);
 }
 
+/** Starts a long-running process in its own process group; stop() ends the group (SIGTERM, then SIGKILL). */
+export function startLongRunning(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): LongRunning {
+	const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	running.add(child);
+	let output = '';
+	const keep = (chunk: Buffer) => {
+		output += chunk.toString();
+		if (output.length > 4_000_000) output = output.slice(-2_000_000);
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	child.once('exit', () => running.delete(child));
+	return { process: child, pid: child.pid ?? -1, output: () => output, stop: () => stopChild(child) };
+}
+
 /** One n8n user folder with its own database, encryption key and ports. */
 export class N8nInstance {
 	readonly env: NodeJS.ProcessEnv;
@@ -255,22 +270,7 @@ export class N8nInstance {
 
 	/** Starts a long-running n8n command (`start`, `worker`, …); stop() ends its process group. */
 	startProcess(args: string[], env: NodeJS.ProcessEnv = {}): LongRunning {
-		const child = spawn(this.app.bin, args, {
-			cwd: this.userFolder,
-			env: { ...this.env, ...env },
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		running.add(child);
-		let output = '';
-		const keep = (chunk: Buffer) => {
-			output += chunk.toString();
-			if (output.length > 2_000_000) output = output.slice(-1_000_000);
-		};
-		child.stdout?.on('data', keep);
-		child.stderr?.on('data', keep);
-		child.once('exit', () => running.delete(child));
-		return { process: child, pid: child.pid ?? -1, output: () => output, stop: () => stopChild(child) };
+		return startLongRunning(this.app.bin, args, { cwd: this.userFolder, env: { ...this.env, ...env } });
 	}
 
 	dispose(): void {
