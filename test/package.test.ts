@@ -23,11 +23,16 @@ describe('the package as n8n loads it', () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const mod = require(file) as Record<string, new () => unknown>;
 		expect(typeof mod[className]).toBe('function');
-		const instance = new mod[className]() as { description?: { icon?: string; name: string }; icon?: string; name?: string };
+		type Icon = string | { light: string; dark: string };
+		const instance = new mod[className]() as { description?: { icon?: Icon; name: string }; icon?: Icon; name?: string };
 		const icon = instance.description?.icon ?? instance.icon;
-		expect(icon).toMatch(/^file:.+\.svg$/);
-		const iconFile = join(root, entry, '..', String(icon).slice('file:'.length));
-		expect(existsSync(iconFile)).toBe(true);
+		// A single icon, or light and dark variants (different files); each one a file next to the code.
+		const files = typeof icon === 'object' ? [icon.light, icon.dark] : [icon];
+		if (typeof icon === 'object') expect(icon.light).not.toBe(icon.dark);
+		for (const file of files) {
+			expect(file).toMatch(/^file:.+\.svg$/);
+			expect(existsSync(join(root, entry, '..', String(file).slice('file:'.length)))).toBe(true);
+		}
 	});
 
 	it('ships the codex beside the node, naming the package and node', () => {

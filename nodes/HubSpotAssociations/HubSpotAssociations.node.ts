@@ -25,7 +25,7 @@ export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HubSpot Associations',
 		name: 'hubSpotAssociations',
-		icon: 'file:hubspot.svg',
+		icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
@@ -41,7 +41,7 @@ export class HubSpotAssociations implements INodeType {
 				displayOptions: { show: { authentication: ['oAuth2'] } },
 			},
 			{
-				name: 'hubSpotAssociationsAppToken',
+				name: 'hubSpotAssociationsAppTokenApi',
 				required: true,
 				displayOptions: { show: { authentication: ['appToken'] } },
 			},

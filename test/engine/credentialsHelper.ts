@@ -11,12 +11,12 @@ import type {
 	IRequestOptionsSimplified,
 } from 'n8n-workflow';
 
-import { HubSpotAssociationsAppToken } from '../../credentials/HubSpotAssociationsAppToken.credentials';
+import { HubSpotAssociationsAppTokenApi } from '../../credentials/HubSpotAssociationsAppTokenApi.credentials';
 import { HubSpotAssociationsOAuth2Api } from '../../credentials/HubSpotAssociationsOAuth2Api.credentials';
 
 const TYPES: Record<string, ICredentialType> = {
 	hubSpotAssociationsOAuth2Api: new HubSpotAssociationsOAuth2Api(),
-	hubSpotAssociationsAppToken: new HubSpotAssociationsAppToken(),
+	hubSpotAssociationsAppTokenApi: new HubSpotAssociationsAppTokenApi(),
 };
 
 /** Replaces `{{$credentials.x}}` in a generic-auth template, as n8n's credentials helper does. */

@@ -43,7 +43,7 @@ function contextFor(call: MethodCall): ILoadOptionsFunctions {
 		parameters: currentNodeParameters,
 		credentials: {
 			hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' },
-			hubSpotAssociationsAppToken: { id: 'cred-token', name: 'HubSpot token' },
+			hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' },
 		},
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });

@@ -66,7 +66,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			parameters: options.parameters,
 			credentials: {
 				hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' },
-				hubSpotAssociationsAppToken: { id: 'cred-token', name: 'HubSpot token' },
+				hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' },
 			},
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(options.retryOnFail

@@ -47,7 +47,7 @@ const consoleLines = (globalThis as unknown as { __consoleLines?: string[] }).__
 /** Credential data for both types, pointed at the emulator. */
 export function credentialsFor(emulator: HubSpotEmulator) {
 	return {
-		hubSpotAssociationsAppToken: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+		hubSpotAssociationsAppTokenApi: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
 		hubSpotAssociationsOAuth2Api: {
 			baseUrl: emulator.baseUrl,
 			grantType: 'authorizationCode',

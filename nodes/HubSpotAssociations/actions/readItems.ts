@@ -43,14 +43,6 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 	const continueOnFail = ctx.continueOnFail();
 	const valid: ItemPairs[] = [];
 	const invalid = new Map<number, NodeOperationError>();
-	const refusals = new WeakSet<object>();
-
-	const refuse = (itemIndex: number, message: string, description: string) => {
-		const error = new NodeOperationError(node, `Item ${itemIndex}: ${message}`, { itemIndex, description });
-		refusals.add(error);
-		if (!continueOnFail) throw error;
-		invalid.set(itemIndex, error);
-	};
 
 	// Object types are nearly always the same for every item: check each distinct value once.
 	const typeChecks = new Map<unknown, ReturnType<typeof normalizeObjectType>>();
@@ -63,57 +55,67 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 		return check;
 	};
 
-	for (let i = 0; i < items.length; i++) {
+	/** One item's pairs, or why it is refused; an expression that throws is a refusal too. */
+	const checkItem = (i: number): ItemPairs | Refusal => {
 		let step = 'From Object Type';
 		try {
 			const fromType = checkType(readFromType(i));
 			if (!fromType.ok) {
-				refuse(i, `From Object Type cannot be used: ${fromType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
-				continue;
+				return refusal(`From Object Type cannot be used: ${fromType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
 			}
 			step = 'To Object Type';
 			const toType = checkType(readToType(i));
 			if (!toType.ok) {
-				refuse(i, `To Object Type cannot be used: ${toType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
-				continue;
+				return refusal(`To Object Type cannot be used: ${toType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
 			}
 			step = 'From ID';
 			const rawFrom = readFromId(i);
 			if (Array.isArray(rawFrom)) {
-				refuse(i, `From ID must be one id, got ${describeValue(rawFrom)}`, `Split the item so each has one from id (e.g. with the Split Out node). ${ID_HINT}`);
-				continue;
+				return refusal(`From ID must be one id, got ${describeValue(rawFrom)}`, `Split the item so each has one from id (e.g. with the Split Out node). ${ID_HINT}`);
 			}
 			const fromId = parseId(rawFrom);
-			if (!fromId.ok) {
-				refuse(i, `From ID is not valid: ${fromId.reason}`, ID_HINT);
-				continue;
-			}
+			if (!fromId.ok) return refusal(`From ID is not valid: ${fromId.reason}`, ID_HINT);
 			const item: ItemPairs = { itemIndex: i, fromObjectType: fromType.value, toObjectType: toType.value, fromId: fromId.id, toIds: [] };
 			if (readToIds) {
 				step = 'To IDs';
 				const toIds = parseIdList(readToIds(i));
 				if (!toIds.ok) {
-					refuse(i, `To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
-					continue;
+					return refusal(`To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
 				}
 				item.toIds = toIds.ids;
 			}
 			if (readLabels) {
 				step = 'Labels';
 				const labels = parseLabelList(readLabels(i));
-				if (!labels.ok) {
-					refuse(i, `Labels are not valid: ${labels.reason}`, LABEL_HINT);
-					continue;
-				}
+				if (!labels.ok) return refusal(`Labels are not valid: ${labels.reason}`, LABEL_HINT);
 				item.types = labels.types;
 			}
-			valid.push(item);
+			return item;
 		} catch (error) {
-			if (refusals.has(error as object)) throw error;
 			// An expression that throws: name the item and the parameter, keep n8n's own words.
 			const reason = error instanceof Error ? error.message : String(error);
-			refuse(i, `${step} could not be evaluated: ${reason}`, 'Check the expression of this parameter against this item\'s data.');
+			return refusal(`${step} could not be evaluated: ${reason}`, 'Check the expression of this parameter against this item\'s data.');
 		}
+	};
+
+	for (let i = 0; i < items.length; i++) {
+		const checked = checkItem(i);
+		if (!('refused' in checked)) {
+			valid.push(checked);
+			continue;
+		}
+		const error = new NodeOperationError(node, `Item ${i}: ${checked.refused}`, { itemIndex: i, description: checked.description });
+		if (!continueOnFail) throw error;
+		invalid.set(i, error);
 	}
 	return { valid, invalid };
+}
+
+interface Refusal {
+	refused: string;
+	description: string;
+}
+
+function refusal(message: string, description: string): Refusal {
+	return { refused: message, description };
 }

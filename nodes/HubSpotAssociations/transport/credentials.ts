@@ -2,10 +2,10 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 export type AuthenticationMethod = 'oAuth2' | 'appToken';
 
-export const CREDENTIAL_TYPES: Record<AuthenticationMethod, string> = {
-	oAuth2: 'hubSpotAssociationsOAuth2Api',
-	appToken: 'hubSpotAssociationsAppToken',
-};
+/** The credential type behind each "Authentication" choice, named as the classes in credentials/ name it. */
+export function credentialTypeOf(authentication: AuthenticationMethod): string {
+	return authentication === 'appToken' ? 'hubSpotAssociationsAppTokenApi' : 'hubSpotAssociationsOAuth2Api';
+}
 
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
@@ -38,7 +38,7 @@ export async function resolveConnection(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	authentication: AuthenticationMethod,
 ): Promise<Connection> {
-	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.oAuth2;
+	const credentialType = credentialTypeOf(authentication);
 	const data = (await ctx.getCredentials(credentialType)) as Record<string, unknown>;
 	const configured = typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '';
 	return {

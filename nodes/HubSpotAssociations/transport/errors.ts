@@ -58,7 +58,7 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 		hint = 'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
 		failure = { cause: 'quota-exhausted' };
 	} else if (verdict.kind === 'rateLimited') {
-		message = `HubSpot\'s rate limit was still hit after ${tries}`;
+		message = `HubSpot's rate limit was still hit after ${tries}`;
 		hint = 'Other apps or workflows share this HubSpot account\'s limit. Lower "Concurrency", raise "Max Retries", or run the workflow when the account is quieter.';
 		failure = { cause: 'rate-limited' };
 	} else if (status >= 500) {

@@ -6,10 +6,10 @@ import type {
 } from 'n8n-workflow';
 
 /** A HubSpot private app (or service key) access token, sent as a Bearer token. */
-export class HubSpotAssociationsAppToken implements ICredentialType {
-	name = 'hubSpotAssociationsAppToken';
+export class HubSpotAssociationsAppTokenApi implements ICredentialType {
+	name = 'hubSpotAssociationsAppTokenApi';
 
-	displayName = 'HubSpot Associations Private App Token';
+	displayName = 'HubSpot Associations Private App Token API';
 
 	icon = 'file:hubspot.svg' as const;
 

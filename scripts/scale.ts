@@ -1,0 +1,409 @@
+/**
+ * npm run test:scale: many executions on n8n queue-mode workers sharing one HubSpot rate limit.
+ * Starts Redis, one n8n main (EXECUTIONS_MODE=queue, takes the webhooks), N `n8n worker` processes and the
+ * HubSpot emulator with one rolling limit for everyone; imports and publishes Webhook → HubSpot
+ * Associations (archive); fires all webhook calls at once; waits for every execution (the webhook answers
+ * when its execution finished, with the node's output); prints the figures and checks the targets:
+ * 0 pairs lost, 0 executions failed, 429s ≤ 2 % of requests, total time ≤ 1.25 × the shared rate-limit bound.
+ * Every process it starts is stopped by its own process id (group), also on failure or Ctrl+C.
+ *   Options (npm run test:scale -- --calls 40 ...): --calls N (40) --pairs N (250 per call) --workers N (2)
+ *   --worker-concurrency N (5) --batch-size N (100) --rate-max N (100) --rate-interval-ms MS (10000)
+ *   --latency-ms MS (0). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1 minute.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { HubSpotEmulator } from '../test/emulator';
+import { CREDENTIAL_TYPES, type CredentialRef } from '../test/e2e/examples';
+import {
+	freePort,
+	locateN8nApp,
+	N8nInstance,
+	NODE_TYPE,
+	packPackage,
+	startLongRunning,
+	stopAll,
+	type LongRunning,
+	type WorkflowJson,
+} from '../test/e2e/n8nCli';
+
+const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
+const CREDENTIAL: CredentialRef = { id: 'scaleAppToken001', name: 'HubSpot (scale emulator)' };
+const WORKFLOW_ID = 'scaleWebhookArch';
+const WEBHOOK_PATH = 'hubspot-associations-archive';
+const FIRST_CONTACT = 1_000_000;
+const FIRST_COMPANY = 5_000_000;
+
+interface Options {
+	calls: number;
+	pairs: number;
+	workers: number;
+	workerConcurrency: number;
+	batchSize: number;
+	rateMax: number;
+	rateIntervalMs: number;
+	latencyMs: number;
+}
+
+function readOptions(): Options {
+	const { values } = parseArgs({
+		options: {
+			calls: { type: 'string' },
+			pairs: { type: 'string' },
+			workers: { type: 'string' },
+			'worker-concurrency': { type: 'string' },
+			'batch-size': { type: 'string' },
+			'rate-max': { type: 'string' },
+			'rate-interval-ms': { type: 'string' },
+			'latency-ms': { type: 'string' },
+		},
+	});
+	const base: Options = { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
+	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
+		if (value === undefined) return fallback;
+		const n = Number(value);
+		if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
+		return n;
+	};
+	return {
+		calls: num('calls', values.calls, base.calls, 1),
+		pairs: num('pairs', values.pairs, base.pairs, 1),
+		workers: num('workers', values.workers, base.workers, 1),
+		workerConcurrency: num('worker-concurrency', values['worker-concurrency'], base.workerConcurrency, 1),
+		batchSize: num('batch-size', values['batch-size'], base.batchSize, 1),
+		rateMax: num('rate-max', values['rate-max'], base.rateMax, 1),
+		rateIntervalMs: num('rate-interval-ms', values['rate-interval-ms'], base.rateIntervalMs, 1),
+		latencyMs: num('latency-ms', values['latency-ms'], base.latencyMs, 0),
+	};
+}
+
+const WARMUP_ID = 'scaleWebhookPing';
+const WARMUP_PATH = 'scale-warm-up';
+
+/**
+ * A second webhook workflow, called before the burst until it answers: it tells when n8n main has
+ * registered the published webhooks (some time after /healthz/readiness), and its first call takes the
+ * first use of the Webhook node type. Without it, n8n 2.40 main answered 404 ("not registered for POST
+ * requests") to the first one or two of 40 simultaneous calls, before any execution existed.
+ */
+function warmUpWorkflow(): WorkflowJson {
+	return {
+		id: WARMUP_ID,
+		name: 'Scale: warm-up webhook',
+		nodes: [
+			{
+				id: 'w',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02',
+				parameters: { httpMethod: 'POST', path: WARMUP_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{ id: 'n', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		],
+		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+function webhookWorkflow(batchSize: number): WorkflowJson {
+	return {
+		id: WORKFLOW_ID,
+		name: 'Scale: HubSpot webhook → remove associations',
+		nodes: [
+			{
+				id: 'w',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01',
+				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: 'h',
+				name: 'HubSpot Associations',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					authentication: 'appToken',
+					operation: 'archive',
+					fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
+					toObjectType: { __rl: true, mode: 'list', value: 'companies' },
+					fromId: '={{ $json.body.contactId }}',
+					toIds: '={{ $json.body.companyIds }}',
+					options: { batchSize },
+				},
+				credentials: { [CREDENTIAL_TYPES.appToken]: CREDENTIAL },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'HubSpot Associations', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+async function redisPing(port: number): Promise<boolean> {
+	return await new Promise((resolve) => {
+		const socket = createConnection({ host: '127.0.0.1', port });
+		const done = (ok: boolean) => {
+			socket.destroy();
+			resolve(ok);
+		};
+		socket.setTimeout(1000, () => done(false));
+		socket.once('error', () => done(false));
+		socket.once('connect', () => socket.write('PING\r\n'));
+		socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+	});
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, alive: () => string | undefined): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const dead = alive();
+		if (dead) throw new Error(`${dead} exited while waiting for ${what}`);
+		if (await check()) return;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+async function httpOk(url: string): Promise<boolean> {
+	try {
+		const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+		return response.ok;
+	} catch {
+		return false;
+	}
+}
+
+interface CallResult {
+	call: number;
+	httpStatus: number;
+	ms: number;
+	items: Array<Record<string, unknown>>;
+	error?: string;
+}
+
+/** Lower bound the shared rolling window puts on N requests: the last one cannot go before this. */
+export function rateLimitBoundMs(requests: number, max: number, intervalMs: number): number {
+	return Math.max(0, Math.ceil(requests / max) - 1) * intervalMs;
+}
+
+async function main(): Promise<number> {
+	const options = readOptions();
+	const app = locateN8nApp();
+	const processes: Array<{ name: string; proc: LongRunning }> = [];
+	const emu = new HubSpotEmulator();
+	const work = mkdtempSync(join(tmpdir(), 'hubspot-assoc-scale-'));
+	let n8n: N8nInstance | undefined;
+	let exitCode = 1;
+
+	const stopEverything = async () => {
+		for (const { proc } of processes.reverse()) await proc.stop();
+		await stopAll();
+		await emu.stop().catch(() => undefined);
+		n8n?.dispose();
+		rmSync(work, { recursive: true, force: true });
+	};
+	const onSignal = () => {
+		console.log('\nInterrupted: stopping every process started here …');
+		void stopEverything().then(() => process.exit(130));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
+	try {
+		const totalPairs = options.calls * options.pairs;
+		console.log(
+			`Scale test: n8n ${app.version} in queue mode, ${options.workers} workers × concurrency ${options.workerConcurrency}; ` +
+				`${options.calls} webhook calls × ${options.pairs} pairs = ${totalPairs} pairs; batch size ${options.batchSize}; ` +
+				`shared HubSpot limit ${options.rateMax} requests per ${options.rateIntervalMs} ms`,
+		);
+
+		// The emulator: one account, one rolling window for every worker.
+		emu.settings.rateLimit = { max: options.rateMax, intervalMs: options.rateIntervalMs };
+		emu.settings.latencyMs = options.latencyMs;
+		emu.addToken(TOKEN, { kind: 'private' });
+		for (let c = 0; c < options.calls; c++) {
+			for (let p = 0; p < options.pairs; p++) emu.seed('contacts', String(FIRST_CONTACT + c), 'companies', String(FIRST_COMPANY + p));
+		}
+		await emu.start();
+
+		const redisPort = await freePort();
+		const mainPort = await freePort();
+		n8n = await N8nInstance.create(app, {
+			env: {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redisPort),
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PORT: String(mainPort),
+				WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
+			},
+		});
+		console.log('Setting up: npm pack, install into the n8n user folder shared by main and workers, import, publish …');
+		await n8n.installPackage(packPackage(work), { omitPeers: true });
+		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
+		await n8n.importWorkflows([webhookWorkflow(options.batchSize), warmUpWorkflow()]);
+		for (const id of [WORKFLOW_ID, WARMUP_ID]) {
+			const published = await n8n.cli(['publish:workflow', `--id=${id}`]);
+			if (published.code !== 0 || /error/i.test(published.stdout)) {
+				throw new Error(`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`);
+			}
+		}
+
+		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
+		const redis = startLongRunning('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], {
+			cwd: work,
+			env: process.env,
+		});
+		processes.push({ name: 'redis-server', proc: redis });
+		await waitFor('Redis', () => redisPing(redisPort), 20_000, aliveCheck);
+
+		const mainProcess = n8n.startProcess(['start'], { N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_PORT: String(await freePort()) });
+		processes.push({ name: 'n8n main', proc: mainProcess });
+		const workerHealth: number[] = [];
+		for (let w = 0; w < options.workers; w++) {
+			const healthPort = await freePort();
+			workerHealth.push(healthPort);
+			const worker = n8n.startProcess(['worker', `--concurrency=${options.workerConcurrency}`], {
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			});
+			processes.push({ name: `n8n worker ${w + 1}`, proc: worker });
+		}
+		const startedAt = Date.now();
+		await waitFor('n8n main', () => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`), 180_000, aliveCheck);
+		// Readiness comes before the published workflows' webhooks are registered: wait for the warm-up
+		// webhook to answer, and for the real one to be known for POST (a GET says "did you mean POST").
+		const base = `http://127.0.0.1:${mainPort}/webhook`;
+		await waitFor(
+			'the webhooks to be registered',
+			async () => {
+				try {
+					const warm = await fetch(`${base}/${WARMUP_PATH}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+					if (!warm.ok) return false;
+					const probe = await fetch(`${base}/${WEBHOOK_PATH}`, { signal: AbortSignal.timeout(5000) });
+					return (await probe.text()).includes('Did you mean to make a POST request');
+				} catch {
+					return false;
+				}
+			},
+			180_000,
+			aliveCheck,
+		);
+		for (const port of workerHealth) await waitFor('an n8n worker', () => httpOk(`http://127.0.0.1:${port}/healthz/readiness`), 180_000, aliveCheck);
+		console.log(`Redis, main and ${options.workers} workers ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; firing ${options.calls} webhook calls at once …`);
+
+		// All calls at once; each answers when its execution has finished, with the node's output items.
+		const startedBefore = (proc: LongRunning) => (proc.output().match(/Worker started execution/g) ?? []).length;
+		const before = new Map(processes.map(({ name, proc }) => [name, startedBefore(proc)]));
+		emu.stats.reset();
+		const url = `http://127.0.0.1:${mainPort}/webhook/${WEBHOOK_PATH}`;
+		const fireStart = Date.now();
+		const results: CallResult[] = await Promise.all(
+			Array.from({ length: options.calls }, async (_, call): Promise<CallResult> => {
+				const body = {
+					contactId: String(FIRST_CONTACT + call),
+					companyIds: Array.from({ length: options.pairs }, (_, p) => String(FIRST_COMPANY + p)),
+				};
+				const t0 = Date.now();
+				try {
+					const response = await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify(body),
+						signal: AbortSignal.timeout(20 * 60_000),
+					});
+					const text = await response.text();
+					let items: Array<Record<string, unknown>> = [];
+					try {
+						const parsed = JSON.parse(text) as unknown;
+						items = Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>) : [parsed as Record<string, unknown>];
+					} catch {
+						return { call, httpStatus: response.status, ms: Date.now() - t0, items, error: text.slice(0, 300) };
+					}
+					return { call, httpStatus: response.status, ms: Date.now() - t0, items };
+				} catch (error) {
+					return { call, httpStatus: 0, ms: Date.now() - t0, items: [], error: error instanceof Error ? error.message : String(error) };
+				}
+			}),
+		);
+		const totalMs = Date.now() - fireStart;
+
+		// Figures.
+		const okCalls = results.filter(
+			(r) =>
+				r.httpStatus === 200 &&
+				r.items.length === 1 &&
+				r.items[0].status === 'COMPLETE' &&
+				!r.items[0].error &&
+				Array.isArray(r.items[0].toIds) &&
+				(r.items[0].toIds as unknown[]).length === options.pairs,
+		);
+		const failed = results.filter((r) => !okCalls.includes(r));
+		let left = 0;
+		for (let c = 0; c < options.calls; c++) left += emu.toIds('contacts', String(FIRST_CONTACT + c), 'companies').length;
+		const archived = totalPairs - left;
+		const s = emu.stats;
+		const accepted = s.byStatus[204] ?? 0;
+		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
+		const ratio = boundMs > 0 ? totalMs / boundMs : Number.NaN;
+		const steadyMs = (accepted / options.rateMax) * options.rateIntervalMs;
+		const rate429 = s.requests > 0 ? s.rateLimited / s.requests : 0;
+		const ran = (name: string, proc: LongRunning) => startedBefore(proc) - (before.get(name) ?? 0);
+		const workerRuns = processes.filter(({ name }) => name.startsWith('n8n worker')).map(({ name, proc }) => ({ name, runs: ran(name, proc) }));
+		const perWorker = workerRuns.map(({ name, runs }) => `${name}: ${runs}`);
+		const mainRan = ran('n8n main', mainProcess);
+
+		console.log(`
+Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} workers × ${options.workerConcurrency})
+  executions ok / failed     ${okCalls.length} / ${failed.length}
+  executions started         ${perWorker.join(', ')}; main: ${mainRan}
+  pairs archived / sent      ${archived} / ${totalPairs} (emulator removed ${s.archivedPairs}; ${left} left)
+  HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
+  total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer
+  shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
+  at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
+  per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
+		for (const f of failed.slice(0, 5)) console.log(`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+
+		const targets: Array<[string, boolean]> = [
+			['0 pairs lost', archived === totalPairs && s.archivedPairs === totalPairs],
+			['0 executions failed', failed.length === 0],
+			['every output item reported once', okCalls.length === options.calls],
+			['429s ≤ 2 % of requests', rate429 <= 0.02],
+			['total time ≤ 1.25 × the shared bound', Number.isNaN(ratio) || ratio <= 1.25],
+			// ≥: a warm-up execution may log its start after the count was taken.
+			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls],
+		];
+		console.log('\nTargets');
+		for (const [name, ok] of targets) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}`);
+		exitCode = targets.every(([, ok]) => ok) ? 0 : 1;
+		console.log(exitCode === 0 ? '\nscale test: passed' : '\nscale test: FAILED');
+	} catch (error) {
+		console.error(`scale test failed: ${error instanceof Error ? error.message : String(error)}`);
+		for (const { name, proc } of processes) console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
+		exitCode = 1;
+	} finally {
+		await stopEverything();
+	}
+	return exitCode;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	},
+);

@@ -1,0 +1,271 @@
+/**
+ * End to end in the real n8n application: the packed package installed as a self-hosted user installs it,
+ * credentials and workflows imported through n8n's CLI, workflows run with `n8n execute`, and the
+ * outcome checked on what n8n printed and on the HubSpot emulator's state.
+ * Run with `npm run test:e2e` (installs n8n once, builds, packs, then runs this file).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { HubSpotEmulator, seedDemo } from '../emulator';
+import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, SECRETS } from '../helpers/setup';
+import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
+import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
+
+jest.setTimeout(600_000);
+
+const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
+	appToken: { id: 'e2eAppToken00001', name: 'HubSpot private app (emulator)' },
+	oAuth2: { id: 'e2eOAuth2Cred001', name: 'HubSpot OAuth2 (emulator)' },
+};
+/** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
+const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
+
+/** E2E_INSTALL=omit-peers installs as n8n's Community Nodes UI does (see N8nInstance.installPackage). */
+const OMIT_PEERS = process.env.E2E_INSTALL === 'omit-peers';
+let reportedVersion = '';
+
+const emulator = new HubSpotEmulator();
+let n8n: N8nInstance;
+let tarballDir: string;
+const printed: string[] = [];
+
+function seedTokensAndDemo(): void {
+	emulator.reset();
+	emulator.addToken(APP_TOKEN, { kind: 'private' });
+	emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	seedDemo(emulator);
+}
+
+function statusOf(item: OutputItem): unknown {
+	return item.json.status;
+}
+
+async function execute(id: string): Promise<{ result: CliResult; execution?: ExecutionOutput }> {
+	const result = await n8n.cli(['execute', `--id=${id}`, '--rawOutput']);
+	printed.push(result.stdout, result.stderr);
+	try {
+		return { result, execution: parseExecution(result) };
+	} catch {
+		return { result };
+	}
+}
+
+beforeAll(async () => {
+	const app = locateN8nApp();
+	await emulator.start();
+	seedTokensAndDemo();
+
+	// Pack as `npm publish` would, then install the tarball where n8n's docs say manual installs go.
+	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
+	const tarball = packPackage(tarballDir);
+	n8n = await N8nInstance.create(app);
+	await n8n.installPackage(tarball, { omitPeers: OMIT_PEERS });
+	reportedVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop() ?? '';
+
+	await n8n.importCredentials([
+		{ ...CREDS.appToken, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } },
+		{
+			...CREDS.oAuth2,
+			type: CREDENTIAL_TYPES.oAuth2,
+			data: {
+				baseUrl: emulator.baseUrl,
+				grantType: 'authorizationCode',
+				authUrl: `${emulator.baseUrl}/oauth/authorize`,
+				accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token`,
+				clientId: OAUTH_CLIENT_ID,
+				clientSecret: OAUTH_CLIENT_SECRET,
+				scope: 'oauth',
+				authQueryParameters: '',
+				authentication: 'body',
+				oauthTokenData: { access_token: STALE_OAUTH_TOKEN, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
+			},
+		},
+	]);
+
+	const sheet = loadExample('clean-up-pairs-from-a-sheet.json');
+	const trigger = loadExample('archive-after-hubspot-trigger.json');
+	const label = loadExample('remove-one-label.json');
+	const common = { baseUrl: emulator.baseUrl, credentials: CREDS, forCli: true };
+	const archiveParameters = (options: Record<string, unknown> = {}) => ({
+		authentication: 'appToken',
+		operation: 'archive',
+		fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
+		toObjectType: { __rl: true, mode: 'list', value: 'companies' },
+		fromId: '={{ $json.id }}',
+		toIds: '={{ $json.to }}',
+		options,
+	});
+	const appToken = { type: CREDENTIAL_TYPES.appToken, ref: CREDS.appToken };
+	await n8n.importWorkflows([
+		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
+		adaptWorkflow(sheet, { ...common, id: 'e2eSheetOAuth2', authentication: 'oAuth2' }),
+		adaptWorkflow(trigger, { ...common, id: 'e2eTriggerExample' }),
+		adaptWorkflow(label, { ...common, id: 'e2eRemoveOneLabel' }),
+		codeToHubSpot({
+			id: 'e2eBurst429',
+			name: 'e2e: 429 burst',
+			jsCode: 'return Array.from({ length: 200 }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));',
+			parameters: archiveParameters({ batchSize: 10, concurrency: 8 }),
+			credential: appToken,
+		}),
+		codeToHubSpot({
+			id: 'e2eContinueOnFail',
+			name: 'e2e: continue on fail',
+			jsCode:
+				"return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];",
+			parameters: archiveParameters(),
+			credential: appToken,
+			onError: 'continueRegularOutput',
+		}),
+		codeToHubSpot({
+			id: 'e2eStopOnBadItem',
+			name: 'e2e: stop on a bad item',
+			jsCode: "return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }];",
+			parameters: archiveParameters(),
+			credential: appToken,
+		}),
+	]);
+});
+
+afterAll(async () => {
+	await stopAll();
+	await emulator.stop();
+	n8n?.dispose();
+	if (tarballDir) rmSync(tarballDir, { recursive: true, force: true });
+	const all = printed.join('\n');
+	for (const secret of [...SECRETS, STALE_OAUTH_TOKEN]) {
+		expect(all.includes(secret)).toBe(false);
+	}
+});
+
+beforeEach(() => seedTokensAndDemo());
+
+describe('the packed package in the n8n application', () => {
+	it(`runs in the n8n version asked for, installed ${OMIT_PEERS ? 'without peers (as the Community Nodes UI does)' : 'with npm install <tarball> (as the docs say)'}`, () => {
+		expect(reportedVersion).toBe(locateN8nApp().version);
+		const peerCopy = existsSync(join(n8n.nodesDir, 'node_modules', 'n8n-workflow'));
+		expect(peerCopy).toBe(!OMIT_PEERS);
+	});
+
+	it('ships every example in examples/ and this test runs each of them', () => {
+		expect(exampleFiles()).toEqual(['archive-after-hubspot-trigger.json', 'clean-up-pairs-from-a-sheet.json', 'remove-one-label.json']);
+	});
+
+	it('example "clean up pairs from a sheet" with the Private App Token credential', async () => {
+		const { result, execution } = await execute('e2eSheetAppToken');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'Remove associations');
+		expect(items.map((i) => [i.json.fromId, i.json.toIds, statusOf(i)])).toEqual([
+			['102', ['201'], 'COMPLETE'],
+			['103', ['202'], 'COMPLETE'],
+			['104', ['202', '201'], 'COMPLETE'],
+		]);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(emulator.has('contacts', '102', 'companies', '201')).toBe(false);
+		expect(emulator.has('contacts', '103', 'companies', '202')).toBe(false);
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
+		// Untouched: a pair not listed, and the contacts' deals.
+		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
+		expect(emulator.toIds('contacts', '102', 'deals')).toEqual(['301']);
+		// Four pairs from three rows: one request.
+		expect(emulator.stats.byRoute['batch/archive']).toBe(1);
+		expect(emulator.stats.tokensSeen.get(APP_TOKEN)).toBe(1);
+	});
+
+	it('the same example with the OAuth2 credential: n8n refreshes the stale token and keeps the new one', async () => {
+		const first = await execute('e2eSheetOAuth2');
+		expect(first.result.code).toBe(0);
+		expect(nodeOutput(first.execution!, 'Remove associations').map(statusOf)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(emulator.stats.refreshes).toBe(1);
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
+		const tokens = [...emulator.stats.tokensSeen.keys()];
+		expect(tokens).toContain(STALE_OAUTH_TOKEN);
+		expect(tokens.filter((t) => t !== STALE_OAUTH_TOKEN)).toHaveLength(1);
+
+		// n8n stored the refreshed token: the next run uses it straight away, no second refresh.
+		const refreshed = tokens.find((t) => t !== STALE_OAUTH_TOKEN)!;
+		emulator.stats.reset();
+		const second = await execute('e2eSheetOAuth2');
+		expect(second.result.code).toBe(0);
+		expect(emulator.stats.refreshes).toBe(0);
+		expect([...emulator.stats.tokensSeen.keys()]).toEqual([refreshed]);
+	});
+
+	it('example "archive after a HubSpot trigger" (pinned events): only disqualified contacts lose their deals', async () => {
+		const { result, execution } = await execute('e2eTriggerExample');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'Detach from deals');
+		expect(items.map((i) => [i.json.fromId, i.json.toIds, statusOf(i)])).toEqual([
+			['101', ['301'], 'COMPLETE'],
+			['103', ['302'], 'COMPLETE'],
+		]);
+		expect(emulator.has('contacts', '101', 'deals', '301')).toBe(false);
+		expect(emulator.has('contacts', '103', 'deals', '302')).toBe(false);
+		expect(emulator.has('contacts', '102', 'deals', '301')).toBe(true);
+		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
+		expect(emulator.stats.byRoute['batch/read']).toBe(2);
+		expect(emulator.stats.byRoute['batch/archive']).toBe(1);
+	});
+
+	it('example "remove one label": Decision maker goes, the associations and their other labels stay', async () => {
+		const decisionMaker = { category: 'USER_DEFINED', typeId: 41 };
+		const primary = { category: 'HUBSPOT_DEFINED', typeId: 1 };
+		expect(emulator.typesOf('contacts', '101', 'companies', '201')).toEqual(expect.arrayContaining([decisionMaker, primary]));
+		const { result, execution } = await execute('e2eRemoveOneLabel');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'Remove the Decision maker label');
+		expect(items.map((i) => [i.json.fromId, i.json.toIds, i.json.types, statusOf(i)])).toEqual([
+			['101', ['201'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
+			['104', ['202'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
+		]);
+		const after101 = emulator.typesOf('contacts', '101', 'companies', '201');
+		expect(after101).toEqual(expect.arrayContaining([primary]));
+		expect(after101).not.toEqual(expect.arrayContaining([decisionMaker]));
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		expect(emulator.typesOf('contacts', '104', 'companies', '202')).not.toEqual(expect.arrayContaining([decisionMaker]));
+		expect(emulator.stats.byRoute['batch/labels/archive']).toBe(1);
+		expect(emulator.stats.byRoute['batch/archive'] ?? 0).toBe(0);
+	});
+
+	it('a 429 burst: 200 items, 20 requests, 8 at once against 4 per second; every pair archived once', async () => {
+		for (let i = 0; i < 200; i++) emulator.seed('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)));
+		emulator.settings.rateLimit = { max: 4, intervalMs: 1000 };
+		const { result, execution } = await execute('e2eBurst429');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'HubSpot Associations');
+		expect(items).toHaveLength(200);
+		expect(items.every((i) => i.json.status === 'COMPLETE' && !i.json.error)).toBe(true);
+		expect(items.map((i) => i.json.fromId)).toEqual(Array.from({ length: 200 }, (_, i) => String(1000 + i)));
+		for (let i = 0; i < 200; i++) expect(emulator.has('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)))).toBe(false);
+		expect(emulator.stats.archivedPairs).toBe(200);
+		expect(emulator.stats.rateLimited).toBeGreaterThan(0);
+		expect(emulator.stats.byStatus[204]).toBe(20);
+	});
+
+	it('Continue On Fail: the bad item and the one HubSpot refuses get error items, the rest are archived', async () => {
+		emulator.faults.errorIds.add('104');
+		const { result, execution } = await execute('e2eContinueOnFail');
+		expect(result.code).toBe(0);
+		const items = nodeOutput(execution!, 'HubSpot Associations');
+		expect(items).toHaveLength(4);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items[0].json.status).toBe('COMPLETE');
+		expect(String(items[1].json.error)).toMatch(/^Item 1: From ID is not valid/);
+		expect(items[2].json.status).toBe('COMPLETE');
+		expect(items[3].json.error).toEqual(expect.any(String));
+		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(false);
+		expect(emulator.has('contacts', '103', 'companies', '202')).toBe(false);
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		expect(emulator.stats.invalidIdRequests).toBe(0);
+	});
+
+	it('without Continue On Fail a bad item stops the node before any request, and n8n reports it', async () => {
+		const { result } = await execute('e2eStopOnBadItem');
+		expect(result.code).not.toBe(0);
+		expect(`${result.stdout}\n${result.stderr}`).toContain('Item 1: From ID is not valid');
+		expect(emulator.stats.requests).toBe(0);
+		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
+	});
+});
