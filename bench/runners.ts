@@ -54,7 +54,7 @@ export async function runNode(baseUrl: string, workload: Workload, options: Node
 	const result = await runHubSpotNode({
 		parameters: nodeParameters(options),
 		items: workload.items as unknown as IDataObject[],
-		credentials: { hubSpotAssociationsAppToken: { accessToken: BENCH_TOKEN, baseUrl } },
+		credentials: { hubSpotAssociationsAppTokenApi: { accessToken: BENCH_TOKEN, baseUrl } },
 	});
 	return { output: result.items, error: result.error?.message };
 }
