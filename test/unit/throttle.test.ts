@@ -99,22 +99,38 @@ describe('RateLimitThrottle bookkeeping', () => {
 		receivedAt: new Date(receivedAt),
 	});
 
-	it('reads the others on the account from Remaining beyond its own requests', async () => {
+	it('reads the others on the account from Remaining beyond its own requests, and takes its part of the room', async () => {
+		const grants = async (coin: number) => {
+			let now = 0;
+			const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms), random: () => coin });
+			const probe = await throttle.acquire();
+			// HubSpot counted our probe and 6 requests of others: 3 left of 10.
+			now = 50;
+			throttle.observe(answer(0, 50, 3), probe);
+			const at: number[] = [];
+			for (let i = 0; i < 3; i++) {
+				await throttle.acquire();
+				at.push(now);
+			}
+			return at;
+		};
+		// Room 3 (less a small reserve), our part 1 of 7: less than one request. Taken as a chance, it goes
+		// now when the draw falls under it…
+		expect((await grants(0))[0]).toBe(50);
+		// …and otherwise waits until our probe's slot frees, a window after it was counted.
+		expect((await grants(0.99))[0]).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('alone it takes the whole window', async () => {
 		let now = 0;
 		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
 		const probe = await throttle.acquire();
-		// HubSpot counted our probe and 6 requests of others: 3 left of 10.
 		now = 50;
-		throttle.observe(answer(0, 50, 3), probe);
-		// Room: 10 - 6 others - 1 ours = 3, shared in proportion to our part (and a reserve, as others are about).
-		const granted: number[] = [];
-		for (let i = 0; i < 5; i++) {
-			await throttle.acquire();
-			granted.push(now);
-		}
-		// Not all five could go at once: the later ones waited for our probe's slot to free after the window.
-		expect(granted[0]).toBe(50);
-		expect(granted[4]).toBeGreaterThanOrEqual(1000);
+		throttle.observe(answer(0, 50, 9), probe);
+		for (let i = 0; i < 9; i++) await throttle.acquire();
+		expect(now).toBe(50);
+		await throttle.acquire();
+		expect(now).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('holds everyone back after a 429 for the wait it is given', async () => {

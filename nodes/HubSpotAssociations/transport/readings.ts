@@ -10,6 +10,8 @@ export interface Reading {
 	others: number;
 	/** This execution's own requests in the window at that moment. */
 	own: number;
+	/** What HubSpot said was left. */
+	remaining: number;
 }
 
 /** How far back (share of the window) the others' highest count is looked for. */
@@ -54,6 +56,11 @@ export class Readings {
 			if (this.recent[i].others > highest) highest = this.recent[i].others;
 		}
 		return highest;
+	}
+
+	/** The newest reading left at most `left` requests in the window. */
+	nearlyFull(left: number): boolean {
+		return this.latest !== undefined && this.latest.remaining <= left;
 	}
 
 	/**

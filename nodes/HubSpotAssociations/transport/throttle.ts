@@ -49,6 +49,8 @@ const MAX_CHECKS = 20_000;
 const GROWTH_SPACING_SHARE = 0.1;
 /** A freed slot is taken again up to this share of the window later (random), leaving newcomers a way in. */
 const REFILL_DELAY_SHARE = 0.01;
+/** With others about, requests are spread over the window only once less than this share of it is left. */
+const CROWDED_WINDOW_SHARE = 0.5;
 /** How much of the 429-grown reserve each clean answer gives back. */
 const RECOVERY_PER_ANSWER = 0.05;
 
@@ -85,6 +87,12 @@ export class RateLimitThrottle {
 	private probeAt: number | undefined;
 
 	private probing = false;
+
+	/** 429s since the last answer that was not one. */
+	private refusedInRow = 0;
+
+	/** Drawn with every reading: whether this execution takes the fraction of a request its share leaves. */
+	private coin = 0;
 
 	/** Answers came back without rate-limit headers: nothing to pace by. */
 	private blind = false;
@@ -154,6 +162,7 @@ export class RateLimitThrottle {
 		this.max = limits.max;
 		this.intervalMs = limits.intervalMs;
 		if (exchange.statusCode !== 429) this.extraReserve = Math.max(0, this.extraReserve - RECOVERY_PER_ANSWER);
+		this.refusedInRow = exchange.statusCode === 429 ? this.refusedInRow + 1 : 0;
 		// Which of our requests were in the window when HubSpot counted this one: those that went no later
 		// than it and whose time in the window had not passed by the moment it was sent (the earliest it
 		// can have been counted). Erring this way counts a few of ours too many rather than making up
@@ -161,7 +170,8 @@ export class RateLimitThrottle {
 		const since = sentAt - limits.intervalMs - this.margin();
 		const own = ticket === undefined ? this.sent.countIn(since, sentAt) : this.sent.countSentBy(since, ticket);
 		const used = limits.max - limits.remaining;
-		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own) }, limits.intervalMs);
+		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own), remaining: limits.remaining }, limits.intervalMs);
+		this.coin = this.random();
 	}
 
 	/**
@@ -217,18 +227,24 @@ export class RateLimitThrottle {
 		// bursts as they free: bursts line up with the others' and make the headers lie in between (a
 		// reading taken after their slots freed, before they refill them, shows room that is not there).
 		// The gap is jittered (±25 %, same mean) so that executions do not fall into step.
-		if (this.readings.crowded(now, this.intervalMs) && level > 0) {
+		if (this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
 			const next = this.lastGrantAt + this.nextGap;
 			if (now < next) return next - now;
 		}
-		if (own < level) return 0;
-		const keep = Math.ceil(level) - 1;
+		// A share of the room is seldom a whole number of requests. The part of a request is taken as a
+		// chance, drawn once per reading: over many executions that share the room, the requests sent
+		// add up to the room, where rounding up would overrun it and rounding down leave it unused.
+		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
+		if (own < cap) return 0;
+		const keep = cap - 1;
 		if (keep < 0) {
 			// Others hold the whole window as far as we know. Try one request at a random moment within
 			// the next half window: slots free and refill all the time, and a request that gets in shows
 			// us to the others, who then make room. (A fixed moment could keep missing the gaps.)
 			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
-			this.probeAt ??= now + this.intervalMs * (0.1 + 0.5 * this.random());
+			// After refused tries the next one waits longer (×2 each time, at most a window): many executions
+			// shut out together would otherwise spend the account's patience on 429s.
+			this.probeAt ??= now + Math.min(this.intervalMs, this.intervalMs * (0.1 + 0.5 * this.random()) * 2 ** Math.min(this.refusedInRow, 3));
 			if (now < this.probeAt) return this.probeAt - now;
 			this.probeAt = undefined;
 			this.probing = true;
@@ -254,12 +270,11 @@ export class RateLimitThrottle {
 		const reading = this.readings.fresh(now, this.intervalMs);
 		if (!reading) return 0;
 		const others = this.readings.othersNow(now, this.intervalMs);
-		const share = (reading.own + 1) / (reading.own + others + 1);
+		const mine = Math.max(reading.own, 1);
+		const share = mine / (mine + others);
 		const forOthers = this.readings.crowded(now, this.intervalMs) ? this.max * this.reserveShare * share : 0;
 		const room = this.max - forOthers - this.extraReserve - others - reading.own;
-		// Room is shared in proportion, but anyone may take one more slot while there is room at all:
-		// without that a newcomer's part (1 of 100) would grow by a hundredth per answer and never catch up.
-		return reading.own + (room >= 1 ? Math.max(room * share, 1) : room * share);
+		return reading.own + room * share;
 	}
 
 	/** Clock and network slack after a request's time in the window has passed. */
