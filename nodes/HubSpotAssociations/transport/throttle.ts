@@ -18,8 +18,11 @@ import { TimeLog } from './timeLog';
  *
  * - Alone on the account it uses the whole window: a burst of `max`, then one request per freed slot,
  *   the fastest HubSpot allows.
- * - With others about it takes its part of the room, keeps a small reserve, and spreads its requests
- *   over the window with jitter, so that executions do not fall into step.
+ * - With others about it takes its part of the room (in proportion to its part of the window; a part
+ *   of a request as a chance), keeps a small reserve, and once the window is half full spreads its
+ *   requests over it with jitter, so that executions do not fall into step.
+ * - Shut out of a full window it tries one request now and then (at random moments, backing off after
+ *   429s), and alone it refills freed slots a little late at random, so newcomers find a way in.
  * - A 429 means the picture was wrong (someone the headers had not shown yet): everyone in this
  *   execution holds back for the wait `send` chose, and the reserve grows (multiplicative), then
  *   shrinks again with every clean answer (additive): AIMD.
@@ -223,8 +226,8 @@ export class RateLimitThrottle {
 		const since = now - this.intervalMs - margin;
 		const own = this.sent.countIn(since, now);
 		const level = this.ownLevel(now);
-		// With others about, spread our requests evenly over the window instead of refilling slots in
-		// bursts as they free: bursts line up with the others' and make the headers lie in between (a
+		// With others about and the window half full, spread our requests evenly over it instead of
+		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
 		// reading taken after their slots freed, before they refill them, shows room that is not there).
 		// The gap is jittered (±25 %, same mean) so that executions do not fall into step.
 		if (this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
@@ -238,9 +241,9 @@ export class RateLimitThrottle {
 		if (own < cap) return 0;
 		const keep = cap - 1;
 		if (keep < 0) {
-			// Others hold the whole window as far as we know. Try one request at a random moment within
-			// the next half window: slots free and refill all the time, and a request that gets in shows
-			// us to the others, who then make room. (A fixed moment could keep missing the gaps.)
+			// Others hold the whole window as far as we know. Try one request at a random moment (a tenth to
+			// six tenths of a window away): slots free and refill all the time, and a request that gets in
+			// shows us to the others, who then make room. (A fixed moment could keep missing the gaps.)
 			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
 			// After refused tries the next one waits longer (×2 each time, at most a window): many executions
 			// shut out together would otherwise spend the account's patience on 429s.
