@@ -2,15 +2,17 @@ import { NodeHelpers } from 'n8n-workflow';
 import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 
 import { HubSpotAssociations } from '../../nodes/HubSpotAssociations/HubSpotAssociations.node';
-import { EmitItems, ManualTrigger } from './testNodes';
+import { EmitItems, ManualTrigger, PassThrough } from './testNodes';
 
 export const HUBSPOT_NODE_TYPE = 'n8n-nodes-hubspot-associations.hubSpotAssociations';
+export const PASS_THROUGH_NODE_TYPE = 'test.passThrough';
 
 /** The node types a test workflow may use, by the names n8n would give them. */
 export class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
 		'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 		'test.emitItems': new EmitItems(),
+		[PASS_THROUGH_NODE_TYPE]: new PassThrough(),
 		[HUBSPOT_NODE_TYPE]: new HubSpotAssociations(),
 	};
 

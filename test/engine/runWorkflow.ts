@@ -26,6 +26,8 @@ export interface RunOptions {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+	/** Another node type in the HubSpot node's place (the benchmark's pass-through baseline). */
+	nodeType?: string;
 }
 
 export interface RunResult {
@@ -58,7 +60,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		{
 			id: 'h',
 			name: HUBSPOT_NODE_NAME,
-			type: HUBSPOT_NODE_TYPE,
+			type: options.nodeType ?? HUBSPOT_NODE_TYPE,
 			typeVersion: 1,
 			position: [400, 0],
 			parameters: options.parameters,

@@ -4,7 +4,7 @@ import type { BatchPlan, ItemPairs } from '../core/batches';
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
 import type { FailureReport } from '../transport/errors';
-import { runPool } from '../transport/pool';
+import { DEFAULT_CONCURRENCY, runPool } from '../transport/pool';
 import { createTransport, type Transport } from '../transport/send';
 import { firstFailureError, outputItems } from './outputItems';
 import { PAIR_FIELDS, readItems, type ItemFields } from './readItems';
@@ -55,7 +55,7 @@ export function readOptions(ctx: IExecuteFunctions): RunOptions {
 		batchSize: whole(options.batchSize, 100, 1, 1000),
 		outputMode: options.outputMode === 'perBatch' ? 'perBatch' : 'perItem',
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
-		concurrency: whole(options.concurrency, 5, 1, 20),
+		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
 		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
 		dryRun: options.dryRun === true,
 	};

@@ -87,7 +87,8 @@ function perBatch<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 
 function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 	const { plan, outcomes, node } = run;
-	const byIndex = new Map(run.valid.map((item) => [item.itemIndex, item]));
+	const byIndex: Array<ItemPairs | undefined> = new Array(run.itemCount);
+	for (const item of run.valid) byIndex[item.itemIndex] = item;
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: ReportLike }> = [];
 	for (let i = 0; i < run.itemCount; i++) {
@@ -102,7 +103,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 			out.push({ json: errorJson(unread.report, itemFields(unread.item)), pairedItem: { item: i } });
 			continue;
 		}
-		const item = byIndex.get(i);
+		const item = byIndex[i];
 		if (!item) continue;
 		const itemOutcomes: OutcomeLike[] = [];
 		let unsent = false;
@@ -115,7 +116,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		if (verdict.ok) {
 			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
 			if (run.dryRun) verdict.fields.status = 'DRY_RUN';
-			out.push({ json: { ...itemFields(item), ...verdict.fields } as unknown as IDataObject, pairedItem: { item: i } });
+			out.push({ json: Object.assign(itemFields(item), verdict.fields) as IDataObject, pairedItem: { item: i } });
 		} else {
 			failures.push({ itemIndex: i, report: verdict.report });
 			out.push({ json: errorJson(verdict.report, { ...itemFields(item), ...(verdict.fields ?? {}) }), pairedItem: { item: i } });

@@ -44,16 +44,27 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 	const valid: ItemPairs[] = [];
 	const invalid = new Map<number, NodeOperationError>();
 
+	// Object types are nearly always the same for every item: check each distinct value once.
+	const typeChecks = new Map<unknown, ReturnType<typeof normalizeObjectType>>();
+	const checkType = (raw: unknown) => {
+		let check = typeChecks.get(raw);
+		if (!check) {
+			check = normalizeObjectType(raw);
+			if (typeChecks.size < 1000) typeChecks.set(raw, check);
+		}
+		return check;
+	};
+
 	/** One item's pairs, or why it is refused; an expression that throws is a refusal too. */
 	const checkItem = (i: number): ItemPairs | Refusal => {
 		let step = 'From Object Type';
 		try {
-			const fromType = normalizeObjectType(readFromType(i));
+			const fromType = checkType(readFromType(i));
 			if (!fromType.ok) {
 				return refusal(`From Object Type cannot be used: ${fromType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
 			}
 			step = 'To Object Type';
-			const toType = normalizeObjectType(readToType(i));
+			const toType = checkType(readToType(i));
 			if (!toType.ok) {
 				return refusal(`To Object Type cannot be used: ${toType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
 			}

@@ -61,10 +61,52 @@ export interface PlannedBatch<Input> {
 
 export type Batch = PlannedBatch<ArchiveInput>;
 
+/** For each planned item, the batches that carry its pairs (ascending); undefined for items in none. */
+export interface ItemBatches {
+	get(itemIndex: number): readonly number[] | undefined;
+}
+
+/**
+ * Item → batches, compactly: nearly every item sits in one batch, so that one is kept in a typed
+ * array and only items spread over several batches get a list. 100,000 items cost 400 kB, not
+ * 100,000 arrays and map entries.
+ */
+class ItemBatchIndex implements ItemBatches {
+	private readonly first: Int32Array;
+
+	private readonly more = new Map<number, number[]>();
+
+	constructor(itemIndexLimit: number) {
+		this.first = new Int32Array(itemIndexLimit).fill(-1);
+	}
+
+	/** Lists `batch` for the item; false when it was already its last listed batch. */
+	add(itemIndex: number, batch: number): boolean {
+		const first = this.first[itemIndex];
+		if (first === -1) {
+			this.first[itemIndex] = batch;
+			return true;
+		}
+		const list = this.more.get(itemIndex);
+		const last = list ? list[list.length - 1] : first;
+		if (last === batch) return false;
+		if (list) list.push(batch);
+		else this.more.set(itemIndex, [first, batch]);
+		return true;
+	}
+
+	get(itemIndex: number): readonly number[] | undefined {
+		if (!(itemIndex >= 0 && itemIndex < this.first.length)) return undefined;
+		const first = this.first[itemIndex];
+		if (first === -1) return undefined;
+		return this.more.get(itemIndex) ?? [first];
+	}
+}
+
 export interface BatchPlan<Input = ArchiveInput> {
 	batches: Array<PlannedBatch<Input>>;
 	/** For each planned item, the batches that carry its pairs (ascending). Sparse: invalid items have none. */
-	batchesOfItem: Map<number, number[]>;
+	batchesOfItem: ItemBatches;
 	/** Distinct pairs after de-duplication. */
 	pairCount: number;
 	/** Pairs asked for by the items, before de-duplication. */
@@ -76,7 +118,8 @@ interface FromGroup {
 	toIds: string[];
 	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
 	owners: Array<number | number[]>;
-	position: Map<string, number>;
+	/** Where each to id sits in `toIds`; made once a from id has more than a few (below that a scan is cheaper). */
+	position?: Map<string, number>;
 	/** Labels per to id, in step with `toIds`, merged over the items asking for the pair; only when items carry labels. */
 	types?: Array<Map<string, AssociationTypeRef>>;
 }
@@ -86,6 +129,22 @@ function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly Assoc
 		const key = labelKey(t);
 		if (!into.has(key)) into.set(key, t);
 	}
+}
+
+/** Up to this many to ids per from id, duplicates are found by a scan instead of a map. */
+const SCAN_LIMIT = 8;
+
+function positionOf(from: FromGroup, toId: string): number {
+	if (from.position) return from.position.get(toId) ?? -1;
+	const ids = from.toIds;
+	for (let k = 0; k < ids.length; k++) if (ids[k] === toId) return k;
+	return -1;
+}
+
+function addTo(from: FromGroup, toId: string): void {
+	from.toIds.push(toId);
+	if (from.position) from.position.set(toId, from.toIds.length - 1);
+	else if (from.toIds.length > SCAN_LIMIT) from.position = new Map(from.toIds.map((id, k) => [id, k]));
 }
 
 interface TypeGroup {
@@ -106,26 +165,31 @@ export function planBatches<Input>(
 	}
 	const groups = new Map<string, TypeGroup>();
 	let requestedPairCount = 0;
+	let itemIndexLimit = 0;
+	// Items nearly always share their object types: look the group up only when they change.
+	let current: TypeGroup | undefined;
 
 	for (const item of items) {
-		const typeKey = `${item.fromObjectType}\u0000${item.toObjectType}`;
-		let group = groups.get(typeKey);
-		if (!group) {
-			group = { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, froms: new Map() };
-			groups.set(typeKey, group);
+		if (item.itemIndex >= itemIndexLimit) itemIndexLimit = item.itemIndex + 1;
+		if (!current || current.fromObjectType !== item.fromObjectType || current.toObjectType !== item.toObjectType) {
+			const typeKey = `${item.fromObjectType}\u0000${item.toObjectType}`;
+			current = groups.get(typeKey);
+			if (!current) {
+				current = { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, froms: new Map() };
+				groups.set(typeKey, current);
+			}
 		}
-		let from = group.froms.get(item.fromId);
+		let from = current.froms.get(item.fromId);
 		if (!from) {
-			from = { fromId: item.fromId, toIds: [], owners: [], position: new Map() };
-			group.froms.set(item.fromId, from);
+			from = { fromId: item.fromId, toIds: [], owners: [] };
+			current.froms.set(item.fromId, from);
 		}
 		if (item.types && !from.types) from.types = from.toIds.map(() => new Map());
 		for (const toId of item.toIds) {
 			requestedPairCount++;
-			const at = from.position.get(toId);
-			if (at === undefined) {
-				from.position.set(toId, from.toIds.length);
-				from.toIds.push(toId);
+			const at = positionOf(from, toId);
+			if (at === -1) {
+				addTo(from, toId);
 				from.owners.push(item.itemIndex);
 				if (from.types) {
 					const merged = new Map<string, AssociationTypeRef>();
@@ -145,20 +209,12 @@ export function planBatches<Input>(
 	}
 
 	const batches: Array<PlannedBatch<Input>> = [];
-	const batchesOfItem = new Map<number, number[]>();
+	const batchesOfItem = new ItemBatchIndex(itemIndexLimit);
 	let pairCount = 0;
 
+	// Pairs of one batch are visited together, so "already listed" is a look at the item's last batch.
 	const addOwner = (batch: PlannedBatch<Input>, itemIndex: number) => {
-		let list = batchesOfItem.get(itemIndex);
-		if (!list) {
-			list = [];
-			batchesOfItem.set(itemIndex, list);
-		}
-		// Pairs of one batch are visited together, so "already listed" is a look at the last entry.
-		if (list[list.length - 1] !== batch.index) {
-			list.push(batch.index);
-			batch.itemIndexes.push(itemIndex);
-		}
+		if (batchesOfItem.add(itemIndex, batch.index)) batch.itemIndexes.push(itemIndex);
 	};
 
 	for (const group of groups.values()) {
@@ -183,7 +239,7 @@ export function planBatches<Input>(
 					if (typeof owner === 'number') addOwner(batch, owner);
 					else for (const o of owner) addOwner(batch, o);
 				}
-				const toIds = from.toIds.slice(offset, offset + take);
+				const toIds = take === from.toIds.length ? from.toIds : from.toIds.slice(offset, offset + take);
 				const types = from.types?.slice(offset, offset + take).map((m) => [...m.values()]);
 				for (const input of layout.inputs(from.fromId, toIds, types)) batch.inputs.push(input);
 				batch.pairCount += take;

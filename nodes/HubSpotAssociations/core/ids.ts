@@ -39,7 +39,7 @@ export function parseId(value: unknown): IdCheck {
 			return { ok: false, reason: `${describe(value)} is not a HubSpot record id (digits only)` };
 		}
 		// Leading zeros would make "007" and "7" two different pairs for the same record.
-		const canonical = trimmed.replace(/^0+/, '');
+		const canonical = trimmed.charCodeAt(0) === 48 ? trimmed.replace(/^0+/, '') : trimmed;
 		if (canonical === '') return { ok: false, reason: '0 is not a HubSpot record id' };
 		if (canonical.length > MAX_ID_DIGITS) {
 			return { ok: false, reason: `${describe(value)} has more digits than a HubSpot record id` };
@@ -63,6 +63,11 @@ export function parseIdList(value: unknown): IdListCheck {
 	else parts = [value];
 
 	if (parts.length === 0) return { ok: false, reason: 'no ids were given' };
+	if (parts.length === 1 && !Array.isArray(parts[0])) {
+		// The usual case, one id: nothing to de-duplicate.
+		const check = parseId(parts[0]);
+		return check.ok ? { ok: true, ids: [check.id] } : check;
+	}
 	const ids: string[] = [];
 	const seen = new Set<string>();
 	for (let i = 0; i < parts.length; i++) {

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../transport/pool';
+
 /** Parameters every operation shares: credential choice, object types, ids and run options. */
 
 export const authenticationProperty: INodeProperties = {
@@ -114,7 +116,7 @@ export const concurrencyOption: INodeProperties = {
 	name: 'concurrency',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 20 },
-	default: 5,
+	default: DEFAULT_CONCURRENCY,
 	description: 'How many HubSpot requests may be under way at once. The node still paces itself by HubSpot\'s rate-limit headers.',
 };
 

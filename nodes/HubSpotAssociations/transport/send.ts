@@ -67,14 +67,14 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
-		await throttle.acquire();
+		const ticket = await throttle.acquire();
 		attempts++;
 		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
 			...request,
 			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
 		});
-		throttle.observe(exchange);
+		throttle.observe(exchange, ticket);
 		const verdict = judge(exchange);
 		if (verdict.kind === 'dailyLimit') throttle.markDailyLimit();
 		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') {

@@ -1,51 +1,125 @@
-import { sleep } from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
 
+import { Readings } from './readings';
 import type { HubSpotExchange } from './request';
+import { TimeLog } from './timeLog';
 
 /**
- * Paces requests from what HubSpot's rate-limit headers say is left, so that a long run slows down
- * before HubSpot has to refuse it. HubSpot counts per app and account, not per execution: other
- * executions, workers and apps draw on the same budget, and only the headers tell about them. So the
- * throttle trusts `X-HubSpot-RateLimit-Remaining` over its own count, and when the budget runs low it
- * spaces requests at the window's steady rate, stretched (additive-increase/multiplicative-decrease)
- * while others are seen competing, with jitter so that executions do not fall into step.
+ * Paces requests so that HubSpot's rolling window ("TEN_SECONDLY_ROLLING": at most `max` requests
+ * accepted in any `interval`) is used to the full and never overrun.
+ *
+ * The throttle mirrors the window on its side: it logs when HubSpot counted each of its own requests,
+ * so it knows when each leaves the window and frees a slot. HubSpot counts per account, not per
+ * execution (other executions, queue-mode workers and other apps draw on the same window), and only
+ * the headers tell about them: an answer's `X-HubSpot-RateLimit-Remaining`, less this execution's own
+ * requests in the window when that request was counted, is what the others were using. A request goes
+ * while this execution's requests in the window stay below its level (see `ownLevel`); otherwise it
+ * waits for the moment the oldest one leaves the window.
+ *
+ * - Alone on the account it uses the whole window: a burst of `max`, then one request per freed slot,
+ *   the fastest HubSpot allows.
+ * - With others about it takes its part of the room (in proportion to its part of the window; a part
+ *   of a request as a chance), keeps a small reserve, and once the window is half full spreads its
+ *   requests over it with jitter, so that executions do not fall into step.
+ * - Shut out of a full window it tries one request now and then (at random moments, backing off after
+ *   429s), and alone it refills freed slots a little late at random, so newcomers find a way in.
+ * - A 429 means the picture was wrong (someone the headers had not shown yet): everyone in this
+ *   execution holds back for the wait `send` chose, and the reserve grows (multiplicative), then
+ *   shrinks again with every clean answer (additive): AIMD.
+ * - Before the first answer, and whenever its last reading is older than a window, it knows nothing
+ *   about the others: one request goes alone as a probe, the rest wait for its headers.
+ * - When answers carry no rate-limit headers (a proxy strips them) it does not pace, and 429s are the
+ *   only signal.
  *
  * One instance per execution of the node: nothing is shared between executions but HubSpot's answers.
+ * Waiters are served in order (a chain of promises), so requests leave in the order they asked.
  */
 export interface ThrottleOptions {
-	/** Keep this share of the window in hand for other callers before pacing starts. */
+	/** Share of the window left free while other callers are seen on the account. */
 	reserveShare?: number;
+	/** A slot counts as free this long (share of the window) after its request left the window: clock and network slack. */
+	marginShare?: number;
 	random?: () => number;
 	now?: () => number;
+	sleep?: (ms: number) => Promise<void>;
 }
+
+/** Longest single sleep while waiting: new answers may free room sooner than planned. */
+const MAX_NAP_MS = 250;
+/** A safety bound on re-checks per request; past it the request goes and HubSpot's answer decides. */
+const MAX_CHECKS = 20_000;
+/** The reserve grows at most once per this share of the window (the 429s of one burst are one event). */
+const GROWTH_SPACING_SHARE = 0.1;
+/** A freed slot is taken again up to this share of the window later (random), leaving newcomers a way in. */
+const REFILL_DELAY_SHARE = 0.01;
+/** With others about, requests are spread over the window only once less than this share of it is left. */
+const CROWDED_WINDOW_SHARE = 0.5;
+/** How much of the 429-grown reserve each clean answer gives back. */
+const RECOVERY_PER_ANSWER = 0.05;
 
 export class RateLimitThrottle {
 	private max = 0;
 
 	private intervalMs = 0;
 
-	private remaining = Number.POSITIVE_INFINITY;
+	/** When HubSpot counted (at the latest) each of this execution's requests. */
+	private readonly sent = new TimeLog();
 
-	/** Requests this throttle let through since `remaining` was last read. */
-	private sentSinceReading = 0;
+	private readonly readings = new Readings();
 
-	/** Multiplier on the steady spacing; grows when HubSpot refuses or others compete. */
-	private stretch = 1;
+	/** Extra slots kept free after 429s; grows ×2 on a 429, shrinks a little with each clean answer. */
+	private extraReserve = 0;
 
-	private nextSlotAt = 0;
+	private grewAt = Number.NEGATIVE_INFINITY;
+
+	/** No request may go before this (set after a 429). */
+	private heldUntil = 0;
+
+	/** When the last request was let through, and the gap before the next while others are about. */
+	private lastGrantAt = Number.NEGATIVE_INFINITY;
+
+	private nextGap = 0;
+
+	/** How long after a slot frees the next request may take it (drawn per request, see delayMs). */
+	private refillDelay = 0;
+
+	/** A request went out with no fresh reading; the others wait for its answer. */
+	private probeInFlight = false;
+
+	/** Shut out by others: when to try one request anyway, and whether the next grant is that try. */
+	private probeAt: number | undefined;
+
+	private probing = false;
+
+	/** 429s since the last answer that was not one. */
+	private refusedInRow = 0;
+
+	/** Drawn with every reading: whether this execution takes the fraction of a request its share leaves. */
+	private coin = 0;
+
+	/** Answers came back without rate-limit headers: nothing to pace by. */
+	private blind = false;
 
 	private dailyLimitHit = false;
 
+	private gate: Promise<void> = Promise.resolve();
+
 	private readonly reserveShare: number;
+
+	private readonly marginShare: number;
 
 	private readonly random: () => number;
 
 	private readonly now: () => number;
 
+	private readonly sleep: (ms: number) => Promise<void>;
+
 	constructor(options: ThrottleOptions = {}) {
-		this.reserveShare = options.reserveShare ?? 0.1;
+		this.reserveShare = options.reserveShare ?? 0.05;
+		this.marginShare = options.marginShare ?? 0.005;
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
+		this.sleep = options.sleep ?? n8nSleep;
 	}
 
 	get stoppedByDailyLimit(): boolean {
@@ -56,67 +130,167 @@ export class RateLimitThrottle {
 		this.dailyLimitHit = true;
 	}
 
-	/** Time between two requests that keeps a rolling window exactly full, stretched when contended. */
-	private spacingMs(): number {
-		if (this.max <= 0 || this.intervalMs <= 0) return 0;
-		return (this.intervalMs / this.max) * this.stretch;
-	}
-
-	private reserve(): number {
-		return Math.max(1, Math.ceil(this.max * this.reserveShare));
-	}
-
-	/** Waits, if need be, until one more request may go. */
-	async acquire(): Promise<void> {
-		const estimate = this.remaining - this.sentSinceReading;
-		const now = this.now();
-		if (estimate > this.reserve() && now >= this.nextSlotAt) {
-			this.sentSinceReading++;
-			return;
-		}
-		const spacing = this.spacingMs();
-		const at = Math.max(now, this.nextSlotAt);
-		// ±25 % jitter keeps concurrent executions from settling into the same beat.
-		this.nextSlotAt = at + spacing * (0.75 + this.random() * 0.5);
-		this.sentSinceReading++;
-		if (at > now) await sleep(at - now);
-	}
-
-	/** Reads HubSpot's rate-limit headers from any answer, success or not. */
-	observe(exchange: HubSpotExchange): void {
-		const h = exchange.headers;
-		const max = Number(h['x-hubspot-ratelimit-max']);
-		const interval = Number(h['x-hubspot-ratelimit-interval-milliseconds']);
-		const remaining = Number(h['x-hubspot-ratelimit-remaining']);
-		if (Number.isFinite(max) && max > 0) this.max = max;
-		if (Number.isFinite(interval) && interval > 0) this.intervalMs = interval;
-		if (Number.isFinite(remaining) && h['x-hubspot-ratelimit-remaining'] !== undefined) {
-			this.remaining = remaining;
-			this.sentSinceReading = 0;
-			if (this.max > 0) {
-				if (remaining <= this.reserve() / 2) this.stretch = Math.min(8, this.stretch * 1.05);
-				else if (remaining > this.reserve()) this.stretch = Math.max(1, this.stretch - 0.05);
-			}
-		}
+	/**
+	 * Waits, if need be, until one more request may go; callers are served in the order they asked.
+	 * Resolves to the request's ticket, to hand back with its answer to `observe`.
+	 */
+	acquire(): Promise<number> {
+		const turn = this.gate.then(async () => await this.waitForSlot());
+		this.gate = turn.then(() => undefined);
+		return turn;
 	}
 
 	/**
-	 * A TEN_SECONDLY 429: everyone in this execution holds back for `waitMs`, and the spacing widens,
-	 * because a refusal means more callers share the window than the headers let us see.
+	 * Reads HubSpot's rate-limit headers from any answer, success or not. With the request's ticket the
+	 * throttle knows which of its own requests went before this one (several leave in the same
+	 * millisecond) and when HubSpot can have counted it at the latest.
 	 */
-	penalize(waitMs: number): void {
-		this.stretch = Math.min(8, this.stretch * 1.5);
-		this.remaining = 0;
-		this.sentSinceReading = 0;
-		this.nextSlotAt = Math.max(this.nextSlotAt, this.now() + waitMs);
+	observe(exchange: HubSpotExchange, ticket?: number): void {
+		this.probeInFlight = false;
+		if (exchange.statusCode === 0) return;
+		const sentAt = exchange.sentAt.getTime();
+		if (ticket !== undefined) {
+			this.sent.answered(ticket, exchange.receivedAt.getTime(), exchange.receivedAt.getTime() - sentAt);
+			// A refused request holds no place in the window (if HubSpot counted it after all, the next
+			// readings show it as someone else's, which paces us just the same).
+			if (exchange.statusCode === 429) this.sent.remove(ticket);
+		}
+
+		const limits = readLimits(exchange.headers);
+		if (!limits) {
+			if (this.max === 0) this.blind = true;
+			return;
+		}
+		this.blind = false;
+		this.max = limits.max;
+		this.intervalMs = limits.intervalMs;
+		if (exchange.statusCode !== 429) this.extraReserve = Math.max(0, this.extraReserve - RECOVERY_PER_ANSWER);
+		this.refusedInRow = exchange.statusCode === 429 ? this.refusedInRow + 1 : 0;
+		// Which of our requests were in the window when HubSpot counted this one: those that went no later
+		// than it and whose time in the window had not passed by the moment it was sent (the earliest it
+		// can have been counted). Erring this way counts a few of ours too many rather than making up
+		// others that are not there.
+		const since = sentAt - limits.intervalMs - this.margin();
+		const own = ticket === undefined ? this.sent.countIn(since, sentAt) : this.sent.countSentBy(since, ticket);
+		const used = limits.max - limits.remaining;
+		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own), remaining: limits.remaining }, limits.intervalMs);
+		this.coin = this.random();
 	}
 
-	/** The steady spacing, for callers that need a fallback wait. */
+	/**
+	 * A TEN_SECONDLY 429: everyone in this execution holds back for `waitMs`, and the reserve grows,
+	 * because a refusal means the window had less room than the headers had shown.
+	 */
+	penalize(waitMs: number): void {
+		const now = this.now();
+		this.heldUntil = Math.max(this.heldUntil, now + Math.max(0, waitMs));
+		if (now - this.grewAt < this.intervalMs * GROWTH_SPACING_SHARE) return;
+		this.grewAt = now;
+		this.extraReserve = Math.min(Math.floor(this.max / 4), Math.max(1, this.extraReserve * 2));
+	}
+
+	/** Time between two requests at the window's steady rate (0 while the window is unknown). */
 	steadySpacingMs(): number {
-		return this.spacingMs();
+		return this.max > 0 && this.intervalMs > 0 ? this.intervalMs / this.max : 0;
 	}
 
 	windowMs(): number {
 		return this.intervalMs;
 	}
+
+	private async waitForSlot(): Promise<number> {
+		for (let check = 0; check < MAX_CHECKS; check++) {
+			const delay = this.delayMs(this.now());
+			if (delay <= 0) break;
+			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
+		}
+		const now = this.now();
+		const reading = this.blind ? undefined : this.readings.fresh(now, this.intervalMs);
+		if ((!this.blind && !reading) || this.probing) this.probeInFlight = true;
+		this.probing = false;
+		const level = reading ? this.ownLevel(now) : 0;
+		this.lastGrantAt = now;
+		this.nextGap = level > 0 ? (this.intervalMs / level) * (0.75 + this.random() * 0.5) : 0;
+		this.refillDelay = this.random() * this.intervalMs * REFILL_DELAY_SHARE;
+		this.sent.dropBefore(now - 3 * Math.max(this.intervalMs, 1));
+		return this.sent.add(now);
+	}
+
+	/** 0 when a request may go now, else how long to wait before looking again. */
+	private delayMs(now: number): number {
+		if (now < this.heldUntil) return this.heldUntil - now;
+		if (this.blind) return 0;
+		const reading = this.readings.fresh(now, this.intervalMs);
+		if (!reading) return this.probeInFlight ? Math.max(1, Math.min(5, this.steadySpacingMs())) : 0;
+		const margin = this.margin();
+		const since = now - this.intervalMs - margin;
+		const own = this.sent.countIn(since, now);
+		const level = this.ownLevel(now);
+		// With others about and the window half full, spread our requests evenly over it instead of
+		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
+		// reading taken after their slots freed, before they refill them, shows room that is not there).
+		// The gap is jittered (±25 %, same mean) so that executions do not fall into step.
+		if (this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
+			const next = this.lastGrantAt + this.nextGap;
+			if (now < next) return next - now;
+		}
+		// A share of the room is seldom a whole number of requests. The part of a request is taken as a
+		// chance, drawn once per reading: over many executions that share the room, the requests sent
+		// add up to the room, where rounding up would overrun it and rounding down leave it unused.
+		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
+		if (own < cap) return 0;
+		const keep = cap - 1;
+		if (keep < 0) {
+			// Others hold the whole window as far as we know. Try one request at a random moment (a tenth to
+			// six tenths of a window away): slots free and refill all the time, and a request that gets in
+			// shows us to the others, who then make room. (A fixed moment could keep missing the gaps.)
+			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
+			// After refused tries the next one waits longer (×2 each time, at most a window): many executions
+			// shut out together would otherwise spend the account's patience on 429s.
+			this.probeAt ??= now + Math.min(this.intervalMs, this.intervalMs * (0.1 + 0.5 * this.random()) * 2 ** Math.min(this.refusedInRow, 3));
+			if (now < this.probeAt) return this.probeAt - now;
+			this.probeAt = undefined;
+			this.probing = true;
+			return 0;
+		}
+		this.probeAt = undefined;
+		// Our (own - keep)-th oldest request in the window leaving it brings us below the level. Its slot
+		// is taken a random moment later (up to 1 % of the window): the account often has a free slot
+		// somewhere for a little while, so a newcomer's first request gets in and shows it to us.
+		const freesAt = this.sent.nthIn(since, own - keep - 1) + this.intervalMs + margin + this.refillDelay;
+		return Math.max(1, freesAt - now);
+	}
+
+	/**
+	 * How many requests this execution may have in the window. The room the last reading showed (the
+	 * window less the others' requests, our own and the reserve) is shared out in proportion to each
+	 * caller's part of the window: every execution reading the same headers takes only its part, so
+	 * executions that ramp up together do not overrun the window between two readings, and negative
+	 * room shrinks everyone alike. The reserve for others is in proportion too, so a small newcomer
+	 * sees room that the large incumbents do not, and the parts even out.
+	 */
+	private ownLevel(now: number): number {
+		const reading = this.readings.fresh(now, this.intervalMs);
+		if (!reading) return 0;
+		const others = this.readings.othersNow(now, this.intervalMs);
+		const mine = Math.max(reading.own, 1);
+		const share = mine / (mine + others);
+		const forOthers = this.readings.crowded(now, this.intervalMs) ? this.max * this.reserveShare * share : 0;
+		const room = this.max - forOthers - this.extraReserve - others - reading.own;
+		return reading.own + room * share;
+	}
+
+	/** Clock and network slack after a request's time in the window has passed. */
+	private margin(): number {
+		return Math.max(1, this.intervalMs * this.marginShare);
+	}
+}
+
+function readLimits(headers: Record<string, string>): { max: number; intervalMs: number; remaining: number } | undefined {
+	const max = Number(headers['x-hubspot-ratelimit-max']);
+	const intervalMs = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+	const rawRemaining = headers['x-hubspot-ratelimit-remaining'];
+	const remaining = Number(rawRemaining);
+	if (!(max > 0) || !(intervalMs > 0) || rawRemaining === undefined || !Number.isFinite(remaining)) return undefined;
+	return { max, intervalMs, remaining: Math.min(max, Math.max(0, remaining)) };
 }

@@ -1,0 +1,104 @@
+/**
+ * npm run bench [-- --quick | --sweep | --sizes 1000,10000 | --no-parallel | --concurrency N | --rate-max N | --rate-interval-ms MS | --latency-ms MS]
+ *
+ * Runs the node through n8n's engine, and its peers, against the HubSpot emulator (its own process,
+ * on loopback) with a scaled rate-limit window, prints a table with every target next to its figure,
+ * and writes the figures as JSON to bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/transport/pool';
+import { startEmulatorProcess } from './emulator';
+import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
+import { checkTargets, table, targetsText } from './report';
+import { KIND_LABEL, runRow, timeScale, type BenchSettings, type RowResult } from './rows';
+import { runNode, runOfficialClient } from './runners';
+import { makeWorkload, SHAPE_LABEL } from './workloads';
+
+const ROOT = join(__dirname, '..');
+
+function options(): { plan: PlanOptions; settings: BenchSettings; out: string; command: string } {
+	const { values } = parseArgs({
+		options: {
+			quick: { type: 'boolean' },
+			sizes: { type: 'string' },
+			sweep: { type: 'boolean' },
+			'no-parallel': { type: 'boolean' },
+			'per-item-max': { type: 'string' },
+			'official-max': { type: 'string' },
+			'rate-max': { type: 'string' },
+			'rate-interval-ms': { type: 'string' },
+			'latency-ms': { type: 'string' },
+			concurrency: { type: 'string' },
+			out: { type: 'string' },
+		},
+	});
+	const plan: PlanOptions = structuredClone(values.quick ? QUICK_PLAN : FULL_PLAN);
+	const numbers = (text: string) => text.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
+	if (values.sizes) plan.sizes = numbers(values.sizes);
+	if (values.sweep) plan.sweep = SWEEP;
+	if (values['no-parallel']) plan.parallel = undefined;
+	if (values['per-item-max']) plan.perItemMaxSize = Number(values['per-item-max']);
+	if (values['official-max']) plan.officialMaxSize = Number(values['official-max']);
+	if (values.concurrency) plan.concurrency = Number(values.concurrency);
+	const settings: BenchSettings = { ...DEFAULT_SETTINGS };
+	if (values['rate-max']) settings.rateMax = Number(values['rate-max']);
+	if (values['rate-interval-ms']) settings.rateIntervalMs = Number(values['rate-interval-ms']);
+	if (values['latency-ms']) settings.latencyMs = Number(values['latency-ms']);
+	const args = process.argv.slice(2);
+	return { plan, settings, out: values.out ?? join(ROOT, 'bench', 'results'), command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` };
+}
+
+/** One small run of each approach first, so that no measured row pays for loading and compiling code. */
+async function warmUp(baseUrl: string): Promise<void> {
+	const workload = makeWorkload(300, 'onePair', 900_000_000);
+	await runNode(baseUrl, workload, { batchSize: 100 });
+	await runNode(baseUrl, makeWorkload(300, 'tenPerFrom', 910_000_000), { batchSize: 100 });
+	await runOfficialClient(baseUrl, workload, { timeScale: 10 });
+}
+
+async function main(): Promise<void> {
+	const { plan, settings, out, command } = options();
+	const rows = planRows(plan);
+	const started = Date.now();
+	const emulator = await startEmulatorProcess(ROOT);
+	const results: RowResult[] = [];
+	try {
+		process.stdout.write(
+			`HubSpot Associations benchmark: emulator pid ${emulator.pid} at ${emulator.control.baseUrl}; window ${settings.rateMax} requests / ${settings.rateIntervalMs} ms ` +
+				`(HubSpot's: 100 / 10 s, so time runs ×${timeScale(settings)}), latency ${settings.latencyMs} ms, ${settings.batchSize} pairs per request, ` +
+				`node concurrency ${plan.concurrency ?? `${DEFAULT_CONCURRENCY} (its default)`}; ${rows.length} rows\n`,
+		);
+		await emulator.control.reset();
+		await emulator.control.settings({ rateLimit: null, latencyMs: 0 });
+		await warmUp(emulator.control.baseUrl);
+		for (const [i, spec] of rows.entries()) {
+			const row = await runRow(emulator.control, spec, settings);
+			results.push(row);
+			process.stdout.write(
+				`[${i + 1}/${rows.length}] ${KIND_LABEL[row.kind]}${row.concurrency ? ` c=${row.concurrency}` : ''} · ${row.executions && row.executions > 1 ? `${row.executions} × ` : ''}${row.size} · ${SHAPE_LABEL[row.shape]}: ` +
+					`${(row.wallMs / 1000).toFixed(2)} s, ${row.requests} requests, ${row.rateLimited} × 429, lost ${row.lost}, dup ${row.duplicated}, failed ${row.failed}${row.error ? ` (${row.error.split('\n')[0]})` : ''}\n`,
+			);
+		}
+	} finally {
+		await emulator.stop();
+	}
+	const checks = checkTargets(results, settings);
+	const totalS = (Date.now() - started) / 1000;
+	const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+	process.stdout.write(`\n${table(results)}\n\nTargets:\n${targetsText(checks)}\n\n${command}: ${totalS.toFixed(0)} s on ${machine}\n`);
+	mkdirSync(out, { recursive: true });
+	const report = { command, finishedAt: new Date().toISOString(), totalSeconds: totalS, machine, settings, defaultConcurrency: DEFAULT_CONCURRENCY, plan, rows: results, targets: checks };
+	const file = join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+	writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+	writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+	process.stdout.write(`Figures written to ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.exitCode = 1;
+});

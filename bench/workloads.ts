@@ -1,0 +1,37 @@
+/**
+ * What the benchmark asks the node (and the baselines) to do: N input items, one (contact → company)
+ * pair each. In the "ten per from id" shape every from id appears in ten items spread through the
+ * input (item i has from id i mod N/10), so the node has ten to ids to group under each from id.
+ */
+export type Shape = 'onePair' | 'tenPerFrom';
+
+export const SHAPE_LABEL: Record<Shape, string> = {
+	onePair: '1 pair/item',
+	tenPerFrom: '10 to-ids/from',
+};
+
+export interface Workload {
+	size: number;
+	shape: Shape;
+	/** The node's input items: `{ id, to }`, read with `{{ $json.id }}` and `{{ $json.to }}`. */
+	items: Array<{ id: string; to: string }>;
+	/** Every (from, to) pair, distinct: what must be gone afterwards. */
+	pairs: Array<readonly [string, string]>;
+}
+
+/**
+ * Ids start at `base` so that workloads run side by side (three executions on one account) never
+ * share a record.
+ */
+export function makeWorkload(size: number, shape: Shape, base = 0): Workload {
+	const items: Workload['items'] = new Array(size);
+	const pairs: Workload['pairs'] = new Array(size);
+	const froms = shape === 'tenPerFrom' ? Math.max(1, Math.ceil(size / 10)) : size;
+	for (let i = 0; i < size; i++) {
+		const from = String(base + 1 + (i % froms));
+		const to = String(base + 10_000_000 + i);
+		items[i] = { id: from, to };
+		pairs[i] = [from, to];
+	}
+	return { size, shape, items, pairs };
+}

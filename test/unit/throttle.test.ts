@@ -1,0 +1,156 @@
+/**
+ * The throttle's pacing logic, against HubSpot's rolling window in simulated time (jest's fake
+ * timers): the real send, throttle and pool run; only the HTTP call is simulated. What is checked is
+ * the logic (what goes when, what is refused), not how fast a machine runs it.
+ */
+import { RateLimitThrottle } from '../../nodes/HubSpotAssociations/transport/throttle';
+import type { HubSpotExchange } from '../../nodes/HubSpotAssociations/transport/request';
+import { rateLimitBoundMs, SimulatedHubSpot, simulate } from '../helpers/rollingWindowSim';
+
+/** A small seeded generator, so the jitter is the same on every run. */
+function seeded(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const WINDOW = { max: 100, intervalMs: 1000, latencyMs: 50 };
+
+describe('RateLimitThrottle against a simulated HubSpot window', () => {
+	beforeEach(() => {
+		jest.useFakeTimers();
+		jest.spyOn(Math, 'random').mockImplementation(seeded(42));
+	});
+	afterEach(() => {
+		jest.useRealTimers();
+		jest.restoreAllMocks();
+	});
+
+	it('alone: bursts the first window, then refills each slot as it frees; never refused', async () => {
+		const hubspot = new SimulatedHubSpot(WINDOW);
+		const result = await simulate(hubspot, [{ requests: 1000, concurrency: 20 }]);
+		expect(hubspot.rateLimited).toBe(0);
+		expect(result.executions[0].failed).toBe(0);
+		expect(hubspot.maxInWindow).toBe(100);
+		// The whole first window goes before its first second is out…
+		expect(hubspot.acceptedAt.filter((t) => t - hubspot.acceptedAt[0] < WINDOW.intervalMs).length).toBe(100);
+		// …and no slot stays idle long after: within 6 % of HubSpot's floor, (1000 - 100) / 100 windows
+		// (a freed slot is taken up to 1 % of a window late, on purpose, so that newcomers get a way in).
+		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1000, 100, 1000) * 1.06);
+	});
+
+	it('sends one request alone until the first answer tells it about the window', async () => {
+		const hubspot = new SimulatedHubSpot(WINDOW);
+		await simulate(hubspot, [{ requests: 30, concurrency: 20 }]);
+		expect(hubspot.acceptedAt[1] - hubspot.acceptedAt[0]).toBeGreaterThanOrEqual(WINDOW.latencyMs);
+	});
+
+	it('three executions starting together share the window: under 1 % refused, nothing failed', async () => {
+		const hubspot = new SimulatedHubSpot(WINDOW);
+		const result = await simulate(hubspot, [1, 2, 3].map(() => ({ requests: 1000, concurrency: 20 })));
+		expect(result.executions.map((e) => e.failed)).toEqual([0, 0, 0]);
+		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.01);
+		expect(hubspot.requests - hubspot.rateLimited).toBe(3000);
+	});
+
+	it('an execution that starts while another fills the window gets in after a few tries; nothing fails', async () => {
+		const hubspot = new SimulatedHubSpot(WINDOW);
+		const result = await simulate(hubspot, [
+			{ requests: 1000, concurrency: 20 },
+			{ requests: 500, concurrency: 20, startAt: 3000 },
+		]);
+		expect(result.executions.map((e) => e.failed)).toEqual([0, 0]);
+		// The newcomer's first requests find the window full (a handful of 429s) until one gets in and
+		// the first execution makes room for it.
+		expect(hubspot.rateLimited).toBeGreaterThan(0);
+		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.02);
+		// The account stays busy throughout: both are done within a quarter more than HubSpot's floor for all 1,500.
+		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1500, 100, 1000) * 1.25);
+	});
+
+	it('another app taking the window by surprise costs a few 429s, then pacing resumes; nothing fails', async () => {
+		const hubspot = new SimulatedHubSpot(WINDOW);
+		setTimeout(() => hubspot.occupy(60), 3_000);
+		const result = await simulate(hubspot, [{ requests: 1000, concurrency: 20 }]);
+		expect(result.executions[0].failed).toBe(0);
+		expect(hubspot.rateLimited).toBeGreaterThan(0);
+		expect(hubspot.rateLimited).toBeLessThan(40);
+	});
+
+	it('without rate-limit headers it cannot pace: 429s hold everyone back and every request still succeeds', async () => {
+		const hubspot = new SimulatedHubSpot({ ...WINDOW, noHeaders: true });
+		const result = await simulate(hubspot, [{ requests: 300, concurrency: 10 }], 10);
+		expect(result.executions[0].failed).toBe(0);
+		expect(hubspot.requests - hubspot.rateLimited).toBe(300);
+	});
+});
+
+describe('RateLimitThrottle bookkeeping', () => {
+	const answer = (sentAt: number, receivedAt: number, remaining: number, status = 204): HubSpotExchange => ({
+		statusCode: status,
+		headers: { 'x-hubspot-ratelimit-max': '10', 'x-hubspot-ratelimit-remaining': String(remaining), 'x-hubspot-ratelimit-interval-milliseconds': '1000' },
+		body: undefined,
+		sentAt: new Date(sentAt),
+		receivedAt: new Date(receivedAt),
+	});
+
+	it('reads the others on the account from Remaining beyond its own requests, and takes its part of the room', async () => {
+		const grants = async (coin: number) => {
+			let now = 0;
+			const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms), random: () => coin });
+			const probe = await throttle.acquire();
+			// HubSpot counted our probe and 6 requests of others: 3 left of 10.
+			now = 50;
+			throttle.observe(answer(0, 50, 3), probe);
+			const at: number[] = [];
+			for (let i = 0; i < 3; i++) {
+				await throttle.acquire();
+				at.push(now);
+			}
+			return at;
+		};
+		// Room 3 (less a small reserve), our part 1 of 7: less than one request. Taken as a chance, it goes
+		// now when the draw falls under it…
+		expect((await grants(0))[0]).toBe(50);
+		// …and otherwise waits until our probe's slot frees, a window after it was counted.
+		expect((await grants(0.99))[0]).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('alone it takes the whole window', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const probe = await throttle.acquire();
+		now = 50;
+		throttle.observe(answer(0, 50, 9), probe);
+		for (let i = 0; i < 9; i++) await throttle.acquire();
+		expect(now).toBe(50);
+		await throttle.acquire();
+		expect(now).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('holds everyone back after a 429 for the wait it is given', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const ticket = await throttle.acquire();
+		now = 50;
+		throttle.observe(answer(0, 50, 0, 429), ticket);
+		throttle.penalize(400);
+		await throttle.acquire();
+		expect(now).toBeGreaterThanOrEqual(450);
+	});
+
+	it('stops pacing when the answers carry no rate-limit headers', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const ticket = await throttle.acquire();
+		now = 50;
+		throttle.observe({ statusCode: 204, headers: {}, body: undefined, sentAt: new Date(0), receivedAt: new Date(50) }, ticket);
+		for (let i = 0; i < 50; i++) await throttle.acquire();
+		expect(now).toBe(50);
+	});
+});
