@@ -114,6 +114,7 @@ export async function executeBatched<Input>(
 		for (let b = 0; b < plan.batches.length; b++) outcomes[b] = dryRunOutcome(at);
 	} else if (plan.batches.length > 0) {
 		const sender = await transport();
+		sender.throttle.expectRequests(plan.batches.length);
 		let anyFailed = false;
 		await runPool(
 			plan.batches.length,

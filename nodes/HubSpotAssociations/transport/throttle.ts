@@ -44,6 +44,8 @@ export interface ThrottleOptions {
 	sleep?: (ms: number) => Promise<void>;
 }
 
+/** Room kept free when a short execution takes its whole need at once (callers the headers do not show yet). */
+const SHORT_RUN_RESERVE_SHARE = 0.2;
 /** Longest single sleep while waiting: new answers may free room sooner than planned. */
 const MAX_NAP_MS = 250;
 /** A safety bound on re-checks per request; past it the request goes and HubSpot's answer decides. */
@@ -102,6 +104,9 @@ export class RateLimitThrottle {
 
 	private dailyLimitHit = false;
 
+	/** Requests this execution still has to send (a hint from the batch plan; unknown = unbounded). */
+	private pendingRequests = Number.POSITIVE_INFINITY;
+
 	private gate: Promise<void> = Promise.resolve();
 
 	private readonly reserveShare: number;
@@ -128,6 +133,15 @@ export class RateLimitThrottle {
 
 	markDailyLimit(): void {
 		this.dailyLimitHit = true;
+	}
+
+	/**
+	 * Tells the throttle how many requests the execution still has to send. A short execution whose
+	 * whole need fits in the room the headers show goes at once instead of spreading its few requests
+	 * over the window as a share: spreading is for long runs that compete for the same room.
+	 */
+	expectRequests(count: number): void {
+		this.pendingRequests = Math.max(0, count);
 	}
 
 	/**
@@ -213,6 +227,7 @@ export class RateLimitThrottle {
 		this.nextGap = level > 0 ? (this.intervalMs / level) * (0.75 + this.random() * 0.5) : 0;
 		this.refillDelay = this.random() * this.intervalMs * REFILL_DELAY_SHARE;
 		this.sent.dropBefore(now - 3 * Math.max(this.intervalMs, 1));
+		if (this.pendingRequests > 1 && Number.isFinite(this.pendingRequests)) this.pendingRequests--;
 		return this.sent.add(now);
 	}
 
@@ -226,6 +241,7 @@ export class RateLimitThrottle {
 		const since = now - this.intervalMs - margin;
 		const own = this.sent.countIn(since, now);
 		const level = this.ownLevel(now);
+		if (this.pendingRequests <= this.freeRoom(now, own)) return 0;
 		// With others about and the window half full, spread our requests evenly over it instead of
 		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
 		// reading taken after their slots freed, before they refill them, shows room that is not there).
@@ -278,6 +294,15 @@ export class RateLimitThrottle {
 		const forOthers = this.readings.crowded(now, this.intervalMs) ? this.max * this.reserveShare * share : 0;
 		const room = this.max - forOthers - this.extraReserve - others - reading.own;
 		return reading.own + room * share;
+	}
+
+	/**
+	 * Slots free in the window now as far as the headers show, less a reserve for callers not yet
+	 * seen: what a short execution may take at once without pushing anyone into a 429.
+	 */
+	private freeRoom(now: number, own: number): number {
+		const others = this.readings.othersNow(now, this.intervalMs);
+		return this.max - others - own - this.extraReserve - Math.ceil(this.max * SHORT_RUN_RESERVE_SHARE);
 	}
 
 	/** Clock and network slack after a request's time in the window has passed. */
