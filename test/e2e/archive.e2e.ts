@@ -232,6 +232,10 @@ describe('the packed package in the n8n application', () => {
 	it('a 429 burst: 200 items, 20 requests, 8 at once against 4 per second; every pair archived once', async () => {
 		for (let i = 0; i < 200; i++) emulator.seed('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)));
 		emulator.settings.rateLimit = { max: 4, intervalMs: 1000 };
+		// The throttle paces by the headers and seldom meets a 429 on its own; another app on the same
+		// account draining the window is what makes HubSpot refuse. The first three answers are HubSpot's
+		// TEN_SECONDLY_ROLLING 429, as such a burst would give.
+		for (let n = 1; n <= 3; n++) emulator.faults.at(n, { status: 429 });
 		const { result, execution } = await execute('e2eBurst429');
 		expect(result.code).toBe(0);
 		const items = nodeOutput(execution!, 'HubSpot Associations');
@@ -240,7 +244,7 @@ describe('the packed package in the n8n application', () => {
 		expect(items.map((i) => i.json.fromId)).toEqual(Array.from({ length: 200 }, (_, i) => String(1000 + i)));
 		for (let i = 0; i < 200; i++) expect(emulator.has('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)))).toBe(false);
 		expect(emulator.stats.archivedPairs).toBe(200);
-		expect(emulator.stats.rateLimited).toBeGreaterThan(0);
+		expect(emulator.stats.byStatus[429]).toBeGreaterThanOrEqual(3);
 		expect(emulator.stats.byStatus[204]).toBe(20);
 	});
 
