@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../emulator';
-import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, SECRETS } from '../helpers/setup';
+import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
 import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
 
@@ -69,18 +69,7 @@ beforeAll(async () => {
 		{
 			...CREDS.oAuth2,
 			type: CREDENTIAL_TYPES.oAuth2,
-			data: {
-				baseUrl: emulator.baseUrl,
-				grantType: 'authorizationCode',
-				authUrl: `${emulator.baseUrl}/oauth/authorize`,
-				accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token`,
-				clientId: OAUTH_CLIENT_ID,
-				clientSecret: OAUTH_CLIENT_SECRET,
-				scope: 'oauth',
-				authQueryParameters: '',
-				authentication: 'body',
-				oauthTokenData: { access_token: STALE_OAUTH_TOKEN, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
-			},
+			data: oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN),
 		},
 	]);
 

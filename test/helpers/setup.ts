@@ -48,18 +48,23 @@ const consoleLines = (globalThis as unknown as { __consoleLines?: string[] }).__
 export function credentialsFor(emulator: HubSpotEmulator) {
 	return {
 		hubSpotAssociationsAppTokenApi: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
-		hubSpotAssociationsOAuth2Api: {
-			baseUrl: emulator.baseUrl,
-			grantType: 'authorizationCode',
-			authUrl: `${emulator.baseUrl}/oauth/authorize`,
-			accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token`,
-			clientId: OAUTH_CLIENT_ID,
-			clientSecret: OAUTH_CLIENT_SECRET,
-			scope: 'oauth',
-			authQueryParameters: '',
-			authentication: 'body',
-			oauthTokenData: { access_token: OAUTH_ACCESS_TOKEN, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
-		},
+		hubSpotAssociationsOAuth2Api: oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN),
+	};
+}
+
+/** A connected OAuth2 credential whose API and token URLs point at the emulator. */
+export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
+	return {
+		baseUrl,
+		grantType: 'authorizationCode',
+		authUrl: `${baseUrl}/oauth/authorize`,
+		accessTokenUrl: `${baseUrl}/oauth/v1/token`,
+		clientId: OAUTH_CLIENT_ID,
+		clientSecret: OAUTH_CLIENT_SECRET,
+		scope: 'oauth',
+		authQueryParameters: '',
+		authentication: 'body',
+		oauthTokenData: { access_token: accessToken, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
 	};
 }
 
