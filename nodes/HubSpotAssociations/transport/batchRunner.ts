@@ -1,6 +1,6 @@
 import type { HubSpotRequest } from './request';
 import { errorBody } from './policy';
-import { describeFailure, type FailureReport } from './errors';
+import { DAILY_LIMIT_HINT, describeFailure, type FailureReport } from './errors';
 import { sendWithRetries, type Transport } from './send';
 import { idsNamedByError, readBatchResponse, type BatchResult } from '../core/responses';
 
@@ -99,8 +99,7 @@ function namedIdsInBatch<Input>(body: unknown, inputs: Input[], codec: BatchCode
 }
 
 export function dailyLimitReport(): FailureReport {
-	const hint =
-		'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
+	const hint = DAILY_LIMIT_HINT;
 	return {
 		message: 'Not sent: HubSpot\'s daily API limit for this account is used up',
 		description: `policy DAILY. ${hint}`,

@@ -5,6 +5,10 @@ import { errorBody } from './policy';
 import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
 
+/** What to do about HubSpot's DAILY limit: said where it is hit and for the batches it stopped. */
+export const DAILY_LIMIT_HINT =
+	'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
+
 /** What the node tells the user about a HubSpot failure, already free of secrets. */
 export interface FailureReport {
 	message: string;
@@ -55,7 +59,7 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 		failure = { cause: 'temporarily-unavailable' };
 	} else if (verdict.kind === 'dailyLimit') {
 		message = 'HubSpot\'s daily API limit for this account is used up';
-		hint = 'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
+		hint = DAILY_LIMIT_HINT;
 		failure = { cause: 'quota-exhausted' };
 	} else if (verdict.kind === 'rateLimited') {
 		message = `HubSpot's rate limit was still hit after ${tries}`;
