@@ -90,6 +90,14 @@ export interface SimExecution {
 	concurrency: number;
 	/** Simulated ms after the start at which this execution begins. */
 	startAt?: number;
+	/** Tell the throttle the request count up front, as the node does from its batch plan. */
+	planned?: boolean;
+}
+
+export interface SimOptions {
+	maxRetries?: number;
+	/** Executions run at once at most (n8n workers × their concurrency); the rest wait for a free slot. */
+	slots?: number;
 }
 
 export interface SimResult {
@@ -100,18 +108,28 @@ export interface SimResult {
 }
 
 /** Runs executions side by side against one simulated account. Call with jest's fake timers on. */
-export async function simulate(server: SimulatedHubSpot, executions: SimExecution[], maxRetries = 5): Promise<SimResult> {
+export async function simulate(server: SimulatedHubSpot, executions: SimExecution[], options: SimOptions = {}): Promise<SimResult> {
+	const { maxRetries = 5, slots = Number.POSITIVE_INFINITY } = options;
 	const start = Date.now();
+	let running = 0;
+	const waitingForSlot: Array<() => void> = [];
 	const connection = { authentication: 'appToken' as const, credentialType: 'sim', baseUrl: 'http://sim', secrets: [] };
 	const results: SimResult['executions'] = executions.map(() => ({ finishedAt: 0, failed: 0 }));
 	const runs = executions.map(async (execution, e) => {
 		if (execution.startAt) await new Promise((resolve) => setTimeout(resolve, execution.startAt));
+		// A finishing execution hands its slot straight to the longest waiting one.
+		if (running >= slots) await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+		else running++;
 		const transport = createTransport(server.context(), connection, { maxRetries });
+		if (execution.planned) transport.throttle.expectRequests(execution.requests);
 		await runPool(execution.requests, execution.concurrency, async () => {
 			const sent = await sendWithRetries(transport, { method: 'POST', path: '/crm/v4/associations/contacts/companies/batch/archive', body: {} });
 			if (sent.verdict.kind !== 'success') results[e].failed++;
 		});
 		results[e].finishedAt = Date.now() - start;
+		const next = waitingForSlot.shift();
+		if (next) next();
+		else running--;
 	});
 	let done = false;
 	const all = Promise.all(runs).then(() => {

@@ -84,9 +84,66 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 
 	it('without rate-limit headers it cannot pace: 429s hold everyone back and every request still succeeds', async () => {
 		const hubspot = new SimulatedHubSpot({ ...WINDOW, noHeaders: true });
-		const result = await simulate(hubspot, [{ requests: 300, concurrency: 10 }], 10);
+		const result = await simulate(hubspot, [{ requests: 300, concurrency: 10 }], { maxRetries: 10 });
 		expect(result.executions[0].failed).toBe(0);
 		expect(hubspot.requests - hubspot.rateLimited).toBe(300);
+	});
+});
+
+/**
+ * Queue-mode bursts: many short webhook executions, each knowing its plan (as the node does), run by
+ * workers with a fixed number of slots (2 workers × concurrency 5), all against one HubSpot window of
+ * 100 per 10 s. An execution holds its slot while it waits for the window, as in n8n.
+ */
+describe('RateLimitThrottle with many short executions on shared workers', () => {
+	const HUBSPOT_WINDOW = { max: 100, intervalMs: 10_000, latencyMs: 30 };
+	const burst = (executions: number, requests: number, gapMs: number) =>
+		Array.from({ length: executions }, (_, k) => ({ requests, concurrency: 20, planned: true, startAt: 500 + k * gapMs }));
+	/** HubSpot's floor for a burst: one window per `max` requests after the first. */
+	const boundOf = (requests: number) => (Math.ceil(requests / HUBSPOT_WINDOW.max) - 1) * HUBSPOT_WINDOW.intervalMs;
+
+	beforeEach(() => {
+		jest.useFakeTimers();
+		jest.spyOn(Math, 'random').mockImplementation(seeded(42));
+	});
+	afterEach(() => {
+		jest.useRealTimers();
+		jest.restoreAllMocks();
+	});
+
+	it('40 executions × 3 requests arriving 70 ms apart (the scale test): no 429, none left a window behind', async () => {
+		const hubspot = new SimulatedHubSpot(HUBSPOT_WINDOW);
+		const result = await simulate(hubspot, burst(40, 3, 70), { slots: 10 });
+		expect(result.executions.every((e) => e.failed === 0)).toBe(true);
+		expect(hubspot.rateLimited).toBe(0);
+		// The overflow goes as the first window turns over; only the fill time (40 starts over 2.8 s) adds.
+		expect(result.elapsedMs).toBeLessThan(boundOf(120) * 1.4);
+	});
+
+	it('25 executions × 10 requests arriving together: each wave waits for the window to turn over, then fills it', async () => {
+		const hubspot = new SimulatedHubSpot(HUBSPOT_WINDOW);
+		const result = await simulate(hubspot, burst(25, 10, 0), { slots: 10 });
+		expect(result.executions.every((e) => e.failed === 0)).toBe(true);
+		// An execution that starts while the window is full meets it with its first request (it knows
+		// nothing yet); after that it waits for the window to turn over instead of trying again and again.
+		expect(hubspot.rateLimited).toBeLessThan(25);
+		expect(result.elapsedMs).toBeLessThan(boundOf(250) * 1.15);
+	});
+
+	it('30 executions × 5 requests arriving together: no execution spills into a further window', async () => {
+		const hubspot = new SimulatedHubSpot(HUBSPOT_WINDOW);
+		const result = await simulate(hubspot, burst(30, 5, 0), { slots: 10 });
+		expect(result.executions.every((e) => e.failed === 0)).toBe(true);
+		expect(hubspot.rateLimited).toBeLessThan(15);
+		expect(result.elapsedMs).toBeLessThan(boundOf(150) * 1.2);
+	});
+
+	it('25 executions × 10 requests arriving 70 ms apart: under 2 % refused', async () => {
+		const hubspot = new SimulatedHubSpot(HUBSPOT_WINDOW);
+		const result = await simulate(hubspot, burst(25, 10, 70), { slots: 10 });
+		expect(result.executions.every((e) => e.failed === 0)).toBe(true);
+		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.02);
+		expect(result.elapsedMs).toBeLessThan(boundOf(250) * 1.35);
 	});
 });
 

@@ -20,9 +20,12 @@ import { TimeLog } from './timeLog';
  *   the fastest HubSpot allows.
  * - With others about it takes its part of the room (in proportion to its part of the window; a part
  *   of a request as a chance), keeps a small reserve, and once the window is half full spreads its
- *   requests over it with jitter, so that executions do not fall into step.
- * - Shut out of a full window it tries one request now and then (at random moments, backing off after
- *   429s), and alone it refills freed slots a little late at random, so newcomers find a way in.
+ *   requests over it with jitter, so that executions do not fall into step. A short execution whose
+ *   whole plan fits the room (or its part) sends it at once instead. Requests in the air grow with the
+ *   answers (slow start), so executions acting on the same stale headers cannot overrun the window by much.
+ * - Shut out of a full window it tries one request now and then (at random moments; after a 429 only
+ *   once the window has turned over since), and alone it refills freed slots a little late at random,
+ *   so newcomers find a way in.
  * - A 429 means the picture was wrong (someone the headers had not shown yet): everyone in this
  *   execution holds back for the wait `send` chose, and the reserve grows (multiplicative), then
  *   shrinks again with every clean answer (additive): AIMD.
@@ -56,6 +59,8 @@ const GROWTH_SPACING_SHARE = 0.1;
 const REFILL_DELAY_SHARE = 0.01;
 /** With others about, requests are spread over the window only once less than this share of it is left. */
 const CROWDED_WINDOW_SHARE = 0.5;
+/** Requests in the air at most by slow start (the pool's concurrency bounds them long before). */
+const MAX_ALLOWANCE = 10_000;
 /** How much of the 429-grown reserve each clean answer gives back. */
 const RECOVERY_PER_ANSWER = 0.05;
 
@@ -95,6 +100,18 @@ export class RateLimitThrottle {
 
 	/** 429s since the last answer that was not one. */
 	private refusedInRow = 0;
+
+	/** When HubSpot counted the last refused request (its send time). */
+	private refusedAt = 0;
+
+	/** Requests let through whose answer has not come back yet. */
+	private inFlight = 0;
+
+	/**
+	 * With others about, at most this many requests wait for answers at once (slow start): one after a
+	 * probe, one more with every clean answer, halved by a 429.
+	 */
+	private allowance = 1;
 
 	/** Drawn with every reading: whether this execution takes the fraction of a request its share leaves. */
 	private coin = 0;
@@ -161,6 +178,7 @@ export class RateLimitThrottle {
 	 */
 	observe(exchange: HubSpotExchange, ticket?: number): void {
 		this.probeInFlight = false;
+		if (ticket !== undefined) this.inFlight = Math.max(0, this.inFlight - 1);
 		if (exchange.statusCode === 0) return;
 		const sentAt = exchange.sentAt.getTime();
 		if (ticket !== undefined) {
@@ -179,7 +197,9 @@ export class RateLimitThrottle {
 		this.max = limits.max;
 		this.intervalMs = limits.intervalMs;
 		if (exchange.statusCode !== 429) this.extraReserve = Math.max(0, this.extraReserve - RECOVERY_PER_ANSWER);
+		this.allowance = exchange.statusCode === 429 ? Math.max(1, Math.floor(this.allowance / 2)) : Math.min(MAX_ALLOWANCE, this.allowance + 1);
 		this.refusedInRow = exchange.statusCode === 429 ? this.refusedInRow + 1 : 0;
+		if (exchange.statusCode === 429) this.refusedAt = Math.max(this.refusedAt, sentAt);
 		// Which of our requests were in the window when HubSpot counted this one: those that went no later
 		// than it and whose time in the window had not passed by the moment it was sent (the earliest it
 		// can have been counted). Erring this way counts a few of ours too many rather than making up
@@ -221,6 +241,8 @@ export class RateLimitThrottle {
 		const now = this.now();
 		const reading = this.blind ? undefined : this.readings.fresh(now, this.intervalMs);
 		if ((!this.blind && !reading) || this.probing) this.probeInFlight = true;
+		// Nothing known about the window: the answers to come start from one request again.
+		if (!this.blind && !reading) this.allowance = 1;
 		this.probing = false;
 		const level = reading ? this.ownLevel(now) : 0;
 		this.lastGrantAt = now;
@@ -228,6 +250,7 @@ export class RateLimitThrottle {
 		this.refillDelay = this.random() * this.intervalMs * REFILL_DELAY_SHARE;
 		this.sent.dropBefore(now - 3 * Math.max(this.intervalMs, 1));
 		if (this.pendingRequests > 1 && Number.isFinite(this.pendingRequests)) this.pendingRequests--;
+		this.inFlight++;
 		return this.sent.add(now);
 	}
 
@@ -237,23 +260,28 @@ export class RateLimitThrottle {
 		if (this.blind) return 0;
 		const reading = this.readings.fresh(now, this.intervalMs);
 		if (!reading) return this.probeInFlight ? Math.max(1, Math.min(5, this.steadySpacingMs())) : 0;
+		// With others about, every answer's headers are already old when they arrive: executions that all
+		// read the same free room and take it at once overrun it together, and each loses every request it
+		// sent on the stale view. So requests in the air grow with the answers that vouch for them.
+		if (this.inFlight >= this.allowance && this.readings.crowded(now, this.intervalMs)) return Math.max(1, Math.min(5, this.steadySpacingMs()));
 		const margin = this.margin();
 		const since = now - this.intervalMs - margin;
 		const own = this.sent.countIn(since, now);
 		const level = this.ownLevel(now);
 		if (this.pendingRequests <= this.freeRoom(now, own)) return 0;
-		// With others about and the window half full, spread our requests evenly over it instead of
-		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
-		// reading taken after their slots freed, before they refill them, shows room that is not there).
-		// The gap is jittered (±25 %, same mean) so that executions do not fall into step.
-		if (this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
-			const next = this.lastGrantAt + this.nextGap;
-			if (now < next) return next - now;
-		}
 		// A share of the room is seldom a whole number of requests. The part of a request is taken as a
 		// chance, drawn once per reading: over many executions that share the room, the requests sent
 		// add up to the room, where rounding up would overrun it and rounding down leave it unused.
 		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
+		// With others about and the window half full, spread our requests evenly over it instead of
+		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
+		// reading taken after their slots freed, before they refill them, shows room that is not there).
+		// The gap is jittered (±25 %, same mean) so that executions do not fall into step. An execution
+		// whose remaining plan fits in its part does not spread: it would only hold a worker longer.
+		if (this.pendingRequests > cap - own && this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
+			const next = this.lastGrantAt + this.nextGap;
+			if (now < next) return next - now;
+		}
 		if (own < cap) return 0;
 		const keep = cap - 1;
 		if (keep < 0) {
@@ -261,9 +289,7 @@ export class RateLimitThrottle {
 			// six tenths of a window away): slots free and refill all the time, and a request that gets in
 			// shows us to the others, who then make room. (A fixed moment could keep missing the gaps.)
 			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
-			// After refused tries the next one waits longer (×2 each time, at most a window): many executions
-			// shut out together would otherwise spend the account's patience on 429s.
-			this.probeAt ??= now + Math.min(this.intervalMs, this.intervalMs * (0.1 + 0.5 * this.random()) * 2 ** Math.min(this.refusedInRow, 3));
+			this.probeAt ??= this.nextProbeAt(now);
 			if (now < this.probeAt) return this.probeAt - now;
 			this.probeAt = undefined;
 			this.probing = true;
@@ -303,6 +329,21 @@ export class RateLimitThrottle {
 	private freeRoom(now: number, own: number): number {
 		const others = this.readings.othersNow(now, this.intervalMs);
 		return this.max - others - own - this.extraReserve - Math.ceil(this.max * SHORT_RUN_RESERVE_SHARE);
+	}
+
+	/**
+	 * When a shut-out execution tries one request anyway. Not refused yet (its part of the window is
+	 * simply used up): at a random moment a tenth to six tenths of a window away, since slots free and
+	 * refill all the time and a request that gets in shows it to the others, who then make room.
+	 * Refused: once the window has turned over since the refusal (plus up to a tenth of a window, at
+	 * random, so that executions shut out together do not come back together). Everything the window
+	 * held then has left it by that time, whereas earlier tries mostly meet the same full window: after
+	 * a burst (webhook executions starting together) HubSpot frees nothing until the burst's first
+	 * requests leave, and the headers do not say when that is.
+	 */
+	private nextProbeAt(now: number): number {
+		if (this.refusedInRow === 0) return now + this.intervalMs * (0.1 + 0.5 * this.random());
+		return Math.max(now, this.refusedAt + this.intervalMs * (1 + 0.1 * this.random()) + this.margin());
 	}
 
 	/** Clock and network slack after a request's time in the window has passed. */
