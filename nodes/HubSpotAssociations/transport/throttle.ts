@@ -285,9 +285,7 @@ export class RateLimitThrottle {
 		if (own < cap) return 0;
 		const keep = cap - 1;
 		if (keep < 0) {
-			// Others hold the whole window as far as we know. Try one request at a random moment (a tenth to
-			// six tenths of a window away): slots free and refill all the time, and a request that gets in
-			// shows us to the others, who then make room. (A fixed moment could keep missing the gaps.)
+			// Others hold the whole window as far as we know: try one request anyway, when `nextProbeAt` says.
 			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
 			this.probeAt ??= this.nextProbeAt(now);
 			if (now < this.probeAt) return this.probeAt - now;
