@@ -400,6 +400,14 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			console.log(`  timeline                   ${options.timeline}`);
 		}
 		for (const f of failed.slice(0, 5)) console.log(`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+		if (failed.length > 0) {
+			// What n8n said about it: the webhook answers only "Error in workflow".
+			for (const { name, proc } of processes) {
+				const lines = proc.output().split('\n').filter((line) => /error|fail|problem|exception/i.test(line) && !/online|license|telemetry|version|community/i.test(line));
+				if (lines.length > 0) console.log(`  ${name} said:\n    ${lines.slice(-15).join('\n    ')}`);
+			}
+			for (const line of failedExecutions(join(n8n.userFolder, '.n8n', 'database.sqlite'))) console.log(`  ${line}`);
+		}
 
 		const timeTarget = 'total time ≤ 1.25 × the shared bound';
 		const targets: Array<[string, boolean]> = [
@@ -424,6 +432,33 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		await stopEverything();
 	}
 	return exitCode;
+}
+
+/**
+ * The failed executions as n8n's database holds them (the webhook answers only "Error in workflow"):
+ * id, status and the error messages in their run data, read with Node's own SQLite module.
+ */
+function failedExecutions(databaseFile: string): string[] {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+		const db = new DatabaseSync(databaseFile, { readOnly: true });
+		try {
+			const rows = db
+				.prepare(
+					"SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.status NOT IN ('success', 'new', 'running', 'waiting')",
+				)
+				.all() as Array<{ id: number | string; status: string; data: string | null }>;
+			return rows.slice(0, 5).map(({ id, status, data }) => {
+				const messages = [...new Set((data ?? '').match(/"(?:message|description)","[^"]{0,300}"|"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(0, 6);
+				return `n8n execution ${id}: ${status}; ${messages.join(' · ') || '(no message in its data)'}`;
+			});
+		} finally {
+			db.close();
+		}
+	} catch (error) {
+		return [`(could not read n8n's database: ${error instanceof Error ? error.message : String(error)})`];
+	}
 }
 
 /** Times relative to the first webhook call, in ms; from id of each request (the call it belongs to). */

@@ -64,7 +64,7 @@ export function readOptions(ctx: IExecuteFunctions): RunOptions {
 /** What a dry run says of a batch: the shape of a real answer, with nothing sent. */
 function dryRunOutcome(at: string): BatchOutcome {
 	return {
-		results: [{ httpStatus: 0, status: 'DRY_RUN', startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [], filledByNode: true }],
+		results: [{ httpStatus: 0, status: 'DRY_RUN', startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] }],
 		idFailures: [],
 		requests: 0,
 	};

@@ -27,8 +27,6 @@ export interface BatchResult {
 	errors: HubSpotBatchError[];
 	results: unknown[];
 	links?: Record<string, unknown>;
-	/** True when HubSpot sent no body (204) and the node filled the fields in. */
-	filledByNode: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -55,7 +53,6 @@ export function readBatchResponse(
 			numErrors: 0,
 			errors: [],
 			results: [],
-			filledByNode: true,
 		};
 	}
 	const errors = Array.isArray(data.errors) ? (data.errors.filter(isRecord) as HubSpotBatchError[]) : [];
@@ -68,7 +65,6 @@ export function readBatchResponse(
 		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length,
 		errors,
 		results: Array.isArray(data.results) ? data.results : [],
-		filledByNode: false,
 	};
 	if (isRecord(data.links)) result.links = data.links;
 	return result;
