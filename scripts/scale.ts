@@ -1,7 +1,7 @@
 /**
  * npm run test:scale: many executions on n8n queue-mode workers sharing one HubSpot rate limit.
- * Starts Redis, one n8n main (EXECUTIONS_MODE=queue, takes the webhooks), N `n8n worker` processes and the
- * HubSpot emulator with one rolling limit for everyone; imports and publishes Webhook → HubSpot
+ * Starts Redis (and PostgreSQL with --db postgres), one n8n main (EXECUTIONS_MODE=queue, takes the webhooks),
+ * N `n8n worker` processes and the HubSpot emulator with one rolling limit for everyone; imports and publishes Webhook → HubSpot
  * Associations (archive); fires all webhook calls at once; waits for every execution (the webhook answers
  * when its execution finished, with the node's output); prints the figures and checks the targets:
  * 0 pairs lost, 0 executions failed, 429s ≤ 2 % of requests, total time ≤ 1.25 × the shared rate-limit bound.
@@ -9,9 +9,14 @@
  *   Options (npm run test:scale -- --calls 40 ...): --calls N (40) --pairs N (250 per call) --workers N (2)
  *   --worker-concurrency N (5) --batch-size N (100) --rate-max N (100) --rate-interval-ms MS (10000)
  *   --latency-ms MS (0) --timeline FILE (writes every HubSpot request's time, status and from id, and
- *   every call's duration, as JSON: what to look at when the time is off). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1 minute.
+ *   every call's duration, as JSON: what to look at when the time is off) --logs DIR (each process's
+ *   output, written when the test ends) --db sqlite|postgres (n8n's database; sqlite by default, which
+ *   n8n warns is not officially supported in queue mode; postgres is Debian's, 15 on this Debian, which
+ *   n8n 2.40 also warns about: it wants 17). The defaults (HubSpot's own 100 requests per 10 s) are what
+ *   CI runs, about 1 minute.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +36,8 @@ import {
 	type LongRunning,
 	type WorkflowJson,
 } from '../test/e2e/n8nCli';
+
+import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
 
 const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
 const CREDENTIAL: CredentialRef = { id: 'scaleAppToken001', name: 'HubSpot (scale emulator)' };
@@ -52,6 +59,10 @@ interface Options {
 	timeAdvisory: boolean;
 	/** Where to write the request and call timeline (JSON), if anywhere. */
 	timeline?: string;
+	/** A folder to write each process's output to (redis-server.log, n8n-main.log, n8n-worker-1.log …). */
+	logs?: string;
+	/** n8n's database: SQLite (n8n warns: not officially supported in queue mode) or PostgreSQL. */
+	db: 'postgres' | 'sqlite';
 }
 
 function readOptions(): Options {
@@ -67,9 +78,11 @@ function readOptions(): Options {
 			'latency-ms': { type: 'string' },
 			'time-target-advisory': { type: 'boolean' },
 			timeline: { type: 'string' },
+			logs: { type: 'string' },
+			db: { type: 'string' },
 		},
 	});
-	const base: Omit<Options, 'timeAdvisory' | 'timeline'> = { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
+	const base: Omit<Options, 'timeAdvisory' | 'timeline' | 'logs' | 'db'> = { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
 	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
 		if (value === undefined) return fallback;
 		const n = Number(value);
@@ -87,7 +100,14 @@ function readOptions(): Options {
 		latencyMs: num('latency-ms', values['latency-ms'], base.latencyMs, 0),
 		timeAdvisory: values['time-target-advisory'] === true,
 		timeline: values.timeline,
+		logs: values.logs,
+		db: readDb(values.db),
 	};
+}
+
+function readDb(value: string | undefined): Options['db'] {
+	if (value === undefined || value === 'postgres' || value === 'sqlite') return value ?? 'sqlite';
+	throw new Error(`--db must be postgres or sqlite, got ${value}`);
 }
 
 const WARMUP_ID = 'scaleWebhookPing';
@@ -213,13 +233,19 @@ async function main(): Promise<number> {
 	const emu = new HubSpotEmulator();
 	const work = mkdtempSync(join(tmpdir(), 'hubspot-assoc-scale-'));
 	let n8n: N8nInstance | undefined;
+	let postgres: PostgresServer | undefined;
 	let exitCode = 1;
 
 	const stopEverything = async () => {
 		for (const { proc } of processes.reverse()) await proc.stop();
+		if (options.logs) {
+			mkdirSync(options.logs, { recursive: true });
+			for (const { name, proc } of processes) writeFileSync(join(options.logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
+		}
 		await stopAll();
 		await emu.stop().catch(() => undefined);
 		n8n?.dispose();
+		postgres?.remove();
 		rmSync(work, { recursive: true, force: true });
 	};
 	const onSignal = () => {
@@ -248,10 +274,23 @@ async function main(): Promise<number> {
 		}
 		await emu.start();
 
+		// n8n's database first: importing and publishing the workflows already use it.
+		let dbEnv: Record<string, string> = {};
+		if (options.db === 'postgres') {
+			const bin = locatePostgresBin();
+			if (!bin) throw new Error("PostgreSQL's server is not installed (scripts/scale.sh installs Debian's postgresql); or run with --db sqlite");
+			postgres = startPostgres(bin, await freePort());
+			processes.push({ name: 'postgres', proc: postgres.proc });
+			const server = postgres;
+			await waitFor('PostgreSQL', async () => server.ready(), 30_000, () => (server.proc.process.exitCode !== null ? 'postgres' : undefined));
+			dbEnv = server.n8nEnv;
+		}
+
 		const redisPort = await freePort();
 		const mainPort = await freePort();
 		n8n = await N8nInstance.create(app, {
 			env: {
+				...dbEnv,
 				EXECUTIONS_MODE: 'queue',
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 				QUEUE_BULL_REDIS_PORT: String(redisPort),
@@ -403,10 +442,14 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		if (failed.length > 0) {
 			// What n8n said about it: the webhook answers only "Error in workflow".
 			for (const { name, proc } of processes) {
-				const lines = proc.output().split('\n').filter((line) => /error|fail|problem|exception/i.test(line) && !/online|license|telemetry|version|community/i.test(line));
+				const lines = proc
+					.output()
+					.split('\n')
+					.filter((line) => /error|fail|problem|exception/i.test(line) && !/^\s+at |api\.n8n\.io|strapi|system task|python task runner|license|telemetry/i.test(line));
 				if (lines.length > 0) console.log(`  ${name} said:\n    ${lines.slice(-15).join('\n    ')}`);
 			}
-			for (const line of failedExecutions(join(n8n.userFolder, '.n8n', 'database.sqlite'))) console.log(`  ${line}`);
+			const query = postgres ? postgresRows(postgres.port) : sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite'));
+			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
 
 		const timeTarget = 'total time ≤ 1.25 × the shared bound';
@@ -434,28 +477,48 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 	return exitCode;
 }
 
-/**
- * The failed executions as n8n's database holds them (the webhook answers only "Error in workflow"):
- * id, status and the error messages in their run data, read with Node's own SQLite module.
- */
-function failedExecutions(databaseFile: string): string[] {
-	try {
+type Row = { id: string; status: string; data: string };
+type RowsQuery = (sql: string) => Row[];
+
+/** Rows from n8n's SQLite database, with Node's own SQLite module (read-only). */
+function sqliteRows(databaseFile: string): RowsQuery {
+	return (sql) => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 		const db = new DatabaseSync(databaseFile, { readOnly: true });
 		try {
-			const rows = db
-				.prepare(
-					"SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.status NOT IN ('success', 'new', 'running', 'waiting')",
-				)
-				.all() as Array<{ id: number | string; status: string; data: string | null }>;
-			return rows.slice(0, 5).map(({ id, status, data }) => {
-				const messages = [...new Set((data ?? '').match(/"(?:message|description)","[^"]{0,300}"|"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(0, 6);
-				return `n8n execution ${id}: ${status}; ${messages.join(' · ') || '(no message in its data)'}`;
-			});
+			return (db.prepare(sql).all() as Array<Record<string, unknown>>).map((r) => ({ id: String(r.id), status: String(r.status), data: String(r.data ?? '') }));
 		} finally {
 			db.close();
 		}
+	};
+}
+
+/** Rows from the test's PostgreSQL server, with Debian's psql client. */
+function postgresRows(port: number): RowsQuery {
+	return (sql) =>
+		execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-At', '-F', '\x1f', '-c', sql], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+			.split('\n')
+			.filter((line) => line !== '')
+			.map((line) => {
+				const [id = '', status = '', data = ''] = line.split('\x1f');
+				return { id, status, data };
+			});
+}
+
+/**
+ * The failed executions as n8n's database holds them (the webhook answers only "Error in workflow"):
+ * id, status and the error messages in their run data.
+ */
+function failedExecutions(query: RowsQuery): string[] {
+	try {
+		const rows = query(
+			`SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.status NOT IN ('success', 'new', 'running', 'waiting')`,
+		);
+		return rows.slice(0, 5).map(({ id, status, data }) => {
+			const messages = [...new Set(data.match(/"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(0, 6);
+			return `n8n execution ${id}: ${status}; ${messages.join(' · ') || '(no message in its data)'}`;
+		});
 	} catch (error) {
 		return [`(could not read n8n's database: ${error instanceof Error ? error.message : String(error)})`];
 	}
