@@ -1,6 +1,7 @@
 /**
- * A throw-away PostgreSQL server for `npm run test:scale -- --db postgres`: n8n's database in queue
- * mode, where n8n says SQLite "is not officially supported". Debian's server binaries (package
+ * A throw-away PostgreSQL server for `npm run test:scale`: n8n's database in queue mode, where n8n
+ * says SQLite "is not officially supported" (and a worker fails an execution with SQLITE_BUSY now and
+ * then). Debian's server binaries (package
  * postgresql, installed by scripts/scale.sh when missing), a cluster in a temporary folder, loopback
  * only, trust auth, no fsync (nothing here outlives the test). PostgreSQL refuses to run as root, so as
  * root it runs as the `postgres` user the package creates.

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# npm run test:scale [-- options]: n8n queue mode (Redis, one main, workers) against one shared HubSpot
-# rate limit. Installs Redis (and PostgreSQL's server, for --db postgres) from Debian's packages when
-# missing, n8n from the npm registry when it is not cached, builds, then runs scripts/scale.ts (options:
-# see its header, e.g. -- --calls 80 --workers 3).
+# npm run test:scale [-- options]: n8n queue mode (PostgreSQL, Redis, one main, workers) against one
+# shared HubSpot rate limit. Installs Redis and PostgreSQL's server (not for --db sqlite) from Debian's
+# packages when missing, n8n from the npm registry when it is not cached, builds, then runs
+# scripts/scale.ts (options: see its header, e.g. -- --calls 80 --workers 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-if [[ " $* " == *" --db postgres "* ]] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v postgres >/dev/null 2>&1; then
+if [[ " $* " != *" --db sqlite "* ]] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -16,6 +16,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages may start system services of their own (Debian's postgresql makes and starts a main
+  # cluster where it can); the test starts its own servers on free ports, so stop those.
+  "${sudo_cmd[@]}" service postgresql stop >/dev/null 2>&1 || true
+  "${sudo_cmd[@]}" service redis-server stop >/dev/null 2>&1 || true
 fi
 N8N_APP_DIR="$(bash scripts/install-n8n.sh)"
 export N8N_APP_DIR
