@@ -11,6 +11,7 @@ import { Client, DEFAULT_LIMITER_OPTIONS } from '@hubspot/api-client';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { PASS_THROUGH_NODE_TYPE } from '../test/engine/nodeTypes';
+import { archiveParameters } from '../test/helpers/archiveParameters';
 import { runHubSpotNode } from '../test/engine/runWorkflow';
 import { BENCH_TOKEN } from './emulator';
 import type { Workload } from './workloads';
@@ -38,15 +39,7 @@ export function nodeParameters(options: NodeRunOptions): INodeParameters {
 	const extra: INodeParameters = {};
 	if (options.concurrency !== undefined) extra.concurrency = options.concurrency;
 	if (options.batchSize !== undefined) extra.batchSize = options.batchSize;
-	return {
-		authentication: 'appToken',
-		operation: 'archive',
-		fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
-		toObjectType: { __rl: true, mode: 'list', value: 'companies' },
-		fromId: '={{ $json.id }}',
-		toIds: '={{ $json.to }}',
-		options: extra,
-	};
+	return archiveParameters({ options: extra });
 }
 
 /** One execution of Manual Trigger → items → HubSpot Associations; the output stays for the tally. */

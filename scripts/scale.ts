@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { HubSpotEmulator } from '../test/emulator';
 import type { LogEntry } from '../test/emulator/stats';
 import { CREDENTIAL_TYPES, type CredentialRef } from '../test/e2e/examples';
+import { archiveParameters } from '../test/helpers/archiveParameters';
 import {
 	freePort,
 	locateN8nApp,
@@ -113,6 +114,11 @@ function readDb(value: string | undefined): Options['db'] {
 const WARMUP_ID = 'scaleWebhookPing';
 const WARMUP_PATH = 'scale-warm-up';
 
+/** An n8n Webhook node (POST) at the start of a workflow. */
+function webhookNode(webhookId: string, parameters: Record<string, unknown>): WorkflowJson['nodes'][number] {
+	return { id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', ...parameters, options: {} } };
+}
+
 /**
  * A second webhook workflow, called before the burst until it answers: it tells when n8n main has
  * registered the published webhooks (some time after /healthz/readiness), and its first call takes the
@@ -124,15 +130,7 @@ function warmUpWorkflow(): WorkflowJson {
 		id: WARMUP_ID,
 		name: 'Scale: warm-up webhook',
 		nodes: [
-			{
-				id: 'w',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02',
-				parameters: { httpMethod: 'POST', path: WARMUP_PATH, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02', { path: WARMUP_PATH, responseMode: 'onReceived' }),
 			{ id: 'n', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
 		],
 		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
@@ -146,30 +144,15 @@ function webhookWorkflow(batchSize: number): WorkflowJson {
 		id: WORKFLOW_ID,
 		name: 'Scale: HubSpot webhook → remove associations',
 		nodes: [
-			{
-				id: 'w',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01',
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			// Answers each call when its execution has finished, with the node's output items.
+			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01', { path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries' }),
 			{
 				id: 'h',
 				name: 'HubSpot Associations',
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: {
-					authentication: 'appToken',
-					operation: 'archive',
-					fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
-					toObjectType: { __rl: true, mode: 'list', value: 'companies' },
-					fromId: '={{ $json.body.contactId }}',
-					toIds: '={{ $json.body.companyIds }}',
-					options: { batchSize },
-				},
+				parameters: archiveParameters({ fromId: '={{ $json.body.contactId }}', toIds: '={{ $json.body.companyIds }}', options: { batchSize } }),
 				credentials: { [CREDENTIAL_TYPES.appToken]: CREDENTIAL },
 			},
 		],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../emulator';
-import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
+import { APP_TOKEN, archiveParameters, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
 import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
 
@@ -77,15 +77,6 @@ beforeAll(async () => {
 	const trigger = loadExample('archive-after-hubspot-trigger.json');
 	const label = loadExample('remove-one-label.json');
 	const common = { baseUrl: emulator.baseUrl, credentials: CREDS, forCli: true };
-	const archiveParameters = (options: Record<string, unknown> = {}) => ({
-		authentication: 'appToken',
-		operation: 'archive',
-		fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
-		toObjectType: { __rl: true, mode: 'list', value: 'companies' },
-		fromId: '={{ $json.id }}',
-		toIds: '={{ $json.to }}',
-		options,
-	});
 	const appToken = { type: CREDENTIAL_TYPES.appToken, ref: CREDS.appToken };
 	await n8n.importWorkflows([
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
@@ -96,7 +87,7 @@ beforeAll(async () => {
 			id: 'e2eBurst429',
 			name: 'e2e: 429 burst',
 			jsCode: 'return Array.from({ length: 200 }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));',
-			parameters: archiveParameters({ batchSize: 10, concurrency: 8 }),
+			parameters: archiveParameters({ options: { batchSize: 10, concurrency: 8 } }),
 			credential: appToken,
 		}),
 		codeToHubSpot({

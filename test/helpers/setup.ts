@@ -90,17 +90,7 @@ export function useEmulator(): () => HubSpotEmulator {
 	return () => emulator!;
 }
 
-export function archiveParameters(overrides: INodeParameters = {}): INodeParameters {
-	return {
-		authentication: 'appToken',
-		operation: 'archive',
-		fromObjectType: { __rl: true, mode: 'list', value: 'contacts' },
-		toObjectType: { __rl: true, mode: 'list', value: 'companies' },
-		fromId: '={{ $json.id }}',
-		toIds: '={{ $json.to }}',
-		...overrides,
-	};
-}
+export { archiveParameters } from './archiveParameters';
 
 export async function run(
 	emulator: HubSpotEmulator,
