@@ -50,6 +50,8 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/account-info/v3/details',
 			method: 'GET',
+			// As in the node: a redirect would carry the token to another address.
+			disableFollowRedirect: true,
 		},
 	};
 }

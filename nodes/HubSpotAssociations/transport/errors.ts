@@ -42,6 +42,16 @@ function missingScopes(body: ReturnType<typeof errorBody>): string[] {
 	return [...scopes];
 }
 
+/** Where a redirect pointed: its origin only (a path or query could hold anything), redacted. */
+function redirectTarget(location: string | undefined, secrets: readonly string[]): string | undefined {
+	if (!location) return undefined;
+	try {
+		return redactText(new URL(location).origin, secrets);
+	} catch {
+		return undefined;
+	}
+}
+
 /** Turns a failed request into words a workflow builder can act on. */
 export function describeFailure(result: SendResult, secrets: readonly string[], credentialName: string): FailureReport {
 	const { exchange, verdict, attempts, gaveUp } = result;
@@ -69,6 +79,11 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 		message = `HubSpot answered ${status} after ${tries}`;
 		hint = 'HubSpot had a temporary fault. Run the node again later; removing associations is safe to repeat.';
 		failure = { cause: 'temporarily-unavailable' };
+	} else if (status >= 300 && status < 400) {
+		const target = redirectTarget(exchange.headers.location, secrets);
+		message = `HubSpot answered with a redirect (${status})${target ? ` to ${target}` : ''}`;
+		hint = 'The node does not follow redirects, so that the token never goes to another address. Set the Base URL in the credential to HubSpot\'s API address (https://api.hubapi.com) or to the address your proxy really answers on.';
+		failure = { cause: 'configuration-invalid' };
 	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && (status === 400 || status === 401)) {
 		message = 'HubSpot refused to refresh the OAuth2 access token';
 		hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';

@@ -137,6 +137,11 @@ export async function sendRequest(
 				json: true,
 				returnFullResponse: true,
 				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
+				// would carry the Authorization header to another address, and turn a POST into a GET on 301/302:
+				// it comes back as an error naming where it pointed. Not loading follow-redirects for every
+				// request also saves CPU.
+				disableFollowRedirect: true,
 			},
 			// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would
 			// only send the same refused request twice. OAuth2 refreshes go their own way and are kept.
