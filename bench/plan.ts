@@ -21,6 +21,8 @@ export interface PlanOptions {
 	perRequestCost?: number;
 	/** The node's Concurrency in the main and parallel rows; undefined = the node's default. */
 	concurrency?: number;
+	/** Runs of each of the node's main rows and of the diagnostic row; the table shows the median. */
+	repeats: number;
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -37,6 +39,8 @@ export const FULL_PLAN: PlanOptions = {
 	officialMaxSize: 100_000,
 	parallel: { executions: 3, size: 100_000 },
 	perRequestCost: 100_000,
+	// Node CPU per item swung between 22 and 31 µs from one run to the next on the shared 2-core machine.
+	repeats: 3,
 };
 
 /** `--sweep`: the rows behind the default concurrency. */
@@ -48,13 +52,14 @@ export const QUICK_PLAN: PlanOptions = {
 	perItemMaxSize: 1_000,
 	officialMaxSize: 10_000,
 	parallel: { executions: 3, size: 10_000 },
+	repeats: 1,
 };
 
 export function planRows(options: PlanOptions): RowSpec[] {
 	const rows: RowSpec[] = [];
 	for (const size of options.sizes) {
 		for (const shape of options.shapes) {
-			rows.push({ kind: 'node', size, shape, concurrency: options.concurrency });
+			rows.push({ kind: 'node', size, shape, concurrency: options.concurrency, repeats: options.repeats });
 			rows.push({ kind: 'officialScaled', size, shape });
 			// As shipped the official client sends 9 requests a second whatever the shape: above 10,000 items
 			// one shape is enough to show it (each such row takes N / 100 / 9 seconds).
@@ -66,7 +71,7 @@ export function planRows(options: PlanOptions): RowSpec[] {
 		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions, concurrency: options.concurrency });
 	}
 	if (options.perRequestCost) {
-		rows.push({ kind: 'node', size: options.perRequestCost, shape: 'onePair', batchSize: 1000, concurrency: options.concurrency, sweep: true });
+		rows.push({ kind: 'node', size: options.perRequestCost, shape: 'onePair', batchSize: 1000, concurrency: options.concurrency, sweep: true, repeats: options.repeats });
 	}
 	for (const size of options.sweep?.sizes ?? []) {
 		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency, sweep: true });

@@ -48,6 +48,8 @@ export interface RowSpec {
 	sweep?: boolean;
 	/** Pairs per request for this row instead of the settings' (a diagnostic row). */
 	batchSize?: number;
+	/** Run the row this many times and report the median (see repeats.ts); 1 when unset. */
+	repeats?: number;
 }
 
 export interface RowResult extends RowSpec {

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --sweep | --sizes 1000,10000 | --no-parallel | --concurrency N | --rate-max N | --rate-interval-ms MS | --latency-ms MS]
+ * npm run bench [-- --quick | --sweep | --sizes 1000,10000 | --no-parallel | --concurrency N | --repeats N | --rate-max N | --rate-interval-ms MS | --latency-ms MS]
  *
  * Runs the node through n8n's engine, and its peers, against the HubSpot emulator (its own process,
  * on loopback) with a scaled rate-limit window, prints a table with every target next to its figure,
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/transport/pool';
 import { startEmulatorProcess } from './emulator';
 import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
+import { combineRuns } from './repeats';
 import { checkTargets, table, targetsText } from './report';
 import { KIND_LABEL, runRow, timeScale, type BenchSettings, type RowResult } from './rows';
 import { runNode, runOfficialClient } from './runners';
@@ -33,6 +34,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 			'rate-interval-ms': { type: 'string' },
 			'latency-ms': { type: 'string' },
 			concurrency: { type: 'string' },
+			repeats: { type: 'string' },
 			out: { type: 'string' },
 		},
 	});
@@ -44,6 +46,7 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 	if (values['per-item-max']) plan.perItemMaxSize = Number(values['per-item-max']);
 	if (values['official-max']) plan.officialMaxSize = Number(values['official-max']);
 	if (values.concurrency) plan.concurrency = Number(values.concurrency);
+	if (values.repeats) plan.repeats = Math.max(1, Number(values.repeats));
 	const settings: BenchSettings = { ...DEFAULT_SETTINGS };
 	if (values['rate-max']) settings.rateMax = Number(values['rate-max']);
 	if (values['rate-interval-ms']) settings.rateIntervalMs = Number(values['rate-interval-ms']);
@@ -76,11 +79,13 @@ async function main(): Promise<void> {
 		await emulator.control.settings({ rateLimit: null, latencyMs: 0 });
 		await warmUp(emulator.control.baseUrl);
 		for (const [i, spec] of rows.entries()) {
-			const row = await runRow(emulator.control, spec, settings);
+			const runs = [];
+			for (let r = 0; r < (spec.repeats ?? 1); r++) runs.push(await runRow(emulator.control, spec, settings));
+			const row = runs.length > 1 ? combineRuns(runs) : runs[0];
 			results.push(row);
 			process.stdout.write(
 				`[${i + 1}/${rows.length}] ${KIND_LABEL[row.kind]}${row.concurrency ? ` c=${row.concurrency}` : ''} · ${row.executions && row.executions > 1 ? `${row.executions} × ` : ''}${row.size} · ${SHAPE_LABEL[row.shape]}: ` +
-					`${(row.wallMs / 1000).toFixed(2)} s, ${row.requests} requests, ${row.rateLimited} × 429, lost ${row.lost}, dup ${row.duplicated}, failed ${row.failed}${row.error ? ` (${row.error.split('\n')[0]})` : ''}\n`,
+					`${runs.length > 1 ? `median of ${runs.length}: ` : ''}${(row.wallMs / 1000).toFixed(2)} s, ${row.requests} requests, ${row.rateLimited} × 429, lost ${row.lost}, dup ${row.duplicated}, failed ${row.failed}${row.error ? ` (${row.error.split('\n')[0]})` : ''}\n`,
 			);
 		}
 	} finally {
