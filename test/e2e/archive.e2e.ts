@@ -5,6 +5,8 @@
  * Run with `npm run test:e2e` (installs n8n once, builds, packs, then runs this file).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -243,6 +245,32 @@ describe('the packed package in the n8n application', () => {
 		expect(emulator.has('contacts', '103', 'companies', '202')).toBe(false);
 		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
 		expect(emulator.stats.invalidIdRequests).toBe(0);
+	});
+
+	it('a redirect from the Base URL is not followed: the token never reaches the other address', async () => {
+		const seen: Array<string | undefined> = [];
+		const elsewhere = createServer((req, res) => {
+			seen.push(req.headers.authorization);
+			res.writeHead(204).end();
+		});
+		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+		const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+		try {
+			emulator.faults.onPath('batch/archive', { status: 307, body: '', headers: { Location: `${target}/crm/v4/associations/contacts/companies/batch/archive` } });
+			const { result, execution } = await execute('e2eContinueOnFail');
+			expect(result.code).toBe(0);
+			const items = nodeOutput(execution!, 'HubSpot Associations');
+			expect(items.map((i) => i.json.error)).toEqual([
+				`HubSpot answered with a redirect (307) to ${target}`,
+				expect.stringMatching(/^Item 1: From ID is not valid/),
+				`HubSpot answered with a redirect (307) to ${target}`,
+				`HubSpot answered with a redirect (307) to ${target}`,
+			]);
+			expect(seen).toEqual([]);
+			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
+		} finally {
+			await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+		}
 	});
 
 	it('without Continue On Fail a bad item stops the node before any request, and n8n reports it', async () => {
