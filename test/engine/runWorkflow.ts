@@ -28,6 +28,8 @@ export interface RunOptions {
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** Another node type in the HubSpot node's place (the benchmark's pass-through baseline). */
 	nodeType?: string;
+	/** Cancel the execution this long after it started, as n8n's Stop button or execution timeout does. */
+	cancelAfterMs?: number;
 }
 
 export interface RunResult {
@@ -126,11 +128,14 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
+	let cancelTimer: NodeJS.Timeout | undefined;
 	try {
-		const run = await new WorkflowExecute(additionalData, 'manual').run({
+		const execution = new WorkflowExecute(additionalData, 'manual').run({
 			workflow,
 			startNode: workflow.getNode('Trigger')!,
 		});
+		if (options.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
+		const run = await execution;
 		const taskData = run.data.resultData.runData[HUBSPOT_NODE_NAME] ?? [];
 		const last = taskData[taskData.length - 1];
 		return {
@@ -141,6 +146,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			tries: taskData.length,
 		};
 	} finally {
+		clearTimeout(cancelTimer);
 		emittedItems.delete(key);
 	}
 }

@@ -28,6 +28,8 @@ export interface HubSpotRequest {
 	qs?: Record<string, string | number>;
 	/** Milliseconds before the request is given up as a socket timeout. */
 	timeoutMs?: number;
+	/** Cuts the request off when the execution is stopped. */
+	abortSignal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -137,6 +139,7 @@ export async function sendRequest(
 				json: true,
 				returnFullResponse: true,
 				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
 				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
 				// would carry the Authorization header to another address, and turn a POST into a GET on 301/302:
 				// it comes back as an error naming where it pointed. Not loading follow-redirects for every

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
@@ -33,6 +33,8 @@ export interface Transport {
 	retry: RetryOptions;
 	/** Counts kept for the run, reported in errors ("after 6 tries") and handy in tests. */
 	counters: { requests: number; rateLimited: number; transient: number };
+	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
+	cancelSignal?: AbortSignal;
 }
 
 export interface SendResult {
@@ -49,13 +51,40 @@ export function createTransport(
 	connection: Connection,
 	retry: Partial<RetryOptions> = {},
 ): Transport {
+	// Older n8n releases have no cancel signal; dropdowns (load options) have none either.
+	const cancelSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
 	return {
 		ctx,
 		connection,
-		throttle: new RateLimitThrottle(),
+		throttle: new RateLimitThrottle({ signal: cancelSignal }),
 		retry: { ...DEFAULT_RETRY_OPTIONS, ...retry },
 		counters: { requests: 0, rateLimited: 0, transient: 0 },
+		cancelSignal,
 	};
+}
+
+/**
+ * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot. A user who
+ * stops a run that removes the wrong associations expects the removals to stop, not to go on in the
+ * background until every batch is done. The message says "canceled" as n8n's own does: n8n keeps
+ * such an execution's status "canceled" rather than "error".
+ */
+export function stopIfCancelled(transport: Transport): void {
+	if (!transport.cancelSignal?.aborted) return;
+	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', {
+		description: 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.',
+	});
+}
+
+/** Longest single nap in a retry wait: a stopped execution notices within this long. */
+const STOP_CHECK_MS = 250;
+
+/** Sleeps `ms`, or less when the execution is stopped meanwhile (noticed within STOP_CHECK_MS). */
+async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	const until = Date.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
+		await sleep(signal ? Math.min(STOP_CHECK_MS, left) : left);
+	}
 }
 
 /**
@@ -67,14 +96,20 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
+		stopIfCancelled(transport);
 		const ticket = await throttle.acquire();
+		// The throttle lets waiters go at once when the execution is stopped: they go no further.
+		stopIfCancelled(transport);
 		attempts++;
 		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
 			...request,
 			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
+			abortSignal: transport.cancelSignal,
 		});
 		throttle.observe(exchange, ticket);
+		// A request cut off by the stop comes back as a network error: it is not retried.
+		stopIfCancelled(transport);
 		const verdict = judge(exchange);
 		if (verdict.kind === 'dailyLimit') throttle.markDailyLimit();
 		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') {
@@ -99,6 +134,6 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		if (waited + waitMs > retry.maxTotalWaitMs) return { exchange, verdict, attempts, gaveUp: 'maxWait' };
 		waited += waitMs;
 		if (verdict.kind === 'rateLimited') throttle.penalize(waitMs);
-		else await sleep(waitMs);
+		else await sleepUnlessStopped(waitMs, transport.cancelSignal);
 	}
 }

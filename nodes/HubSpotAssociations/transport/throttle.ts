@@ -45,6 +45,8 @@ export interface ThrottleOptions {
 	random?: () => number;
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
+	/** The execution's cancel signal: once it fires, waiters are let go at once (the caller then stops). */
+	signal?: AbortSignal;
 }
 
 /** Room kept free when a short execution takes its whole need at once (callers the headers do not show yet). */
@@ -136,12 +138,15 @@ export class RateLimitThrottle {
 
 	private readonly sleep: (ms: number) => Promise<void>;
 
+	private readonly signal?: AbortSignal;
+
 	constructor(options: ThrottleOptions = {}) {
 		this.reserveShare = options.reserveShare ?? 0.05;
 		this.marginShare = options.marginShare ?? 0.005;
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
 		this.sleep = options.sleep ?? n8nSleep;
+		this.signal = options.signal;
 	}
 
 	get stoppedByDailyLimit(): boolean {
@@ -167,7 +172,11 @@ export class RateLimitThrottle {
 	 */
 	acquire(): Promise<number> {
 		const turn = this.gate.then(async () => await this.waitForSlot());
-		this.gate = turn.then(() => undefined);
+		// The next waiter's turn comes after this one's, whatever became of it.
+		this.gate = turn.then(
+			() => undefined,
+			() => undefined,
+		);
 		return turn;
 	}
 
@@ -234,6 +243,7 @@ export class RateLimitThrottle {
 
 	private async waitForSlot(): Promise<number> {
 		for (let check = 0; check < MAX_CHECKS; check++) {
+			if (this.signal?.aborted) break;
 			const delay = this.delayMs(this.now());
 			if (delay <= 0) break;
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
