@@ -258,15 +258,13 @@ describe('the packed package in the n8n application', () => {
 		try {
 			emulator.faults.onPath('batch/archive', { status: 307, body: '', headers: { Location: `${target}/crm/v4/associations/contacts/companies/batch/archive` } });
 			const { result, execution } = await execute('e2eContinueOnFail');
+			expect(seen).toEqual([]);
 			expect(result.code).toBe(0);
 			const items = nodeOutput(execution!, 'HubSpot Associations');
-			expect(items.map((i) => i.json.error)).toEqual([
-				`HubSpot answered with a redirect (307) to ${target}`,
-				expect.stringMatching(/^Item 1: From ID is not valid/),
-				`HubSpot answered with a redirect (307) to ${target}`,
-				`HubSpot answered with a redirect (307) to ${target}`,
-			]);
-			expect(seen).toEqual([]);
+			// n8n 1.x hands the node no headers with a refused answer, so there the message cannot name the target.
+			const redirected = expect.stringMatching(new RegExp(`^HubSpot answered with a redirect \\(307\\)( to ${target.replace(/[.]/g, '\\.')})?$`));
+			expect(items.map((i) => i.json.error)).toEqual([redirected, expect.stringMatching(/^Item 1: From ID is not valid/), redirected, redirected]);
+			if (reportedVersion.startsWith('2.')) expect(items[0].json.error).toBe(`HubSpot answered with a redirect (307) to ${target}`);
 			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
 		} finally {
 			await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
