@@ -5,6 +5,8 @@
  * Associations (archive); fires all webhook calls at once; waits for every execution (the webhook answers
  * when its execution finished, with the node's output); prints the figures and checks the targets:
  * 0 pairs lost, 0 executions failed, 429s ≤ 2 % of requests, total time ≤ 1.25 × the shared rate-limit bound.
+ * Then the stop case: one more call to a workflow that times out (3 s) with 300 requests still to send;
+ * the worker cancels the execution, which must end at once with no request following (see runStopCase).
  * Every process it starts is stopped by its own process id (group), also on failure or Ctrl+C.
  *   Options (npm run test:scale -- --calls 40 ...): --calls N (40) --pairs N (250 per call) --workers N (2)
  *   --worker-concurrency N (5) --batch-size N (100) --rate-max N (100) --rate-interval-ms MS (10000)
@@ -113,6 +115,11 @@ function readDb(value: string | undefined): Options['db'] {
 
 const WARMUP_ID = 'scaleWebhookPing';
 const WARMUP_PATH = 'scale-warm-up';
+/**
+ * The stop case: one execution whose workflow times out (n8n's Timeout Workflow setting) while the
+ * node still has most of its requests to send; the worker cancels it and the node must stop sending.
+ */
+const STOP_CASE = { id: 'scaleTimeoutStops', path: 'hubspot-associations-timeout', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e03', timeoutS: 3, pairs: 300 };
 
 /** An n8n Webhook node (POST) at the start of a workflow. */
 function webhookNode(webhookId: string, parameters: Record<string, unknown>): WorkflowJson['nodes'][number] {
@@ -139,13 +146,24 @@ function warmUpWorkflow(): WorkflowJson {
 	};
 }
 
-function webhookWorkflow(batchSize: number): WorkflowJson {
-	return {
+function webhookWorkflow(
+	batchSize: number,
+	which: { id: string; name: string; path: string; webhookId: string; timeoutS?: number; responseMode?: 'onReceived' } = {
 		id: WORKFLOW_ID,
 		name: 'Scale: HubSpot webhook → remove associations',
+		path: WEBHOOK_PATH,
+		webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01',
+	},
+): WorkflowJson {
+	return {
+		id: which.id,
+		name: which.name,
 		nodes: [
 			// Answers each call when its execution has finished, with the node's output items.
-			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01', { path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries' }),
+			webhookNode(
+				which.webhookId,
+				which.responseMode === 'onReceived' ? { path: which.path, responseMode: 'onReceived' } : { path: which.path, responseMode: 'lastNode', responseData: 'allEntries' },
+			),
 			{
 				id: 'h',
 				name: 'HubSpot Associations',
@@ -157,7 +175,7 @@ function webhookWorkflow(batchSize: number): WorkflowJson {
 			},
 		],
 		connections: { Webhook: { main: [[{ node: 'HubSpot Associations', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(which.timeoutS ? { executionTimeout: which.timeoutS } : {}) },
 		active: false,
 	};
 }
@@ -255,6 +273,8 @@ async function main(): Promise<number> {
 		for (let c = 0; c < options.calls; c++) {
 			for (let p = 0; p < options.pairs; p++) emu.seed('contacts', String(FIRST_CONTACT + c), 'companies', String(FIRST_COMPANY + p));
 		}
+		const stopContact = String(FIRST_CONTACT + options.calls);
+		for (let p = 0; p < STOP_CASE.pairs; p++) emu.seed('contacts', stopContact, 'companies', String(FIRST_COMPANY + p));
 		await emu.start();
 
 		// n8n's database first: importing and publishing the workflows already use it.
@@ -287,8 +307,12 @@ async function main(): Promise<number> {
 		console.log('Setting up: npm pack, install into the n8n user folder shared by main and workers, import, publish …');
 		await n8n.installPackage(packPackage(work), { omitPeers: true });
 		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
-		await n8n.importWorkflows([webhookWorkflow(options.batchSize), warmUpWorkflow()]);
-		for (const id of [WORKFLOW_ID, WARMUP_ID]) {
+		await n8n.importWorkflows([
+			webhookWorkflow(options.batchSize),
+			warmUpWorkflow(),
+			webhookWorkflow(1, { ...STOP_CASE, name: 'Scale: a timed-out execution stops sending', responseMode: 'onReceived' }),
+		]);
+		for (const id of [WORKFLOW_ID, WARMUP_ID, STOP_CASE.id]) {
 			const published = await n8n.cli(['publish:workflow', `--id=${id}`]);
 			if (published.code !== 0 || /error/i.test(published.stdout)) {
 				throw new Error(`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`);
@@ -389,6 +413,8 @@ async function main(): Promise<number> {
 		for (let c = 0; c < options.calls; c++) left += emu.toIds('contacts', String(FIRST_CONTACT + c), 'companies').length;
 		const archived = totalPairs - left;
 		const s = emu.stats;
+		// Read now: the stop case below removes pairs of its own.
+		const emulatorRemoved = s.archivedPairs;
 		const accepted = s.byStatus[204] ?? 0;
 		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
 		const ratio = boundMs > 0 ? totalMs / boundMs : Number.NaN;
@@ -410,7 +436,7 @@ async function main(): Promise<number> {
 Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} workers × ${options.workerConcurrency})
   executions ok / failed     ${okCalls.length} / ${failed.length}
   executions started         ${perWorker.join(', ')}; main: ${mainRan}
-  pairs archived / sent      ${archived} / ${totalPairs} (emulator removed ${s.archivedPairs}; ${left} left)
+  pairs archived / sent      ${archived} / ${totalPairs} (emulator removed ${emulatorRemoved}; ${left} left)
   HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer (the first HubSpot request came ${(firstRequestMs / 1000).toFixed(1)} s after the first call)
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
@@ -435,15 +461,19 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
 
+		const workers = processes.filter(({ name }) => name.startsWith('n8n worker')).map(({ proc }) => proc);
+		const stopped = await runStopCase(`http://127.0.0.1:${mainPort}/webhook/${STOP_CASE.path}`, stopContact, emu, workers);
+
 		const timeTarget = 'total time ≤ 1.25 × the shared bound';
 		const targets: Array<[string, boolean]> = [
-			['0 pairs lost', archived === totalPairs && s.archivedPairs === totalPairs],
+			['0 pairs lost', archived === totalPairs && emulatorRemoved === totalPairs],
 			['0 executions failed', failed.length === 0],
 			['every output item reported once', okCalls.length === options.calls],
 			['429s ≤ 2 % of requests', rate429 <= 0.02],
 			[timeTarget, Number.isNaN(ratio) || ratio <= 1.25],
 			// ≥: a warm-up execution may log its start after the count was taken.
 			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls],
+			['a timed-out execution lets go of its worker at once and sends nothing more', stopped],
 		];
 		console.log('\nTargets');
 		const advisory = (name: string) => options.timeAdvisory && name === timeTarget;
@@ -458,6 +488,47 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		await stopEverything();
 	}
 	return exitCode;
+}
+
+/**
+ * One call to the stop case's webhook: its execution has 300 requests to send (Batch Size 1, about
+ * 30 s at HubSpot's pace) and the workflow times out after 3 s, when the worker cancels it. n8n's
+ * request helper refuses every request of a canceled execution, so nothing more reaches HubSpot
+ * either way; what the node decides is how soon it lets go of the worker. Before it listened to the
+ * cancel signal it took those refusals for network faults and retried them with backoff, holding the
+ * worker's slot for as long as its retry bounds allowed (seconds to minutes). Here the worker must
+ * report the execution over within 3 s of its timeout (it starts up to a second after the call), and
+ * no request may reach HubSpot from 2.5 s after the timeout for 7.5 s. The webhook answers at once
+ * (n8n never answers a "last node" webhook whose queued execution timed out). True when it held.
+ */
+async function runStopCase(url: string, contactId: string, emu: HubSpotEmulator, workers: LongRunning[]): Promise<boolean> {
+	const ended = () => workers.reduce((n, w) => n + (w.output().match(/Worker (?:finished|errored while running) execution/g) ?? []).length, 0);
+	const endedBefore = ended();
+	const companyIds = Array.from({ length: STOP_CASE.pairs }, (_, p) => String(FIRST_COMPANY + p));
+	const fired = Date.now();
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ contactId, companyIds }),
+		signal: AbortSignal.timeout(60_000),
+	});
+	await response.text();
+	const giveUpAt = fired + 120_000;
+	while (ended() === endedBefore && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 100));
+	const endedAfterS = ended() > endedBefore ? (Date.now() - fired) / 1000 : Number.NaN;
+	const quietFrom = fired + (STOP_CASE.timeoutS + 2.5) * 1000;
+	const quietUntil = fired + (STOP_CASE.timeoutS + 10) * 1000;
+	await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
+	const mine = emu.stats.log.filter((e) => e.at >= fired);
+	const late = mine.filter((e) => e.at > quietFrom && e.at <= quietUntil).length;
+	const last = mine.length > 0 ? (Math.max(...mine.map((e) => e.at)) - fired) / 1000 : Number.NaN;
+	const removed = STOP_CASE.pairs - emu.toIds('contacts', contactId, 'companies').length;
+	console.log(`
+Stop case (workflow timeout ${STOP_CASE.timeoutS} s; ${STOP_CASE.pairs} pairs at one per request, about 30 s of requests)
+  execution over             ${Number.isNaN(endedAfterS) ? 'not within 120 s' : `${endedAfterS.toFixed(1)} s after the call`} (the worker's log)
+  requests                   ${mine.length}, the last ${last.toFixed(1)} s after the call; ${late} between ${STOP_CASE.timeoutS + 2.5} and ${STOP_CASE.timeoutS + 10} s after it
+  pairs removed              ${removed} of ${STOP_CASE.pairs}`);
+	return endedAfterS <= STOP_CASE.timeoutS + 3 && mine.length > 0 && late === 0 && removed < STOP_CASE.pairs;
 }
 
 type Row = { id: string; status: string; data: string };
