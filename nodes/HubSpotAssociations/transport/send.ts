@@ -64,10 +64,11 @@ export function createTransport(
 }
 
 /**
- * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot. A user who
- * stops a run that removes the wrong associations expects the removals to stop, not to go on in the
- * background until every batch is done. The message says "canceled" as n8n's own does: n8n keeps
- * such an execution's status "canceled" rather than "error".
+ * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node
+ * lets go of its worker at once. (n8n's request helper refuses a canceled execution's requests by
+ * itself; without this check they came back as network faults and were retried with backoff, holding
+ * the execution for as long as the retry bounds allowed.) The message says "canceled" as n8n's own
+ * does: n8n keeps such an execution's status "canceled" rather than "error".
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
