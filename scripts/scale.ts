@@ -15,7 +15,7 @@
  *   output, written when the test ends) --db postgres|sqlite (n8n's database; postgres by default:
  *   n8n does not officially support queue mode on SQLite, and there a worker now and then fails an
  *   execution with SQLITE_BUSY. Debian 12's PostgreSQL is 15, which n8n 2.40 warns about, wanting 17;
- *   it works). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1 minute.
+ *   it works). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1.5 minutes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
