@@ -142,8 +142,8 @@ export async function sendRequest(
 				...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
 				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
 				// would carry the Authorization header to another address, and turn a POST into a GET on 301/302:
-				// it comes back as an error naming where it pointed. Not loading follow-redirects for every
-				// request also saves CPU.
+				// it comes back as an error naming where it pointed. Leaving follow-redirects out of every
+				// request also saves some CPU.
 				disableFollowRedirect: true,
 			},
 			// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would
