@@ -97,7 +97,6 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
-		stopIfCancelled(transport);
 		const ticket = await throttle.acquire();
 		// The throttle lets waiters go at once when the execution is stopped: they go no further.
 		stopIfCancelled(transport);

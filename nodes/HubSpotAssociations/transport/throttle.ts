@@ -269,11 +269,11 @@ export class RateLimitThrottle {
 		if (now < this.heldUntil) return this.heldUntil - now;
 		if (this.blind) return 0;
 		const reading = this.readings.fresh(now, this.intervalMs);
-		if (!reading) return this.probeInFlight ? Math.max(1, Math.min(5, this.steadySpacingMs())) : 0;
+		if (!reading) return this.probeInFlight ? this.answerWaitMs() : 0;
 		// With others about, every answer's headers are already old when they arrive: executions that all
 		// read the same free room and take it at once overrun it together, and each loses every request it
 		// sent on the stale view. So requests in the air grow with the answers that vouch for them.
-		if (this.inFlight >= this.allowance && this.readings.crowded(now, this.intervalMs)) return Math.max(1, Math.min(5, this.steadySpacingMs()));
+		if (this.inFlight >= this.allowance && this.readings.crowded(now, this.intervalMs)) return this.answerWaitMs();
 		const margin = this.margin();
 		const since = now - this.intervalMs - margin;
 		const own = this.sent.countIn(since, now);
@@ -296,7 +296,7 @@ export class RateLimitThrottle {
 		const keep = cap - 1;
 		if (keep < 0) {
 			// Others hold the whole window as far as we know: try one request anyway, when `nextProbeAt` says.
-			if (this.probeInFlight) return Math.max(1, Math.min(5, this.steadySpacingMs()));
+			if (this.probeInFlight) return this.answerWaitMs();
 			this.probeAt ??= this.nextProbeAt(now);
 			if (now < this.probeAt) return this.probeAt - now;
 			this.probeAt = undefined;
@@ -352,6 +352,11 @@ export class RateLimitThrottle {
 	private nextProbeAt(now: number): number {
 		if (this.refusedInRow === 0) return now + this.intervalMs * (0.1 + 0.5 * this.random());
 		return Math.max(now, this.refusedAt + this.intervalMs * (1 + 0.1 * this.random()) + this.margin());
+	}
+
+	/** How soon to look again while waiting for an answer that may change the picture: at most 5 ms. */
+	private answerWaitMs(): number {
+		return Math.max(1, Math.min(5, this.steadySpacingMs()));
 	}
 
 	/** Clock and network slack after a request's time in the window has passed. */
