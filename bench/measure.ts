@@ -53,19 +53,18 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 	const cpuBefore = process.cpuUsage();
 	const startedAt = Date.now();
 	const started = performance.now();
-	let stopped = false;
-	const stop = () => {
-		stopped = true;
-		return collections.stop()?.statistics ?? [];
-	};
+	let result: T;
+	let wallMs: number;
+	let cpu: NodeJS.CpuUsage;
+	let collected: NonNullable<ReturnType<GCProfiler['stop']>>['statistics'];
 	try {
-		const result = await work();
-		const wallMs = performance.now() - started;
-		const cpu = process.cpuUsage(cpuBefore);
-		let peakHeapBytes = Math.max(heapBeforeBytes, heapUsed());
-		for (const gc of stop()) peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
-		return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapBeforeBytes, peakHeapBytes, startedAt, endedAt: Date.now() };
+		result = await work();
+		wallMs = performance.now() - started;
+		cpu = process.cpuUsage(cpuBefore);
 	} finally {
-		if (!stopped) stop();
+		collected = collections.stop()?.statistics ?? [];
 	}
+	let peakHeapBytes = Math.max(heapBeforeBytes, heapUsed());
+	for (const gc of collected) peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
+	return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapBeforeBytes, peakHeapBytes, startedAt, endedAt: Date.now() };
 }

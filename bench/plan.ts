@@ -39,7 +39,7 @@ export const FULL_PLAN: PlanOptions = {
 	officialMaxSize: 100_000,
 	parallel: { executions: 3, size: 100_000 },
 	perRequestCost: 100_000,
-	// Node CPU per item swung between 22 and 31 µs from one run to the next on the shared 2-core machine.
+	// Node CPU per item swung between 19 and 33 µs from one run of a row to the next on the shared 2-core machine.
 	repeats: 3,
 };
 
