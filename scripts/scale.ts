@@ -117,7 +117,7 @@ const WARMUP_ID = 'scaleWebhookPing';
 const WARMUP_PATH = 'scale-warm-up';
 /**
  * The stop case: one execution whose workflow times out (n8n's Timeout Workflow setting) while the
- * node still has most of its requests to send; the worker cancels it and the node must stop sending.
+ * node still has most of its requests to send; the worker cancels it and the node must end at once.
  */
 const STOP_CASE = { id: 'scaleTimeoutStops', path: 'hubspot-associations-timeout', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e03', timeoutS: 3, pairs: 300 };
 
@@ -159,7 +159,8 @@ function webhookWorkflow(
 		id: which.id,
 		name: which.name,
 		nodes: [
-			// Answers each call when its execution has finished, with the node's output items.
+			// Answers each call when its execution has finished, with the node's output items (the stop
+			// case's answers at once: see runStopCase).
 			webhookNode(
 				which.webhookId,
 				which.responseMode === 'onReceived' ? { path: which.path, responseMode: 'onReceived' } : { path: which.path, responseMode: 'lastNode', responseData: 'allEntries' },
@@ -363,7 +364,7 @@ async function main(): Promise<number> {
 		console.log(`Redis, main and ${options.workers} workers ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; firing ${options.calls} webhook calls at once …`);
 
 		// All calls at once; each answers when its execution has finished, with the node's output items.
-		const startedBefore = (proc: LongRunning) => (proc.output().match(/Worker started execution/g) ?? []).length;
+		const startedBefore = (proc: LongRunning) => linesMatching(proc, /Worker started execution/g);
 		const before = new Map(processes.map(({ name, proc }) => [name, startedBefore(proc)]));
 		emu.stats.reset();
 		const url = `http://127.0.0.1:${mainPort}/webhook/${WEBHOOK_PATH}`;
@@ -428,7 +429,8 @@ async function main(): Promise<number> {
 		const fillMs = firstWindow.length > 0 ? firstWindow[firstWindow.length - 1] - firstWindow[0] : 0;
 		const rate429 = s.requests > 0 ? s.rateLimited / s.requests : 0;
 		const ran = (name: string, proc: LongRunning) => startedBefore(proc) - (before.get(name) ?? 0);
-		const workerRuns = processes.filter(({ name }) => name.startsWith('n8n worker')).map(({ name, proc }) => ({ name, runs: ran(name, proc) }));
+		const workerProcesses = processes.filter(({ name }) => name.startsWith('n8n worker'));
+		const workerRuns = workerProcesses.map(({ name, proc }) => ({ name, runs: ran(name, proc) }));
 		const perWorker = workerRuns.map(({ name, runs }) => `${name}: ${runs}`);
 		const mainRan = ran('n8n main', mainProcess);
 
@@ -461,7 +463,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
 
-		const workers = processes.filter(({ name }) => name.startsWith('n8n worker')).map(({ proc }) => proc);
+		const workers = workerProcesses.map(({ proc }) => proc);
 		const stopped = await runStopCase(`http://127.0.0.1:${mainPort}/webhook/${STOP_CASE.path}`, stopContact, emu, workers);
 
 		const timeTarget = 'total time ≤ 1.25 × the shared bound';
@@ -502,7 +504,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
  * (n8n never answers a "last node" webhook whose queued execution timed out). True when it held.
  */
 async function runStopCase(url: string, contactId: string, emu: HubSpotEmulator, workers: LongRunning[]): Promise<boolean> {
-	const ended = () => workers.reduce((n, w) => n + (w.output().match(/Worker (?:finished|errored while running) execution/g) ?? []).length, 0);
+	const ended = () => workers.reduce((n, w) => n + linesMatching(w, /Worker (?:finished|errored while running) execution/g), 0);
 	const endedBefore = ended();
 	const companyIds = Array.from({ length: STOP_CASE.pairs }, (_, p) => String(FIRST_COMPANY + p));
 	const fired = Date.now();
@@ -529,6 +531,11 @@ Stop case (workflow timeout ${STOP_CASE.timeoutS} s; ${STOP_CASE.pairs} pairs at
   requests                   ${mine.length}, the last ${last.toFixed(1)} s after the call; ${late} between ${STOP_CASE.timeoutS + 2.5} and ${STOP_CASE.timeoutS + 10} s after it
   pairs removed              ${removed} of ${STOP_CASE.pairs}`);
 	return endedAfterS <= STOP_CASE.timeoutS + 3 && mine.length > 0 && late === 0 && removed < STOP_CASE.pairs;
+}
+
+/** How often a process has printed what `pattern` (global) matches so far. */
+function linesMatching(proc: LongRunning, pattern: RegExp): number {
+	return (proc.output().match(pattern) ?? []).length;
 }
 
 type Row = { id: string; status: string; data: string };
