@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
+import { startRecordingServer } from './helpers/recordingServer';
 import { OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, loggedLines, run, useEmulator } from './helpers/setup';
 
 /**
@@ -45,22 +43,10 @@ describe('No secret in any output, error or log', () => {
 describe('Redirects are not followed', () => {
 	const emulator = useEmulator();
 
-	/** A server at another address that records what reaches it, as a redirect's target would. */
-	async function elsewhere(): Promise<{ url: string; seen: Array<{ method?: string; authorization?: string }>; close: () => Promise<void> }> {
-		const seen: Array<{ method?: string; authorization?: string }> = [];
-		const server = createServer((req, res) => {
-			seen.push({ method: req.method, authorization: req.headers.authorization });
-			res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"COMPLETE","results":[]}');
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		return { url: `http://127.0.0.1:${port}`, seen, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
-	}
-
 	it.each([301, 307, 308])('a %i from the Base URL sends nothing (and no token) to the other address, and names the redirect', async (status) => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '2');
-		const other = await elsewhere();
+		const other = await startRecordingServer();
 		try {
 			emu.faults.onPath('batch/archive', { status, body: '', headers: { Location: `${other.url}/crm/v4/associations/contacts/companies/batch/archive` } });
 			const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters(), { continueOnFail: true });

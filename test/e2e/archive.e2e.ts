@@ -5,12 +5,11 @@
  * Run with `npm run test:e2e` (installs n8n once, builds, packs, then runs this file).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../emulator';
+import { startRecordingServer } from '../helpers/recordingServer';
 import { APP_TOKEN, archiveParameters, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
 import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
@@ -248,17 +247,12 @@ describe('the packed package in the n8n application', () => {
 	});
 
 	it('a redirect from the Base URL is not followed: the token never reaches the other address', async () => {
-		const seen: Array<string | undefined> = [];
-		const elsewhere = createServer((req, res) => {
-			seen.push(req.headers.authorization);
-			res.writeHead(204).end();
-		});
-		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-		const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+		const elsewhere = await startRecordingServer();
+		const target = elsewhere.url;
 		try {
 			emulator.faults.onPath('batch/archive', { status: 307, body: '', headers: { Location: `${target}/crm/v4/associations/contacts/companies/batch/archive` } });
 			const { result, execution } = await execute('e2eContinueOnFail');
-			expect(seen).toEqual([]);
+			expect(elsewhere.seen).toEqual([]);
 			expect(result.code).toBe(0);
 			const items = nodeOutput(execution!, 'HubSpot Associations');
 			// n8n 1.x hands the node no headers with a refused answer, so there the message cannot name the target.
@@ -267,7 +261,7 @@ describe('the packed package in the n8n application', () => {
 			if (reportedVersion.startsWith('2.')) expect(items[0].json.error).toBe(`HubSpot answered with a redirect (307) to ${target}`);
 			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
 		} finally {
-			await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+			await elsewhere.close();
 		}
 	});
 
