@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { archiveParameters, run, useEmulator } from './helpers/setup';
+import { archiveParameters, run, seedPairs, useEmulator } from './helpers/setup';
 
 /**
  * n8n's Stop button and its execution timeout cancel an execution through the node's cancel signal.
@@ -10,15 +10,6 @@ import { archiveParameters, run, useEmulator } from './helpers/setup';
  */
 describe('Stopping an execution', () => {
 	const emulator = useEmulator();
-
-	function seed(emu: ReturnType<typeof emulator>, n: number): IDataObject[] {
-		const items: IDataObject[] = [];
-		for (let i = 1; i <= n; i++) {
-			emu.seed('contacts', String(i), 'companies', String(100_000 + i));
-			items.push({ id: i, to: 100_000 + i });
-		}
-		return items;
-	}
 
 	/**
 	 * Runs the node and cancels the execution `cancelAfterMs` in. Checks what every stop must give: n8n's
@@ -41,14 +32,14 @@ describe('Stopping an execution', () => {
 		emu.settings.rateLimit = { max: 20, intervalMs: 1000 };
 		emu.settings.latencyMs = 20;
 		// 200 requests at 20 a second would take about 9 s.
-		await runAndCancel(emu, seed(emu, 2000), archiveParameters({ options: { batchSize: 10 } }), 600);
+		await runAndCancel(emu, seedPairs(emu, 2000), archiveParameters({ options: { batchSize: 10 } }), 600);
 		expect(emu.stats.requests).toBeLessThan(60);
 		expect(emu.count()).toBeGreaterThan(1000);
 	});
 
 	it('waiting to retry a 503: the wait ends with the cancel and nothing more is sent', async () => {
 		const emu = emulator();
-		const items = seed(emu, 3);
+		const items = seedPairs(emu, 3);
 		emu.faults.onPath('batch/archive', { status: 503 });
 		await runAndCancel(emu, items, archiveParameters({ options: { maxRetries: 10 } }), 1500);
 		expect(emu.count()).toBe(3);
@@ -56,7 +47,7 @@ describe('Stopping an execution', () => {
 
 	it('held back after a 429 with Retry-After: the hold ends with the cancel and nothing more is sent', async () => {
 		const emu = emulator();
-		const items = seed(emu, 3);
+		const items = seedPairs(emu, 3);
 		const refusal = { status: 'error', message: 'slow down', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' };
 		emu.faults.onPath('batch/archive', { status: 429, body: refusal, headers: { 'Retry-After': '20' } }, 1);
 		await runAndCancel(emu, items, archiveParameters(), 500, 1000);
@@ -66,7 +57,7 @@ describe('Stopping an execution', () => {
 	it('Remove All Associations of Records (a read, then removals): nothing more is removed after the cancel', async () => {
 		const emu = emulator();
 		emu.settings.rateLimit = { max: 4, intervalMs: 1000 };
-		const items = seed(emu, 30).map(({ id }) => ({ id }));
+		const items = seedPairs(emu, 30).map(({ id }) => ({ id }));
 		const { toIds: _unused, ...parameters } = archiveParameters({ operation: 'archiveAll', options: { batchSize: 1 } });
 		await runAndCancel(emu, items, parameters, 700);
 		// One read and the first window's removals went before the cancel; at 4 a second the 30 removals take 7 s.

@@ -1,16 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { OAUTH_ACCESS_TOKEN, archiveParameters, run, useEmulator } from './helpers/setup';
-
-/** n items, each one pair contact i → company 1000+i, seeded in the emulator. */
-function seedPairs(emu: ReturnType<ReturnType<typeof useEmulator>>, n: number, start = 1): IDataObject[] {
-	const items: IDataObject[] = [];
-	for (let i = start; i < start + n; i++) {
-		emu.seed('contacts', String(i), 'companies', String(1000 + i));
-		items.push({ id: i, to: 1000 + i });
-	}
-	return items;
-}
+import { OAUTH_ACCESS_TOKEN, archiveParameters, run, seedPairs, useEmulator } from './helpers/setup';
 
 const rateLimitBody = (policyName: string) => ({
 	status: 'error',

@@ -92,6 +92,16 @@ export function useEmulator(): () => HubSpotEmulator {
 
 export { archiveParameters } from './archiveParameters';
 
+/** n items, each one pair contact i → company 1000+i, seeded in the emulator. */
+export function seedPairs(emu: HubSpotEmulator, n: number, start = 1): IDataObject[] {
+	const items: IDataObject[] = [];
+	for (let i = start; i < start + n; i++) {
+		emu.seed('contacts', String(i), 'companies', String(1000 + i));
+		items.push({ id: i, to: 1000 + i });
+	}
+	return items;
+}
+
 export async function run(
 	emulator: HubSpotEmulator,
 	items: IDataObject[],
