@@ -126,8 +126,8 @@ export async function executeBatched<Input>(
 				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
 			},
 			// Without Continue On Fail the node will throw: stop starting batches, let those under way finish.
-			// A stopped execution starts nothing more either (and its requests stop themselves, see send.ts).
-			() => (anyFailed && !continueOnFail) || sender.cancelSignal?.aborted === true,
+			// (A stopped execution needs nothing here: the transport refuses its requests, see send.ts.)
+			() => anyFailed && !continueOnFail,
 		);
 	}
 
