@@ -20,6 +20,17 @@ describe('planBatches', () => {
 		expect(plan.batches[0].itemIndexes).toEqual([0, 1, 2]);
 	});
 
+	it('names the one batch of an item, and -1 for items in several batches or in none', () => {
+		const plan = planBatches([item(0, '1', ['10', '11', '12']), item(1, '2', ['20']), item(3, '3', ['30'])], 2);
+		expect(plan.batchesOfItem.get(0)).toEqual([0, 1]);
+		expect(plan.batchesOfItem.only(0)).toBe(-1);
+		expect(plan.batchesOfItem.get(1)).toEqual([1]);
+		expect(plan.batchesOfItem.only(1)).toBe(1);
+		expect(plan.batchesOfItem.only(3)).toBe(2);
+		expect(plan.batchesOfItem.only(2)).toBe(-1);
+		expect(plan.batchesOfItem.only(99)).toBe(-1);
+	});
+
 	it('drops duplicate pairs within and across items but keeps every owner', () => {
 		const plan = planBatches([item(0, '1', ['10', '11']), item(1, '1', ['10']), item(2, '1', ['10'])], 100);
 		expect(plan.pairCount).toBe(2);

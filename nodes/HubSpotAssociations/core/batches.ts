@@ -36,16 +36,26 @@ export interface LabelsArchiveInput {
 
 /** How consecutive pairs of one from id become request inputs. */
 export interface PairLayout<Input> {
-	/** `types[k]` holds the labels asked for `toIds[k]`; undefined when no item gave labels. */
-	inputs(fromId: string, toIds: string[], types: ReadonlyArray<readonly AssociationTypeRef[]> | undefined): Input[];
+	/**
+	 * Appends the inputs for `toIds` of one from id to `into` (appending, not returning a list: this runs
+	 * once per from id, 100,000 times in a large run). `types[k]` holds the labels asked for `toIds[k]`;
+	 * undefined when no item gave labels.
+	 */
+	addInputs(into: Input[], fromId: string, toIds: readonly string[], types: ReadonlyArray<readonly AssociationTypeRef[]> | undefined): void;
 }
 
 export const archiveLayout: PairLayout<ArchiveInput> = {
-	inputs: (fromId, toIds) => [{ from: { id: fromId }, to: toIds.map((id) => ({ id })) }],
+	addInputs: (into, fromId, toIds) => {
+		const to: Array<{ id: string }> = new Array(toIds.length);
+		for (let k = 0; k < toIds.length; k++) to[k] = { id: toIds[k] };
+		into.push({ from: { id: fromId }, to });
+	},
 };
 
 export const labelsArchiveLayout: PairLayout<LabelsArchiveInput> = {
-	inputs: (fromId, toIds, types) => toIds.map((id, k) => ({ from: { id: fromId }, to: { id }, types: [...(types?.[k] ?? [])] })),
+	addInputs: (into, fromId, toIds, types) => {
+		for (let k = 0; k < toIds.length; k++) into.push({ from: { id: fromId }, to: { id: toIds[k] }, types: [...(types?.[k] ?? [])] });
+	},
 };
 
 export interface PlannedBatch<Input> {
@@ -64,6 +74,8 @@ export type Batch = PlannedBatch<ArchiveInput>;
 /** For each planned item, the batches that carry its pairs (ascending); undefined for items in none. */
 export interface ItemBatches {
 	get(itemIndex: number): readonly number[] | undefined;
+	/** The one batch that carries the item, or -1 when none or several do (then ask `get`). Allocates nothing. */
+	only(itemIndex: number): number;
 }
 
 /**
@@ -93,6 +105,11 @@ class ItemBatchIndex implements ItemBatches {
 		if (list) list.push(batch);
 		else this.more.set(itemIndex, [first, batch]);
 		return true;
+	}
+
+	only(itemIndex: number): number {
+		if (!(itemIndex >= 0 && itemIndex < this.first.length)) return -1;
+		return this.more.has(itemIndex) ? -1 : this.first[itemIndex];
 	}
 
 	get(itemIndex: number): readonly number[] | undefined {
@@ -151,6 +168,8 @@ interface TypeGroup {
 	fromObjectType: string;
 	toObjectType: string;
 	froms: Map<string, FromGroup>;
+	/** The same groups in order of first appearance: walked by index, without an iterator object per from id. */
+	fromList: FromGroup[];
 }
 
 export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan<ArchiveInput>;
@@ -175,7 +194,7 @@ export function planBatches<Input>(
 			const typeKey = `${item.fromObjectType}\u0000${item.toObjectType}`;
 			current = groups.get(typeKey);
 			if (!current) {
-				current = { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, froms: new Map() };
+				current = { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, froms: new Map(), fromList: [] };
 				groups.set(typeKey, current);
 			}
 		}
@@ -183,9 +202,12 @@ export function planBatches<Input>(
 		if (!from) {
 			from = { fromId: item.fromId, toIds: [], owners: [] };
 			current.froms.set(item.fromId, from);
+			current.fromList.push(from);
 		}
 		if (item.types && !from.types) from.types = from.toIds.map(() => new Map());
-		for (const toId of item.toIds) {
+		const itemToIds = item.toIds;
+		for (let t = 0; t < itemToIds.length; t++) {
+			const toId = itemToIds[t];
 			requestedPairCount++;
 			const at = positionOf(from, toId);
 			if (at === -1) {
@@ -219,7 +241,9 @@ export function planBatches<Input>(
 
 	for (const group of groups.values()) {
 		let batch: PlannedBatch<Input> | undefined;
-		for (const from of group.froms.values()) {
+		const froms = group.fromList;
+		for (let f = 0; f < froms.length; f++) {
+			const from = froms[f];
 			let offset = 0;
 			while (offset < from.toIds.length) {
 				if (!batch || batch.pairCount === batchSize) {
@@ -241,7 +265,7 @@ export function planBatches<Input>(
 				}
 				const toIds = take === from.toIds.length ? from.toIds : from.toIds.slice(offset, offset + take);
 				const types = from.types?.slice(offset, offset + take).map((m) => [...m.values()]);
-				for (const input of layout.inputs(from.fromId, toIds, types)) batch.inputs.push(input);
+				layout.addInputs(batch.inputs, from.fromId, toIds, types);
 				batch.pairCount += take;
 				pairCount += take;
 				offset += take;
