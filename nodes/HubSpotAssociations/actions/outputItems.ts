@@ -1,7 +1,7 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import type { BatchPlan, ItemPairs } from '../core/batches';
-import { judgeItem, mergeResults, type OutcomeLike, type ReportLike } from '../core/outputs';
+import { judgeItem, mergeResults, type OutcomeLike, type ReportLike, type ResponseFields } from '../core/outputs';
 import type { BatchOutcome } from '../transport/batchRunner';
 import { toNodeApiError, type FailureReport } from '../transport/errors';
 import { NOT_READ } from './readAssociations';
@@ -91,6 +91,19 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 	for (const item of run.valid) byIndex[item.itemIndex] = item;
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: ReportLike }> = [];
+	// Nearly every item sits in one batch that HubSpot answered without an error: that batch's answer is
+	// merged once, not once per item (judgeItem would give each of its items the same fields).
+	const merged: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
+	const cleanAnswer = (b: number): ResponseFields | undefined => {
+		let fields = merged[b];
+		if (fields === undefined) {
+			const outcome = outcomes[b];
+			fields = outcome && !outcome.failure && outcome.idFailures.length === 0 ? mergeResults(outcome.results) : null;
+			if (fields && (fields.errors.length > 0 || fields.startedAt === undefined || fields.completedAt === undefined || fields.requestedAt === undefined || fields.links !== undefined)) fields = null;
+			merged[b] = fields;
+		}
+		return fields ?? undefined;
+	};
 	for (let i = 0; i < run.itemCount; i++) {
 		const refused = run.invalid.get(i);
 		if (refused) {
@@ -105,6 +118,12 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		}
 		const item = byIndex[i];
 		if (!item) continue;
+		const only = item.types ? -1 : plan.batchesOfItem.only(i);
+		const clean = only >= 0 ? cleanAnswer(only) : undefined;
+		if (clean) {
+			out.push({ json: cleanItemJson(item, clean, run.dryRun), pairedItem: { item: i } });
+			continue;
+		}
 		const itemOutcomes: OutcomeLike[] = [];
 		let unsent = false;
 		for (const b of plan.batchesOfItem.get(i) ?? []) {
@@ -131,6 +150,28 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		);
 	}
 	return out;
+}
+
+/**
+ * The output of an item whose pairs went in one batch that HubSpot answered cleanly (see `cleanAnswer`):
+ * the same fields in the same order as the general path (`itemFields` + `judgeItem`), made as one
+ * object literal, since this runs for nearly every item of a 100,000-item run. The lists are the
+ * item's own: a later node that changes one item's list must not change its neighbours'.
+ */
+function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean): IDataObject {
+	return {
+		fromObjectType: item.fromObjectType,
+		toObjectType: item.toObjectType,
+		fromId: item.fromId,
+		toIds: item.toIds,
+		status: dryRun ? 'DRY_RUN' : answer.status,
+		numErrors: answer.numErrors,
+		errors: [],
+		results: answer.results.length === 0 ? [] : answer.results.slice(),
+		startedAt: answer.startedAt,
+		completedAt: answer.completedAt,
+		requestedAt: answer.requestedAt,
+	};
 }
 
 /**
