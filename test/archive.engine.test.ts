@@ -45,6 +45,26 @@ describe('Archive through n8n\'s engine against the emulator', () => {
 		expect(result.items[0].json.status).toBe('COMPLETE');
 	});
 
+	it('reads a private app token credential once per execution, not once per request', async () => {
+		const emu = emulator();
+		for (let c = 1; c <= 5; c++) emu.seed('contacts', String(c), 'companies', String(100 + c));
+		const result = await run(emu, Array.from({ length: 5 }, (_, i) => ({ id: i + 1, to: 101 + i })), archiveParameters({ options: { batchSize: 1 } }));
+		expect(result.error).toBeUndefined();
+		expect(emu.stats.requests).toBe(5);
+		expect(emu.count()).toBe(0);
+		// n8n reads a credential from its database and decrypts it each time a node asks for it.
+		expect(result.credentialsHelper.reads).toEqual({ hubSpotAssociationsAppTokenApi: 1 });
+	});
+
+	it('reads an OAuth2 credential afresh for every request, so a token refreshed meanwhile is used', async () => {
+		const emu = emulator();
+		for (let c = 1; c <= 3; c++) emu.seed('contacts', String(c), 'companies', String(100 + c));
+		const result = await run(emu, Array.from({ length: 3 }, (_, i) => ({ id: i + 1, to: 101 + i })), archiveParameters({ authentication: 'oAuth2', options: { batchSize: 1 } }));
+		expect(result.error).toBeUndefined();
+		expect(emu.count()).toBe(0);
+		expect(result.credentialsHelper.reads.hubSpotAssociationsOAuth2Api).toBeGreaterThanOrEqual(1 + 3);
+	});
+
 	it('groups items by from id, drops duplicate pairs, and sends one request for all of them', async () => {
 		const emu = emulator();
 		emu.settings.recordBodies = true;

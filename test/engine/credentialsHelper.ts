@@ -33,6 +33,9 @@ function resolveTemplate(template: string, credentials: ICredentialDataDecrypted
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly updates: Array<{ type: string; data: ICredentialDataDecryptedObject }> = [];
 
+	/** How often each credential type was read (decrypted): n8n queries its database and decrypts each time. */
+	readonly reads: Record<string, number> = {};
+
 	constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -91,6 +94,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		// A copy, as n8n decrypts afresh each time: the node must not be able to change the store.
 		return structuredClone(this.store[type] ?? {});
 	}

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
 
@@ -116,6 +116,13 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 	};
 }
 
+function appTokenOptions(connection: Connection): IAdditionalCredentialOptions {
+	const data = connection.appTokenCredential;
+	if (!data) return { preAuthenticationRetryStatusCode: [] };
+	// n8n reads only `data` of it; the id and name are the node's own reference to the credential.
+	return { preAuthenticationRetryStatusCode: [], credentialsDecrypted: { id: '', name: '', type: connection.credentialType, data } };
+}
+
 /**
  * One HTTP call through n8n's authenticated request helper, so OAuth2 tokens are signed, and
  * refreshed on a 401, by n8n itself. Never throws: every outcome comes back as an exchange for the
@@ -148,7 +155,7 @@ export async function sendRequest(
 			},
 			// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would
 			// only send the same refused request twice. OAuth2 refreshes go their own way and are kept.
-			connection.authentication === 'appToken' ? { preAuthenticationRetryStatusCode: [] } : undefined,
+			connection.authentication === 'appToken' ? appTokenOptions(connection) : undefined,
 		)) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
 		return {
 			statusCode: response.statusCode ?? response.status ?? 200,
