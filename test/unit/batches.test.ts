@@ -20,6 +20,18 @@ describe('planBatches', () => {
 		expect(plan.batches[0].itemIndexes).toEqual([0, 1, 2]);
 	});
 
+	it('makes a batch\'s inputs when they are read, the same each time, held by nobody in between', () => {
+		const plan = planBatches([item(0, '1', ['10', '11']), item(1, '2', ['20'])], 2);
+		const first = plan.batches[0].inputs;
+		const again = plan.batches[0].inputs;
+		expect(first).toEqual([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] }]);
+		expect(again).toEqual(first);
+		expect(again).not.toBe(first);
+		expect(again[0]).not.toBe(first[0]);
+		expect(plan.batches[1].inputs).toEqual([{ from: { id: '2' }, to: [{ id: '20' }] }]);
+		expect(JSON.stringify(plan.batches[1])).not.toContain('"from"');
+	});
+
 	it('names the one batch of an item, and -1 for items in several batches or in none', () => {
 		const plan = planBatches([item(0, '1', ['10', '11', '12']), item(1, '2', ['20']), item(3, '3', ['30'])], 2);
 		expect(plan.batchesOfItem.get(0)).toEqual([0, 1]);

@@ -63,10 +63,51 @@ export interface PlannedBatch<Input> {
 	index: number;
 	fromObjectType: string;
 	toObjectType: string;
-	inputs: Input[];
+	/** The request's inputs, made afresh on each read (see CompactBatch). */
+	readonly inputs: Input[];
 	pairCount: number;
 	/** Items with at least one pair in this batch, ascending. */
 	itemIndexes: number[];
+}
+
+/**
+ * A planned batch holds its pairs as from ids and lists of to ids, and makes the request's input
+ * objects only when they are read: just before the request goes. A 100,000-pair run would otherwise
+ * hold 400,000 small input objects for its whole length, and every major garbage collection marks
+ * them all again (on a small machine the collector's helper threads cost as much CPU as the node).
+ */
+class CompactBatch<Input> implements PlannedBatch<Input> {
+	pairCount = 0;
+
+	readonly itemIndexes: number[] = [];
+
+	private readonly fromIds: string[] = [];
+
+	private readonly toIdLists: Array<readonly string[]> = [];
+
+	/** Labels per pair, per from id; only when items carry labels. */
+	private typeLists: Array<ReadonlyArray<readonly AssociationTypeRef[]> | undefined> | undefined;
+
+	constructor(
+		readonly index: number,
+		readonly fromObjectType: string,
+		readonly toObjectType: string,
+		private readonly layout: PairLayout<Input>,
+	) {}
+
+	/** `toIds` is kept, not copied: the planner hands over lists it no longer changes. */
+	add(fromId: string, toIds: readonly string[], types: ReadonlyArray<readonly AssociationTypeRef[]> | undefined): void {
+		if (types) (this.typeLists ??= [])[this.fromIds.length] = types;
+		this.fromIds.push(fromId);
+		this.toIdLists.push(toIds);
+		this.pairCount += toIds.length;
+	}
+
+	get inputs(): Input[] {
+		const inputs: Input[] = [];
+		for (let k = 0; k < this.fromIds.length; k++) this.layout.addInputs(inputs, this.fromIds[k], this.toIdLists[k], this.typeLists?.[k]);
+		return inputs;
+	}
 }
 
 export type Batch = PlannedBatch<ArchiveInput>;
@@ -249,21 +290,14 @@ export function planBatches<Input>(
 	};
 
 	for (const group of groups.values()) {
-		let batch: PlannedBatch<Input> | undefined;
+		let batch: CompactBatch<Input> | undefined;
 		const froms = group.fromList;
 		for (let f = 0; f < froms.length; f++) {
 			const from = froms[f];
 			let offset = 0;
 			while (offset < from.toIds.length) {
 				if (!batch || batch.pairCount === batchSize) {
-					batch = {
-						index: batches.length,
-						fromObjectType: group.fromObjectType,
-						toObjectType: group.toObjectType,
-						inputs: [],
-						pairCount: 0,
-						itemIndexes: [],
-					};
+					batch = new CompactBatch(batches.length, group.fromObjectType, group.toObjectType, layout);
 					batches.push(batch);
 				}
 				const take = Math.min(batchSize - batch.pairCount, from.toIds.length - offset);
@@ -274,8 +308,7 @@ export function planBatches<Input>(
 				}
 				const toIds = take === from.toIds.length ? from.toIds : from.toIds.slice(offset, offset + take);
 				const types = from.types?.slice(offset, offset + take).map((m) => [...m.values()]);
-				layout.addInputs(batch.inputs, from.fromId, toIds, types);
-				batch.pairCount += take;
+				batch.add(from.fromId, toIds, types);
 				pairCount += take;
 				offset += take;
 			}
