@@ -88,7 +88,7 @@ function perBatch<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 	const { plan, outcomes, node } = run;
 	const byIndex: Array<ItemPairs | undefined> = new Array(run.itemCount);
-	for (const item of run.valid) byIndex[item.itemIndex] = item;
+	for (let v = 0; v < run.valid.length; v++) byIndex[run.valid[v].itemIndex] = run.valid[v];
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: ReportLike }> = [];
 	// Nearly every item sits in one batch that HubSpot answered without an error: that batch's answer is

@@ -229,7 +229,10 @@ export function planBatches<Input>(
 	// Items nearly always share their object types: look the group up only when they change.
 	let current: TypeGroup | undefined;
 
-	for (const item of items) {
+	// Indexed loops over items: planning runs once per execution, often before V8 optimises it, and an
+	// unoptimised for-of makes an iterator result object per item.
+	for (let n = 0; n < items.length; n++) {
+		const item = items[n];
 		if (item.itemIndex >= itemIndexLimit) itemIndexLimit = item.itemIndex + 1;
 		if (!current || current.fromObjectType !== item.fromObjectType || current.toObjectType !== item.toObjectType) {
 			const typeKey = `${item.fromObjectType}\u0000${item.toObjectType}`;
