@@ -56,11 +56,13 @@ export type IdListCheck = { ok: true; ids: string[] } | { ok: false; reason: str
  * are dropped here (order kept), so the item's output lists each id once.
  */
 export function parseIdList(value: unknown): IdListCheck {
-	let parts: unknown[];
-	if (Array.isArray(value)) parts = value;
-	else if (typeof value === 'string' && value.includes(',')) parts = value.split(',');
-	else if (value === undefined || value === null || value === '') parts = [];
-	else parts = [value];
+	if (value === undefined || value === null || value === '') return { ok: false, reason: 'no ids were given' };
+	if (!Array.isArray(value) && !(typeof value === 'string' && value.includes(','))) {
+		// The usual case, one id (read for every item): no list to make around it.
+		const check = parseId(value);
+		return check.ok ? { ok: true, ids: [check.id] } : check;
+	}
+	const parts: unknown[] = Array.isArray(value) ? value : (value as string).split(',');
 
 	if (parts.length === 0) return { ok: false, reason: 'no ids were given' };
 	if (parts.length === 1 && !Array.isArray(parts[0])) {
