@@ -75,15 +75,16 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 			}
 			const fromId = parseId(rawFrom);
 			if (!fromId.ok) return refusal(`From ID is not valid: ${fromId.reason}`, ID_HINT);
-			const item: ItemPairs = { itemIndex: i, fromObjectType: fromType.value, toObjectType: toType.value, fromId: fromId.id, toIds: [] };
+			let toIds: string[] | undefined;
 			if (readToIds) {
 				step = 'To IDs';
-				const toIds = parseIdList(readToIds(i));
-				if (!toIds.ok) {
-					return refusal(`To IDs are not valid: ${toIds.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
+				const parsed = parseIdList(readToIds(i));
+				if (!parsed.ok) {
+					return refusal(`To IDs are not valid: ${parsed.reason}`, `Give one id, an array of ids, or a comma-separated list. ${ID_HINT}`);
 				}
-				item.toIds = toIds.ids;
+				toIds = parsed.ids;
 			}
+			const item: ItemPairs = { itemIndex: i, fromObjectType: fromType.value, toObjectType: toType.value, fromId: fromId.id, toIds: toIds ?? [] };
 			if (readLabels) {
 				step = 'Labels';
 				const labels = parseLabelList(readLabels(i));
