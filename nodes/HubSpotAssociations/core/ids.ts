@@ -57,17 +57,12 @@ export type IdListCheck = { ok: true; ids: string[] } | { ok: false; reason: str
  */
 export function parseIdList(value: unknown): IdListCheck {
 	if (value === undefined || value === null || value === '') return { ok: false, reason: 'no ids were given' };
-	if (!Array.isArray(value) && !(typeof value === 'string' && value.includes(','))) {
-		// The usual case, one id (read for every item): no list to make around it.
-		const check = parseId(value);
-		return check.ok ? { ok: true, ids: [check.id] } : check;
-	}
-	const parts: unknown[] = Array.isArray(value) ? value : (value as string).split(',');
-
-	if (parts.length === 0) return { ok: false, reason: 'no ids were given' };
-	if (parts.length === 1 && !Array.isArray(parts[0])) {
-		// The usual case, one id: nothing to de-duplicate.
-		const check = parseId(parts[0]);
+	// A list, or undefined for a single value (the usual case, read for every item: no list made around it).
+	const parts: unknown[] | undefined = Array.isArray(value) ? value : typeof value === 'string' && value.includes(',') ? value.split(',') : undefined;
+	if (parts?.length === 0) return { ok: false, reason: 'no ids were given' };
+	if (!parts || (parts.length === 1 && !Array.isArray(parts[0]))) {
+		// One id: nothing to de-duplicate.
+		const check = parseId(parts ? parts[0] : value);
 		return check.ok ? { ok: true, ids: [check.id] } : check;
 	}
 	const ids: string[] = [];
