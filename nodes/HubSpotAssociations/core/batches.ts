@@ -244,18 +244,16 @@ export function planBatches<Input>(
 		}
 		let from = current.froms.get(item.fromId);
 		if (!from) {
-			// The usual first sight of a from id: one pair, no labels. Lists made at their size (a push
-			// onto an empty list reserves room for 17) and no loop.
-			if (item.toIds.length === 1 && !item.types) {
-				requestedPairCount++;
-				from = { fromId: item.fromId, toIds: [item.toIds[0]], owners: [item.itemIndex] };
-				current.froms.set(item.fromId, from);
-				current.fromList.push(from);
-				continue;
-			}
-			from = { fromId: item.fromId, toIds: [], owners: [] };
+			// The usual first sight of a from id: one pair, no labels. Its lists are made at their size (a
+			// push onto an empty list reserves room for 17) and the pair loop below is skipped.
+			const single = item.toIds.length === 1 && !item.types;
+			from = single ? { fromId: item.fromId, toIds: [item.toIds[0]], owners: [item.itemIndex] } : { fromId: item.fromId, toIds: [], owners: [] };
 			current.froms.set(item.fromId, from);
 			current.fromList.push(from);
+			if (single) {
+				requestedPairCount++;
+				continue;
+			}
 		}
 		if (item.types && !from.types) from.types = from.toIds.map(() => new Map());
 		const itemToIds = item.toIds;
