@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { startEmulatorProcess } from './emulator';
 import { collectGarbage } from './measure';
 import { DEFAULT_SETTINGS } from './plan';
+import { emulatorSettings } from './rows';
 import { runNode, runPassThrough } from './runners';
 import { threadCpu, threadCpuSince } from './threads';
 import { makeWorkload, type Shape } from './workloads';
@@ -79,12 +80,8 @@ async function main(): Promise<void> {
 	const size = Number(values.size ?? 100_000);
 	const shape: Shape = values.shape === 'tenPerFrom' ? 'tenPerFrom' : 'onePair';
 	const rounds = Math.max(1, Number(values.rounds ?? 2));
-	// As the benchmark's node rows have it: its window and latency, and a 200 with a BatchResponse.
-	const settings = {
-		rateLimit: values['no-window'] ? null : { max: DEFAULT_SETTINGS.rateMax, intervalMs: DEFAULT_SETTINGS.rateIntervalMs },
-		latencyMs: DEFAULT_SETTINGS.latencyMs,
-		archiveResponse: '200' as const,
-	};
+	// As the benchmark's node rows have it, less the window with --no-window.
+	const settings = { ...emulatorSettings(DEFAULT_SETTINGS, false), ...(values['no-window'] ? { rateLimit: null } : {}) };
 	console.log(`Profile: node alone, ${size} items (${shape}), ${rounds} round(s), window ${settings.rateLimit ? `${settings.rateLimit.max} per ${settings.rateLimit.intervalMs} ms` : 'off'}, latency ${settings.latencyMs} ms`);
 
 	const emulator = await startEmulatorProcess(ROOT);

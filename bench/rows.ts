@@ -2,6 +2,7 @@
  * One benchmark row: a fresh emulator account (empty window, seeded pairs), one way of doing the
  * workload, measured; then the emulator's counts say what was sent, refused and left behind.
  */
+import type { EmulatorSettings } from '../test/emulator/settings';
 import type { EmulatorControl } from './emulator';
 import { measure } from './measure';
 import { runNode, runOfficialClient, runPassThrough, tallyNodeOutput, type ItemTally } from './runners';
@@ -98,6 +99,18 @@ export function rateLimitBoundMs(requests: number, settings: BenchSettings): num
 	return (Math.max(0, requests - settings.rateMax) / settings.rateMax) * settings.rateIntervalMs;
 }
 
+/** The emulator as a row runs against it: the benchmark's window and latency, and the answer its client takes. */
+export function emulatorSettings(settings: BenchSettings, official: boolean): Partial<EmulatorSettings> {
+	return {
+		rateLimit: { max: settings.rateMax, intervalMs: settings.rateIntervalMs },
+		latencyMs: settings.latencyMs,
+		// The official client only takes a 204 from archive; the node gets HubSpot's other answer, a
+		// 200 with a BatchResponse, which is more for it to read.
+		archiveResponse: official ? '204' : '200',
+		logLimit: 2_000_000,
+	};
+}
+
 /** `prepare` runs after seeding, before the measured run (the test suite uses it to inject faults). */
 export async function runRow(
 	control: EmulatorControl,
@@ -108,14 +121,7 @@ export async function runRow(
 	const executions = spec.executions ?? 1;
 	const official = spec.kind === 'official' || spec.kind === 'officialScaled';
 	await control.reset();
-	await control.settings({
-		rateLimit: { max: settings.rateMax, intervalMs: settings.rateIntervalMs },
-		latencyMs: settings.latencyMs,
-		// The official client only takes a 204 from archive; the node gets HubSpot's other answer, a
-		// 200 with a BatchResponse, which is more for it to read.
-		archiveResponse: official ? '204' : '200',
-		logLimit: 2_000_000,
-	});
+	await control.settings(emulatorSettings(settings, official));
 	const workloads: Workload[] = [];
 	for (let e = 0; e < executions; e++) workloads.push(makeWorkload(spec.size, spec.shape, e * 100_000_000));
 	for (const workload of workloads) await control.seed(workload.pairs);
