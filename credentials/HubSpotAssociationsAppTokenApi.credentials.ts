@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -35,14 +36,21 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	/**
+	 * A function, not the declarative `{ type: 'generic', … '=Bearer {{$credentials.accessToken}}' }`:
+	 * n8n signs every request by calling this, and a declarative header is an n8n expression that n8n
+	 * evaluates anew for each request (in its `vm` expression engine, the default in n8n 2.x, a
+	 * sandboxed evaluation). A 100,000-item run makes 1,000 requests; the header is the same each time.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+		};
+	}
 
 	/** A cheap authenticated call that any valid token may make. */
 	test: ICredentialTestRequest = {
