@@ -1,0 +1,152 @@
+/**
+ * npm run bench:n8n [-- --against <git rev> --requests 3000 --rounds 3 --auth appToken|oAuth2]
+ *
+ * The node's cost per request inside the real n8n application, this working tree against another
+ * revision. `npm run bench` runs the node in n8n-core's engine with the test harness's credentials
+ * helper, which fills a credential's declarative header with a string replace; the real n8n evaluates it
+ * as an expression, per request. What n8n itself does around each request (signing it, reading the
+ * credential, its request helper) shows only here.
+ *
+ * Both packages are packed and installed into an n8n user folder each (as test:e2e does), and the same
+ * workflow (a Code node making `--requests` items, then the node with Batch Size 1 and Concurrency 1, so
+ * one request per item) runs in them by turns, `--rounds` times each, against one in-process emulator
+ * without a rate limit. The figure is the node's own execution time (n8n's runData) per request: wall
+ * time, with the emulator answering at once. The ratio of the medians is what to read; the absolute
+ * figures move with the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { HubSpotEmulator } from '../test/emulator';
+import { codeToHubSpot, CREDENTIAL_TYPES, type Authentication } from '../test/e2e/examples';
+import { locateN8nApp, N8nInstance, stopAll } from '../test/e2e/n8nCli';
+import { APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
+
+const ROOT = join(__dirname, '..');
+const WORKFLOW_ID = 'benchN8nRequests';
+const NODE_NAME = 'HubSpot Associations';
+const CREDENTIAL = { id: 'benchN8nCred0001', name: 'HubSpot (emulator)' };
+
+/** The lower middle value for an even count, as the benchmark's repeated rows take it. */
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+interface Variant {
+	label: string;
+	dir: string;
+	n8n?: N8nInstance;
+	msPerRequest: number[];
+}
+
+function run(command: string, args: string[], cwd: string): string {
+	return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A build of `rev` in a temporary git worktree, sharing this checkout's node_modules. */
+function buildRevision(rev: string): string {
+	const dir = join(mkdtempSync(join(tmpdir(), 'bench-n8n-')), 'package');
+	run('git', ['worktree', 'add', '--detach', '--quiet', dir, rev], ROOT);
+	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+	run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+	run(process.execPath, [join(ROOT, 'node_modules/gulp/bin/gulp.js'), 'build:icons'], dir);
+	return dir;
+}
+
+function pack(dir: string): string {
+	const destination = mkdtempSync(join(tmpdir(), 'bench-n8n-pack-'));
+	const npm = join(dirname(process.execPath), 'npm');
+	const out = run(existsSync(npm) ? npm : 'npm', ['pack', '--silent', '--pack-destination', destination], dir);
+	return join(destination, out.trim().split('\n').pop() ?? '');
+}
+
+function credentialData(auth: Authentication, baseUrl: string): Record<string, unknown> {
+	return auth === 'appToken' ? { accessToken: APP_TOKEN, baseUrl } : oAuth2CredentialData(baseUrl, OAUTH_ACCESS_TOKEN);
+}
+
+async function install(variant: Variant, auth: Authentication, baseUrl: string, requests: number): Promise<void> {
+	const n8n = await N8nInstance.create(locateN8nApp());
+	variant.n8n = n8n;
+	await n8n.installPackage(pack(variant.dir));
+	await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES[auth], data: credentialData(auth, baseUrl) }]);
+	await n8n.importWorkflows([
+		codeToHubSpot({
+			id: WORKFLOW_ID,
+			name: 'bench:n8n',
+			jsCode: `return Array.from({ length: ${requests} }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));`,
+			parameters: archiveParameters({ authentication: auth, options: { batchSize: 1, concurrency: 1 } }),
+			credential: { type: CREDENTIAL_TYPES[auth], ref: CREDENTIAL },
+		}),
+	]);
+}
+
+/** One execution; the node's execution time per request, after checking that every item came out. */
+async function measure(variant: Variant, requests: number): Promise<number> {
+	const { execution } = await variant.n8n!.execute(WORKFLOW_ID, 600_000);
+	const nodeRun = execution.data.resultData.runData[NODE_NAME]?.[0] as
+		| { executionTime?: number; data?: { main: unknown[][] }; error?: unknown }
+		| undefined;
+	const out = nodeRun?.data?.main[0]?.length ?? 0;
+	if (!nodeRun?.executionTime || out !== requests) {
+		throw new Error(`${variant.label}: the node did not put out ${requests} items (${out}): ${JSON.stringify(nodeRun?.error ?? execution.data.resultData.error ?? {}).slice(0, 400)}`);
+	}
+	return nodeRun.executionTime / requests;
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({
+		options: {
+			against: { type: 'string', default: 'HEAD' },
+			requests: { type: 'string', default: '3000' },
+			rounds: { type: 'string', default: '3' },
+			auth: { type: 'string', default: 'appToken' },
+		},
+	});
+	const requests = Number(values.requests);
+	const rounds = Number(values.rounds);
+	const auth = values.auth as Authentication;
+	if (!(requests >= 1) || !(rounds >= 1) || !(auth in CREDENTIAL_TYPES)) throw new Error('usage: --requests N --rounds N --auth appToken|oAuth2');
+
+	const emulator = new HubSpotEmulator();
+	await emulator.start();
+	emulator.settings.rateLimit = null;
+	emulator.addToken(APP_TOKEN, { kind: 'private' });
+	emulator.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
+	emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+
+	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', msPerRequest: [] };
+	const current: Variant = { label: 'working tree', dir: ROOT, msPerRequest: [] };
+	try {
+		console.log(`Building ${values.against} in a git worktree …`);
+		baseline.dir = buildRevision(values.against);
+		const app = locateN8nApp();
+		console.log(`n8n ${app.version}; ${requests} requests per execution (Batch Size 1), ${auth}, ${rounds} rounds, by turns`);
+		for (const variant of [baseline, current]) await install(variant, auth, emulator.baseUrl, requests);
+		for (let round = 1; round <= rounds; round++) {
+			for (const variant of round % 2 === 1 ? [baseline, current] : [current, baseline]) {
+				const ms = await measure(variant, requests);
+				variant.msPerRequest.push(ms);
+				console.log(`  round ${round}  ${variant.label.padEnd(24)} ${(ms * 1000).toFixed(0).padStart(6)} µs per request`);
+			}
+		}
+		const [b, c] = [median(baseline.msPerRequest), median(current.msPerRequest)];
+		console.log(`\nmedian µs per request: ${baseline.label} ${(b * 1000).toFixed(0)}, ${current.label} ${(c * 1000).toFixed(0)}  → × ${(c / b).toFixed(2)}`);
+	} finally {
+		await stopAll();
+		await emulator.stop();
+		for (const variant of [baseline, current]) variant.n8n?.dispose();
+		if (baseline.dir) {
+			run('git', ['worktree', 'remove', '--force', baseline.dir], ROOT);
+			rmSync(dirname(baseline.dir), { recursive: true, force: true });
+		}
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
