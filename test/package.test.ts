@@ -40,3 +40,29 @@ describe('the package as n8n loads it', () => {
 		expect(codex.node).toBe('n8n-nodes-hubspot-associations.hubSpotAssociations');
 	});
 });
+
+describe('the private app token credential as n8n calls it', () => {
+	// n8n calls a function `authenticate` for every request; a declarative one it would evaluate as an
+	// expression each time (see README, "In the real n8n application").
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { HubSpotAssociationsAppTokenApi } = require(join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js')) as {
+		HubSpotAssociationsAppTokenApi: new () => { authenticate: unknown };
+	};
+	const authenticate = new HubSpotAssociationsAppTokenApi().authenticate as (
+		credentials: Record<string, unknown>,
+		options: { url: string; headers?: Record<string, string> },
+	) => Promise<{ url: string; headers?: Record<string, string> }>;
+
+	it('signs a request with the token as a Bearer header, keeping its other headers and leaving the given options as they were', async () => {
+		expect(typeof authenticate).toBe('function');
+		const options = { url: 'https://api.hubapi.com/x', headers: { Accept: 'application/json' } };
+		const signed = await authenticate({ accessToken: 'pat-na1-abc', baseUrl: 'https://api.hubapi.com' }, options);
+		expect(signed).toEqual({ url: 'https://api.hubapi.com/x', headers: { Accept: 'application/json', Authorization: 'Bearer pat-na1-abc' } });
+		expect(options.headers).toEqual({ Accept: 'application/json' });
+	});
+
+	it('signs a request that has no headers yet', async () => {
+		const signed = await authenticate({ accessToken: 'pat-na1-def' }, { url: 'https://api.hubapi.com/y' });
+		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-def' });
+	});
+});
