@@ -41,6 +41,8 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	 * n8n signs every request by calling this, and a declarative header is an n8n expression that n8n
 	 * evaluates anew for each request (in its `vm` expression engine, the default in n8n 2.x, a
 	 * sandboxed evaluation). A 100,000-item run makes 1,000 requests; the header is the same each time.
+	 * The token is trimmed: a space or line break pasted with it would otherwise be a 401, or a header
+	 * Node refuses to send.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -48,7 +50,7 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '').trim()}` },
 		};
 	}
 

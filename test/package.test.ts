@@ -65,4 +65,9 @@ describe('the private app token credential as n8n calls it', () => {
 		const signed = await authenticate({ accessToken: 'pat-na1-def' }, { url: 'https://api.hubapi.com/y' });
 		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-def' });
 	});
+
+	it('leaves out the spaces and line breaks pasted around a token', async () => {
+		const signed = await authenticate({ accessToken: '  pat-na1-ghi\n' }, { url: 'https://api.hubapi.com/z' });
+		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-ghi' });
+	});
 });

@@ -1,5 +1,5 @@
 import { startRecordingServer } from './helpers/recordingServer';
-import { OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, loggedLines, run, useEmulator } from './helpers/setup';
+import { APP_TOKEN, OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, credentialsFor, loggedLines, run, useEmulator } from './helpers/setup';
 
 /**
  * `run()` searches every output, error and log line of every engine test for the test secrets. This
@@ -17,6 +17,20 @@ describe('No secret in any output, error or log', () => {
 		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
 		console.error(`printed ${SECRETS[1]}`);
 		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
+	});
+
+	it('a private app token pasted with a space and a line break around it is sent without them', async () => {
+		const emu = emulator();
+		// The emulator forgives stray spaces in the header; a server that records it shows what HubSpot gets.
+		const hubspot = await startRecordingServer();
+		try {
+			const credentials = { ...credentialsFor(emu), hubSpotAssociationsAppTokenApi: { accessToken: ` ${APP_TOKEN}\n`, baseUrl: hubspot.url } };
+			const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters(), { credentials });
+			expect(result.error).toBeUndefined();
+			expect(hubspot.seen).toEqual([{ method: 'POST', authorization: `Bearer ${APP_TOKEN}` }]);
+		} finally {
+			await hubspot.close();
+		}
 	});
 
 	it('an OAuth2 refresh leaves no token in outputs, errors or logs', async () => {

@@ -28,7 +28,9 @@ export interface Connection {
 function collectSecrets(data: Record<string, unknown>): string[] {
 	const secrets: string[] = [];
 	const add = (value: unknown) => {
-		if (typeof value === 'string' && value.length >= 6) secrets.push(value);
+		if (typeof value !== 'string') return;
+		// The credential sends a token trimmed of what was pasted around it: that is the one to find.
+		for (const secret of new Set([value, value.trim()])) if (secret.length >= 6) secrets.push(secret);
 	};
 	add(data.accessToken);
 	add(data.clientSecret);
