@@ -1,0 +1,124 @@
+/**
+ * The credential's "Test" button, in the real n8n application: `n8n start`, the owner account set up
+ * through n8n's REST API as on a new instance's first page, the credential saved, then the call the
+ * editor makes for its Test button (`POST /rest/credentials/test`). n8n runs the credential's test request
+ * (`GET /account-info/v3/details`) signed by the credential's own `authenticate`, against the emulator.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { HubSpotEmulator } from '../emulator';
+import { APP_TOKEN } from '../helpers/setup';
+import { CREDENTIAL_TYPES } from './examples';
+import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning } from './n8nCli';
+
+jest.setTimeout(600_000);
+
+const OWNER = { email: 'owner@example.com', password: `Pw1-${randomBytes(8).toString('hex')}` };
+/** n8n ties its login cookie to the browser that logged in; the same header goes with every call. */
+const BROWSER_ID = randomBytes(8).toString('hex');
+
+const emulator = new HubSpotEmulator();
+let n8n: N8nInstance;
+let server: LongRunning | undefined;
+let baseUrl = '';
+let cookie = '';
+let tarballDir = '';
+let credentialId = '';
+const CREDENTIAL_NAME = 'HubSpot (e2e)';
+
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (server?.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server?.output().slice(-3000)}`);
+		try {
+			// While starting, n8n 1.x answers every path with 200 "n8n is starting up. Please wait" as text.
+			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server?.output().slice(-3000)}`);
+}
+
+async function rest(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown>; setCookie: string[] }> {
+	const response = await fetch(`${baseUrl}/rest${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(60_000),
+	});
+	const text = await response.text();
+	let json: Record<string, unknown>;
+	try {
+		json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+	} catch {
+		json = { notJson: text.slice(0, 300) };
+	}
+	return { status: response.status, json, setCookie: response.headers.getSetCookie() };
+}
+
+/**
+ * What n8n's editor gets back from the Test button of the saved credential, with this token typed in
+ * (n8n tests the form's values over the stored ones).
+ */
+async function testAppToken(accessToken: string): Promise<{ status?: string; message?: string }> {
+	const { status, json } = await rest('/credentials/test', {
+		credentials: { id: credentialId, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPES.appToken, data: { accessToken, baseUrl: emulator.baseUrl } },
+	});
+	const result = json.data as { status?: string; message?: string } | undefined;
+	if (status !== 200 || !result?.status) throw new Error(`credentials/test answered ${status}: ${JSON.stringify(json).slice(0, 500)}`);
+	return result;
+}
+
+beforeAll(async () => {
+	const app = locateN8nApp();
+	await emulator.start();
+	emulator.addToken(APP_TOKEN, { kind: 'private' });
+
+	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
+	const port = await freePort();
+	baseUrl = `http://127.0.0.1:${port}`;
+	n8n = await N8nInstance.create(app, { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' } });
+	await n8n.installPackage(packPackage(tarballDir));
+	server = n8n.startProcess(['start']);
+	// n8n 1.x says it is ready (`/healthz/readiness`) before its REST API is mounted: wait for the API itself.
+	await waitUntilAnswering(`${baseUrl}/rest/settings`, 180_000);
+
+	// A new instance's first page: the owner account, which logs the owner in.
+	const setup = await rest('/owner/setup', { ...OWNER, firstName: 'E2E', lastName: 'Owner' });
+	if (setup.status !== 200 || setup.setCookie.length === 0) throw new Error(`owner set-up failed (${setup.status}): ${JSON.stringify(setup.json).slice(0, 500)}`);
+	cookie = setup.setCookie.map((c) => c.split(';')[0]).join('; ');
+
+	// Saved first, as the editor does before its first test (n8n 1.x tests saved credentials only).
+	const created = await rest('/credentials', { name: CREDENTIAL_NAME, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } });
+	credentialId = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
+	if (created.status !== 200 || !credentialId) throw new Error(`saving the credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+});
+
+afterAll(async () => {
+	await server?.stop();
+	await stopAll();
+	await emulator.stop();
+	n8n?.dispose();
+	if (tarballDir) rmSync(tarballDir, { recursive: true, force: true });
+});
+
+describe("the private app token credential's Test button in n8n", () => {
+	it('passes with a token HubSpot accepts, also with a line break pasted after it', async () => {
+		expect(await testAppToken(APP_TOKEN)).toMatchObject({ status: 'OK' });
+		expect(await testAppToken(`${APP_TOKEN}\n`)).toMatchObject({ status: 'OK' });
+	});
+
+	it('fails with a token HubSpot refuses, without showing the token', async () => {
+		const wrong = 'pat-na1-00000000-0000-0000-0000-000000000000';
+		const result = await testAppToken(wrong);
+		expect(result.status).toBe('Error');
+		expect(JSON.stringify(result)).not.toContain(wrong);
+		expect(server?.output()).not.toContain(APP_TOKEN);
+	});
+});
