@@ -1,5 +1,5 @@
 /**
- * npm run bench:n8n [-- --against <git rev> --requests 3000 --rounds 3 --auth appToken|oAuth2]
+ * npm run bench:n8n [-- --against <git rev> --items 3000 --batch-size 1 --rounds 3 --auth appToken|oAuth2]
  *
  * The node's cost per request inside the real n8n application, this working tree against another
  * revision. `npm run bench` runs the node in n8n-core's engine with the test harness's credentials
@@ -8,10 +8,10 @@
  * credential, its request helper) shows only here.
  *
  * Both packages are packed and installed into an n8n user folder each (as test:e2e does), and the same
- * workflow (a Code node making `--requests` items, then the node with Batch Size 1 and Concurrency 1, so
- * one request per item) runs in them by turns, `--rounds` times each, against one in-process emulator
- * without a rate limit. The figure is the node's own execution time (n8n's runData) per request: wall
- * time, with the emulator answering at once. The ratio of the medians is what to read; the absolute
+ * workflow (a Code node making `--items` items, each its own pair, then the node with `--batch-size`
+ * (default 1: one request per item) and Concurrency 1) runs in them by turns, `--rounds` times each,
+ * against one in-process emulator without a rate limit. The figure is the node's own execution time
+ * (n8n's runData) per request and per item: wall time, with the emulator answering at once. The ratio of the medians is what to read; the absolute
  * figures move with the machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -40,7 +40,8 @@ interface Variant {
 	label: string;
 	dir: string;
 	n8n?: N8nInstance;
-	msPerRequest: number[];
+	/** The node's execution time of each round, in ms. */
+	ms: number[];
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -68,7 +69,7 @@ function credentialData(auth: Authentication, baseUrl: string): Record<string, u
 	return auth === 'appToken' ? { accessToken: APP_TOKEN, baseUrl } : oAuth2CredentialData(baseUrl, OAUTH_ACCESS_TOKEN);
 }
 
-async function install(variant: Variant, auth: Authentication, baseUrl: string, requests: number): Promise<void> {
+async function install(variant: Variant, auth: Authentication, baseUrl: string, items: number, batchSize: number): Promise<void> {
 	const n8n = await N8nInstance.create(locateN8nApp());
 	variant.n8n = n8n;
 	await n8n.installPackage(pack(variant.dir));
@@ -77,39 +78,44 @@ async function install(variant: Variant, auth: Authentication, baseUrl: string, 
 		codeToHubSpot({
 			id: WORKFLOW_ID,
 			name: 'bench:n8n',
-			jsCode: `return Array.from({ length: ${requests} }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));`,
-			parameters: archiveParameters({ authentication: auth, options: { batchSize: 1, concurrency: 1 } }),
+			jsCode: `return Array.from({ length: ${items} }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));`,
+			parameters: archiveParameters({ authentication: auth, options: { batchSize, concurrency: 1 } }),
 			credential: { type: CREDENTIAL_TYPES[auth], ref: CREDENTIAL },
 		}),
 	]);
 }
 
-/** One execution; the node's execution time per request, after checking that every item came out. */
-async function measure(variant: Variant, requests: number): Promise<number> {
+/** One execution; the node's execution time, after checking that every item came out. */
+async function measure(variant: Variant, items: number): Promise<number> {
 	const { execution } = await variant.n8n!.execute(WORKFLOW_ID, 600_000);
 	const nodeRun = execution.data.resultData.runData[NODE_NAME]?.[0] as
 		| { executionTime?: number; data?: { main: unknown[][] }; error?: unknown }
 		| undefined;
 	const out = nodeRun?.data?.main[0]?.length ?? 0;
-	if (!nodeRun?.executionTime || out !== requests) {
-		throw new Error(`${variant.label}: the node did not put out ${requests} items (${out}): ${JSON.stringify(nodeRun?.error ?? execution.data.resultData.error ?? {}).slice(0, 400)}`);
+	if (!nodeRun?.executionTime || out !== items) {
+		throw new Error(`${variant.label}: the node did not put out ${items} items (${out}): ${JSON.stringify(nodeRun?.error ?? execution.data.resultData.error ?? {}).slice(0, 400)}`);
 	}
-	return nodeRun.executionTime / requests;
+	return nodeRun.executionTime;
 }
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
 			against: { type: 'string', default: 'HEAD' },
-			requests: { type: 'string', default: '3000' },
+			items: { type: 'string', default: '3000' },
+			'batch-size': { type: 'string', default: '1' },
 			rounds: { type: 'string', default: '3' },
 			auth: { type: 'string', default: 'appToken' },
 		},
 	});
-	const requests = Number(values.requests);
+	const items = Number(values.items);
+	const batchSize = Number(values['batch-size']);
+	const requests = Math.ceil(items / batchSize);
 	const rounds = Number(values.rounds);
 	const auth = values.auth as Authentication;
-	if (!(requests >= 1) || !(rounds >= 1) || !(auth in CREDENTIAL_TYPES)) throw new Error('usage: --requests N --rounds N --auth appToken|oAuth2');
+	if (!(items >= 1) || !(batchSize >= 1 && batchSize <= 1000) || !(rounds >= 1) || !(auth in CREDENTIAL_TYPES)) {
+		throw new Error('usage: --items N --batch-size 1..1000 --rounds N --auth appToken|oAuth2');
+	}
 
 	const emulator = new HubSpotEmulator();
 	await emulator.start();
@@ -118,23 +124,24 @@ async function main(): Promise<void> {
 	emulator.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
 	emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
 
-	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', msPerRequest: [] };
-	const current: Variant = { label: 'working tree', dir: ROOT, msPerRequest: [] };
+	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', ms: [] };
+	const current: Variant = { label: 'working tree', dir: ROOT, ms: [] };
+	const figures = (ms: number) => `${((ms * 1000) / requests).toFixed(0).padStart(6)} µs per request, ${((ms * 1000) / items).toFixed(1).padStart(6)} µs per item`;
 	try {
 		console.log(`Building ${values.against} in a git worktree …`);
 		baseline.dir = buildRevision(values.against);
 		const app = locateN8nApp();
-		console.log(`n8n ${app.version}; ${requests} requests per execution (Batch Size 1), ${auth}, ${rounds} rounds, by turns`);
-		for (const variant of [baseline, current]) await install(variant, auth, emulator.baseUrl, requests);
+		console.log(`n8n ${app.version}; ${items} items, ${requests} requests per execution (Batch Size ${batchSize}), ${auth}, ${rounds} rounds, by turns`);
+		for (const variant of [baseline, current]) await install(variant, auth, emulator.baseUrl, items, batchSize);
 		for (let round = 1; round <= rounds; round++) {
 			for (const variant of round % 2 === 1 ? [baseline, current] : [current, baseline]) {
-				const ms = await measure(variant, requests);
-				variant.msPerRequest.push(ms);
-				console.log(`  round ${round}  ${variant.label.padEnd(24)} ${(ms * 1000).toFixed(0).padStart(6)} µs per request`);
+				const ms = await measure(variant, items);
+				variant.ms.push(ms);
+				console.log(`  round ${round}  ${variant.label.padEnd(24)} ${figures(ms)}`);
 			}
 		}
-		const [b, c] = [median(baseline.msPerRequest), median(current.msPerRequest)];
-		console.log(`\nmedian µs per request: ${baseline.label} ${(b * 1000).toFixed(0)}, ${current.label} ${(c * 1000).toFixed(0)}  → × ${(c / b).toFixed(2)}`);
+		const [b, c] = [median(baseline.ms), median(current.ms)];
+		console.log(`\nmedians: ${baseline.label} ${figures(b).trim()}; ${current.label} ${figures(c).trim()}  → × ${(c / b).toFixed(2)}`);
 	} finally {
 		await stopAll();
 		await emulator.stop();
