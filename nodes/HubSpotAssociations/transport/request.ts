@@ -28,8 +28,6 @@ export interface HubSpotRequest {
 	qs?: Record<string, string | number>;
 	/** Milliseconds before the request is given up as a socket timeout. */
 	timeoutMs?: number;
-	/** Cuts the request off when the execution is stopped. */
-	abortSignal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -146,7 +144,8 @@ export async function sendRequest(
 				json: true,
 				returnFullResponse: true,
 				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-				...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
+				// No abortSignal: n8n's helper puts the execution's cancel signal on every request itself
+				// (n8n 1.x and 2.x), so a stopped execution's requests under way are cut off.
 				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
 				// would carry the Authorization header to another address, and turn a POST into a GET on 301/302:
 				// it comes back as an error naming where it pointed. Leaving follow-redirects out of every

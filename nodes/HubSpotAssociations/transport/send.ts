@@ -105,7 +105,6 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
 			...request,
 			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
-			abortSignal: transport.cancelSignal,
 		});
 		throttle.observe(exchange, ticket);
 		// A request cut off by the stop comes back as a network error: it is not retried.
