@@ -11,18 +11,18 @@
  * workflow (a Code node making `--items` items, each its own pair, then the node with `--batch-size`
  * (default 1: one request per item) and Concurrency 1) runs in them by turns, `--rounds` times each,
  * against one in-process emulator without a rate limit. The figure is the node's own execution time
- * (n8n's runData) per request and per item: wall time, with the emulator answering at once. The ratio of the medians is what to read; the absolute
- * figures move with the machine.
+ * (n8n's runData) per request and per item: wall time, with the emulator answering at once. The ratio
+ * of the medians is what to read; the absolute figures move with the machine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { HubSpotEmulator } from '../test/emulator';
 import { codeToHubSpot, CREDENTIAL_TYPES, type Authentication } from '../test/e2e/examples';
-import { locateN8nApp, N8nInstance, stopAll } from '../test/e2e/n8nCli';
+import { locateN8nApp, N8nInstance, packPackage, stopAll } from '../test/e2e/n8nCli';
 import { APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
 
 const ROOT = join(__dirname, '..');
@@ -58,21 +58,14 @@ function buildRevision(rev: string): string {
 	return dir;
 }
 
-function pack(dir: string): string {
-	const destination = mkdtempSync(join(tmpdir(), 'bench-n8n-pack-'));
-	const npm = join(dirname(process.execPath), 'npm');
-	const out = run(existsSync(npm) ? npm : 'npm', ['pack', '--silent', '--pack-destination', destination], dir);
-	return join(destination, out.trim().split('\n').pop() ?? '');
-}
-
 function credentialData(auth: Authentication, baseUrl: string): Record<string, unknown> {
 	return auth === 'appToken' ? { accessToken: APP_TOKEN, baseUrl } : oAuth2CredentialData(baseUrl, OAUTH_ACCESS_TOKEN);
 }
 
-async function install(variant: Variant, auth: Authentication, baseUrl: string, items: number, batchSize: number): Promise<void> {
+async function install(variant: Variant, packs: string, auth: Authentication, baseUrl: string, items: number, batchSize: number): Promise<void> {
 	const n8n = await N8nInstance.create(locateN8nApp());
 	variant.n8n = n8n;
-	await n8n.installPackage(pack(variant.dir));
+	await n8n.installPackage(packPackage(mkdtempSync(join(packs, 'pack-')), variant.dir));
 	await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES[auth], data: credentialData(auth, baseUrl) }]);
 	await n8n.importWorkflows([
 		codeToHubSpot({
@@ -126,13 +119,14 @@ async function main(): Promise<void> {
 
 	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', ms: [] };
 	const current: Variant = { label: 'working tree', dir: ROOT, ms: [] };
+	const packs = mkdtempSync(join(tmpdir(), 'bench-n8n-packs-'));
 	const figures = (ms: number) => `${((ms * 1000) / requests).toFixed(0).padStart(6)} µs per request, ${((ms * 1000) / items).toFixed(1).padStart(6)} µs per item`;
 	try {
 		console.log(`Building ${values.against} in a git worktree …`);
 		baseline.dir = buildRevision(values.against);
 		const app = locateN8nApp();
 		console.log(`n8n ${app.version}; ${items} items, ${requests} requests per execution (Batch Size ${batchSize}), ${auth}, ${rounds} rounds, by turns`);
-		for (const variant of [baseline, current]) await install(variant, auth, emulator.baseUrl, items, batchSize);
+		for (const variant of [baseline, current]) await install(variant, packs, auth, emulator.baseUrl, items, batchSize);
 		for (let round = 1; round <= rounds; round++) {
 			for (const variant of round % 2 === 1 ? [baseline, current] : [current, baseline]) {
 				const ms = await measure(variant, items);
@@ -146,6 +140,7 @@ async function main(): Promise<void> {
 		await stopAll();
 		await emulator.stop();
 		for (const variant of [baseline, current]) variant.n8n?.dispose();
+		rmSync(packs, { recursive: true, force: true });
 		if (baseline.dir) {
 			run('git', ['worktree', 'remove', '--force', baseline.dir], ROOT);
 			rmSync(dirname(baseline.dir), { recursive: true, force: true });

@@ -38,11 +38,11 @@ export function locateN8nApp(): N8nApp {
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** `npm pack` of the built package into `destination`; returns the tarball's path. */
-export function packPackage(destination: string): string {
+/** `npm pack` of the built package in `dir` (this checkout by default) into `destination`; returns the tarball's path. */
+export function packPackage(destination: string, dir = REPO_ROOT): string {
 	const npm = join(dirname(process.execPath), 'npm');
 	const out = execFileSync(existsSync(npm) ? npm : 'npm', ['pack', '--silent', '--pack-destination', destination], {
-		cwd: REPO_ROOT,
+		cwd: dir,
 		encoding: 'utf8',
 		env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
 	});
