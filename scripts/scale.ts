@@ -40,6 +40,7 @@ import {
 	type WorkflowJson,
 } from '../test/e2e/n8nCli';
 
+import { perfectPacingMs, type PacedCall } from './perfectPacing';
 import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
 
 const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
@@ -420,6 +421,7 @@ async function main(): Promise<number> {
 		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
 		const ratio = boundMs > 0 ? totalMs / boundMs : Number.NaN;
 		const steadyMs = (accepted / options.rateMax) * options.rateIntervalMs;
+		const perfectMs = perfectPacingMs(pacedCalls(s.log, results, fireStart), options.rateMax, options.rateIntervalMs);
 		// n8n's own part before the node can do anything: webhook, queue, worker, engine.
 		const firstRequestMs = s.log.length > 0 ? Math.max(0, s.log[0].at - fireStart) : 0;
 		// How long the first window took to fill: the executions that came later find it full and wait
@@ -442,6 +444,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
   HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer (the first HubSpot request came ${(firstRequestMs / 1000).toFixed(1)} s after the first call)
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
+  with perfect pacing        ${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'} (a throttle that knew when every slot frees, which HubSpot's headers do not say; n8n's own timing of this run kept)
   first window               ${firstWindow.length} requests accepted, the last ${(fillMs / 1000).toFixed(1)} s after the first (n8n starting the executions)
   at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
   per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
@@ -586,11 +589,39 @@ function failedExecutions(query: RowsQuery): string[] {
 }
 
 /** Times relative to the first webhook call, in ms; from id of each request (the call it belongs to). */
+/** The from id (the call's contact) of a logged batch/archive request. */
+function fromOf(body: unknown): string | undefined {
+	const inputs = (body as { inputs?: Array<{ from?: { id?: string } }> } | undefined)?.inputs;
+	return inputs?.[0]?.from?.id;
+}
+
+/**
+ * Each call as the real run had it, for `perfectPacingMs`: when its first request went, how many
+ * HubSpot accepted, and how long its answer took after its last one (every call is fired at
+ * `fireStart`, so a call's duration is its end from then).
+ */
+function pacedCalls(log: LogEntry[], results: CallResult[], fireStart: number): PacedCall[] {
+	const byCall = new Map<number, { first: number; last: number; accepted: number }>();
+	for (const entry of log) {
+		const from = fromOf(entry.body);
+		if (from === undefined) continue;
+		const call = Number(from) - FIRST_CONTACT;
+		const at = entry.at - fireStart;
+		const seen = byCall.get(call) ?? { first: at, last: at, accepted: 0 };
+		seen.first = Math.min(seen.first, at);
+		seen.last = Math.max(seen.last, at);
+		if (entry.status >= 200 && entry.status < 300) seen.accepted++;
+		byCall.set(call, seen);
+	}
+	return results
+		.filter((r) => byCall.has(r.call))
+		.map((r) => {
+			const seen = byCall.get(r.call)!;
+			return { readyAt: seen.first, requests: seen.accepted, tailMs: Math.max(0, r.ms - seen.last) };
+		});
+}
+
 function writeTimeline(file: string, fireStart: number, log: LogEntry[], results: CallResult[]): void {
-	const fromOf = (body: unknown): string | undefined => {
-		const inputs = (body as { inputs?: Array<{ from?: { id?: string } }> } | undefined)?.inputs;
-		return inputs?.[0]?.from?.id;
-	};
 	const requests = log.map((e) => ({ at: e.at - fireStart, ms: e.ms, status: e.status, pairs: e.pairs, from: fromOf(e.body) }));
 	const calls = results.map((r) => ({ call: r.call, contactId: String(FIRST_CONTACT + r.call), ms: r.ms, httpStatus: r.httpStatus }));
 	writeFileSync(file, JSON.stringify({ requests, calls }, null, 1));
