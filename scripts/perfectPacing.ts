@@ -6,7 +6,11 @@
  *
  * Each call is taken as the real run had it, apart from the throttle:
  * - its execution could send from the moment its first request went in the real run (n8n's webhook,
- *   queue and worker start-up come before that; a first request is never held back);
+ *   queue and worker start-up come before that; a first request is never held back), except when
+ *   it had to wait for a worker slot. All calls are fired at once, so n8n's queue holds the rest while
+ *   the `slots` first ones run, and each later one starts on the slot that the next call to end gives
+ *   up (first in, first out): the (slots + j)-th call to start took the slot of the j-th call to end.
+ *   Under perfect pacing it starts as long after that end as it did in the real run;
  * - its requests take the earliest moments at which the rolling window has room (at most `max` in
  *   any `intervalMs`), in order of readiness;
  * - it ends as long after its last request as it did in the real run (the answer, n8n finishing the
@@ -15,38 +19,66 @@
 export interface PacedCall {
 	/** When the call's first request went in the real run, in ms from the first call. */
 	readyAt: number;
+	/** When its answer came in the real run, in ms from the first call. */
+	endAt: number;
+	/** Its last request in the real run, in ms from the first call. */
+	lastRequestAt: number;
 	/** Requests HubSpot accepted for it. */
 	requests: number;
-	/** From its last request to its answer in the real run, in ms. */
-	tailMs: number;
 }
 
-/** The moments the requests of `calls` would go (in order of readiness) with perfect knowledge of the window. */
-export function perfectSchedule(calls: readonly PacedCall[], max: number, intervalMs: number): number[][] {
-	if (!(max >= 1) || !(intervalMs > 0)) throw new RangeError('perfectSchedule needs max ≥ 1 and intervalMs > 0');
+export interface PacedRun {
+	/** When each call's requests would go (in the order of `calls`). */
+	schedule: number[][];
+	/** When each call would be answered. */
+	ends: number[];
+	/** When the last call would be answered, in ms from the first call. */
+	totalMs: number;
+}
+
+export function perfectPacing(calls: readonly PacedCall[], max: number, intervalMs: number, slots = Number.POSITIVE_INFINITY): PacedRun {
+	if (!(max >= 1) || !(intervalMs > 0)) throw new RangeError('perfectPacing needs max ≥ 1 and intervalMs > 0');
 	const order = calls.map((_, c) => c).sort((a, b) => calls[a].readyAt - calls[b].readyAt);
+	const realEnds = calls.map((call) => call.endAt).sort((a, b) => a - b);
 	const sent: number[] = [];
 	const schedule: number[][] = calls.map(() => []);
-	for (const c of order) {
-		for (let r = 0; r < calls[c].requests; r++) {
+	const ends: number[] = calls.map(() => Number.NaN);
+	/** Ends under perfect pacing of the calls started so far, ascending. */
+	const pacedEnds: number[] = [];
+	let lastReady = Number.NEGATIVE_INFINITY;
+	order.forEach((c, started) => {
+		const call = calls[c];
+		// The j-th call to end gave this one its slot (j counted from 0), if it had to wait for one.
+		const j = started - slots;
+		let ready = call.readyAt;
+		if (j >= 0 && j < pacedEnds.length) ready = pacedEnds[j] + Math.max(0, call.readyAt - realEnds[j]);
+		// Kept in order of readiness, so that the window check below stays right (and never earlier than
+		// the calls before it: that can only make perfect pacing look worse, not better).
+		ready = Math.max(ready, lastReady);
+		lastReady = ready;
+		let last = ready;
+		for (let r = 0; r < call.requests; r++) {
 			// The max-th request before this one must have left the window: ready times are taken in
 			// order, so the moments come out in order too, and this is the earliest one possible.
 			const i = sent.length;
-			const at = i >= max ? Math.max(calls[c].readyAt, sent[i - max] + intervalMs) : calls[c].readyAt;
-			sent.push(at);
-			schedule[c].push(at);
+			last = i >= max ? Math.max(ready, sent[i - max] + intervalMs) : ready;
+			sent.push(last);
+			schedule[c].push(last);
 		}
-	}
-	return schedule;
+		ends[c] = last + (call.endAt - call.lastRequestAt);
+		pacedEnds.splice(sortedIndex(pacedEnds, ends[c]), 0, ends[c]);
+	});
+	return { schedule, ends, totalMs: ends.reduce((a, b) => Math.max(a, b), 0) };
 }
 
-/** When the last call would have been answered, in ms from the first call. */
-export function perfectPacingMs(calls: readonly PacedCall[], max: number, intervalMs: number): number {
-	const schedule = perfectSchedule(calls, max, intervalMs);
-	let end = 0;
-	calls.forEach((call, c) => {
-		const last = schedule[c].length > 0 ? schedule[c][schedule[c].length - 1] : call.readyAt;
-		end = Math.max(end, last + call.tailMs);
-	});
-	return end;
+/** Where `value` goes in the ascending list `list` to keep it ascending. */
+function sortedIndex(list: readonly number[], value: number): number {
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		if (list[mid] <= value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
 }

@@ -40,7 +40,7 @@ import {
 	type WorkflowJson,
 } from '../test/e2e/n8nCli';
 
-import { perfectPacingMs, type PacedCall } from './perfectPacing';
+import { perfectPacing, type PacedCall } from './perfectPacing';
 import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
 
 const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
@@ -269,8 +269,9 @@ async function main(): Promise<number> {
 		// The emulator: one account, one rolling window for every worker.
 		emu.settings.rateLimit = { max: options.rateMax, intervalMs: options.rateIntervalMs };
 		emu.settings.latencyMs = options.latencyMs;
-		// Bodies name the from id of each request, which the timeline shows (a few hundred small bodies).
-		emu.settings.recordBodies = options.timeline !== undefined;
+		// Bodies name the from id (the call) of each request, which perfect pacing and the timeline need
+		// (a few hundred small bodies).
+		emu.settings.recordBodies = true;
 		emu.addToken(TOKEN, { kind: 'private' });
 		for (let c = 0; c < options.calls; c++) {
 			for (let p = 0; p < options.pairs; p++) emu.seed('contacts', String(FIRST_CONTACT + c), 'companies', String(FIRST_COMPANY + p));
@@ -421,7 +422,10 @@ async function main(): Promise<number> {
 		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
 		const ratio = boundMs > 0 ? totalMs / boundMs : Number.NaN;
 		const steadyMs = (accepted / options.rateMax) * options.rateIntervalMs;
-		const perfectMs = perfectPacingMs(pacedCalls(s.log, results, fireStart), options.rateMax, options.rateIntervalMs);
+		const paced = pacedCalls(s.log, results, fireStart);
+		// Every call must be matched to its requests, else the figure would leave some out.
+		const slots = options.workers * options.workerConcurrency;
+		const perfectMs = paced.length === options.calls ? perfectPacing(paced, options.rateMax, options.rateIntervalMs, slots).totalMs : Number.NaN;
 		// n8n's own part before the node can do anything: webhook, queue, worker, engine.
 		const firstRequestMs = s.log.length > 0 ? Math.max(0, s.log[0].at - fireStart) : 0;
 		// How long the first window took to fill: the executions that came later find it full and wait
@@ -444,7 +448,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
   HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer (the first HubSpot request came ${(firstRequestMs / 1000).toFixed(1)} s after the first call)
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
-  with perfect pacing        ${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'} (a throttle that knew when every slot frees, which HubSpot's headers do not say; n8n's own timing of this run kept)
+  with perfect pacing        ${Number.isNaN(perfectMs) ? `n/a (${paced.length} of ${options.calls} calls matched to their requests)` : `${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'}`} (a throttle that knew when every place in the window frees, which HubSpot's headers do not say; n8n's own timing of this run kept, see scripts/perfectPacing.ts)
   first window               ${firstWindow.length} requests accepted, the last ${(fillMs / 1000).toFixed(1)} s after the first (n8n starting the executions)
   at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
   per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
@@ -596,9 +600,9 @@ function fromOf(body: unknown): string | undefined {
 }
 
 /**
- * Each call as the real run had it, for `perfectPacingMs`: when its first request went, how many
- * HubSpot accepted, and how long its answer took after its last one (every call is fired at
- * `fireStart`, so a call's duration is its end from then).
+ * Each call as the real run had it, for `perfectPacing`: when its first and last requests went, how
+ * many HubSpot accepted, and when it was answered (every call is fired at `fireStart`, so a call's
+ * duration is its end from then).
  */
 function pacedCalls(log: LogEntry[], results: CallResult[], fireStart: number): PacedCall[] {
 	const byCall = new Map<number, { first: number; last: number; accepted: number }>();
@@ -617,7 +621,7 @@ function pacedCalls(log: LogEntry[], results: CallResult[], fireStart: number): 
 		.filter((r) => byCall.has(r.call))
 		.map((r) => {
 			const seen = byCall.get(r.call)!;
-			return { readyAt: seen.first, requests: seen.accepted, tailMs: Math.max(0, r.ms - seen.last) };
+			return { readyAt: seen.first, lastRequestAt: seen.last, endAt: Math.max(seen.last, r.ms), requests: seen.accepted };
 		});
 }
 

@@ -1,38 +1,75 @@
-import { perfectPacingMs, perfectSchedule, type PacedCall } from '../../scripts/perfectPacing';
+import { perfectPacing, type PacedCall } from '../../scripts/perfectPacing';
+
+/** A call as the real run had it: ready at `readyAt`, its last request at `lastRequestAt`, answered `tailMs` later. */
+const call = (readyAt: number, requests: number, lastRequestAt: number, tailMs: number): PacedCall => ({
+	readyAt,
+	requests,
+	lastRequestAt,
+	endAt: lastRequestAt + tailMs,
+});
 
 describe('perfect pacing: the scale test’s run with a throttle that knew when every slot frees', () => {
 	it('sends a full window at once, then each request as the one max places before it leaves', () => {
 		// 120 requests ready at once against 100 per 10 s: the 101st goes when the 1st leaves.
-		const calls: PacedCall[] = Array.from({ length: 40 }, () => ({ readyAt: 0, requests: 3, tailMs: 50 }));
-		const times = perfectSchedule(calls, 100, 10_000).flat();
+		const calls = Array.from({ length: 40 }, () => call(0, 3, 12_000, 50));
+		const run = perfectPacing(calls, 100, 10_000);
+		const times = run.schedule.flat();
 		expect(times.filter((t) => t === 0)).toHaveLength(100);
 		expect(times.filter((t) => t === 10_000)).toHaveLength(20);
-		expect(perfectPacingMs(calls, 100, 10_000)).toBe(10_050);
+		expect(run.totalMs).toBe(10_050);
 	});
 
 	it('lets late executions take the slots the earliest requests free, not a window after their own start', () => {
 		// Like the scale test: 32 executions fill the window between 1 s and 2.6 s, 8 more start at
 		// 2.7 s. Their 24 requests: 4 into the window's last free slots at once, 20 as the first 20
-		// requests leave it (11.0–11.2 s), not at 12.7 s as a throttle that must wait for its own first
+		// requests leave it (11.0–11.3 s), not at 12.7 s as a throttle that must wait for its own first
 		// request to leave.
-		const early: PacedCall[] = Array.from({ length: 32 }, (_, c) => ({ readyAt: 1000 + c * 50, requests: 3, tailMs: 30 }));
-		const late: PacedCall[] = Array.from({ length: 8 }, () => ({ readyAt: 2700, requests: 3, tailMs: 30 }));
-		const schedule = perfectSchedule([...early, ...late], 100, 10_000);
-		const lateTimes = schedule.slice(32).flat().sort((a, b) => a - b);
+		const early = Array.from({ length: 32 }, (_, c) => call(1000 + c * 50, 3, 1000 + c * 50, 30));
+		const late = Array.from({ length: 8 }, () => call(2700, 3, 12_700, 30));
+		const run = perfectPacing([...early, ...late], 100, 10_000);
+		const lateTimes = run.schedule.slice(32).flat().sort((a, b) => a - b);
 		expect(lateTimes.slice(0, 4)).toEqual([2700, 2700, 2700, 2700]);
-		expect(lateTimes.slice(4)).toEqual(schedule.slice(0, 7).flat().slice(0, 20).map((t) => t + 10_000));
-		expect(perfectPacingMs([...early, ...late], 100, 10_000)).toBe(1000 + 6 * 50 + 10_000 + 30);
+		expect(lateTimes.slice(4)).toEqual(run.schedule.slice(0, 7).flat().slice(0, 20).map((t) => t + 10_000));
+		expect(run.totalMs).toBe(1000 + 6 * 50 + 10_000 + 30);
 	});
 
-	it('never puts more than max requests in any window', () => {
-		const calls: PacedCall[] = Array.from({ length: 60 }, (_, c) => ({ readyAt: (c * 7919) % 5000, requests: 1 + (c % 4), tailMs: 10 }));
-		const times = perfectSchedule(calls, 25, 1000).flat().sort((a, b) => a - b);
+	it('starts an execution that waited for a worker slot as soon after the slot frees as it did in the run', () => {
+		// Two worker slots, 3 requests per 10 s. A and B take both slots and the window's 3 places at
+		// 0 s; in the run each sent its second request a second or so after a place freed (11 s, 11.5 s).
+		// C only got A's slot when A ended (11.05 s) and sent 50 ms later.
+		const a = call(0, 2, 11_000, 50);
+		const b = call(0, 2, 11_500, 50);
+		const c = call(11_100, 1, 11_100, 50);
+		const run = perfectPacing([a, b, c], 3, 10_000, 2);
+		// Perfect pacing: A's 2 requests and B's first go at once, B's second when the first place frees
+		// (10 s). A ends at 0.05 s, so C starts at 0.1 s and takes the next place to free (10 s).
+		expect(run.schedule).toEqual([[0, 0], [0, 10_000], [10_000]]);
+		expect(run.ends).toEqual([50, 10_050, 10_050]);
+		expect(run.totalMs).toBe(10_050);
+		// Without a slot limit C is taken as ready when it was in the run: nothing earlier.
+		expect(perfectPacing([a, b, c], 3, 10_000).ends[2]).toBe(11_150);
+	});
+
+	it('hands each freed worker slot to the next call in the queue, first in first out', () => {
+		// One slot, room in the window for everything. In the run A was held 4.9 s before its request;
+		// B and C each started 50 ms after the call before them ended.
+		const a = call(0, 1, 4900, 100);
+		const b = call(5050, 1, 5050, 100);
+		const c = call(5200, 1, 5200, 100);
+		const run = perfectPacing([c, a, b], 100, 10_000, 1);
+		expect(run.ends).toEqual([400, 100, 250]);
+		expect(run.totalMs).toBe(400);
+	});
+
+	it('never puts more than max requests in any window, nor a request before its call was ready', () => {
+		const calls = Array.from({ length: 60 }, (_, c) => call((c * 7919) % 5000, 1 + (c % 4), 20_000, 10));
+		const run = perfectPacing(calls, 25, 1000);
+		const times = run.schedule.flat().sort((a, b) => a - b);
 		for (let i = 25; i < times.length; i++) expect(times[i] - times[i - 25]).toBeGreaterThanOrEqual(1000);
-		// And no request before its call was ready.
-		perfectSchedule(calls, 25, 1000).forEach((ts, c) => ts.forEach((t) => expect(t).toBeGreaterThanOrEqual(calls[c].readyAt)));
+		run.schedule.forEach((ts, c) => ts.forEach((t) => expect(t).toBeGreaterThanOrEqual(calls[c].readyAt)));
 	});
 
 	it('ends a call as long after its last request as the real run did', () => {
-		expect(perfectPacingMs([{ readyAt: 500, requests: 1, tailMs: 700 }, { readyAt: 900, requests: 1, tailMs: 20 }], 10, 1000)).toBe(1200);
+		expect(perfectPacing([call(500, 1, 500, 700), call(900, 1, 900, 20)], 10, 1000).totalMs).toBe(1200);
 	});
 });
