@@ -57,7 +57,7 @@ export class HubSpotAssociationsOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: 'https://api.hubapi.com',
 			description:
-				'Where HubSpot API calls go. Change only for a proxy or a test server; the token URL below must then match.',
+				"Where HubSpot API calls go. Change only for a proxy or a test server: n8n still refreshes the access token at HubSpot's own token URL.",
 		},
 		{
 			displayName: 'Grant Type',
