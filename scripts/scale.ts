@@ -592,7 +592,6 @@ function failedExecutions(query: RowsQuery): string[] {
 	}
 }
 
-/** Times relative to the first webhook call, in ms; from id of each request (the call it belongs to). */
 /** The from id (the call's contact) of a logged batch/archive request. */
 function fromOf(body: unknown): string | undefined {
 	const inputs = (body as { inputs?: Array<{ from?: { id?: string } }> } | undefined)?.inputs;
@@ -625,6 +624,7 @@ function pacedCalls(log: LogEntry[], results: CallResult[], fireStart: number): 
 		});
 }
 
+/** Times relative to the first webhook call, in ms; from id of each request (the call it belongs to). */
 function writeTimeline(file: string, fireStart: number, log: LogEntry[], results: CallResult[]): void {
 	const requests = log.map((e) => ({ at: e.at - fireStart, ms: e.ms, status: e.status, pairs: e.pairs, from: fromOf(e.body) }));
 	const calls = results.map((r) => ({ call: r.call, contactId: String(FIRST_CONTACT + r.call), ms: r.ms, httpStatus: r.httpStatus }));
