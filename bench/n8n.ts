@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { HubSpotEmulator } from '../test/emulator';
 import { codeToHubSpot, CREDENTIAL_TYPES, type Authentication } from '../test/e2e/examples';
 import { locateN8nApp, N8nInstance, packPackage, stopAll } from '../test/e2e/n8nCli';
-import { APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
+import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
 
 const ROOT = join(__dirname, '..');
 const WORKFLOW_ID = 'benchN8nRequests';
@@ -113,9 +113,7 @@ async function main(): Promise<void> {
 	const emulator = new HubSpotEmulator();
 	await emulator.start();
 	emulator.settings.rateLimit = null;
-	emulator.addToken(APP_TOKEN, { kind: 'private' });
-	emulator.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
-	emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	addTestCredentials(emulator);
 
 	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', ms: [] };
 	const current: Variant = { label: 'working tree', dir: ROOT, ms: [] };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../emulator';
 import { startRecordingServer } from '../helpers/recordingServer';
-import { APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
+import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
 import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
 
@@ -47,9 +47,7 @@ const printed: string[] = [];
 
 function seedTokensAndDemo(): void {
 	emulator.reset();
-	emulator.addToken(APP_TOKEN, { kind: 'private' });
-	emulator.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
-	emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	addTestCredentials(emulator);
 	seedDemo(emulator);
 }
 

@@ -68,6 +68,13 @@ export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
 	};
 }
 
+/** Makes the test credentials known to the emulator: the private app token, the OAuth2 access token and OAuth2 client. */
+export function addTestCredentials(emu: HubSpotEmulator): void {
+	emu.addToken(APP_TOKEN, { kind: 'private' });
+	emu.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
+	emu.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+}
+
 /** A started emulator with both credentials' tokens known to it; reset before each test. */
 export function useEmulator(): () => HubSpotEmulator {
 	let emulator: HubSpotEmulator | undefined;
@@ -77,9 +84,7 @@ export function useEmulator(): () => HubSpotEmulator {
 	});
 	beforeEach(() => {
 		emulator!.reset();
-		emulator!.addToken(APP_TOKEN, { kind: 'private' });
-		emulator!.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
-		emulator!.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+		addTestCredentials(emulator!);
 	});
 	afterAll(async () => {
 		await emulator?.stop();
