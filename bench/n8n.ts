@@ -25,16 +25,12 @@ import { codeToHubSpot, CREDENTIAL_TYPES, type Authentication } from '../test/e2
 import { locateN8nApp, N8nInstance, packPackage, stopAll } from '../test/e2e/n8nCli';
 import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
 
+import { medianBy } from './repeats';
+
 const ROOT = join(__dirname, '..');
 const WORKFLOW_ID = 'benchN8nRequests';
 const NODE_NAME = 'HubSpot Associations';
 const CREDENTIAL = { id: 'benchN8nCred0001', name: 'HubSpot (emulator)' };
-
-/** The lower middle value for an even count, as the benchmark's repeated rows take it. */
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor((sorted.length - 1) / 2)];
-}
 
 interface Variant {
 	label: string;
@@ -132,7 +128,7 @@ async function main(): Promise<void> {
 				console.log(`  round ${round}  ${variant.label.padEnd(24)} ${figures(ms)}`);
 			}
 		}
-		const [b, c] = [median(baseline.ms), median(current.ms)];
+		const [b, c] = [medianBy(baseline.ms, (ms) => ms), medianBy(current.ms, (ms) => ms)];
 		console.log(`\nmedians: ${baseline.label} ${figures(b).trim()}; ${current.label} ${figures(c).trim()}  → × ${(c / b).toFixed(2)}`);
 	} finally {
 		await stopAll();

@@ -6,9 +6,9 @@
  */
 import type { RowResult } from './rows';
 
-/** The run whose value is the median (the lower middle one for an even count). */
-function medianRun(runs: RowResult[], value: (row: RowResult) => number): RowResult {
-	const sorted = [...runs].sort((a, b) => value(a) - value(b));
+/** The entry whose value is the median (the lower middle one for an even count). */
+export function medianBy<T>(entries: readonly T[], value: (entry: T) => number): T {
+	const sorted = [...entries].sort((a, b) => value(a) - value(b));
 	return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
@@ -27,8 +27,8 @@ export interface RepeatedRow extends RowResult {
  */
 export function combineRuns(runs: RowResult[]): RepeatedRow {
 	if (runs.length === 0) throw new Error('combineRuns needs at least one run');
-	const byTime = medianRun(runs, (r) => r.wallMs);
-	const byCpu = medianRun(runs, (r) => r.cpuUsPerItem);
+	const byTime = medianBy(runs, (r) => r.wallMs);
+	const byCpu = medianBy(runs, (r) => r.cpuUsPerItem);
 	const worst = (key: 'requests' | 'rateLimited' | 'lost' | 'duplicated' | 'failed' | 'misplaced') => Math.max(...runs.map((r) => r[key]));
 	return {
 		...byTime,
