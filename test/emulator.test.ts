@@ -268,10 +268,10 @@ describe('other endpoints', () => {
 		expectHubSpotError(await call('GET', '/crm/v3/nothing-here'), 404, 'NOT_FOUND');
 	});
 
-	test('OAuth refresh (form body and Basic auth), bad refresh token, authorization_code', async () => {
+	test.each(['/oauth/v1/token', '/oauth/2026-03/token'])('OAuth refresh at %s (form body and Basic auth), bad refresh token, authorization_code', async (path) => {
 		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt', accessTokenTtlMs: 60000 });
 		const form = async (params: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> => {
-			const res = await fetch(`${emu.baseUrl}/oauth/v1/token`, {
+			const res = await fetch(`${emu.baseUrl}${path}`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
 				body: new URLSearchParams(params).toString(),
@@ -295,6 +295,28 @@ describe('other endpoints', () => {
 		expect(code.status).toBe(200);
 		expect(emu.stats.refreshes).toBe(2);
 		expect(emu.stats.requests).toBe(2); // the token endpoint is not an API request
+	});
+
+	test('the dated token endpoint answers errors the RFC 6749 way and refuses parameters in the query string', async () => {
+		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt' });
+		const post = async (query: string, params: Record<string, string>): Promise<Answer> => {
+			const res = await fetch(`${emu.baseUrl}/oauth/2026-03/token${query}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(params).toString(),
+			});
+			return { status: res.status, headers: res.headers, body: await res.json() };
+		};
+		const bad = await post('', { grant_type: 'refresh_token', refresh_token: 'wrong', client_id: 'cid', client_secret: 'secret' });
+		expect(bad.status).toBe(400);
+		expect(bad.body).toMatchObject({ error: 'invalid_grant', error_description: 'missing or unknown refresh token', status: 'BAD_REFRESH_TOKEN' });
+		const inQuery = await post('?client_id=cid&client_secret=secret', { grant_type: 'refresh_token', refresh_token: 'rt' });
+		expect(inQuery.status).toBe(400);
+		expect(inQuery.body).toMatchObject({ error: 'invalid_request' });
+		expect(emu.stats.refreshes).toBe(0);
+		expect((await post('', { grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cid', client_secret: 'secret' })).status).toBe(200);
+		expect(emu.stats.refreshes).toBe(1);
+		expect(emu.stats.tokenRequests).toBe(3);
 	});
 });
 

@@ -19,7 +19,7 @@ import {
 import { RateLimiter } from './rateLimit';
 import { ApiContext, matchRoute, RouteDef } from './routes';
 import { controlRoute } from './routesControl';
-import { tokenEndpoint } from './routesOAuth';
+import { tokenEndpoint, tokenVersionOf } from './routesOAuth';
 import { defaultSettings, EmulatorSettings, resetSettings } from './settings';
 import { EmulatorStats, LogEntry } from './stats';
 import { AssociationStore } from './store';
@@ -200,10 +200,11 @@ export class HubSpotEmulator {
 			stats.maxConcurrent = Math.max(stats.maxConcurrent, stats.inFlight);
 			res.once('close', () => stats.inFlight--);
 			const raw = await readBody(req, this.options.maxBodyBytes ?? 50 * 1024 * 1024);
-			if (url.pathname === '/oauth/v1/token') {
+			const tokenVersion = tokenVersionOf(url.pathname);
+			if (tokenVersion) {
 				stats.tokenRequests++;
 				const correlationId = randomUUID();
-				const reply = raw ? tokenEndpoint(this, req, raw, correlationId) : this.tooLarge(correlationId);
+				const reply = raw ? tokenEndpoint(this, req, raw, correlationId, tokenVersion) : this.tooLarge(correlationId);
 				await this.sleep(this.settings.latencyMs);
 				sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
 				return;

@@ -39,7 +39,7 @@ export class EmulatorStats {
 	dailyLimited = 0;
 	/** Successful refresh_token grants. */
 	refreshes = 0;
-	/** All calls to POST /oauth/v1/token. */
+	/** All calls to a token endpoint (POST /oauth/v1/token or /oauth/2026-03/token). */
 	tokenRequests = 0;
 	byRoute: Record<string, number> = {};
 	/** Requests whose body held at least one invalid object id. */
