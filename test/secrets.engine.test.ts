@@ -1,3 +1,4 @@
+import type { RunOptions } from './engine/runWorkflow';
 import { startRecordingServer } from './helpers/recordingServer';
 import { APP_TOKEN, OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, credentialsFor, loggedLines, run, useEmulator } from './helpers/setup';
 
@@ -42,15 +43,27 @@ describe('No secret in any output, error or log', () => {
 		expect(emu.stats.refreshes).toBe(1);
 	});
 
-	it('errors after a refused refresh hold no token or client secret', async () => {
+	// The dated endpoint refuses the RFC 6749 way (`error: invalid_grant`), which n8n's OAuth2 client
+	// throws without a status; v1's older `{status, message}` comes back as a plain 400.
+	it.each(['/oauth/2026-03/token', '/oauth/v1/token'])('errors after a refused refresh at %s hold no token or client secret', async (tokenPath) => {
 		const emu = emulator();
 		emu.expireToken(OAUTH_ACCESS_TOKEN);
 		emu.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-xxxxxxxx', refreshToken: 'other' });
-		const failed = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }));
+		const base = credentialsFor(emu);
+		const credentials = {
+			...base,
+			hubSpotAssociationsOAuth2Api: { ...base.hubSpotAssociationsOAuth2Api, accessTokenUrl: `${emu.baseUrl}${tokenPath}` },
+		};
+		const runOAuth2 = async (extra: Partial<RunOptions> = {}) =>
+			await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }), { credentials, ...extra });
+		const failed = await runOAuth2();
 		expect(failed.error?.message).toBe('Item 0: HubSpot refused to refresh the OAuth2 access token');
 		expect(failed.error?.description).toContain('Reconnect the "HubSpot Associations OAuth2 API" credential');
-		const cof = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }), { continueOnFail: true });
+		// A refused refresh is final: not retried as if the network had failed.
+		expect(emu.stats.tokenRequests).toBe(1);
+		const cof = await runOAuth2({ continueOnFail: true });
 		expect(cof.items[0].json.error).toBeDefined();
+		expect(emu.stats.tokenRequests).toBe(2);
 	});
 });
 

@@ -67,6 +67,23 @@ interface ErrorShape {
 	httpCode?: string | null;
 	message?: string;
 	context?: { data?: unknown };
+	/** The token endpoint's answer, on the OAuth2 client's AuthError. */
+	body?: unknown;
+	/** n8n's own classification, on its errors. */
+	failure?: { cause?: string };
+}
+
+/**
+ * A refused OAuth2 refresh comes back without an HTTP status when the token endpoint answers the
+ * RFC 6749 way (`{"error": "invalid_grant", …}`, as HubSpot's token endpoints do): n8n's OAuth2 client
+ * throws an AuthError (code EAUTH) holding that answer, and newer n8n turns it into its own "needs to be
+ * reconnected" error, classed `credential-invalid`. Neither is a network fault worth retrying.
+ */
+function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
+	const body = layer.body as { error?: unknown } | undefined;
+	if (layer.code === 'EAUTH' && body && typeof body === 'object' && typeof body.error === 'string') return { body };
+	if (layer.failure?.cause === 'credential-invalid') return { body: undefined };
+	return undefined;
 }
 
 /**
@@ -94,6 +111,11 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 				receivedAt,
 			};
 		}
+	}
+	for (const layer of layers) {
+		const refused = refusedRefresh(layer);
+		// HubSpot answers a bad refresh token or client with 400.
+		if (refused) return { statusCode: 400, headers: {}, body: refused.body, answerUnread: true, sentAt, receivedAt };
 	}
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
