@@ -1,11 +1,13 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * HubSpot's OAuth endpoints, in one place: HubSpot retires the v1 token endpoint on 2027-02-16 in
- * favour of `/oauth/2026-03/token`, and this is the only line that will need to change.
+ * HubSpot's OAuth endpoints, in one place. The token URL is HubSpot's dated OAuth API (2026-03): the v1
+ * endpoint (`/oauth/v1/token`) is retired on 2027-02-16. The new one takes the same grants with every
+ * parameter in the form body, which is how n8n sends them with `authentication: 'body'` below, and
+ * answers with the standard `access_token`, `refresh_token`, `expires_in` fields n8n reads.
  */
 export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
-export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/v1/token';
+export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/2026-03/token';
 
 /**
  * Required on every portal: removing associations touches both records' objects, so write scopes of

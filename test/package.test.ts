@@ -71,3 +71,25 @@ describe('the private app token credential as n8n calls it', () => {
 		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-ghi' });
 	});
 });
+
+describe('the OAuth2 credential as n8n reads it', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { HubSpotAssociationsOAuth2Api } = require(join(root, 'dist/credentials/HubSpotAssociationsOAuth2Api.credentials.js')) as {
+		HubSpotAssociationsOAuth2Api: new () => { extends: string[]; properties: Array<{ name: string; type: string; default: unknown }> };
+	};
+	const credential = new HubSpotAssociationsOAuth2Api();
+	const field = (name: string) => credential.properties.find((p) => p.name === name);
+
+	it("uses HubSpot's dated token endpoint, not the v1 one HubSpot retires on 2027-02-16", () => {
+		// n8n 2.41+ always uses these hidden defaults, whatever a stored credential holds: this line is
+		// what every user's token refresh goes to.
+		expect(field('accessTokenUrl')).toMatchObject({ type: 'hidden', default: 'https://api.hubapi.com/oauth/2026-03/token' });
+		expect(field('authUrl')).toMatchObject({ type: 'hidden', default: 'https://app.hubspot.com/oauth/authorize' });
+	});
+
+	it('sends the client id and secret in the form body, where the dated endpoint wants every parameter', () => {
+		expect(credential.extends).toEqual(['oAuth2Api']);
+		expect(field('authentication')).toMatchObject({ type: 'hidden', default: 'body' });
+		expect(field('grantType')).toMatchObject({ type: 'hidden', default: 'authorizationCode' });
+	});
+});

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { LoggerProxy } from 'n8n-workflow';
 import type { IDataObject, INodeParameters, Logger } from 'n8n-workflow';
 
+import { HUBSPOT_TOKEN_URL } from '../../credentials/HubSpotAssociationsOAuth2Api.credentials';
 import { HubSpotEmulator } from '../emulator';
 import { runHubSpotNode, type RunOptions, type RunResult } from '../engine/runWorkflow';
 
@@ -52,13 +53,16 @@ export function credentialsFor(emulator: HubSpotEmulator) {
 	};
 }
 
-/** A connected OAuth2 credential whose API and token URLs point at the emulator. */
+/**
+ * A connected OAuth2 credential whose API and token URLs point at the emulator. The token URL keeps
+ * the credential's own path, so a refresh reaches the emulator's copy of the very endpoint users get.
+ */
 export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
 	return {
 		baseUrl,
 		grantType: 'authorizationCode',
 		authUrl: `${baseUrl}/oauth/authorize`,
-		accessTokenUrl: `${baseUrl}/oauth/v1/token`,
+		accessTokenUrl: `${baseUrl}${new URL(HUBSPOT_TOKEN_URL).pathname}`,
 		clientId: OAUTH_CLIENT_ID,
 		clientSecret: OAUTH_CLIENT_SECRET,
 		scope: 'oauth',
