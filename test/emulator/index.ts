@@ -10,5 +10,5 @@ export { defaultSettings } from './settings';
 export type { LogEntry } from './stats';
 export { EmulatorStats } from './stats';
 export type { OAuthConfig, TokenKind, TokenOptions } from './tokens';
-export { TEST_AUTH_CODE, TOKEN_PATHS } from './routesOAuth';
+export { TEST_AUTH_CODE } from './routesOAuth';
 export { seedDemo } from './demo';

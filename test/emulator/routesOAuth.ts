@@ -49,7 +49,7 @@ function basicAuth(req: IncomingMessage): { id?: string; secret?: string } {
 	return { id: dec(decoded.slice(0, i)), secret: dec(decoded.slice(i + 1)) };
 }
 
-export const TOKEN_PATHS = { v1: '/oauth/v1/token', dated: '/oauth/2026-03/token' } as const;
+const TOKEN_PATHS = { v1: '/oauth/v1/token', dated: '/oauth/2026-03/token' } as const;
 export type TokenVersion = keyof typeof TOKEN_PATHS;
 
 /** Which token endpoint a path is, if any. */
