@@ -41,6 +41,8 @@ export interface RunResult {
 	credentialsHelper: TestCredentialsHelper;
 	/** How many times n8n ran the node (more than 1 with Retry On Fail). */
 	tries: number;
+	/** The execution's id, as the node's `getExecutionId()` gives it. */
+	executionId: string;
 }
 
 const nodeTypes = new TestNodeTypes();
@@ -53,6 +55,7 @@ let runCounter = 0;
  */
 export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 	const key = `run-${++runCounter}`;
+	const executionId = `exec-${runCounter}`;
 	emittedItems.set(key, options.items.map((json) => ({ json })));
 	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
 
@@ -89,7 +92,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', `exec-${runCounter}`, {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test-workflow',
 		name: 'test',
 		nodes,
@@ -104,7 +107,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 	const additionalData = {
 		hooks,
 		credentialsHelper,
-		executionId: `exec-${runCounter}`,
+		executionId,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
@@ -144,6 +147,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			run,
 			credentialsHelper,
 			tries: taskData.length,
+			executionId,
 		};
 	} finally {
 		clearTimeout(cancelTimer);

@@ -19,5 +19,5 @@ export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Prom
 	const transport = createTransport(ctx, connection, DROPDOWN_RETRY);
 	const sent = await sendWithRetries(transport, { method: 'GET', path });
 	if (sent.verdict.kind === 'success') return { ok: true, body: sent.exchange.body };
-	return { ok: false, report: describeFailure(sent, connection.secrets, connection.credentialType) };
+	return { ok: false, report: describeFailure(sent, connection) };
 }

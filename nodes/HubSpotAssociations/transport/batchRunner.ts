@@ -75,7 +75,7 @@ async function runInto<Input>(
 			return;
 		}
 	}
-	const report = describeFailure(sent, transport.connection.secrets, transport.connection.credentialType);
+	const report = describeFailure(sent, transport.connection);
 	if (exchange.statusCode === 400 && depth < 12) {
 		const named = namedIdsInBatch(exchange.body, inputs, codec);
 		if (named.size > 0) {

@@ -1,6 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import type { Connection } from './credentials';
 import { errorBody } from './policy';
 import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
@@ -52,8 +53,16 @@ function redirectTarget(location: string | undefined, secrets: readonly string[]
 	}
 }
 
+/** What of the connection a failure's words depend on. */
+export type FailureContext = Pick<Connection, 'secrets' | 'credentialType' | 'usesRetiredTokenUrl'>;
+
+/** Said where a credential still refreshes at HubSpot's retired v1 token URL: when it fails, and in the log. */
+export const RETIRED_TOKEN_URL_HINT =
+	'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), which HubSpot retires on 2027-02-16; n8n before 2.41 keeps the token URL a credential was saved with. Create the "HubSpot Associations OAuth2 API" credential again and connect it: it then uses HubSpot\'s current token URL.';
+
 /** Turns a failed request into words a workflow builder can act on. */
-export function describeFailure(result: SendResult, secrets: readonly string[], credentialName: string): FailureReport {
+export function describeFailure(result: SendResult, context: FailureContext): FailureReport {
+	const { secrets, credentialType: credentialName } = context;
 	const { exchange, verdict, attempts, gaveUp } = result;
 	const body = errorBody(exchange);
 	const status = exchange.statusCode;
@@ -84,9 +93,15 @@ export function describeFailure(result: SendResult, secrets: readonly string[], 
 		message = `HubSpot answered with a redirect (${status})${target ? ` to ${target}` : ''}`;
 		hint = 'The node does not follow redirects, so that the token never goes to another address. Set the Base URL in the credential to HubSpot\'s API address (https://api.hubapi.com) or to the address your proxy really answers on.';
 		failure = { cause: 'configuration-invalid' };
-	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && (status === 400 || status === 401)) {
-		message = 'HubSpot refused to refresh the OAuth2 access token';
-		hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
+	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && status >= 400 && status < 500) {
+		// No HubSpot answer to the API call itself: the refresh before it was refused.
+		if (context.usesRetiredTokenUrl) {
+			message = 'HubSpot refused to refresh the OAuth2 access token at its retired v1 token URL';
+			hint = RETIRED_TOKEN_URL_HINT;
+		} else {
+			message = 'HubSpot refused to refresh the OAuth2 access token';
+			hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
+		}
 		failure = { cause: 'credential-invalid' };
 	} else if (status === 401) {
 		message = 'HubSpot did not accept the credential';
