@@ -208,6 +208,22 @@ describe('the packed package in the n8n application', () => {
 		expect([...emulator.stats.tokensSeen.keys()]).toEqual([refreshed]);
 	});
 
+	// From n8n 2.41 the refresh goes to HubSpot's own token URL (see pinsOAuth2Endpoints), so only older
+	// versions can show a refused refresh here; the engine tests cover it on the n8n-core this repo uses.
+	(pinsOAuth2Endpoints(locateN8nApp().version) ? it.skip : it)(
+		'when HubSpot refuses the refresh, the run stops at once and says to reconnect (n8n before 2.41)',
+		async () => {
+			emulator.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-eeeeeeee', refreshToken: 'another-refresh' });
+			const { result } = await execute('e2eSheetOAuth2');
+			expect(result.code).not.toBe(0);
+			expect(`${result.stdout}\n${result.stderr}`).toContain('HubSpot refused to refresh the OAuth2 access token');
+			// Asked once: a refused refresh is not retried as if the network had failed.
+			expect(emulator.stats.tokenRequests).toBe(1);
+			expect(emulator.stats.refreshes).toBe(0);
+			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		},
+	);
+
 	it('example "archive after a HubSpot trigger" (pinned events): only disqualified contacts lose their deals', async () => {
 		const { result, execution } = await execute('e2eTriggerExample');
 		expect(result.code).toBe(0);

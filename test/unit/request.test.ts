@@ -27,7 +27,15 @@ const send = async (error: unknown) => await sendRequest(throwing(error), oAuth2
 describe('sendRequest: a refused OAuth2 refresh is a refusal, not a network fault', () => {
 	const answer = { error: 'invalid_grant', error_description: 'missing or unknown refresh token', status: 'BAD_REFRESH_TOKEN', message: 'missing or unknown refresh token' };
 
-	it("reads the token endpoint's RFC 6749 answer from the OAuth2 client's AuthError, as n8n 1.x throws it", async () => {
+	it('takes n8n 1.x\'s NodeApiError around the OAuth2 client\'s AuthError (which keeps only its code, as httpCode EAUTH) for a refusal', async () => {
+		// The shape n8n 1.123's helper throws (read off its NodeApiError, n8n-workflow 1.x): no cause, no answer.
+		const wrapped = Object.assign(new Error('The provided authorization grant … was issued to another client.'), { name: 'NodeApiError', httpCode: 'EAUTH' });
+		const exchange = await send(wrapped);
+		expect(exchange).toMatchObject({ statusCode: 400, answerUnread: true });
+		expect(exchange.networkCode).toBeUndefined();
+	});
+
+	it("keeps the token endpoint's RFC 6749 answer when the OAuth2 client's AuthError itself comes through", async () => {
 		const exchange = await send(new NodeApiError(node, new AuthError(answer.error_description, answer) as unknown as JsonObject));
 		expect(exchange).toMatchObject({ statusCode: 400, answerUnread: true, body: answer });
 		expect(exchange.networkCode).toBeUndefined();

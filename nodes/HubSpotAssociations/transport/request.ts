@@ -76,13 +76,14 @@ interface ErrorShape {
 /**
  * A refused OAuth2 refresh comes back without an HTTP status when the token endpoint answers the
  * RFC 6749 way (`{"error": "invalid_grant", …}`, as HubSpot's token endpoints do): n8n's OAuth2 client
- * throws an AuthError (code EAUTH) holding that answer, and newer n8n turns it into its own "needs to be
- * reconnected" error, classed `credential-invalid`. Neither is a network fault worth retrying.
+ * throws an AuthError (code EAUTH) holding that answer. n8n 1.x wraps it in a NodeApiError that keeps
+ * only the code, as `httpCode: 'EAUTH'`; n8n 2.x turns it into its own "needs to be reconnected" error,
+ * classed `credential-invalid`. None of these is a network fault worth retrying.
  */
 function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
 	const body = layer.body as { error?: unknown } | undefined;
-	if (layer.code === 'EAUTH' && body && typeof body === 'object' && typeof body.error === 'string') return { body };
-	if (layer.failure?.cause === 'credential-invalid') return { body: undefined };
+	if (layer.code === 'EAUTH') return { body: body && typeof body === 'object' && typeof body.error === 'string' ? body : undefined };
+	if (layer.httpCode === 'EAUTH' || layer.failure?.cause === 'credential-invalid') return { body: undefined };
 	return undefined;
 }
 
@@ -112,10 +113,11 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 			};
 		}
 	}
-	for (const layer of layers) {
-		const refused = refusedRefresh(layer);
-		// HubSpot answers a bad refresh token or client with 400.
-		if (refused) return { statusCode: 400, headers: {}, body: refused.body, answerUnread: true, sentAt, receivedAt };
+	const refusals = layers.map(refusedRefresh).filter((r) => r !== undefined);
+	if (refusals.length > 0) {
+		// HubSpot answers a bad refresh token or client with 400; its answer, where some layer kept it.
+		const body = refusals.find((r) => r.body !== undefined)?.body;
+		return { statusCode: 400, headers: {}, body, answerUnread: true, sentAt, receivedAt };
 	}
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
