@@ -88,7 +88,7 @@ describe('No secret in any output, error or log', () => {
 		expect(warningsOf(retired.executionId)).toEqual([
 			{
 				level: 'warn',
-				message: expect.stringMatching(/^HubSpot Associations node "HubSpot Associations": .*HubSpot retires on 2027-02-16.*Create the "HubSpot Associations OAuth2 API" credential again/),
+				message: expect.stringMatching(/^HubSpot Associations node "HubSpot Associations": .*retired by HubSpot on 2027-02-16.*Create the "HubSpot Associations OAuth2 API" credential again/),
 				metadata: expect.objectContaining({ executionId: retired.executionId }),
 			},
 		]);

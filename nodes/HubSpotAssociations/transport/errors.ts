@@ -58,7 +58,7 @@ export type FailureContext = Pick<Connection, 'secrets' | 'credentialType' | 'us
 
 /** Said where a credential still refreshes at HubSpot's retired v1 token URL: when it fails, and in the log. */
 export const RETIRED_TOKEN_URL_HINT =
-	'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), which HubSpot retires on 2027-02-16; n8n before 2.41 keeps the token URL a credential was saved with. Create the "HubSpot Associations OAuth2 API" credential again and connect it: it then uses HubSpot\'s current token URL.';
+	'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), retired by HubSpot on 2027-02-16; n8n before 2.41 keeps the token URL a credential was saved with. Create the "HubSpot Associations OAuth2 API" credential again and connect it: it then uses HubSpot\'s current token URL.';
 
 /** Turns a failed request into words a workflow builder can act on. */
 export function describeFailure(result: SendResult, context: FailureContext): FailureReport {
