@@ -293,6 +293,7 @@ describe('other endpoints', () => {
 		expect((await form({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cid', client_secret: 'x' })).status).toBe(400);
 		const code = await form({ grant_type: 'authorization_code', code: 'test-code', client_id: 'cid', client_secret: 'secret', redirect_uri: 'http://x' });
 		expect(code.status).toBe(200);
+		expect(emu.stats.codeGrants).toBe(1);
 		expect(emu.stats.refreshes).toBe(2);
 		expect(emu.stats.requests).toBe(2); // the token endpoint is not an API request
 	});

@@ -12,7 +12,7 @@ import { HubSpotEmulator, seedDemo } from '../emulator';
 import { startRecordingServer } from '../helpers/recordingServer';
 import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
 import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
-import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
+import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, pinsOAuth2Endpoints, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -26,17 +26,6 @@ const FRESH_OAUTH2: CredentialRef = { id: 'e2eOAuth2Fresh01', name: 'HubSpot OAu
 const V1_URL_OAUTH2: CredentialRef = { id: 'e2eOAuth2V1Url01', name: 'HubSpot OAuth2, v1 token URL (emulator)' };
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
-
-/**
- * From n8n 2.41 on, n8n ignores what a credential stores in its hidden OAuth2 fields (authorization and
- * token URL among them) and uses the credential type's defaults: HubSpot's own endpoints. Credential
- * overwrites (CREDENTIALS_OVERWRITE_DATA) could still change them, but `n8n execute` does not load
- * them (only `n8n start` and `n8n worker` do). So there a refresh cannot be pointed at the emulator.
- */
-function pinsOAuth2Endpoints(version: string): boolean {
-	const [major, minor] = version.split('.').map(Number);
-	return major > 2 || (major === 2 && minor >= 41);
-}
 
 /** E2E_INSTALL=omit-peers installs as n8n's Community Nodes UI does (see N8nInstance.installPackage). */
 const OMIT_PEERS = process.env.E2E_INSTALL === 'omit-peers';

@@ -1,8 +1,10 @@
 /**
- * The credential's "Test" button, in the real n8n application: `n8n start`, the owner account set up
- * through n8n's REST API as on a new instance's first page, the credential saved, then the call the
- * editor makes for its Test button (`POST /rest/credentials/test`). n8n runs the credential's test request
- * (`GET /account-info/v3/details`) signed by the credential's own `authenticate`, against the emulator.
+ * The credentials' buttons, in the real n8n application: `n8n start`, the owner account set up through
+ * n8n's REST API as on a new instance's first page, then the calls the editor makes:
+ * - the private app token's Test button (`POST /rest/credentials/test`): n8n runs the credential's test
+ *   request (`GET /account-info/v3/details`) signed by the credential's own `authenticate`;
+ * - the OAuth2 credential's Connect button (`GET /rest/oauth2-credential/auth`) and HubSpot's redirect
+ *   back to n8n (`GET /rest/oauth2-credential/callback`), where n8n exchanges the code at the token URL.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HubSpotEmulator } from '../emulator';
-import { APP_TOKEN } from '../helpers/setup';
+import { TEST_AUTH_CODE } from '../emulator';
+import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning } from './n8nCli';
+import { freePort, locateN8nApp, N8nInstance, packPackage, pinsOAuth2Endpoints, stopAll, type LongRunning } from './n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -60,6 +63,20 @@ async function rest(path: string, body: unknown): Promise<{ status: number; json
 		json = { notJson: text.slice(0, 300) };
 	}
 	return { status: response.status, json, setCookie: response.headers.getSetCookie() };
+}
+
+async function restGet(path: string): Promise<{ status: number; text: string; json?: Record<string, unknown> }> {
+	const response = await fetch(`${baseUrl}/rest${path}`, {
+		headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		redirect: 'manual',
+		signal: AbortSignal.timeout(60_000),
+	});
+	const text = await response.text();
+	try {
+		return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown> };
+	} catch {
+		return { status: response.status, text };
+	}
 }
 
 /**
@@ -120,5 +137,49 @@ describe("the private app token credential's Test button in n8n", () => {
 		expect(result.status).toBe('Error');
 		expect(JSON.stringify(result)).not.toContain(wrong);
 		expect(server?.output()).not.toContain(APP_TOKEN);
+	});
+});
+
+describe('the OAuth2 credential\'s Connect button in n8n', () => {
+	it('asks HubSpot for the scopes (optional ones apart) and exchanges the code at the token URL, all in the form body (n8n 2.41+: at HubSpot\'s own URLs, so only the request for consent is checked)', async () => {
+		emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+		emulator.stats.reset();
+		// The hidden endpoint fields point at the emulator; n8n before 2.41 keeps what a credential stores.
+		const created = await rest('/credentials', {
+			name: 'HubSpot OAuth2 (e2e)',
+			type: CREDENTIAL_TYPES.oAuth2,
+			data: {
+				clientId: OAUTH_CLIENT_ID,
+				clientSecret: OAUTH_CLIENT_SECRET,
+				baseUrl: emulator.baseUrl,
+				authUrl: `${emulator.baseUrl}/oauth/authorize`,
+				accessTokenUrl: `${emulator.baseUrl}/oauth/2026-03/token`,
+			},
+		});
+		const id = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
+		if (created.status !== 200 || !id) throw new Error(`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+
+		// The Connect button: n8n answers with the address of HubSpot's consent page.
+		const auth = await restGet(`/oauth2-credential/auth?id=${id}`);
+		if (auth.status !== 200 || typeof auth.json?.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
+		const consent = new URL(auth.json.data);
+		const pinned = pinsOAuth2Endpoints(locateN8nApp().version);
+		expect(`${consent.origin}${consent.pathname}`).toBe(pinned ? 'https://app.hubspot.com/oauth/authorize' : `${emulator.baseUrl}/oauth/authorize`);
+		expect(consent.searchParams.get('client_id')).toBe(OAUTH_CLIENT_ID);
+		expect(consent.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['oauth', 'crm.objects.contacts.write', 'crm.objects.companies.write']));
+		expect(consent.searchParams.get('optional_scope')?.split(' ')).toEqual(expect.arrayContaining(['crm.objects.custom.write', 'crm.schemas.custom.read', 'tickets']));
+		expect(consent.searchParams.get('scope')).not.toContain('crm.objects.custom.write');
+		const state = consent.searchParams.get('state');
+		expect(state).toEqual(expect.any(String));
+		if (pinned) return;
+
+		// HubSpot sends the user back to n8n with a code; n8n exchanges it at the dated token endpoint,
+		// which refuses any parameter in the query string.
+		const callback = await restGet(`/oauth2-credential/callback?code=${TEST_AUTH_CODE}&state=${encodeURIComponent(state!)}`);
+		expect(callback.status).toBe(200);
+		expect(emulator.stats.tokenRequests).toBe(1);
+		expect(emulator.stats.codeGrants).toBe(1);
+		expect(callback.text).not.toContain(OAUTH_CLIENT_SECRET);
+		expect(server?.output()).not.toContain(OAUTH_CLIENT_SECRET);
 	});
 });

@@ -36,6 +36,17 @@ export function locateN8nApp(): N8nApp {
 	return { version, dir, bin };
 }
 
+/**
+ * From n8n 2.41 on, n8n ignores what a credential stores in its hidden OAuth2 fields (authorization and
+ * token URL among them) and uses the credential type's defaults: HubSpot's own endpoints. Credential
+ * overwrites (CREDENTIALS_OVERWRITE_DATA) could still change them, but `n8n execute` does not load
+ * them (only `n8n start` and `n8n worker` do). So there OAuth2 cannot be pointed at the emulator.
+ */
+export function pinsOAuth2Endpoints(version: string): boolean {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 41);
+}
+
 export const REPO_ROOT = join(__dirname, '..', '..');
 
 /** `npm pack` of the built package in `dir` (this checkout by default) into `destination`; returns the tarball's path. */

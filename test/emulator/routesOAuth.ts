@@ -111,6 +111,7 @@ export function tokenEndpoint(
 		case 'authorization_code':
 			if (!clientOk) return bad('BAD_CLIENT_ID', 'missing or unknown client id or secret');
 			if (params.code !== TEST_AUTH_CODE) return bad('BAD_AUTH_CODE', 'missing or unknown auth code');
+			emu.stats.codeGrants++;
 			return issue();
 		default:
 			return bad('BAD_GRANT_TYPE', `missing or unknown grant_type ${JSON.stringify(params.grant_type ?? null)}`);

@@ -39,6 +39,8 @@ export class EmulatorStats {
 	dailyLimited = 0;
 	/** Successful refresh_token grants. */
 	refreshes = 0;
+	/** Successful authorization_code grants (a credential connected). */
+	codeGrants = 0;
 	/** All calls to a token endpoint (POST /oauth/v1/token or /oauth/2026-03/token). */
 	tokenRequests = 0;
 	byRoute: Record<string, number> = {};
@@ -65,6 +67,7 @@ export class EmulatorStats {
 		this.rateLimited = 0;
 		this.dailyLimited = 0;
 		this.refreshes = 0;
+		this.codeGrants = 0;
 		this.tokenRequests = 0;
 		this.byRoute = {};
 		this.invalidIdRequests = 0;
@@ -90,6 +93,7 @@ export class EmulatorStats {
 			rateLimited: this.rateLimited,
 			dailyLimited: this.dailyLimited,
 			refreshes: this.refreshes,
+			codeGrants: this.codeGrants,
 			tokenRequests: this.tokenRequests,
 			byRoute: this.byRoute,
 			invalidIdRequests: this.invalidIdRequests,
