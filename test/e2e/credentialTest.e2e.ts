@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { HubSpotEmulator } from '../emulator';
-import { TEST_AUTH_CODE } from '../emulator';
-import { APP_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN } from '../helpers/setup';
+import { HubSpotEmulator, TEST_AUTH_CODE } from '../emulator';
+import { APP_TOKEN, emulatorOAuthUrls, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
 import { freePort, locateN8nApp, N8nInstance, packPackage, pinsOAuth2Endpoints, stopAll, type LongRunning } from './n8nCli';
 
@@ -48,11 +47,16 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
 	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server?.output().slice(-3000)}`);
 }
 
-async function rest(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown>; setCookie: string[] }> {
+/**
+ * One call to n8n's REST API as the editor makes it: POST with a JSON body when one is given, else GET.
+ * Redirects are not followed: what n8n answers is what is checked.
+ */
+async function rest(path: string, body?: unknown): Promise<{ status: number; text: string; json: Record<string, unknown>; setCookie: string[] }> {
 	const response = await fetch(`${baseUrl}/rest${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
-		body: JSON.stringify(body),
+		method: body === undefined ? 'GET' : 'POST',
+		headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		...(body === undefined ? {} : { body: JSON.stringify(body) }),
+		redirect: 'manual',
 		signal: AbortSignal.timeout(60_000),
 	});
 	const text = await response.text();
@@ -62,21 +66,7 @@ async function rest(path: string, body: unknown): Promise<{ status: number; json
 	} catch {
 		json = { notJson: text.slice(0, 300) };
 	}
-	return { status: response.status, json, setCookie: response.headers.getSetCookie() };
-}
-
-async function restGet(path: string): Promise<{ status: number; text: string; json?: Record<string, unknown> }> {
-	const response = await fetch(`${baseUrl}/rest${path}`, {
-		headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
-		redirect: 'manual',
-		signal: AbortSignal.timeout(60_000),
-	});
-	const text = await response.text();
-	try {
-		return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown> };
-	} catch {
-		return { status: response.status, text };
-	}
+	return { status: response.status, text, json, setCookie: response.headers.getSetCookie() };
 }
 
 /**
@@ -152,16 +142,15 @@ describe('the OAuth2 credential\'s Connect button in n8n', () => {
 				clientId: OAUTH_CLIENT_ID,
 				clientSecret: OAUTH_CLIENT_SECRET,
 				baseUrl: emulator.baseUrl,
-				authUrl: `${emulator.baseUrl}/oauth/authorize`,
-				accessTokenUrl: `${emulator.baseUrl}/oauth/2026-03/token`,
+				...emulatorOAuthUrls(emulator.baseUrl),
 			},
 		});
 		const id = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
 		if (created.status !== 200 || !id) throw new Error(`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
 
 		// The Connect button: n8n answers with the address of HubSpot's consent page.
-		const auth = await restGet(`/oauth2-credential/auth?id=${id}`);
-		if (auth.status !== 200 || typeof auth.json?.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
+		const auth = await rest(`/oauth2-credential/auth?id=${id}`);
+		if (auth.status !== 200 || typeof auth.json.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
 		const consent = new URL(auth.json.data);
 		const pinned = pinsOAuth2Endpoints(locateN8nApp().version);
 		expect(`${consent.origin}${consent.pathname}`).toBe(pinned ? 'https://app.hubspot.com/oauth/authorize' : `${emulator.baseUrl}/oauth/authorize`);
@@ -173,9 +162,9 @@ describe('the OAuth2 credential\'s Connect button in n8n', () => {
 		expect(state).toEqual(expect.any(String));
 		if (pinned) return;
 
-		// HubSpot sends the user back to n8n with a code; n8n exchanges it at the dated token endpoint,
-		// which refuses any parameter in the query string.
-		const callback = await restGet(`/oauth2-credential/callback?code=${TEST_AUTH_CODE}&state=${encodeURIComponent(state!)}`);
+		// HubSpot sends the user back to n8n with a code; n8n exchanges it at the credential's token URL
+		// (the emulator's copy of the dated endpoint, which refuses any parameter in the query string).
+		const callback = await rest(`/oauth2-credential/callback?code=${TEST_AUTH_CODE}&state=${encodeURIComponent(state!)}`);
 		expect(callback.status).toBe(200);
 		expect(emulator.stats.tokenRequests).toBe(1);
 		expect(emulator.stats.codeGrants).toBe(1);

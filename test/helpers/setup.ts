@@ -54,15 +54,20 @@ export function credentialsFor(emulator: HubSpotEmulator) {
 }
 
 /**
- * A connected OAuth2 credential whose API and token URLs point at the emulator. The token URL keeps
- * the credential's own path, so a refresh reaches the emulator's copy of the very endpoint users get.
+ * The OAuth2 credential's hidden endpoint fields pointed at the emulator. The token URL keeps the
+ * credential's own path, so a refresh or code exchange reaches the emulator's copy of the very endpoint
+ * users get.
  */
+export function emulatorOAuthUrls(baseUrl: string): { authUrl: string; accessTokenUrl: string } {
+	return { authUrl: `${baseUrl}/oauth/authorize`, accessTokenUrl: `${baseUrl}${new URL(HUBSPOT_TOKEN_URL).pathname}` };
+}
+
+/** A connected OAuth2 credential whose API and token URLs point at the emulator. */
 export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
 	return {
 		baseUrl,
 		grantType: 'authorizationCode',
-		authUrl: `${baseUrl}/oauth/authorize`,
-		accessTokenUrl: `${baseUrl}${new URL(HUBSPOT_TOKEN_URL).pathname}`,
+		...emulatorOAuthUrls(baseUrl),
 		clientId: OAUTH_CLIENT_ID,
 		clientSecret: OAUTH_CLIENT_SECRET,
 		scope: 'oauth',
