@@ -9,6 +9,9 @@ describe('parseId', () => {
 		[' 42 ', '42'],
 		['007', '7'],
 		['9223372036854775807', '9223372036854775807'],
+		// Longer than a signed 64-bit integer: still digits, so HubSpot (not the node) judges it.
+		['12345678901234567890123', '12345678901234567890123'],
+		[Number.MAX_SAFE_INTEGER, '9007199254740991'],
 	])('accepts %p as %p', (input, expected) => {
 		expect(parseId(input)).toEqual({ ok: true, id: expected });
 	});
@@ -26,7 +29,8 @@ describe('parseId', () => {
 		['-5', 'digits only'],
 		['1e3', 'digits only'],
 		['0', '0 is not'],
-		['12345678901234567890', 'more digits'],
+		[2 ** 60, 'pass the id as a string of digits'],
+		[Number.MAX_SAFE_INTEGER + 1, 'larger than a number can hold exactly'],
 		[null, 'null'],
 		[undefined, 'undefined'],
 		[{ id: 1 }, 'an object'],

@@ -1,10 +1,9 @@
 /**
  * Turning whatever an item holds into HubSpot record ids. HubSpot ids are positive integers sent as
  * strings; anything else would only earn a 400 for the whole batch, so it is refused per item here.
+ * A string of digits is an id whatever its length: HubSpot, not the node, says whether it exists.
  */
 
-/** HubSpot record ids fit in a signed 64-bit integer: at most 19 digits. */
-const MAX_ID_DIGITS = 19;
 const DIGITS = /^\d+$/;
 
 export type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
@@ -27,6 +26,14 @@ function describe(value: unknown): string {
 export function parseId(value: unknown): IdCheck {
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
+		// Past 2^53 a JavaScript number cannot hold every whole number: the id may already have lost its
+		// last digits (in JSON parsing, a Code node, a spreadsheet) and would name another record.
+		if (Number.isInteger(value) && value > 0) {
+			return {
+				ok: false,
+				reason: `${describe(value)} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`,
+			};
+		}
 		return { ok: false, reason: `${describe(value)} is not a positive whole number` };
 	}
 	if (typeof value === 'bigint') {
@@ -41,9 +48,6 @@ export function parseId(value: unknown): IdCheck {
 		// Leading zeros would make "007" and "7" two different pairs for the same record.
 		const canonical = trimmed.charCodeAt(0) === 48 ? trimmed.replace(/^0+/, '') : trimmed;
 		if (canonical === '') return { ok: false, reason: '0 is not a HubSpot record id' };
-		if (canonical.length > MAX_ID_DIGITS) {
-			return { ok: false, reason: `${describe(value)} has more digits than a HubSpot record id` };
-		}
 		return { ok: true, id: canonical };
 	}
 	return { ok: false, reason: `${describe(value)} is not a HubSpot record id` };
