@@ -203,8 +203,8 @@ describe('Bad input', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(2);
 		for (const [i, item] of result.items.entries()) {
-			expect(item.json).toMatchObject({ httpCode: '403', category: 'MISSING_SCOPES', fromId: String(1 + 2 * i) });
-			expect(item.json.correlationId).toEqual(expect.any(String));
+			expect(item.json.details).toMatchObject({ httpCode: '403', category: 'MISSING_SCOPES', fromId: String(1 + 2 * i) });
+			expect((item.json.details as { correlationId: unknown }).correlationId).toEqual(expect.any(String));
 			expect(item.pairedItem).toEqual({ item: i });
 		}
 	});

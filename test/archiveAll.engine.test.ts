@@ -179,7 +179,7 @@ describe('Remove All Associations of Records', () => {
 		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters(), { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ fromId: '1', toIds: ['10'], status: 'COMPLETE' });
-		expect(result.items[1].json).toMatchObject({ fromId: '2', toIds: [], category: 'VALIDATION_ERROR', httpCode: '207' });
+		expect(result.items[1].json.details).toMatchObject({ fromId: '2', toIds: [], category: 'VALIDATION_ERROR', httpCode: '207' });
 		expect(result.items[1].json.error).toContain('Record 2 is locked');
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(false);
 		expect(emu.has('contacts', '2', 'companies', '20')).toBe(true);

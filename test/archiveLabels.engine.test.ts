@@ -129,7 +129,7 @@ describe('Remove Association Labels', () => {
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
-	it('halves a batch HubSpot calls too large and still removes every label', async () => {
+	it('sends a batch HubSpot calls too large again in parts and still removes every label', async () => {
 		const emu = emulator();
 		emu.settings.maxArchiveInputs = 2;
 		const items = [1, 2, 3, 4, 5].map((i) => ({ id: i, to: 100 + i }));
@@ -148,7 +148,7 @@ describe('Remove Association Labels', () => {
 		const result = await run(emu, [{ id: 1, to: 10 }, { id: 2, to: 20 }], labelParameters(), { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('COMPLETE');
-		expect(result.items[1].json).toMatchObject({ category: 'OBJECT_NOT_FOUND', httpCode: '207', fromId: '2' });
+		expect(result.items[1].json.details).toMatchObject({ category: 'VALIDATION_ERROR', httpCode: '207', fromId: '2' });
 		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([UNLABELED]);
 	});
 

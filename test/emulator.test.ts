@@ -145,7 +145,7 @@ describe('batch/archive', () => {
 		emu.settings.maxArchiveInputs = 2;
 		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] }]);
 		expectHubSpotError(a, 400, 'VALIDATION_ERROR');
-		expect(a.body.message).toBe('Batch input size 3 exceeds limit of 2');
+		expect(a.body.message).toBe('The maximum number of inputs supported in a batch is 2. Please reduce the number of items and try again');
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(true);
 		emu.settings.limitCounts = 'inputs';
 		expect((await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] }])).status).toBe(204);
@@ -163,12 +163,12 @@ describe('batch/archive', () => {
 		expectHubSpotError(await call('POST', `${ASSOC}/contacts/companies/batch/archive`, '{not json'), 400, 'VALIDATION_ERROR');
 	});
 
-	test('207 with OBJECT_NOT_FOUND for faults.errorIds, the rest archived', async () => {
+	test('207 with HubSpot\'s invalid-object error for faults.errorIds, the rest archived', async () => {
 		emu.faults.errorIds.add('11');
 		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] }, { from: { id: '2' }, to: [{ id: '10' }] }]);
 		expect(a.status).toBe(207);
-		expect(a.body).toMatchObject({ status: 'COMPLETE', numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', context: { ids: ['11'] } }] });
-		expect(a.body.errors[0].message).toContain('11');
+		expect(a.body).toMatchObject({ status: 'COMPLETE', numErrors: 1, errors: [{ status: 'error', category: 'VALIDATION_ERROR', context: { INVALID_OBJECT_IDS: ['COMPANY=11 is not valid'], objectId: ['11'], objectType: ['COMPANY'] } }] });
+		expect(a.body.errors[0].message).toBe('One or more associations are invalid');
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['11']);
 		expect(emu.toIds('contacts', '2', 'companies')).toEqual([]);
 	});
@@ -229,7 +229,9 @@ describe('batch/read', () => {
 		do {
 			const a = await read([{ id: '1', ...(after ? { after } : {}) }, { id: '2' }]);
 			expect(a.status).toBe(207);
-			expect(a.body.errors).toEqual([expect.objectContaining({ category: 'OBJECT_NOT_FOUND', context: { fromObjectId: ['2'] } })]);
+			expect(a.body.errors).toEqual([
+				expect.objectContaining({ category: 'OBJECT_NOT_FOUND', context: { fromObjectId: ['2'], fromObjectType: ['contact'], toObjectType: ['company'] } }),
+			]);
 			const r = a.body.results[0];
 			expect(r.from).toEqual({ id: '1' });
 			seen.push(...r.to.map((t: { toObjectId: number }) => t.toObjectId));
@@ -251,7 +253,7 @@ describe('batch/read', () => {
 		expect(ok.status).toBe(207);
 		const tooMany = await read(Array.from({ length: 1001 }, (_, i) => ({ id: String(i + 1) })));
 		expectHubSpotError(tooMany, 400, 'VALIDATION_ERROR');
-		expect(tooMany.body.message).toBe('Batch input size 1001 exceeds limit of 1000');
+		expect(tooMany.body.message).toBe('The maximum number of inputs supported in a batch is 1000. Please reduce the number of items and try again');
 	});
 });
 

@@ -126,17 +126,41 @@ describe('Faults', () => {
 		expect(emu.count()).toBe(2);
 	});
 
-	it('splits a batch HubSpot calls too large and sends the halves', async () => {
+	it('sends a batch HubSpot calls too large again in parts of the size HubSpot names, and later batches in that size at once', async () => {
 		const emu = emulator();
 		emu.settings.maxArchiveInputs = 30;
-		const items = seedPairs(emu, 100);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 100 } }));
+		const items = seedPairs(emu, 200);
+		const result = await run(emu, items, archiveParameters({ options: { batchSize: 100, concurrency: 1 } }));
 		expect(result.error).toBeUndefined();
 		expect(emu.count()).toBe(0);
-		// 100 → 400; 50 + 50 → 400 each; 25 × 4 → accepted.
-		expect(emu.stats.byStatus[400]).toBe(3);
-		expect(emu.stats.byStatus[204]).toBe(4);
-		expect(result.items).toHaveLength(100);
+		// 100 → 400 naming 30; then 30 + 30 + 30 + 10, and the second batch of 100 likewise without asking again.
+		expect(emu.stats.byStatus[400]).toBe(1);
+		expect(emu.stats.byStatus[204]).toBe(8);
+		expect(result.items).toHaveLength(200);
+	});
+
+	it('halves a batch refused as too large without a size (413), at most log2(pairs) refusals for the run', async () => {
+		const emu = emulator();
+		const items = seedPairs(emu, 128);
+		emu.faults.onPath('batch/archive', { status: 413, body: '' }, 3);
+		const result = await run(emu, items, archiveParameters({ options: { batchSize: 128, concurrency: 1 } }));
+		expect(result.error).toBeUndefined();
+		expect(emu.count()).toBe(0);
+		// 128, 64 and 32 refused, each refusal halving the size the run sends: 16 pairs a request from then on.
+		expect(emu.stats.byStatus[413]).toBe(3);
+		expect(emu.stats.byStatus[204]).toBe(128 / 16);
+		expect(emu.stats.requests - emu.stats.byStatus[204]).toBeLessThanOrEqual(Math.log2(128));
+	});
+
+	it('never splits on a validation error that is not about the size', async () => {
+		const emu = emulator();
+		const items = seedPairs(emu, 10);
+		// Words that a looser reading took for "too large": they are about the inputs.
+		const body = { status: 'error', message: 'Property value exceeds the maximum length of 10 at most', category: 'VALIDATION_ERROR', correlationId: 'c-9' };
+		emu.faults.onPath('batch/archive', { status: 400, body });
+		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
+		expect(emu.stats.requests).toBe(1);
+		expect(result.items.every((i) => /HubSpot refused the request \(400\)/.test(String(i.json.error)))).toBe(true);
 	});
 
 	it('fails only the items whose ids a 400 names and resends the rest', async () => {
@@ -149,10 +173,41 @@ describe('Faults', () => {
 		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['COMPLETE', 'COMPLETE', 'error', 'COMPLETE']);
-		expect(result.items[2].json).toMatchObject({ category: 'VALIDATION_ERROR', correlationId: 'c-1', fromId: '3' });
+		expect(result.items[2].json.details).toMatchObject({ category: 'VALIDATION_ERROR', correlationId: 'c-1', fromId: '3' });
 		expect(emu.stats.requests).toBe(2);
 		expect(emu.toIds('contacts', '3', 'companies')).toEqual(['1003']);
 		expect(emu.count()).toBe(1);
+	});
+
+	describe('an id HubSpot names concerns the side of the pair it names, by object type', () => {
+		// HubSpot's recorded shape for an association naming an object it does not accept (v4, VALIDATION_ERROR).
+		const invalidContact5 = {
+			status: 'error',
+			message: 'One or more associations are invalid',
+			correlationId: 'c-5',
+			category: 'VALIDATION_ERROR',
+			context: { INVALID_OBJECT_IDS: ['CONTACT=5 is not valid'], objectId: ['5'], objectType: ['CONTACT'] },
+		};
+
+		it('a 400: only the pair with contact 5 is dropped; the pair with company 5 is resent and archived', async () => {
+			const emu = emulator();
+			emu.seed('contacts', '5', 'companies', '7').seed('contacts', '6', 'companies', '5');
+			emu.faults.at(1, { status: 400, body: invalidContact5 });
+			const result = await run(emu, [{ id: 5, to: 7 }, { id: 6, to: 5 }], archiveParameters(), { continueOnFail: true });
+			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['error', 'COMPLETE']);
+			expect(emu.has('contacts', '6', 'companies', '5')).toBe(false);
+			expect(emu.has('contacts', '5', 'companies', '7')).toBe(true);
+		});
+
+		it('a 207: the error is pinned on the item with contact 5, not on the item with company 5', async () => {
+			const emu = emulator();
+			emu.faults.at(1, {
+				status: 207,
+				body: { status: 'COMPLETE', results: [], numErrors: 1, errors: [invalidContact5], startedAt: '2026-12-01T10:00:00Z', completedAt: '2026-12-01T10:00:01Z' },
+			});
+			const result = await run(emu, [{ id: 5, to: 7 }, { id: 6, to: 5 }], archiveParameters(), { continueOnFail: true });
+			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['error', 'COMPLETE']);
+		});
 	});
 
 	it('fails the whole batch on a 400 that names no ids', async () => {
@@ -160,7 +215,7 @@ describe('Faults', () => {
 		const items = seedPairs(emu, 2);
 		emu.faults.at(1, { status: 400, body: { status: 'error', message: 'Something is wrong', category: 'VALIDATION_ERROR', correlationId: 'c-2' } });
 		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
-		expect(result.items.map((i) => i.json.category)).toEqual(['VALIDATION_ERROR', 'VALIDATION_ERROR']);
+		expect(result.items.map((i) => (i.json.details as { category?: string }).category)).toEqual(['VALIDATION_ERROR', 'VALIDATION_ERROR']);
 		expect(emu.stats.requests).toBe(1);
 	});
 

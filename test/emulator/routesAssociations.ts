@@ -14,9 +14,14 @@ const validation = (ctx: ApiContext, message: string, extra: Record<string, unkn
 	body: hubspotError(ctx.correlationId, 'VALIDATION_ERROR', message, extra),
 });
 
+/**
+ * HubSpot's answer to a batch over its size, as recorded for CRM batch endpoints (a 400 VALIDATION_ERROR
+ * with no context; objects batch/read with 107 inputs, and the same words on contacts batch/read). No
+ * answer is recorded for the association endpoints themselves: the same words are the best evidence.
+ */
 function tooLarge(ctx: ApiContext, size: number, limit: number): Reply | undefined {
 	if (size <= limit) return undefined;
-	return validation(ctx, `Batch input size ${size} exceeds limit of ${limit}`, { context: { limit: [String(limit)], size: [String(size)] } });
+	return validation(ctx, `The maximum number of inputs supported in a batch is ${limit}. Please reduce the number of items and try again`);
 }
 
 function invalidIds(emu: HubSpotEmulator, ctx: ApiContext, ids: IdCollector): Reply | undefined {
@@ -41,8 +46,25 @@ function batchBody(ctx: ApiContext, results: unknown[], errors: unknown[] = []):
 }
 
 /**
- * faults.errorIds: pairs naming one of those ids are skipped and reported as OBJECT_NOT_FOUND
- * (one error per named object, ids in `context.ids` as HubSpot does).
+ * HubSpot's words for an association naming an object id it does not accept, as recorded for v4
+ * association writes (HubSpot/hubspot-api-nodejs issue 646; HubSpot's 2026-09 changelog names the same
+ * `INVALID_OBJECT_IDS` context for stale ids): the object is named by its type and id, not by side.
+ */
+export function invalidObjectError(type: ObjectTypeInfo, id: string): Record<string, unknown> {
+	const typeName = type.custom ? type.id : type.singular.toUpperCase();
+	return {
+		status: 'error',
+		category: 'VALIDATION_ERROR',
+		message: 'One or more associations are invalid',
+		context: { INVALID_OBJECT_IDS: [`${typeName}=${id} is not valid`], objectId: [id], objectType: [typeName] },
+	};
+}
+
+/**
+ * faults.errorIds: pairs naming one of those ids are skipped and reported in a 207, one error per named
+ * object in HubSpot's recorded shape (`invalidObjectError`). No answer is recorded for archiving an id
+ * that does not exist (HubSpot's older batch archive pages say 204 whatever the record's state): this
+ * is a fault a test switches on, not the emulator's default.
  */
 class NotFoundCollector {
 	private readonly errors = new Map<string, Record<string, unknown>>();
@@ -56,15 +78,7 @@ class NotFoundCollector {
 		const [type, id] = ids.has(fromId) ? [from, fromId] : ids.has(toId) ? [to, toId] : [undefined, undefined];
 		if (!type || !id) return false;
 		const key = `${type.id}:${id}`;
-		if (!this.errors.has(key)) {
-			this.errors.set(key, {
-				status: 'error',
-				category: 'OBJECT_NOT_FOUND',
-				subCategory: 'crm.associations.OBJECT_NOT_FOUND',
-				message: `Could not find ${type.singular} with id ${id}.`,
-				context: { ids: [id] },
-			});
-		}
+		if (!this.errors.has(key)) this.errors.set(key, invalidObjectError(type, id));
 		return true;
 	}
 
@@ -190,12 +204,14 @@ export function batchRead(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 			if (emu.settings.readMissingAs === 'empty') {
 				results.push({ from: { id: input.id }, to: [] });
 			} else {
+				// As recorded from HubSpot's v4 batch/read (a 207), for an id with no associations of the type,
+				// whether or not the record exists.
 				errors.push({
 					status: 'error',
 					category: 'OBJECT_NOT_FOUND',
 					subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
-					message: `No ${ctx.to.name} associations found for ${ctx.from.singular} ${input.id}.`,
-					context: { fromObjectId: [input.id] },
+					message: `No ${ctx.to.singular} is associated with ${ctx.from.singular} ${input.id}.`,
+					context: { fromObjectId: [input.id], fromObjectType: [ctx.from.singular], toObjectType: [ctx.to.singular] },
 				});
 			}
 			return;

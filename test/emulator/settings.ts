@@ -6,7 +6,7 @@ export interface EmulatorSettings {
 	archiveResponse: '204' | '200';
 	/** Success status of batch/create: 201 (documented) or 200 (what HubSpot switched a sibling to in 2025). */
 	createResponse: '201' | '200';
-	/** Largest archive batch accepted; bigger ones get 400 "Batch input size N exceeds limit of M". */
+	/** Largest archive batch accepted; bigger ones get HubSpot's 400 "The maximum number of inputs supported in a batch is M. …". */
 	maxArchiveInputs: number;
 	/** What maxArchiveInputs counts: 'pairs' (total `to` entries) or 'inputs' (entries of `inputs`). */
 	limitCounts: 'inputs' | 'pairs';

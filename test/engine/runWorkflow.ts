@@ -24,7 +24,10 @@ export interface RunOptions {
 	items: IDataObject[];
 	/** Credential data by type name. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Continue On Fail: the same as `onError: 'continueRegularOutput'`. */
 	continueOnFail?: boolean;
+	/** The node's Settings → On Error; default Stop Workflow. */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** Another node type in the HubSpot node's place (the benchmark's pass-through baseline). */
 	nodeType?: string;
@@ -35,6 +38,8 @@ export interface RunOptions {
 export interface RunResult {
 	/** What the HubSpot Associations node output (main output 0 of its last run). */
 	items: INodeExecutionData[];
+	/** What n8n put on the node's error output (main output 1), with On Error → Continue (using error output). */
+	errorItems: INodeExecutionData[];
 	/** The node's error when it failed. */
 	error?: ExecutionError;
 	run: IRun;
@@ -73,7 +78,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 				hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' },
 				hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' },
 			},
-			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.onError ? { onError: options.onError } : options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(options.retryOnFail
 				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries }
 				: {}),
@@ -143,6 +148,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		const last = taskData[taskData.length - 1];
 		return {
 			items: last?.data?.main?.[0] ?? [],
+			errorItems: last?.data?.main?.[1] ?? [],
 			error: last?.error ?? run.data.resultData.error,
 			run,
 			credentialsHelper,

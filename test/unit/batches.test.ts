@@ -1,4 +1,4 @@
-import { labelsArchiveLayout, planBatches, splitBatch, splitInputs, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
+import { archiveMeasure, chunkInputs, labelsArchiveLayout, onePerInput, planBatches, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
 import type { AssociationTypeRef } from '../../nodes/HubSpotAssociations/core/labels';
 
 const item = (itemIndex: number, fromId: string, toIds: string[], types = ['contacts', 'companies']): ItemPairs => ({
@@ -87,14 +87,18 @@ describe('planBatches', () => {
 	});
 });
 
-describe('splitBatch', () => {
-	it('halves by pairs, splitting an input when needed, losing nothing', () => {
-		const plan = planBatches([item(0, '1', ['1', '2', '3']), item(1, '2', ['4', '5'])], 100);
-		const [a, b] = splitBatch(plan.batches[0]);
-		const count = (inputs: typeof a) => inputs.reduce((n, i) => n + i.to.length, 0);
-		expect(count(a)).toBe(3);
-		expect(count(b)).toBe(2);
-		expect([...a, ...b].flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5']);
+describe('chunkInputs', () => {
+	it('cuts batch/archive inputs into full requests of at most N pairs, cutting a to list where needed, losing nothing', () => {
+		const plan = planBatches([item(0, '1', ['1', '2', '3']), item(1, '2', ['4', '5', '6', '7'])], 100);
+		const chunks = chunkInputs(plan.batches[0].inputs, 3, archiveMeasure);
+		expect(chunks.map((c) => c.reduce((n, i) => n + i.to.length, 0))).toEqual([3, 3, 1]);
+		expect(chunks.flat().flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5', '2>6', '2>7']);
+		expect(chunks[1]).toEqual([{ from: { id: '2' }, to: [{ id: '4' }, { id: '5' }, { id: '6' }] }]);
+	});
+
+	it('packs one-pair inputs N at a time', () => {
+		expect(chunkInputs([1, 2, 3, 4, 5], 2, onePerInput)).toEqual([[1, 2], [3, 4], [5]]);
+		expect(chunkInputs([1], 1, onePerInput)).toEqual([[1]]);
 	});
 });
 
@@ -138,9 +142,4 @@ describe('planBatches with the labels layout (batch/labels/archive)', () => {
 	});
 });
 
-describe('splitInputs', () => {
-	it('halves one-pair inputs and stops at one', () => {
-		expect(splitInputs([1, 2, 3])).toEqual([[1, 2], [3]]);
-		expect(splitInputs([1])).toBeUndefined();
-	});
-});
+

@@ -36,7 +36,7 @@ describe('readPages', () => {
 
 describe('meansNothingToRemove', () => {
 	it.each([
-		[{ category: 'OBJECT_NOT_FOUND', message: 'No companies associations found for contact 2.' }, true],
+		[{ category: 'OBJECT_NOT_FOUND', message: 'No company is associated with deal 515690208449.' }, true],
 		[{ subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND' }, true],
 		[{ message: 'No associations found for 2' }, true],
 		[{ category: 'VALIDATION_ERROR', message: 'Record 2 is locked' }, false],

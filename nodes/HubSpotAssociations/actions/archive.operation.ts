@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { planBatches, splitBatch, type ArchiveInput } from '../core/batches';
+import { archiveMeasure, planBatches, type ArchiveInput } from '../core/batches';
 import type { BatchCodec } from '../transport/batchRunner';
 import { executeBatched } from './batchedOperation';
 
@@ -9,21 +9,19 @@ export const description: INodeProperties[] = [];
 
 /** batch/archive: one input per from id with its to ids; removes every label of each pair. */
 export const archiveCodec = (fromObjectType: string, toObjectType: string): BatchCodec<ArchiveInput> => ({
+	...archiveMeasure,
+	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
 		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/archive`,
 		body: { inputs },
 	}),
-	ids: (input) => [input.from.id, ...input.to.map((t) => t.id)],
-	split: (inputs) => {
-		const pairCount = inputs.reduce((n, i) => n + i.to.length, 0);
-		if (pairCount < 2) return undefined;
-		return splitBatch({ index: 0, fromObjectType, toObjectType, inputs, pairCount, itemIndexes: [] });
-	},
-	without: (inputs, ids) =>
+	fromId: (input) => input.from.id,
+	toIds: (input) => input.to.map((t) => t.id),
+	without: (inputs, named) =>
 		inputs
-			.filter((input) => !ids.has(input.from.id))
-			.map((input) => ({ from: input.from, to: input.to.filter((t) => !ids.has(t.id)) }))
+			.filter((input) => !named.from.has(input.from.id) && !named.either.has(input.from.id))
+			.map((input) => ({ from: input.from, to: input.to.filter((t) => !named.to.has(t.id) && !named.either.has(t.id)) }))
 			.filter((input) => input.to.length > 0),
 });
 

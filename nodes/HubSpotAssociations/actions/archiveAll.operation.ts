@@ -38,10 +38,12 @@ function filterMode(ctx: IExecuteFunctions): LabelFilterMode {
 
 async function expand(run: RunContext, items: ItemPairs[]): Promise<Expansion> {
 	const mode = filterMode(run.ctx);
-	const reads = await readAssociations(await run.transport(), items, {
+	const transport = await run.transport();
+	const reads = await readAssociations(transport, items, {
 		concurrency: run.options.concurrency,
-		// Without Continue On Fail one failed read will stop the node: read no further.
-		shouldStop: (anyFailed) => anyFailed && !run.continueOnFail,
+		// Without Continue On Fail one failed read will stop the node: read no further. A halted run
+		// (the credential refused, the daily limit spent) can read nothing more either way.
+		shouldStop: (anyFailed) => transport.halted !== undefined || (anyFailed && !run.continueOnFail),
 	});
 	const valid: ItemPairs[] = [];
 	const failed: Expansion['failed'] = new Map();

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { labelsArchiveLayout, planBatches, splitInputs, type LabelsArchiveInput } from '../core/batches';
+import { labelsArchiveLayout, onePerInput, planBatches, type LabelsArchiveInput } from '../core/batches';
+import { namesPairOf } from '../core/responses';
 import { labelProperties } from '../descriptions/labels';
 import type { BatchCodec } from '../transport/batchRunner';
 import { executeBatched } from './batchedOperation';
@@ -15,14 +16,16 @@ export const description: INodeProperties[] = labelProperties(
 );
 
 const codec = (fromObjectType: string, toObjectType: string): BatchCodec<LabelsArchiveInput> => ({
+	...onePerInput,
+	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
 		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/labels/archive`,
 		body: { inputs },
 	}),
-	ids: (input) => [input.from.id, input.to.id],
-	split: splitInputs,
-	without: (inputs, ids) => inputs.filter((input) => !ids.has(input.from.id) && !ids.has(input.to.id)),
+	fromId: (input) => input.from.id,
+	toIds: (input) => [input.to.id],
+	without: (inputs, named) => inputs.filter((input) => !namesPairOf(named, input.from.id, [input.to.id])),
 });
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { BatchPlan, ItemPairs } from '../core/batches';
+import { DRY_RUN_STATUS } from '../core/outputs';
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
-import { RETIRED_TOKEN_URL_HINT, type FailureReport } from '../transport/errors';
+import { notSentReport, RETIRED_TOKEN_URL_HINT, type FailureReport } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, runPool } from '../transport/pool';
 import { createTransport, type Transport } from '../transport/send';
 import { firstFailureError, outputItems } from './outputItems';
@@ -64,7 +65,7 @@ export function readOptions(ctx: IExecuteFunctions): RunOptions {
 /** What a dry run says of a batch: the shape of a real answer, with nothing sent. */
 function dryRunOutcome(at: string): BatchOutcome {
 	return {
-		results: [{ httpStatus: 0, status: 'DRY_RUN', startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] }],
+		results: [{ httpStatus: 0, status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] }],
 		idFailures: [],
 		requests: 0,
 	};
@@ -134,9 +135,15 @@ export async function executeBatched<Input>(
 				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
 			},
 			// Without Continue On Fail the node will throw: stop starting batches, let those under way finish.
+			// Once the run is halted (the credential refused, the daily limit spent) no batch can succeed.
 			// (A stopped execution needs nothing here: the transport refuses its requests, see send.ts.)
-			() => anyFailed && !continueOnFail,
+			() => sender.halted !== undefined || (anyFailed && !continueOnFail),
 		);
+		// Batches never started because the run was halted: their items say why.
+		if (sender.halted) {
+			const report = notSentReport(sender.halted);
+			for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { results: [], idFailures: [], requests: 0, notSent: true, failure: report };
+		}
 	}
 
 	return outputItems({

@@ -1,10 +1,9 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import type { BatchPlan, ItemPairs } from '../core/batches';
-import { judgeItem, mergeResults, type OutcomeLike, type ReportLike, type ResponseFields } from '../core/outputs';
+import { answerFailure, DRY_RUN_STATUS, judgeItem, mergeResults, type OutcomeLike, type ReportLike, type ResponseFields } from '../core/outputs';
 import type { BatchOutcome } from '../transport/batchRunner';
 import { toNodeApiError, type FailureReport } from '../transport/errors';
-import { NOT_READ } from './readAssociations';
 
 /**
  * Outcomes → output items, paired with the input items: one per input item (default) or one per
@@ -26,19 +25,25 @@ export interface OutputInput<Input> {
 	outcomes: ReadonlyArray<BatchOutcome | undefined>;
 }
 
-export function errorJson(report: ReportLike | { message: string; description?: string | null }, extra: object): IDataObject {
-	const r = report as Partial<FailureReport> & { message: string; description?: string | null };
-	const json: IDataObject = { error: r.message, ...(extra as IDataObject) };
-	if (r.description) json.description = r.description;
-	if (r.httpCode) json.httpCode = r.httpCode;
-	if (r.category) json.category = r.category;
-	if (r.correlationId) json.correlationId = r.correlationId;
-	if (r.hint) json.hint = r.hint;
-	return json;
+/**
+ * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue
+ * (using error output)" moves an item to the error branch only when its json holds nothing but
+ * `error`, `message` and `details` (or when the item carries `error`, but then n8n replaces its json
+ * with the message alone and the ids, category and correlation id would be lost).
+ */
+function errorJson(report: ReportLike | { message: string; hint: string }, context: object): IDataObject {
+	const r = report as Partial<FailureReport> & { message: string };
+	const details: IDataObject = { ...(context as IDataObject) };
+	if (r.description) details.description = r.description;
+	if (r.httpCode) details.httpCode = r.httpCode;
+	if (r.category) details.category = r.category;
+	if (r.correlationId) details.correlationId = r.correlationId;
+	if (r.hint) details.hint = r.hint;
+	return { error: r.message, details };
 }
 
 /** The node's own fields of an item: what was asked, normalised. */
-export function itemFields(item: ItemPairs): IDataObject {
+function itemFields(item: ItemPairs): IDataObject {
 	const fields: IDataObject = {
 		fromObjectType: item.fromObjectType,
 		toObjectType: item.toObjectType,
@@ -53,6 +58,7 @@ const NOT_SENT: ReportLike = {
 	message: 'Not sent: the node stopped after an earlier batch failed',
 	description: '',
 	hint: 'Fix the failure reported for the other items and run again.',
+	notSent: true,
 };
 
 export function outputItems<Input>(run: OutputInput<Input>): INodeExecutionData[][] {
@@ -67,20 +73,21 @@ function perBatch<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		const outcome = outcomes[b];
 		const pairedItem = batch.itemIndexes.map((item) => ({ item }));
 		const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: batch.pairCount, inputs: batch.inputs };
-		const failure = outcome?.failure ?? outcome?.idFailures[0]?.report;
-		if (!outcome || failure) {
-			const report = failure ?? { message: 'Not sent: an earlier batch failed', description: '', hint: '' };
+		const answer = outcome ? mergeResults(outcome.results) : undefined;
+		const failure = outcome?.failure ?? outcome?.idFailures[0]?.report ?? (answer && answerFailure(answer, 'request'));
+		if (!answer || failure) {
+			const report = failure ?? NOT_SENT;
 			if (!continueOnFail) throw toNodeApiError(node, report as FailureReport, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
-			out.push({ json: errorJson(report, { ...fields, results: outcome ? mergeResults(outcome.results) : undefined }), pairedItem });
+			out.push({ json: errorJson(report, { ...fields, results: answer as unknown as IDataObject }), pairedItem });
 			continue;
 		}
-		out.push({ json: { ...fields, ...mergeResults(outcome.results) } as unknown as IDataObject, pairedItem });
+		out.push({ json: { ...fields, ...answer } as unknown as IDataObject, pairedItem });
 	}
 	for (const [itemIndex, { item, report }] of run.failed) {
 		out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
 	}
 	for (const [itemIndex, error] of run.invalid) {
-		out.push({ json: errorJson(error, { itemIndex }), pairedItem: { item: itemIndex } });
+		out.push({ json: errorJson({ message: error.message, hint: error.description ?? '' }, { itemIndex }), pairedItem: { item: itemIndex } });
 	}
 	return out;
 }
@@ -99,7 +106,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		if (fields === undefined) {
 			const outcome = outcomes[b];
 			fields = outcome && !outcome.failure && outcome.idFailures.length === 0 ? mergeResults(outcome.results) : null;
-			if (fields && (fields.errors.length > 0 || fields.startedAt === undefined || fields.completedAt === undefined || fields.requestedAt === undefined || fields.links !== undefined)) fields = null;
+			if (fields && ((fields.status !== 'COMPLETE' && fields.status !== DRY_RUN_STATUS) || fields.errors.length > 0 || fields.startedAt === undefined || fields.completedAt === undefined || fields.requestedAt === undefined || fields.links !== undefined)) fields = null;
 			merged[b] = fields;
 		}
 		return fields ?? undefined;
@@ -107,7 +114,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 	for (let i = 0; i < run.itemCount; i++) {
 		const refused = run.invalid.get(i);
 		if (refused) {
-			out.push({ json: errorJson(refused, { itemIndex: i }), pairedItem: { item: i } });
+			out.push({ json: errorJson({ message: refused.message, hint: refused.description ?? '' }, { itemIndex: i }), pairedItem: { item: i } });
 			continue;
 		}
 		const unread = run.failed.get(i);
@@ -134,7 +141,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		const verdict = unsent ? { ok: false as const, report: NOT_SENT } : judgeItem(item, itemOutcomes);
 		if (verdict.ok) {
 			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
-			if (run.dryRun) verdict.fields.status = 'DRY_RUN';
+			if (run.dryRun) verdict.fields.status = DRY_RUN_STATUS;
 			out.push({ json: Object.assign(itemFields(item), verdict.fields) as IDataObject, pairedItem: { item: i } });
 		} else {
 			failures.push({ itemIndex: i, report: verdict.report });
@@ -164,7 +171,7 @@ function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean)
 		toObjectType: item.toObjectType,
 		fromId: item.fromId,
 		toIds: item.toIds,
-		status: dryRun ? 'DRY_RUN' : answer.status,
+		status: dryRun ? DRY_RUN_STATUS : answer.status,
 		numErrors: answer.numErrors,
 		errors: [],
 		results: answer.results.length === 0 ? [] : answer.results.slice(),
@@ -179,7 +186,7 @@ function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean)
  * out because of it), naming how many other items failed too.
  */
 export function firstFailureError(node: INode, failures: ReadonlyArray<{ itemIndex: number; report: ReportLike }>, note?: string) {
-	const first = failures.find((f) => f.report !== NOT_SENT && f.report !== NOT_READ) ?? failures[0];
+	const first = failures.find((f) => !f.report.notSent) ?? failures[0];
 	const others = failures.filter((f) => f !== first);
 	const listed = others.slice(0, 10).map((f) => f.itemIndex).join(', ');
 	const more = others.length > 0 ? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${listed}${others.length > 10 ? ', …' : ''})` : '';

@@ -1,8 +1,8 @@
-import { splitInputs } from '../core/batches';
+import { onePerInput } from '../core/batches';
 import { MAX_READ_INPUTS, meansNothingToRemove, readPages, type AssociatedRecord, type ReadInput } from '../core/reads';
-import { idsNamedByError, type HubSpotBatchError } from '../core/responses';
+import { idsNamedByError, namesPairOf, type HubSpotBatchError } from '../core/responses';
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
-import type { FailureReport } from '../transport/errors';
+import { notSentReport, type FailureReport } from '../transport/errors';
 import { runPool } from '../transport/pool';
 import type { Transport } from '../transport/send';
 
@@ -28,14 +28,16 @@ export const MAX_PAGES_PER_RECORD = 10_000;
 export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
 export const readCodec = (fromObjectType: string, toObjectType: string): BatchCodec<ReadInput> => ({
+	...onePerInput,
+	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
 		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/read`,
 		body: { inputs },
 	}),
-	ids: (input) => [input.id],
-	split: splitInputs,
-	without: (inputs, ids) => inputs.filter((input) => !ids.has(input.id)),
+	fromId: (input) => input.id,
+	toIds: () => [],
+	without: (inputs, named) => inputs.filter((input) => !namesPairOf(named, input.id, [])),
 });
 
 interface RecordState {
@@ -79,6 +81,7 @@ export const NOT_READ: FailureReport = {
 	description: 'Nothing was removed for this item.',
 	hint: 'Fix the failure reported for the other items and run again.',
 	attempts: 0,
+	notSent: true,
 };
 
 /** Folds one read request's outcome into the records it asked about; returns the next pages to read. */
@@ -117,7 +120,9 @@ function absorb(group: Group, inputs: readonly ReadInput[], outcome: BatchOutcom
 			}
 		}
 		for (const error of result.errors) {
-			const named = [...idsNamedByError(error)].filter((id) => asked.has(id));
+			const found = idsNamedByError(error, group.codec.types);
+			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
+			const named = [...found.from, ...found.either].filter((id) => asked.has(id));
 			if (named.length === 0) {
 				if (!meansNothingToRemove(error)) unattributed.push(error);
 				continue;
@@ -132,7 +137,7 @@ function absorb(group: Group, inputs: readonly ReadInput[], outcome: BatchOutcom
 			}
 		}
 	}
-	for (const f of outcome.idFailures) for (const id of f.ids) if (asked.has(id)) fail(id, f.report);
+	for (const f of outcome.idFailures) for (const id of [...f.ids.from, ...f.ids.either]) if (asked.has(id)) fail(id, f.report);
 	for (const input of inputs) {
 		if (settled.has(input.id)) continue;
 		if (outcome.failure) fail(input.id, outcome.failure);
@@ -199,7 +204,7 @@ export async function readAssociations(
 		for (const [fromId, state] of group.states) {
 			const key = recordKey({ fromObjectType: group.fromObjectType, toObjectType: group.toObjectType, fromId });
 			if (state.failure) outcomes.set(key, { ok: false, report: state.failure });
-			else if (!state.done) outcomes.set(key, { ok: false, report: NOT_READ });
+			else if (!state.done) outcomes.set(key, { ok: false, report: transport.halted ? notSentReport(transport.halted) : NOT_READ });
 			else outcomes.set(key, { ok: true, targets: [...state.targets.values()] });
 		}
 	}

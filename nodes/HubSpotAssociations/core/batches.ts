@@ -110,8 +110,6 @@ class CompactBatch<Input> implements PlannedBatch<Input> {
 	}
 }
 
-export type Batch = PlannedBatch<ArchiveInput>;
-
 /** For each planned item, the batches that carry its pairs (ascending); undefined for items in none. */
 export interface ItemBatches {
 	get(itemIndex: number): readonly number[] | undefined;
@@ -319,31 +317,54 @@ export function planBatches<Input>(
 	return { batches, batchesOfItem, pairCount, requestedPairCount };
 }
 
-/** Halves a list of one-pair inputs (batch/labels/archive), or undefined when one is left. */
-export function splitInputs<Input>(inputs: Input[]): [Input[], Input[]] | undefined {
-	if (inputs.length < 2) return undefined;
-	const half = Math.ceil(inputs.length / 2);
-	return [inputs.slice(0, half), inputs.slice(half)];
+/** How a request's inputs are measured in pairs and, where one carries several, cut in two. */
+export interface InputMeasure<Input> {
+	/** The pairs an input carries. */
+	size(input: Input): number;
+	/** The first `n` pairs of an input and the rest; only where an input can carry several (batch/archive's `to` list). */
+	cut?(input: Input, n: number): [Input, Input];
 }
 
-/** Splits a batch in two halves by pairs, for when HubSpot says a request carried too many. */
-export function splitBatch(batch: Batch): [ArchiveInput[], ArchiveInput[]] {
-	const half = Math.ceil(batch.pairCount / 2);
-	const first: ArchiveInput[] = [];
-	const second: ArchiveInput[] = [];
-	let taken = 0;
-	for (const input of batch.inputs) {
-		const room = half - taken;
-		if (room >= input.to.length) {
-			first.push(input);
-			taken += input.to.length;
-		} else if (room > 0) {
-			first.push({ from: input.from, to: input.to.slice(0, room) });
-			second.push({ from: input.from, to: input.to.slice(room) });
-			taken = half;
-		} else {
-			second.push(input);
+export const archiveMeasure: Required<InputMeasure<ArchiveInput>> = {
+	size: (input) => input.to.length,
+	cut: (input, n) => [
+		{ from: input.from, to: input.to.slice(0, n) },
+		{ from: input.from, to: input.to.slice(n) },
+	],
+};
+
+/** One pair per input (batch/labels/archive), or one record per input (batch/read). */
+export const onePerInput: Pick<InputMeasure<unknown>, 'size'> = { size: () => 1 };
+
+export function pairsIn<Input>(inputs: readonly Input[], measure: InputMeasure<Input>): number {
+	let pairs = 0;
+	for (const input of inputs) pairs += measure.size(input);
+	return pairs;
+}
+
+/**
+ * Inputs → consecutive requests of at most `maxPairs` pairs each, as full as they can be, in order and
+ * with nothing lost: for when HubSpot says a request carried too many.
+ */
+export function chunkInputs<Input>(inputs: readonly Input[], maxPairs: number, measure: InputMeasure<Input>): Input[][] {
+	const chunks: Input[][] = [];
+	let current: Input[] = [];
+	let room = maxPairs;
+	for (let input of inputs) {
+		// An input that cannot be cut goes whole into a request of its own.
+		while (measure.size(input) > room && (measure.cut || current.length > 0)) {
+			if (room > 0 && measure.cut) {
+				const [head, rest] = measure.cut(input, room);
+				current.push(head);
+				input = rest;
+			}
+			chunks.push(current);
+			current = [];
+			room = maxPairs;
 		}
+		current.push(input);
+		room -= measure.size(input);
 	}
-	return [first, second];
+	if (current.length > 0) chunks.push(current);
+	return chunks;
 }

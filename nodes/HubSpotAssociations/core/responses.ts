@@ -4,6 +4,8 @@
  * so every 2xx is read the same way here and the node fills in what a bodiless answer leaves out.
  */
 
+import { normalizeObjectType } from './objectTypes';
+
 export interface HubSpotBatchError {
 	status?: string;
 	category?: string;
@@ -78,24 +80,84 @@ function safeJson(text: string): unknown {
 	}
 }
 
+/** The record ids an error names, by the side of the pair HubSpot says they are on. */
+export interface NamedIds {
+	from: Set<string>;
+	to: Set<string>;
+	/** Named without saying which side: they concern either. */
+	either: Set<string>;
+}
+
+/** Which side of the request's pairs an object type HubSpot names ("CONTACT", "deal", "0-3") is. */
+function sideOfType(type: string, types: PairTypes): 'from' | 'to' | undefined {
+	const check = normalizeObjectType(type);
+	if (!check.ok) return undefined;
+	const isFrom = check.value === types.fromObjectType;
+	const isTo = check.value === types.toObjectType;
+	return isFrom === isTo ? undefined : isFrom ? 'from' : 'to';
+}
+
+/** The from and to object types of the request an error answers, as the node sends them. */
+export interface PairTypes {
+	fromObjectType: string;
+	toObjectType: string;
+}
+
+const canonicalId = (value: unknown): string | undefined => {
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+	if (typeof value === 'string' && /^\d+$/.test(value.trim())) return value.trim().replace(/^0+(?=\d)/, '');
+	return undefined;
+};
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
 /**
- * The record ids an error names. HubSpot puts them in `context` (e.g. `{ids: ["1"]}`,
- * `{fromObjectId: ["1"]}`) and sometimes in `id`; any digit string found there counts.
+ * Where HubSpot names ids, as recorded in its answers:
+ * - `context.fromObjectId` (batch/read: "No company is associated with deal 515690208449."), and by
+ *   symmetry `toObjectId`;
+ * - `context.INVALID_OBJECT_IDS: ["CONTACT=38374264688 is not valid"]` with `objectId` and `objectType`
+ *   (association writes, VALIDATION_ERROR): the side is the one whose object type is named;
+ * - `context.ids` and `id` (object batch endpoints), which say no side.
+ * A type HubSpot names is matched against the request's; when both sides are of one type, or it
+ * matches neither, the id concerns either side.
  */
-export function idsNamedByError(error: HubSpotBatchError): Set<string> {
-	const ids = new Set<string>();
-	const add = (value: unknown) => {
-		if (typeof value === 'number' && Number.isSafeInteger(value)) ids.add(String(value));
-		else if (typeof value === 'string' && /^\d+$/.test(value.trim())) ids.add(value.trim().replace(/^0+(?=\d)/, ''));
+export function idsNamedByError(error: HubSpotBatchError, types?: PairTypes): NamedIds {
+	const named: NamedIds = { from: new Set(), to: new Set(), either: new Set() };
+	const add = (side: keyof NamedIds, value: unknown) => {
+		const id = canonicalId(value);
+		if (id) named[side].add(id);
 	};
-	add(error.id);
-	if (isRecord(error.context)) {
-		for (const value of Object.values(error.context)) {
-			if (Array.isArray(value)) value.forEach(add);
-			else add(value);
-		}
+	const typed = (type: unknown, value: unknown) => {
+		const side = types && typeof type === 'string' ? sideOfType(type, types) : undefined;
+		add(side ?? 'either', value);
+	};
+	add('either', error.id);
+	const context = isRecord(error.context) ? error.context : {};
+	for (const [key, value] of Object.entries(context)) {
+		if (key === 'fromObjectId') asList(value).forEach((v) => add('from', v));
+		else if (key === 'toObjectId') asList(value).forEach((v) => add('to', v));
+		else if (key === 'INVALID_OBJECT_IDS') {
+			for (const entry of asList(value)) {
+				const match = typeof entry === 'string' ? /^\s*([^=\s]+)\s*=\s*(\d+)/.exec(entry) : null;
+				if (match) typed(match[1], match[2]);
+			}
+		} else if (key === 'objectId') {
+			const objectTypes = asList(context.objectType);
+			asList(value).forEach((v, k) => typed(objectTypes[k] ?? objectTypes[0], v));
+		} else if (key === 'ids' || key === 'id' || key === 'objectIds') asList(value).forEach((v) => add('either', v));
 	}
-	return ids;
+	return named;
+}
+
+export function namesAnyId(named: NamedIds): boolean {
+	return named.from.size > 0 || named.to.size > 0 || named.either.size > 0;
+}
+
+/** Whether a pair (or an item's pairs) is one an error names, each id looked for on its own side. */
+export function namesPairOf(named: NamedIds, fromId: string, toIds: readonly string[]): boolean {
+	if (named.from.has(fromId) || named.either.has(fromId)) return true;
+	for (const id of toIds) if (named.to.has(id) || named.either.has(id)) return true;
+	return false;
 }
 
 /**
@@ -104,7 +166,7 @@ export function idsNamedByError(error: HubSpotBatchError): Set<string> {
  */
 export function errorsForItem(
 	errors: readonly HubSpotBatchError[],
-	namedIds: ReadonlyArray<Set<string>>,
+	namedIds: readonly NamedIds[],
 	fromId: string,
 	toIds: readonly string[],
 ): HubSpotBatchError[] {
@@ -112,9 +174,7 @@ export function errorsForItem(
 	const concerning: HubSpotBatchError[] = [];
 	for (let e = 0; e < errors.length; e++) {
 		const named = namedIds[e];
-		if (named.size === 0 || named.has(fromId) || toIds.some((id) => named.has(id))) {
-			concerning.push(errors[e]);
-		}
+		if (!namesAnyId(named) || namesPairOf(named, fromId, toIds)) concerning.push(errors[e]);
 	}
 	return concerning;
 }

@@ -1,41 +1,41 @@
 import type { HubSpotRequest } from './request';
 import { errorBody } from './policy';
-import { DAILY_LIMIT_HINT, describeFailure, type FailureReport } from './errors';
+import { describeFailure, notSentReport, type FailureReport } from './errors';
 import { sendWithRetries, type Transport } from './send';
-import { idsNamedByError, readBatchResponse, type BatchResult } from '../core/responses';
-
-/** A batch of pair inputs as it goes over the wire, whatever the operation. */
-export interface WireBatch<Input> {
-	inputs: Input[];
-}
+import { chunkInputs, pairsIn, type InputMeasure } from '../core/batches';
+import { idsNamedByError, namesAnyId, readBatchResponse, type BatchResult, type NamedIds, type PairTypes } from '../core/responses';
 
 export interface BatchOutcome {
-	/** Every successful HTTP answer for this batch (several when it had to be split). */
+	/** Every successful HTTP answer for this batch (several when it had to be sent in parts). */
 	results: BatchResult[];
 	/** The whole batch failed: every item it carried is concerned. */
 	failure?: FailureReport;
 	/** Failures HubSpot pinned on given ids: only the items with these ids are concerned. */
-	idFailures: Array<{ ids: Set<string>; report: FailureReport }>;
-	/** HTTP requests made for this batch, retries and halves included. */
+	idFailures: Array<{ ids: NamedIds; report: FailureReport }>;
+	/** HTTP requests made for this batch, retries and parts included. */
 	requests: number;
-	/** True when nothing of it was sent because the daily limit was hit earlier. */
+	/** True when (some of) it was not sent because an earlier answer stopped the run. */
 	notSent?: boolean;
 }
 
-export interface BatchCodec<Input> {
+export interface BatchCodec<Input> extends InputMeasure<Input> {
+	/** The object types of every pair the codec sends. */
+	types: PairTypes;
 	request(inputs: Input[]): HubSpotRequest;
-	/** Record ids an input carries (from and to), to match errors that name ids. */
-	ids(input: Input): string[];
-	/** Halves of a too-large batch; undefined when it cannot be split further. */
-	split(inputs: Input[]): [Input[], Input[]] | undefined;
-	/** The inputs left after removing every pair that involves one of `ids`. */
-	without(inputs: Input[], ids: Set<string>): Input[];
+	/** An input's from id and to ids, to match the ids an error names on each side. */
+	fromId(input: Input): string;
+	toIds(input: Input): readonly string[];
+	/** The inputs left after removing every pair an error names. */
+	without(inputs: Input[], named: NamedIds): Input[];
 }
+
+/** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
+const MAX_RESENDS_WITHOUT_NAMED = 12;
 
 /**
  * Sends one planned batch and says, per item concerned, how it went. Retries live in the transport;
- * here are the batch-level answers: halve and resend when HubSpot says the batch is too large, and
- * when HubSpot rejects a batch naming some ids, resend the rest without them.
+ * here are the batch-level answers: resend in smaller parts when HubSpot says the batch is too large,
+ * and when HubSpot rejects a batch naming some ids, resend the rest without them.
  */
 export async function runBatch<Input>(
 	transport: Transport,
@@ -52,62 +52,67 @@ async function runInto<Input>(
 	codec: BatchCodec<Input>,
 	inputs: Input[],
 	outcome: BatchOutcome,
-	depth: number,
+	resends: number,
 ): Promise<void> {
 	if (inputs.length === 0) return;
-	if (transport.throttle.stoppedByDailyLimit) {
-		outcome.notSent = true;
-		outcome.failure ??= dailyLimitReport();
+	const request = codec.request(inputs);
+	const pairs = pairsIn(inputs, codec);
+	// A size HubSpot refused earlier in the run: send in parts it can take, without asking again.
+	const limit = transport.batchLimits.get(request.path);
+	if (limit !== undefined && pairs > limit) {
+		for (const part of chunkInputs(inputs, limit, codec)) await runInto(transport, codec, part, outcome, resends);
 		return;
 	}
-	const sent = await sendWithRetries(transport, codec.request(inputs));
+	const sent = transport.halted ? { halted: transport.halted } : await sendWithRetries(transport, request);
+	if ('halted' in sent) {
+		outcome.notSent = true;
+		outcome.failure ??= notSentReport(sent.halted);
+		return;
+	}
 	outcome.requests += sent.attempts;
 	const { exchange, verdict } = sent;
 	if (verdict.kind === 'success') {
 		outcome.results.push(readBatchResponse(exchange.statusCode, exchange.body, exchange.sentAt, exchange.receivedAt));
 		return;
 	}
-	if (verdict.kind === 'tooLarge' && depth < 12) {
-		const halves = codec.split(inputs);
-		if (halves) {
-			await runInto(transport, codec, halves[0], outcome, depth + 1);
-			await runInto(transport, codec, halves[1], outcome, depth + 1);
-			return;
-		}
+	if (verdict.kind === 'tooLarge' && pairs > 1) {
+		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal
+		// at least halves the size again, so a batch costs at most log2(pairs) refused requests.
+		const smaller = Math.min(pairs - 1, verdict.limit ?? Math.ceil(pairs / 2));
+		transport.batchLimits.set(request.path, Math.min(transport.batchLimits.get(request.path) ?? smaller, smaller));
+		await runInto(transport, codec, inputs, outcome, resends);
+		return;
 	}
 	const report = describeFailure(sent, transport.connection);
-	if (exchange.statusCode === 400 && depth < 12) {
+	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
 		const named = namedIdsInBatch(exchange.body, inputs, codec);
-		if (named.size > 0) {
+		if (namesAnyId(named)) {
 			outcome.idFailures.push({ ids: named, report });
-			await runInto(transport, codec, codec.without(inputs, named), outcome, depth + 1);
+			await runInto(transport, codec, codec.without(inputs, named), outcome, resends + 1);
 			return;
 		}
 	}
 	outcome.failure = report;
 }
 
-function namedIdsInBatch<Input>(body: unknown, inputs: Input[], codec: BatchCodec<Input>): Set<string> {
+/** The ids a refusal names that this batch carries, each on the side it carries them. */
+function namedIdsInBatch<Input>(body: unknown, inputs: Input[], codec: BatchCodec<Input>): NamedIds {
 	const parsed = errorBody({ statusCode: 400, headers: {}, body, sentAt: new Date(), receivedAt: new Date() });
-	const named = new Set<string>();
-	const sources = [parsed as Record<string, unknown>, ...((parsed.errors ?? []) as Array<Record<string, unknown>>)];
-	for (const source of sources) for (const id of idsNamedByError(source)) named.add(id);
-	if (named.size === 0) return named;
-	const present = new Set<string>();
-	for (const input of inputs) for (const id of codec.ids(input)) if (named.has(id)) present.add(id);
+	const named: NamedIds = { from: new Set(), to: new Set(), either: new Set() };
+	for (const source of [parsed as Record<string, unknown>, ...((parsed.errors ?? []) as Array<Record<string, unknown>>)]) {
+		const found = idsNamedByError(source, codec.types);
+		for (const side of ['from', 'to', 'either'] as const) for (const id of found[side]) named[side].add(id);
+	}
+	const present: NamedIds = { from: new Set(), to: new Set(), either: new Set() };
+	if (!namesAnyId(named)) return present;
+	for (const input of inputs) {
+		const fromId = codec.fromId(input);
+		if (named.from.has(fromId)) present.from.add(fromId);
+		if (named.either.has(fromId)) present.either.add(fromId);
+		for (const toId of codec.toIds(input)) {
+			if (named.to.has(toId)) present.to.add(toId);
+			if (named.either.has(toId)) present.either.add(toId);
+		}
+	}
 	return present;
-}
-
-export function dailyLimitReport(): FailureReport {
-	const hint = DAILY_LIMIT_HINT;
-	return {
-		message: 'Not sent: HubSpot\'s daily API limit for this account is used up',
-		description: `policy DAILY. ${hint}`,
-		httpCode: '429',
-		category: 'RATE_LIMIT',
-		policyName: 'DAILY',
-		hint,
-		attempts: 0,
-		failure: { cause: 'quota-exhausted' },
-	};
 }

@@ -24,6 +24,13 @@ export interface FailureReport {
 	/** HubSpot's error body, redacted. */
 	body?: JsonObject;
 	failure?: NodeApiError['failure'];
+	/** The items concerned were never sent: another request's failure stopped the run. */
+	notSent?: boolean;
+}
+
+/** What the items of a request that was never sent get: the cause that stopped the run, named as such. */
+export function notSentReport(cause: FailureReport): FailureReport {
+	return { ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true };
 }
 
 function missingScopes(body: ReturnType<typeof errorBody>): string[] {

@@ -12,8 +12,8 @@ export type Verdict =
 	| { kind: 'dailyLimit' }
 	/** 5xx, reset connection, timeout: the archive is idempotent, so the same request again. */
 	| { kind: 'transient' }
-	/** HubSpot says the batch is too large: split it and send the halves. */
-	| { kind: 'tooLarge' }
+	/** HubSpot says the batch is too large: send it again in smaller requests (of `limit` inputs when it said). */
+	| { kind: 'tooLarge'; limit?: number }
 	/** Any other refusal: retrying cannot help. */
 	| { kind: 'fatal' };
 
@@ -35,7 +35,13 @@ export function errorBody(exchange: HubSpotExchange): HubSpotErrorBody {
 	return body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {};
 }
 
-const TOO_LARGE = /(exceed|too (many|large|big)|limit of|maximum|at most|batch (input )?size)/i;
+/**
+ * HubSpot's words for a batch over its size, a 400 VALIDATION_ERROR without context, as recorded for
+ * CRM batch endpoints: "The maximum number of inputs supported in a batch is 100. Please reduce the
+ * number of items and try again" (and "… in a batch request for property histories is 50. …"). Only
+ * this says "too large": any other validation error is about the inputs, and splitting cannot cure it.
+ */
+const TOO_LARGE = /maximum number of inputs supported in a batch[^.]*? is (\d+)/i;
 
 export function judge(exchange: HubSpotExchange): Verdict {
 	const status = exchange.statusCode;
@@ -45,11 +51,26 @@ export function judge(exchange: HubSpotExchange): Verdict {
 	if (status === 429) {
 		return String(body.policyName ?? '').toUpperCase() === 'DAILY' ? { kind: 'dailyLimit' } : { kind: 'rateLimited' };
 	}
-	if (status === 400 || status === 413) {
-		const text = `${body.message ?? ''} ${(body.errors ?? []).map((e) => e.message ?? '').join(' ')}`;
-		if (status === 413 || TOO_LARGE.test(text)) return { kind: 'tooLarge' };
+	// 413 is HTTP's own word for a body too large; HubSpot has not been seen to use it.
+	if (status === 413) return { kind: 'tooLarge' };
+	if (status === 400) {
+		const match = TOO_LARGE.exec(typeof body.message === 'string' ? body.message : '');
+		if (match) return { kind: 'tooLarge', limit: Number(match[1]) || undefined };
 	}
 	return { kind: 'fatal' };
+}
+
+/**
+ * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
+ * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403),
+ * the Base URL redirects (never followed, so the token stays put), or the account's daily budget is
+ * spent. Sending the rest would only add errors to the account's error rate, which HubSpot asks
+ * integrations to keep under 5 %.
+ */
+export function stopsRun(exchange: HubSpotExchange, verdict: Verdict): boolean {
+	if (verdict.kind === 'dailyLimit') return true;
+	const status = exchange.statusCode;
+	return status === 401 || status === 403 || (status >= 300 && status < 400) || (exchange.answerUnread === true && status >= 400 && status < 500);
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */

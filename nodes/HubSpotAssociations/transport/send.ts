@@ -2,7 +2,8 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
-import { backoffMs, judge, retryAfterMs, type Verdict } from './policy';
+import { describeFailure, type FailureReport } from './errors';
+import { backoffMs, judge, retryAfterMs, stopsRun, type Verdict } from './policy';
 import { sendRequest, type HubSpotExchange, type HubSpotRequest } from './request';
 import { RateLimitThrottle } from './throttle';
 
@@ -35,6 +36,10 @@ export interface Transport {
 	counters: { requests: number; rateLimited: number; transient: number };
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
 	cancelSignal?: AbortSignal;
+	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
+	halted?: FailureReport;
+	/** Per endpoint path, the most pairs a request may carry, learned when HubSpot refuses one as too large. */
+	batchLimits: Map<string, number>;
 }
 
 export interface SendResult {
@@ -44,6 +49,11 @@ export interface SendResult {
 	attempts: number;
 	/** Set when it stopped retrying because a bound was reached. */
 	gaveUp?: 'maxRetries' | 'maxWait';
+}
+
+/** A request that was not sent, because an earlier answer stopped the run. */
+export interface NotSent {
+	halted: FailureReport;
 }
 
 export function createTransport(
@@ -60,6 +70,7 @@ export function createTransport(
 		retry: { ...DEFAULT_RETRY_OPTIONS, ...retry },
 		counters: { requests: 0, rateLimited: 0, transient: 0 },
 		cancelSignal,
+		batchLimits: new Map(),
 	};
 }
 
@@ -90,9 +101,10 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
 
 /**
  * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
- * so one 429 holds back every request of the execution, not only the one that got it.
+ * so one 429 holds back every request of the execution, not only the one that got it. Once an answer
+ * stops the run, this and every request still waiting in the throttle come back unsent.
  */
-export async function sendWithRetries(transport: Transport, request: HubSpotRequest): Promise<SendResult> {
+export async function sendWithRetries(transport: Transport, request: HubSpotRequest): Promise<SendResult | NotSent> {
 	const { throttle, retry, counters } = transport;
 	let waited = 0;
 	let attempts = 0;
@@ -100,6 +112,7 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		const ticket = await throttle.acquire();
 		// The throttle lets waiters go at once when the execution is stopped: they go no further.
 		stopIfCancelled(transport);
+		if (transport.halted) return { halted: transport.halted };
 		attempts++;
 		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
@@ -110,7 +123,10 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		// A request cut off by the stop comes back as a network error: it is not retried.
 		stopIfCancelled(transport);
 		const verdict = judge(exchange);
-		if (verdict.kind === 'dailyLimit') throttle.markDailyLimit();
+		if (stopsRun(exchange, verdict)) {
+			transport.halted ??= describeFailure({ exchange, verdict, attempts }, transport.connection);
+			throttle.halt();
+		}
 		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') {
 			return { exchange, verdict, attempts };
 		}

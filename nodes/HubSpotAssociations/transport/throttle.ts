@@ -121,7 +121,8 @@ export class RateLimitThrottle {
 	/** Answers came back without rate-limit headers: nothing to pace by. */
 	private blind = false;
 
-	private dailyLimitHit = false;
+	/** The run was stopped (see `halt`): waiters go at once, to find that nothing more is sent. */
+	private halted = false;
 
 	/** Requests this execution still has to send (a hint from the batch plan; unknown = unbounded). */
 	private pendingRequests = Number.POSITIVE_INFINITY;
@@ -149,12 +150,9 @@ export class RateLimitThrottle {
 		this.signal = options.signal;
 	}
 
-	get stoppedByDailyLimit(): boolean {
-		return this.dailyLimitHit;
-	}
-
-	markDailyLimit(): void {
-		this.dailyLimitHit = true;
+	/** No request of the run may go any more: let every waiter go now rather than when its slot frees. */
+	halt(): void {
+		this.halted = true;
 	}
 
 	/**
@@ -243,7 +241,7 @@ export class RateLimitThrottle {
 
 	private async waitForSlot(): Promise<number> {
 		for (let check = 0; check < MAX_CHECKS; check++) {
-			if (this.signal?.aborted) break;
+			if (this.signal?.aborted || this.halted) break;
 			const delay = this.delayMs(this.now());
 			if (delay <= 0) break;
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));

@@ -1,0 +1,64 @@
+/**
+ * Answers after which no request of the run can succeed (the credential refused, scopes or permission
+ * missing, a redirect, the daily limit) stop the run at once: nothing more is sent, requests waiting in
+ * the throttle included, and every item not sent says so, with the cause.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { archiveParameters, run, useEmulator } from './helpers/setup';
+
+/** n items with one pair each, none seeded: the run must stop before it matters. */
+function items(n: number): IDataObject[] {
+	return Array.from({ length: n }, (_, i) => ({ id: i + 1, to: 1_000_000 + i }));
+}
+
+describe('A refusal that no retry can cure stops the run', () => {
+	const emulator = useEmulator();
+
+	it('a revoked token with Continue On Fail: 100,000 items cost a handful of requests, every item accounted for', async () => {
+		const emu = emulator();
+		emu.faults.onPath('batch/archive', { status: 401 });
+		const result = await run(emu, items(100_000), archiveParameters(), { continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		expect(emu.stats.requests).toBeLessThanOrEqual(5);
+		expect(result.items).toHaveLength(100_000);
+		const messages = new Map<string, number>();
+		for (const item of result.items) {
+			const message = String(item.json.error);
+			messages.set(message, (messages.get(message) ?? 0) + 1);
+		}
+		expect(messages.get('HubSpot did not accept the credential')).toBe(100 * emu.stats.requests);
+		expect(messages.get('Not sent: HubSpot did not accept the credential')).toBe(100_000 - 100 * emu.stats.requests);
+		expect(result.items[99_999].json.details).toMatchObject({ category: 'INVALID_AUTHENTICATION', hint: expect.stringMatching(/private app token/) });
+	});
+
+	it.each([
+		['a 403 for missing scopes', { status: 403 }, /^Not sent: The HubSpot credential is missing scopes/],
+		['a redirect from the Base URL', { status: 301, headers: { Location: 'https://elsewhere.example/x' } }, /^Not sent: HubSpot answered with a redirect \(301\)/],
+	])('%s stops the run: requests waiting in the throttle are never sent', async (_name, fault, notSent) => {
+		const emu = emulator();
+		emu.faults.onPath('batch/archive', fault);
+		const result = await run(emu, items(2_000), archiveParameters({ options: { batchSize: 10, concurrency: 20 } }), { continueOnFail: true });
+		expect(emu.stats.requests).toBeLessThanOrEqual(5);
+		const unsent = result.items.filter((i) => notSent.test(String(i.json.error)));
+		expect(unsent.length).toBe(2_000 - 10 * emu.stats.requests);
+	});
+
+	it('without Continue On Fail the node fails with the cause, not with an item that was never sent', async () => {
+		const emu = emulator();
+		emu.faults.onPath('batch/archive', { status: 401 });
+		const result = await run(emu, items(1_000), archiveParameters({ options: { batchSize: 10 } }));
+		expect(result.error?.message).toMatch(/^Item 0 \(and 999 more items: .*\): HubSpot did not accept the credential$/);
+		expect(emu.stats.requests).toBeLessThanOrEqual(5);
+	});
+
+	it('Remove All Associations of Records: a refused read stops the reads too', async () => {
+		const emu = emulator();
+		emu.faults.onPath('batch/read', { status: 403 });
+		const result = await run(emu, items(5_000), archiveParameters({ operation: 'archiveAll', options: { concurrency: 5 } }), { continueOnFail: true });
+		expect(emu.stats.requests).toBeLessThanOrEqual(5);
+		expect(result.items).toHaveLength(5_000);
+		expect(result.items.every((i) => /missing scopes/.test(String(i.json.error)))).toBe(true);
+		expect(result.items.filter((i) => /^Not sent: /.test(String(i.json.error))).length).toBeGreaterThan(0);
+	});
+});
