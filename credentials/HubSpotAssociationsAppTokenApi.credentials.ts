@@ -54,10 +54,10 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 		};
 	}
 
-	/** A cheap authenticated call that any valid token may make. */
+	/** A cheap authenticated call that any valid token may make; a blank Base URL is HubSpot's, as in the node. */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{ ($credentials.baseUrl || "").trim().replace(/\\/+$/, "") || "https://api.hubapi.com" }}',
 			url: '/account-info/v3/details',
 			method: 'GET',
 			// As in the node: a redirect would carry the token to another address.

@@ -10,8 +10,9 @@ export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/2026-03/token';
 
 /**
- * Required on every portal: removing associations touches both records' objects, so write scopes of
- * the standard objects are needed. `oauth` is HubSpot's base scope for any OAuth app.
+ * The scopes asked for by default (users may change them to match their HubSpot app): removing
+ * associations touches both records' objects, so write scopes of the standard objects are needed.
+ * `oauth` is HubSpot's base scope for any OAuth app.
  */
 const REQUIRED_SCOPES = [
 	'oauth',
@@ -84,14 +85,25 @@ export class HubSpotAssociationsOAuth2Api implements ICredentialType {
 		{
 			displayName: 'Scope',
 			name: 'scope',
-			type: 'hidden',
+			type: 'string',
 			default: REQUIRED_SCOPES.join(' '),
+			description:
+				'Scopes the app must be granted, separated by spaces; they must be among your HubSpot app\'s scopes. Add the write scope of each object whose associations you remove, e.g. crm.objects.leads.write.',
 		},
 		{
+			displayName: 'Optional Scopes',
+			name: 'optionalScopes',
+			type: 'string',
+			default: OPTIONAL_SCOPES.join(' '),
+			description:
+				'Scopes granted where the HubSpot account has them (custom objects need Enterprise), separated by spaces; they must be among your HubSpot app\'s optional scopes.',
+		},
+		{
+			// HubSpot takes optional scopes in their own parameter of the consent address.
 			displayName: 'Auth URI Query Parameters',
 			name: 'authQueryParameters',
 			type: 'hidden',
-			default: `optional_scope=${encodeURIComponent(OPTIONAL_SCOPES.join(' '))}`,
+			default: '={{ $self.optionalScopes && $self.optionalScopes.trim() ? "optional_scope=" + encodeURIComponent($self.optionalScopes.trim()) : "" }}',
 		},
 		{
 			displayName: 'Authentication',

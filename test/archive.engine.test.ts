@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { archiveParameters, run, useEmulator } from './helpers/setup';
+import { archiveParameters, run, seedPairs, useEmulator } from './helpers/setup';
 
 const pairs = (items: IDataObject[]) => items.length;
 
@@ -164,11 +164,39 @@ describe('Bad input', () => {
 		expect(emu.stats.requests).toBe(0);
 	});
 
-	it('refuses an unknown object type before any request', async () => {
+	it('refuses a value that cannot be an object type before any request', async () => {
 		const emu = emulator();
-		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ toObjectType: { __rl: true, mode: 'id', value: 'companys' } }));
+		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ toObjectType: { __rl: true, mode: 'id', value: '../companies' } }));
 		expect(result.error?.message).toContain('To Object Type cannot be used');
 		expect(emu.stats.requests).toBe(0);
+	});
+
+	it('lets HubSpot judge a well-formed type it may not know: the error names the type and says what to do, asked once', async () => {
+		const emu = emulator();
+		const items = seedPairs(emu, 300);
+		const params = archiveParameters({ toObjectType: { __rl: true, mode: 'id', value: 'companys' } });
+		const result = await run(emu, items, params, { continueOnFail: true });
+		expect(emu.stats.requests).toBe(1);
+		expect(result.items[0].json.error).toBe('HubSpot does not know the object type "companys" (contacts → companys)');
+		expect((result.items[0].json.details as { hint: string }).hint).toMatch(/type id \(0-… for HubSpot's objects/);
+		expect(result.items[299].json.error).toBe('Not sent: HubSpot does not know the object type "companys" (contacts → companys)');
+		const stopped = await run(emu, items, params);
+		expect(stopped.error?.message).toMatch(/^Item 0 \(and 299 more items: .*\): HubSpot does not know the object type "companys"/);
+	});
+
+	it.each([
+		['leads by name', 'leads', '0-136'],
+		['invoices by type id', '0-53', '0-53'],
+		['a lead as typed in the singular', 'Lead', '0-136'],
+	])('removes associations with newer standard objects: %s', async (_name, typed, sent) => {
+		const emu = emulator();
+		emu.settings.recordBodies = true;
+		emu.seed('contacts', '1', sent, '2');
+		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ toObjectType: { __rl: true, mode: 'id', value: typed } }));
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ toObjectType: sent, status: 'COMPLETE' });
+		expect(emu.stats.log[0].path).toBe(`/crm/v4/associations/contacts/${sent}/batch/archive`);
+		expect(emu.has('contacts', '1', sent, '2')).toBe(false);
 	});
 
 	it('with Continue On Fail gives the bad item an error item and archives the rest', async () => {

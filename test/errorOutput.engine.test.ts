@@ -178,3 +178,51 @@ describe('On Error → Continue (regular output) and Stop Workflow', () => {
 		expect(emu.stats.requests).toBe(0);
 	});
 });
+
+describe("n8n's Retry On Fail with each On Error setting: every item reported once, none lost, each pair removed once", () => {
+	const emulator = useEmulator();
+	const modes = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
+
+	it.each(modes)('%s: a batch that failed the first run is archived by the re-run', async (onError) => {
+		const emu = emulator();
+		const items = seedPairs(emu, 3);
+		// The first item's batch fails for good in the first run (no retries of the node's own): n8n runs the
+		// node again, because it threw (Stop Workflow) or because its first item carries an error (Continue).
+		emu.faults.at(1, { status: 500 });
+		const result = await run(emu, items, archiveParameters({ options: { batchSize: 1, concurrency: 1, maxRetries: 0 } }), {
+			onError,
+			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.tries).toBe(1);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((i) => i.json.status)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(result.errorItems).toEqual([]);
+		expect(emu.count()).toBe(0);
+		// Pairs the first run removed were sent again (HubSpot leaves them gone), never removed twice.
+		expect(emu.stats.archivedPairs).toBe(3);
+	});
+
+	it.each(modes)('%s: an item that fails in every run is reported once, on the branch its setting gives', async (onError) => {
+		const emu = emulator();
+		const items = seedPairs(emu, 3);
+		items[0] = { id: 'not-an-id', to: 1001 };
+		const result = await run(emu, items, archiveParameters({ options: { batchSize: 1, concurrency: 1 } }), {
+			onError,
+			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+		});
+		if (onError === 'stopWorkflow') {
+			// Bad input stops the node before anything is sent, in every run.
+			expect(result.error?.message).toMatch(/^Item 0: From ID is not valid/);
+			expect(emu.stats.requests).toBe(0);
+			return;
+		}
+		expect(emu.count()).toBe(1);
+		expect(emu.stats.archivedPairs).toBe(2);
+		const all = [...result.items, ...result.errorItems].map((i) => i.pairedItem);
+		expect(all).toHaveLength(3);
+		expect(all).toEqual(expect.arrayContaining([{ item: 0 }, { item: 1 }, { item: 2 }]));
+		const failed = onError === 'continueErrorOutput' ? result.errorItems : result.items.filter((i) => i.json.error);
+		expect(failed.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
+	});
+});

@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+import { Workflow, type INode } from 'n8n-workflow';
+
+import { PASS_THROUGH_NODE_TYPE, TestNodeTypes } from './engine/nodeTypes';
+
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -64,6 +68,25 @@ describe('the private app token credential as n8n calls it', () => {
 	it('signs a request that has no headers yet', async () => {
 		const signed = await authenticate({ accessToken: 'pat-na1-def' }, { url: 'https://api.hubapi.com/y' });
 		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-def' });
+	});
+
+	it.each([
+		['', 'https://api.hubapi.com'],
+		['   ', 'https://api.hubapi.com'],
+		[undefined, 'https://api.hubapi.com'],
+		['http://127.0.0.1:9999/', 'http://127.0.0.1:9999'],
+	])('its Test button calls %p as %p, as the node does with a blank Base URL', (baseUrl, expected) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { HubSpotAssociationsAppTokenApi: Credential } = require(join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js')) as {
+			HubSpotAssociationsAppTokenApi: new () => { test: { request: { baseURL: string } } };
+		};
+		const node: INode = { id: 't', name: 'Temp-Node', type: PASS_THROUGH_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
+		// n8n's credential test resolves the request's expressions with the credential's data as $credentials.
+		const resolved = workflow.expression.getSimpleParameterValue(node, new Credential().test.request.baseURL, 'internal', {
+			$credentials: { accessToken: 'pat-na1-abc', ...(baseUrl === undefined ? {} : { baseUrl }) },
+		} as never);
+		expect(resolved).toBe(expected);
 	});
 
 	it('leaves out the spaces and line breaks pasted around a token', async () => {

@@ -27,6 +27,10 @@ const V1_URL_OAUTH2: CredentialRef = { id: 'e2eOAuth2V1Url01', name: 'HubSpot OA
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
 
+/** Item 1 is not an id; item 3 is refused by HubSpot when a test adds '104' to the emulator's error ids. */
+const MIXED_ITEMS =
+	"return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];";
+
 /** E2E_INSTALL=omit-peers installs as n8n's Community Nodes UI does (see N8nInstance.installPackage). */
 const OMIT_PEERS = process.env.E2E_INSTALL === 'omit-peers';
 let reportedVersion = '';
@@ -105,12 +109,22 @@ beforeAll(async () => {
 		codeToHubSpot({
 			id: 'e2eContinueOnFail',
 			name: 'e2e: continue on fail',
-			jsCode:
-				"return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];",
+			jsCode: MIXED_ITEMS,
 			parameters: archiveParameters(),
 			credential: appToken,
 			onError: 'continueRegularOutput',
 		}),
+		...(['continueErrorOutput', 'continueRegularOutput', 'stopWorkflow'] as const).map((onError) =>
+			codeToHubSpot({
+				id: `e2eErrorMode-${onError}`.slice(0, 36),
+				name: `e2e: On Error ${onError}`,
+				jsCode: MIXED_ITEMS,
+				parameters: archiveParameters(),
+				credential: appToken,
+				onError,
+				branches: true,
+			}),
+		),
 		codeToHubSpot({
 			id: 'e2eStopOnBadItem',
 			name: 'e2e: stop on a bad item',
@@ -320,6 +334,44 @@ describe('the packed package in the n8n application', () => {
 		} finally {
 			await elsewhere.close();
 		}
+	});
+
+	describe("n8n's three On Error settings: what reaches the nodes after this one", () => {
+		it('Continue (using error output): archived items on the success branch, the bad id and HubSpot\'s refusal on the error branch with their context', async () => {
+			emulator.faults.errorIds.add('104');
+			const { result, execution } = await execute('e2eErrorMode-continueErrorOutput');
+			expect(result.code).toBe(0);
+			const succeeded = nodeOutput(execution!, 'Succeeded');
+			const failed = nodeOutput(execution!, 'Failed');
+			expect(succeeded.map((i) => i.json.fromId)).toEqual(['101', '103']);
+			expect(succeeded.every((i) => i.json.status === 'COMPLETE')).toBe(true);
+			expect(failed).toHaveLength(2);
+			// n8n lays the node's fields over the input item's.
+			expect(failed[0].json).toMatchObject({ id: 'abc', to: ['202'], error: expect.stringMatching(/^Item 1: From ID is not valid/), details: { itemIndex: 1 } });
+			expect(failed[1].json).toMatchObject({
+				id: '104',
+				error: expect.stringMatching(/HubSpot reported an error for this item/),
+				details: { fromId: '104', toIds: ['202'], category: 'VALIDATION_ERROR', hint: expect.any(String) },
+			});
+			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(false);
+			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		});
+
+		it('Continue: every item on the one branch, the failed ones carrying their error', async () => {
+			emulator.faults.errorIds.add('104');
+			const { result, execution } = await execute('e2eErrorMode-continueRegularOutput');
+			expect(result.code).toBe(0);
+			const succeeded = nodeOutput(execution!, 'Succeeded');
+			expect(succeeded.map((i) => Boolean(i.json.error))).toEqual([false, true, false, true]);
+		});
+
+		it('Stop Workflow: the run fails at the node and nothing after it runs', async () => {
+			const { result, execution } = await execute('e2eErrorMode-stopWorkflow');
+			expect(result.code).not.toBe(0);
+			expect(`${result.stdout}\n${result.stderr}`).toContain('Item 1: From ID is not valid');
+			if (execution) expect(nodeOutput(execution, 'Succeeded')).toEqual([]);
+			expect(emulator.stats.requests).toBe(0);
+		});
 	});
 
 	it('without Continue On Fail a bad item stops the node before any request, and n8n reports it', async () => {

@@ -131,6 +131,29 @@ describe("the private app token credential's Test button in n8n", () => {
 });
 
 describe('the OAuth2 credential\'s Connect button in n8n', () => {
+	/** Saves an OAuth2 credential with these fields and returns the consent address n8n's Connect button opens. */
+	async function consentFor(fields: Record<string, string>): Promise<URL> {
+		const created = await rest('/credentials', {
+			name: `HubSpot OAuth2 (e2e, ${Object.keys(fields).join(', ') || 'defaults'})`,
+			type: CREDENTIAL_TYPES.oAuth2,
+			data: { clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, baseUrl: emulator.baseUrl, ...emulatorOAuthUrls(emulator.baseUrl), ...fields },
+		});
+		const id = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
+		if (created.status !== 200 || !id) throw new Error(`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+		const auth = await rest(`/oauth2-credential/auth?id=${id}`);
+		if (auth.status !== 200 || typeof auth.json.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
+		return new URL(auth.json.data);
+	}
+
+	it('asks for the scopes the user set, to match their HubSpot app', async () => {
+		const leads = await consentFor({ scope: 'oauth crm.objects.contacts.write crm.objects.leads.write', optionalScopes: 'crm.objects.custom.write' });
+		expect(leads.searchParams.get('scope')).toBe('oauth crm.objects.contacts.write crm.objects.leads.write');
+		expect(leads.searchParams.get('optional_scope')).toBe('crm.objects.custom.write');
+		const none = await consentFor({ scope: 'oauth crm.objects.deals.write', optionalScopes: '' });
+		expect(none.searchParams.get('scope')).toBe('oauth crm.objects.deals.write');
+		expect(none.searchParams.has('optional_scope')).toBe(false);
+	});
+
 	it('asks HubSpot for the scopes (optional ones apart) and exchanges the code at the token URL, all in the form body (n8n 2.41+: at HubSpot\'s own URLs, so only the request for consent is checked)', async () => {
 		emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
 		emulator.stats.reset();

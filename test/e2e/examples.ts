@@ -92,16 +92,21 @@ function replacePinnedTriggers(workflow: WorkflowJson): void {
 	workflow.pinData = {};
 }
 
-/** A minimal workflow for the e2e's own cases: Manual Trigger → Code (items) → HubSpot Associations. */
+/**
+ * A minimal workflow for the e2e's own cases: Manual Trigger → Code (items) → HubSpot Associations and,
+ * with `branches`, a No Operation node on each of its outputs ("Succeeded"; "Failed" on the error output
+ * of Continue (using error output)), to count what reaches each.
+ */
 export function codeToHubSpot(options: {
 	id: string;
 	name: string;
 	jsCode: string;
 	parameters: Record<string, unknown>;
 	credential: { type: string; ref: CredentialRef };
-	onError?: 'continueRegularOutput' | 'stopWorkflow';
+	onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
+	branches?: boolean;
 }): WorkflowJson {
-	return {
+	const workflow: WorkflowJson = {
 		id: options.id,
 		name: options.name,
 		nodes: [
@@ -125,4 +130,12 @@ export function codeToHubSpot(options: {
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
+	if (options.branches) {
+		const outputs = options.onError === 'continueErrorOutput' ? ['Succeeded', 'Failed'] : ['Succeeded'];
+		outputs.forEach((name, k) => {
+			workflow.nodes.push({ id: `b${k}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, k * 200], parameters: {} });
+		});
+		workflow.connections['HubSpot Associations'] = { main: outputs.map((node) => [{ node, type: 'main', index: 0 }]) };
+	}
+	return workflow;
 }

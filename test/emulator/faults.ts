@@ -26,7 +26,7 @@ interface PathFault {
 }
 
 export class FaultSwitchboard {
-	/** Ids (from or to) that make batch archive/create/labels-archive answer 207 with OBJECT_NOT_FOUND for their pairs. */
+	/** Ids (from or to) that make batch archive/create/labels-archive answer 207 with an invalid-object error for their pairs. */
 	readonly errorIds = new Set<string>();
 	private readonly byNumber = new Map<number, Fault>();
 	private readonly byPath: PathFault[] = [];

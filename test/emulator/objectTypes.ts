@@ -70,6 +70,17 @@ const BUILTINS: ReadonlyArray<readonly [id: string, name: string, singular: stri
 	['0-48', 'calls', 'call'],
 	['0-49', 'emails', 'email'],
 	['0-116', 'postal_mail', 'postal_mail'],
+	// Newer standard objects, by HubSpot's object type table ("Understanding the CRM", March 2026).
+	['0-19', 'feedback_submissions', 'feedback_submission'],
+	['0-53', 'invoices', 'invoice'],
+	['0-123', 'orders', 'order'],
+	['0-136', 'leads', 'lead'],
+	['0-142', 'carts', 'cart'],
+	['0-115', 'users', 'user'],
+	['0-162', 'services', 'service'],
+	['0-410', 'courses', 'course'],
+	['0-420', 'listings', 'listing'],
+	['0-421', 'appointments', 'appointment'],
 ];
 
 /** Scopes per HubSpot's docs; engagement objects need none of their own in this model. */
@@ -81,6 +92,17 @@ function builtinScopes(name: string): { writeScopes: string[]; readScopes: strin
 			return { writeScopes: [`crm.objects.${name}.write`], readScopes: [`crm.objects.${name}.read`] };
 		case 'tickets':
 			return { writeScopes: ['tickets'], readScopes: ['tickets'] };
+		// Each of these has its own scopes in HubSpot's scope list and object guides.
+		case 'leads':
+		case 'invoices':
+		case 'orders':
+		case 'carts':
+		case 'users':
+		case 'services':
+		case 'courses':
+		case 'listings':
+		case 'appointments':
+			return { writeScopes: [`crm.objects.${name}.write`], readScopes: [`crm.objects.${name}.read`] };
 		case 'line_items':
 		case 'products':
 		case 'quotes':

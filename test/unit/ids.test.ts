@@ -71,11 +71,23 @@ describe('normalizeObjectType', () => {
 		['line_items', 'line_items'],
 		['2-1234567', '2-1234567'],
 		['p1234567_cars', 'p1234567_cars'],
+		// Newer standard objects go by type id, by name or id as typed.
+		['leads', '0-136'],
+		['Lead', '0-136'],
+		['0-136', '0-136'],
+		['invoices', '0-53'],
+		['0-123', '0-123'],
+		['feedback_submissions', '0-19'],
+		// Well-formed but not in the list: HubSpot judges them.
+		['0-999', '0-999'],
+		['goal_targets', '0-74'],
+		['contactz', 'contactz'],
+		['P1234567_Cars', 'p1234567_cars'],
 	])('accepts %p as %p', (input, expected) => {
 		expect(normalizeObjectType(input)).toEqual({ ok: true, value: expected });
 	});
 
-	it.each([[''], ['contactz'], ['2-'], ['../contacts'], ['contacts/../x'], [null], [12]])('refuses %p', (input) => {
+	it.each([[''], ['  '], ['2-'], ['1-5'], ['../contacts'], ['contacts/../x'], ['line items'], ['contacts?x=1'], [null], [12]])('refuses %p', (input) => {
 		expect(normalizeObjectType(input).ok).toBe(false);
 	});
 });

@@ -26,6 +26,8 @@ export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
 const LABEL_HINT =
 	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/v4/associations/{from}/{to}/labels.';
 
+const OBJECT_TYPE_HINT = 'Pick an object from the list, or give its name or type id (0-…), or a custom object\'s type id (2-…) or fully qualified name (p…_name).';
+
 const ID_HINT =
 	'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
 
@@ -61,12 +63,12 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 		try {
 			const fromType = checkType(readFromType(i));
 			if (!fromType.ok) {
-				return refusal(`From Object Type cannot be used: ${fromType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
+				return refusal(`From Object Type cannot be used: ${fromType.reason}`, OBJECT_TYPE_HINT);
 			}
 			step = 'To Object Type';
 			const toType = checkType(readToType(i));
 			if (!toType.ok) {
-				return refusal(`To Object Type cannot be used: ${toType.reason}`, 'Pick an object from the list, or give a custom object id (2-…) or fully qualified name.');
+				return refusal(`To Object Type cannot be used: ${toType.reason}`, OBJECT_TYPE_HINT);
 			}
 			step = 'From ID';
 			const rawFrom = readFromId(i);

@@ -1,74 +1,85 @@
 /**
- * HubSpot object types the node accepts, and the one check that decides whether a typed-in value
- * can be sent. Checked before any request so a typo never costs a call (or worse, a 400 per batch).
+ * HubSpot object types: the curated list the dropdowns show, and the one check that decides whether a
+ * typed-in value can be sent. Any well-formed type goes to HubSpot, which judges whether the account
+ * has it; only values that cannot be an object type (empty, spaces, slashes) are refused before a call.
  */
 
 export interface StandardObjectType {
+	/** HubSpot's API name ("contacts"); people also type the singular ("contact"). */
 	name: string;
 	label: string;
 	objectTypeId: string;
+	/** What goes in the URL: the name for the objects HubSpot's examples name, else the type id. */
+	sent: string;
 }
 
+const byName = (name: string, label: string, objectTypeId: string): StandardObjectType => ({ name, label, objectTypeId, sent: name });
+/** Newer objects go by type id, which HubSpot's object table documents for each; their names vary in its docs. */
+const byId = (name: string, label: string, objectTypeId: string): StandardObjectType => ({ name, label, objectTypeId, sent: objectTypeId });
+
+/** HubSpot's standard objects, from its object type table ("Understanding the CRM", March 2026). */
 export const STANDARD_OBJECT_TYPES: readonly StandardObjectType[] = [
-	{ name: 'contacts', label: 'Contacts', objectTypeId: '0-1' },
-	{ name: 'companies', label: 'Companies', objectTypeId: '0-2' },
-	{ name: 'deals', label: 'Deals', objectTypeId: '0-3' },
-	{ name: 'tickets', label: 'Tickets', objectTypeId: '0-5' },
-	{ name: 'products', label: 'Products', objectTypeId: '0-7' },
-	{ name: 'line_items', label: 'Line Items', objectTypeId: '0-8' },
-	{ name: 'quotes', label: 'Quotes', objectTypeId: '0-14' },
-	{ name: 'communications', label: 'Communications', objectTypeId: '0-18' },
-	{ name: 'tasks', label: 'Tasks', objectTypeId: '0-27' },
-	{ name: 'notes', label: 'Notes', objectTypeId: '0-46' },
-	{ name: 'meetings', label: 'Meetings', objectTypeId: '0-47' },
-	{ name: 'calls', label: 'Calls', objectTypeId: '0-48' },
-	{ name: 'emails', label: 'Emails', objectTypeId: '0-49' },
-	{ name: 'postal_mail', label: 'Postal Mail', objectTypeId: '0-116' },
+	byName('contacts', 'Contacts', '0-1'),
+	byName('companies', 'Companies', '0-2'),
+	byName('deals', 'Deals', '0-3'),
+	byName('tickets', 'Tickets', '0-5'),
+	byName('products', 'Products', '0-7'),
+	byName('line_items', 'Line Items', '0-8'),
+	byName('quotes', 'Quotes', '0-14'),
+	byName('communications', 'Communications', '0-18'),
+	byName('tasks', 'Tasks', '0-27'),
+	byName('notes', 'Notes', '0-46'),
+	byName('meetings', 'Meetings', '0-47'),
+	byName('calls', 'Calls', '0-48'),
+	byName('emails', 'Emails', '0-49'),
+	byName('postal_mail', 'Postal Mail', '0-116'),
+	byId('feedback_submissions', 'Feedback Submissions', '0-19'),
+	byId('invoices', 'Invoices', '0-53'),
+	byId('marketing_events', 'Marketing Events', '0-54'),
+	byId('subscriptions', 'Subscriptions', '0-69'),
+	byId('goal_targets', 'Goals', '0-74'),
+	byId('discounts', 'Discounts', '0-84'),
+	byId('fees', 'Fees', '0-85'),
+	byId('taxes', 'Taxes', '0-86'),
+	byId('commerce_payments', 'Payments', '0-101'),
+	byId('users', 'Users', '0-115'),
+	byId('orders', 'Orders', '0-123'),
+	byId('leads', 'Leads', '0-136'),
+	byId('carts', 'Carts', '0-142'),
+	byId('services', 'Services', '0-162'),
+	byId('courses', 'Courses', '0-410'),
+	byId('listings', 'Listings', '0-420'),
+	byId('appointments', 'Appointments', '0-421'),
+	byId('projects', 'Projects', '0-970'),
 ];
 
-const BY_NAME = new Map(STANDARD_OBJECT_TYPES.map((t) => [t.name, t]));
-const BY_ID = new Map(STANDARD_OBJECT_TYPES.map((t) => [t.objectTypeId, t]));
-/** Singular spellings people type ("contact", "company") map to HubSpot's plural names. */
-const SINGULARS = new Map<string, string>([
-	['contact', 'contacts'],
-	['company', 'companies'],
-	['deal', 'deals'],
-	['ticket', 'tickets'],
-	['product', 'products'],
-	['line_item', 'line_items'],
-	['quote', 'quotes'],
-	['communication', 'communications'],
-	['task', 'tasks'],
-	['note', 'notes'],
-	['meeting', 'meetings'],
-	['call', 'calls'],
-	['email', 'emails'],
-]);
+const KNOWN = new Map<string, StandardObjectType>();
+for (const t of STANDARD_OBJECT_TYPES) {
+	KNOWN.set(t.name, t);
+	KNOWN.set(t.objectTypeId, t);
+	// The singulars people type: "contact", "company", "line_item", "lead".
+	KNOWN.set(t.name.endsWith('ies') ? `${t.name.slice(0, -3)}y` : t.name.replace(/s$/, ''), t);
+}
 
-/** Custom object type ids are `2-<digits>`; fully qualified names look like `p1234_cars`. */
-const CUSTOM_OBJECT_ID = /^2-\d{1,18}$/;
-const FULLY_QUALIFIED_NAME = /^p\d{1,18}_[a-z0-9_]{1,100}$/;
+/**
+ * Object type ids (`0-n` HubSpot's, `2-n` custom), fully qualified names of custom objects
+ * (`p1234_cars`) and API names (`leads`, `goal_targets`): what HubSpot takes in an association URL.
+ */
+const WELL_FORMED = /^(?:[02]-\d{1,18}|p\d{1,18}_[a-z0-9_]{1,100}|[a-z][a-z0-9_]{0,99})$/;
 
 export type ObjectTypeCheck = { ok: true; value: string } | { ok: false; reason: string };
 
-/**
- * Normalises an object type to the spelling sent in the URL, or says why it cannot be one.
- * Standard objects are sent by name (what HubSpot's own examples use); `0-x` ids are accepted
- * and mapped to names; custom objects pass through as typed.
- */
+/** Normalises an object type to the spelling sent in the URL, or says why it cannot be one. */
 export function normalizeObjectType(raw: unknown): ObjectTypeCheck {
 	if (typeof raw !== 'string' || raw.trim() === '') {
 		return { ok: false, reason: 'it is empty' };
 	}
-	const value = raw.trim();
-	const lower = value.toLowerCase();
-	const standard = BY_NAME.get(lower) ?? BY_NAME.get(SINGULARS.get(lower) ?? '') ?? BY_ID.get(lower);
-	if (standard) return { ok: true, value: standard.name };
-	if (CUSTOM_OBJECT_ID.test(value)) return { ok: true, value };
-	if (FULLY_QUALIFIED_NAME.test(lower)) return { ok: true, value: lower };
+	const lower = raw.trim().toLowerCase();
+	const known = KNOWN.get(lower);
+	if (known) return { ok: true, value: known.sent };
+	if (WELL_FORMED.test(lower)) return { ok: true, value: lower };
 	return {
 		ok: false,
-		reason:
-			'it is not a HubSpot standard object (contacts, companies, deals, tickets, …), a custom object id like "2-1234567", or a fully qualified name like "p1234567_cars"',
+		reason: `${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)} is not an object type: give a HubSpot object's name (contacts, leads, …) or type id (0-…), or a custom object's type id (2-…) or fully qualified name (p…_name)`,
 	};
 }

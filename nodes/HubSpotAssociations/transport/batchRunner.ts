@@ -1,5 +1,5 @@
 import type { HubSpotRequest } from './request';
-import { errorBody } from './policy';
+import { errorBody, unknownObjectType } from './policy';
 import { describeFailure, notSentReport, type FailureReport } from './errors';
 import { sendWithRetries, type Transport } from './send';
 import { chunkInputs, pairsIn, type InputMeasure } from '../core/batches';
@@ -63,7 +63,10 @@ async function runInto<Input>(
 		for (const part of chunkInputs(inputs, limit, codec)) await runInto(transport, codec, part, outcome, resends);
 		return;
 	}
-	const sent = transport.halted ? { halted: transport.halted } : await sendWithRetries(transport, request);
+	const typesKey = `${codec.types.fromObjectType}\u0000${codec.types.toObjectType}`;
+	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
+	const blocked = refused();
+	const sent = blocked ? { halted: blocked } : await sendWithRetries(transport, request, refused);
 	if ('halted' in sent) {
 		outcome.notSent = true;
 		outcome.failure ??= notSentReport(sent.halted);
@@ -83,7 +86,9 @@ async function runInto<Input>(
 		await runInto(transport, codec, inputs, outcome, resends);
 		return;
 	}
-	const report = describeFailure(sent, transport.connection);
+	const report = describeFailure(sent, transport.connection, codec.types);
+	// An object type HubSpot does not know fails every request with it the same way: ask no more.
+	if (unknownObjectType(exchange) || exchange.statusCode === 404) transport.refusedTypes.set(typesKey, report);
 	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
 		const named = namedIdsInBatch(exchange.body, inputs, codec);
 		if (namesAnyId(named)) {

@@ -2,7 +2,8 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
-import { errorBody } from './policy';
+import type { PairTypes } from '../core/responses';
+import { errorBody, unknownObjectType } from './policy';
 import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
 
@@ -67,8 +68,11 @@ export type FailureContext = Pick<Connection, 'secrets' | 'credentialType' | 'us
 export const RETIRED_TOKEN_URL_HINT =
 	'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), retired by HubSpot on 2027-02-16; n8n before 2.41 keeps the token URL a credential was saved with. Create the "HubSpot Associations OAuth2 API" credential again and connect it: it then uses HubSpot\'s current token URL.';
 
-/** Turns a failed request into words a workflow builder can act on. */
-export function describeFailure(result: SendResult, context: FailureContext): FailureReport {
+const OBJECT_TYPE_HINT =
+	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
+
+/** Turns a failed request into words a workflow builder can act on; `types` are the request's object types. */
+export function describeFailure(result: SendResult, context: FailureContext, types?: PairTypes): FailureReport {
 	const { secrets, credentialType: credentialName } = context;
 	const { exchange, verdict, attempts, gaveUp } = result;
 	const body = errorBody(exchange);
@@ -125,9 +129,13 @@ export function describeFailure(result: SendResult, context: FailureContext): Fa
 			? `Reconnect the "HubSpot Associations OAuth2 API" credential and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
 			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
 		failure = { cause: 'credential-invalid' };
+	} else if (unknownObjectType(exchange)) {
+		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;
+		hint = OBJECT_TYPE_HINT;
+		failure = { cause: 'configuration-invalid' };
 	} else if (status === 404) {
-		message = 'HubSpot could not find what the node asked for';
-		hint = 'Check the From and To object types: custom objects need their id (2-…) or fully qualified name, and the portal must have them.';
+		message = `HubSpot could not find what the node asked for${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;
+		hint = `Check the From and To object types. ${OBJECT_TYPE_HINT}`;
 		failure = { cause: 'configuration-invalid' };
 	} else {
 		message = `HubSpot refused the request (${status})`;

@@ -61,6 +61,17 @@ export function judge(exchange: HubSpotExchange): Verdict {
 }
 
 /**
+ * The object type HubSpot says it does not know, from its words for one in a URL: "Unable to infer
+ * object type from: credentialing_2_0" (a 400, recorded from HubSpot's CRM APIs; v4 association paths
+ * answer the same for "lists").
+ */
+export function unknownObjectType(exchange: HubSpotExchange): string | undefined {
+	if (exchange.statusCode !== 400 && exchange.statusCode !== 404) return undefined;
+	const message = errorBody(exchange).message;
+	return typeof message === 'string' ? /unable to infer object type from:\s*(\S+)/i.exec(message)?.[1] : undefined;
+}
+
+/**
  * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
  * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403),
  * the Base URL redirects (never followed, so the token stays put), or the account's daily budget is

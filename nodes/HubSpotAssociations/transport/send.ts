@@ -40,6 +40,8 @@ export interface Transport {
 	halted?: FailureReport;
 	/** Per endpoint path, the most pairs a request may carry, learned when HubSpot refuses one as too large. */
 	batchLimits: Map<string, number>;
+	/** Per pair of object types, why HubSpot refused them (a type it does not know, a 404): not asked again. */
+	refusedTypes: Map<string, FailureReport>;
 }
 
 export interface SendResult {
@@ -71,6 +73,7 @@ export function createTransport(
 		counters: { requests: 0, rateLimited: 0, transient: 0 },
 		cancelSignal,
 		batchLimits: new Map(),
+		refusedTypes: new Map(),
 	};
 }
 
@@ -102,9 +105,14 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
 /**
  * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
  * so one 429 holds back every request of the execution, not only the one that got it. Once an answer
- * stops the run, this and every request still waiting in the throttle come back unsent.
+ * stops the run, this and every request still waiting in the throttle come back unsent; so does one
+ * that `refused` gives a reason not to send by the time its turn comes.
  */
-export async function sendWithRetries(transport: Transport, request: HubSpotRequest): Promise<SendResult | NotSent> {
+export async function sendWithRetries(
+	transport: Transport,
+	request: HubSpotRequest,
+	refused: () => FailureReport | undefined = () => undefined,
+): Promise<SendResult | NotSent> {
 	const { throttle, retry, counters } = transport;
 	let waited = 0;
 	let attempts = 0;
@@ -112,7 +120,8 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		const ticket = await throttle.acquire();
 		// The throttle lets waiters go at once when the execution is stopped: they go no further.
 		stopIfCancelled(transport);
-		if (transport.halted) return { halted: transport.halted };
+		const blocked = transport.halted ?? refused();
+		if (blocked) return { halted: blocked };
 		attempts++;
 		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
