@@ -26,7 +26,9 @@ describe('Object type dropdowns', () => {
 		emu.addCustomObject(CARS).addCustomObject(BIKES);
 		const { results } = await listSearch('searchObjectTypes', { parameters: labelParameters(), credentials: credentialsFor(emu) });
 		expect(results.slice(0, 3).map((r) => r.value)).toEqual(['contacts', 'companies', 'deals']);
-		expect(results).toHaveLength(14 + 2);
+		// HubSpot's 32 standard objects, the classic ones first, then the newer ones (leads, invoices, …).
+		expect(results).toHaveLength(32 + 2);
+		expect(results).toContainEqual({ name: 'Leads', value: 'leads', description: 'leads (0-136)' });
 		expect(results.slice(-2)).toEqual([
 			{ name: 'Cars', value: '2-123', description: 'Custom object p1_cars (2-123)' },
 			{ name: 'Bikes', value: '2-456', description: 'Custom object p1_bikes (2-456)' },
@@ -39,7 +41,9 @@ describe('Object type dropdowns', () => {
 		const emu = emulator();
 		emu.addCustomObject(CARS).addCustomObject(BIKES);
 		const call = { parameters: labelParameters(), credentials: credentialsFor(emu) };
-		expect((await listSearch('searchObjectTypes', call, 'car')).results.map((r) => r.value)).toEqual(['2-123']);
+		expect((await listSearch('searchObjectTypes', call, 'cars')).results.map((r) => r.value)).toEqual(['2-123']);
+		expect((await listSearch('searchObjectTypes', call, 'car')).results.map((r) => r.value)).toEqual(['carts', '2-123']);
+		expect((await listSearch('searchObjectTypes', call, '0-136')).results.map((r) => r.value)).toEqual(['leads']);
 		expect((await listSearch('searchObjectTypes', call, 'p1_bik')).results.map((r) => r.value)).toEqual(['2-456']);
 		expect((await listSearch('searchObjectTypes', call, '0-3')).results.map((r) => r.value)).toEqual(['deals']);
 		expect((await listSearch('searchObjectTypes', call, 'comp')).results.map((r) => r.value)).toEqual(['companies']);
@@ -61,7 +65,7 @@ describe('Object type dropdowns', () => {
 		emu.addCustomObject(CARS);
 		emu.addToken(APP_TOKEN, { kind: 'private', scopes: ['crm.objects.contacts.write', 'crm.objects.companies.write'] });
 		const { results } = await listSearch('searchObjectTypes', { parameters: labelParameters(), credentials: credentialsFor(emu) });
-		expect(results).toHaveLength(14);
+		expect(results).toHaveLength(32);
 		expect(emu.stats.byStatus).toEqual({ 403: 1 });
 	});
 
@@ -69,7 +73,7 @@ describe('Object type dropdowns', () => {
 		const emu = emulator();
 		emu.faults.onPath('/schemas', { status: 503 });
 		const { results } = await listSearch('searchObjectTypes', { parameters: labelParameters(), credentials: credentialsFor(emu) });
-		expect(results).toHaveLength(14);
+		expect(results).toHaveLength(32);
 		expect(emu.stats.requests).toBe(3);
 	});
 
