@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { archiveParameters, run, useEmulator } from './helpers/setup';
+import { archiveParameters, OAUTH_ACCESS_TOKEN, run, useEmulator } from './helpers/setup';
 
 /** n items with one pair each, none seeded: the run must stop before it matters. */
 function items(n: number): IDataObject[] {
@@ -42,6 +42,19 @@ describe('A refusal that no retry can cure stops the run', () => {
 		expect(emu.stats.requests).toBeLessThanOrEqual(5);
 		const unsent = result.items.filter((i) => notSent.test(String(i.json.error)));
 		expect(unsent.length).toBe(2_000 - 10 * emu.stats.requests);
+	});
+
+	it('a refused OAuth2 refresh: one refresh asked for, a handful of requests, every other item not sent', async () => {
+		const emu = emulator();
+		emu.expireToken(OAUTH_ACCESS_TOKEN);
+		emu.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-xxxxxxxx', refreshToken: 'other' });
+		const result = await run(emu, items(5_000), archiveParameters({ authentication: 'oAuth2', options: { batchSize: 10 } }), { continueOnFail: true });
+		expect(emu.stats.tokenRequests).toBeLessThanOrEqual(2);
+		expect(emu.stats.requests).toBeLessThanOrEqual(5);
+		expect(result.items).toHaveLength(5_000);
+		expect(result.items[0].json.error).toBe('HubSpot refused to refresh the OAuth2 access token');
+		expect(result.items[4_999].json.error).toBe('Not sent: HubSpot refused to refresh the OAuth2 access token');
+		expect((result.items[4_999].json.details as { hint: string }).hint).toMatch(/Reconnect the "HubSpot Associations OAuth2 API" credential/);
 	});
 
 	it('without Continue On Fail the node fails with the cause, not with an item that was never sent', async () => {
