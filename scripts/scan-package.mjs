@@ -28,6 +28,7 @@ const ALLOWED = [
 	/^package\.json$/,
 	/^README\.md$/,
 	/^LICENSE(\.md)?$/,
+	/^index\.js$/,
 	/^dist\/(nodes|credentials)\/.+\.(js|svg|png)$/,
 	/^dist\/nodes\/.+\.node\.json$/,
 ];
@@ -98,7 +99,7 @@ async function main() {
 			failed = true;
 			console.error(`not allowed in the tarball:\n  ${unexpected.join('\n  ')}`);
 		}
-		for (const needed of ['package.json', 'README.md', 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.js']) {
+		for (const needed of ['package.json', 'README.md', 'index.js', 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.js']) {
 			if (!files.includes(needed)) {
 				failed = true;
 				console.error(`missing from the tarball: ${needed}`);

@@ -14,7 +14,8 @@ describe('the package as n8n loads it', () => {
 		expect(pkg.name).toBe('n8n-nodes-hubspot-associations');
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.license).toBe('MIT');
-		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.files).toEqual(['dist', 'index.js']);
+		expect(pkg.main).toBe('index.js');
 		expect(pkg.dependencies ?? {}).toEqual({});
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
@@ -36,6 +37,17 @@ describe('the package as n8n loads it', () => {
 		for (const file of files) {
 			expect(file).toMatch(/^file:.+\.svg$/);
 			expect(existsSync(join(root, entry, '..', String(file).slice('file:'.length)))).toBe(true);
+		}
+	});
+
+	it('exports the node and credential classes from its top-level index.js, as require() finds it', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const exported = require(root) as Record<string, unknown>;
+		expect(Object.keys(exported).sort()).toEqual(['HubSpotAssociations', 'HubSpotAssociationsAppTokenApi', 'HubSpotAssociationsOAuth2Api']);
+		for (const entry of entries) {
+			const className = basename(entry).split('.')[0];
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			expect(exported[className]).toBe((require(join(root, entry)) as Record<string, unknown>)[className]);
 		}
 	});
 
