@@ -1,0 +1,90 @@
+/**
+ * npm run bench:throttle [-- --reduced | --calls 10,40 | --seeds N | --out DIR]
+ *
+ * The shared-limit throttle in n8n queue mode at every size, in virtual time (bench/throttleSim.ts):
+ * executions {10, 40, 60, 120, 200} × HubSpot limits {100, 190 per 10 s} × pairs per execution {250,
+ * 2,000} (3 or 20 requests of 100 pairs), and a stress case (40 executions of 250 pairs against 20
+ * requests per rolling second). Each cell runs with several seeds and reports the worst; its time is
+ * compared with perfect pacing on the cell's own timeline. Targets: time ≤ 1.15 × perfect pacing,
+ * 429s ≤ 2 % of requests, nothing lost, no failed execution (stress case: ≤ 1.5 × and ≤ 5 %). Exits 1
+ * when a cell misses one. `--reduced` is the grid CI runs. Writes the table as Markdown to bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from './throttleSim';
+
+interface Cell {
+	name: string;
+	scenario: Omit<Scenario, 'seed'>;
+	maxTimeRatio: number;
+	max429Share: number;
+}
+
+const PAIRS_PER_REQUEST = 100;
+
+function cell(calls: number, rateMax: number, pairs: number, rateIntervalMs = 10_000, stress = false): Cell {
+	return {
+		name: `${calls} executions × ${pairs} pairs, ${rateMax} per ${rateIntervalMs / 1000} s`,
+		scenario: { ...QUEUE_DEFAULTS, calls, requestsPerCall: Math.ceil(pairs / PAIRS_PER_REQUEST), rateMax, rateIntervalMs },
+		maxTimeRatio: stress ? 1.5 : 1.15,
+		max429Share: stress ? 0.05 : 0.02,
+	};
+}
+
+function grid(callsList: number[]): Cell[] {
+	const cells: Cell[] = [];
+	for (const calls of callsList) for (const rateMax of [100, 190]) for (const pairs of [250, 2_000]) cells.push(cell(calls, rateMax, pairs));
+	cells.push(cell(40, 20, 250, 1_000, true));
+	return cells;
+}
+
+const FULL_CALLS = [10, 40, 60, 120, 200];
+const REDUCED_CALLS = [10, 60];
+
+/** Over a cell's seeds: the slowest run against its perfect pacing, the largest 429 share, and every loss. */
+function worst(outcomes: Outcome[]) {
+	const ratio = (o: Outcome) => o.totalMs / Math.max(1, o.perfectMs);
+	const share = (o: Outcome) => o.rateLimited / Math.max(1, o.requests);
+	const slowest = outcomes.reduce((a, b) => (ratio(b) > ratio(a) ? b : a));
+	const mostRefused = outcomes.reduce((a, b) => (share(b) > share(a) ? b : a));
+	return {
+		slowest,
+		ratio: ratio(slowest),
+		mostRefused,
+		share: share(mostRefused),
+		lost: outcomes.reduce((n, o) => n + o.lostRequests, 0),
+		failedExecutions: outcomes.reduce((n, o) => n + o.failedExecutions, 0),
+	};
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({ options: { reduced: { type: 'boolean' }, calls: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' } } });
+	const callsList = values.calls ? values.calls.split(',').map(Number) : values.reduced ? REDUCED_CALLS : FULL_CALLS;
+	const seeds = Math.max(1, Number(values.seeds ?? 3));
+	const rows: string[] = [];
+	let failed = 0;
+	const header = '| cell | time s | perfect pacing s | time ÷ perfect | bound s | requests | 429s | lost | failed executions | verdict |';
+	rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+	console.log(`bench:throttle: ${seeds} seed(s) a cell, the worst shown; queue model ${JSON.stringify(QUEUE_DEFAULTS)}`);
+	for (const c of grid(callsList)) {
+		const outcomes: Outcome[] = [];
+		for (let seed = 1; seed <= seeds; seed++) outcomes.push(await simulate({ ...c.scenario, seed }));
+		const w = worst(outcomes);
+		const ok = w.ratio <= c.maxTimeRatio && w.share <= c.max429Share && w.lost === 0 && w.failedExecutions === 0;
+		if (!ok) failed++;
+		const { slowest, mostRefused } = w;
+		const row = `| ${c.name} | ${(slowest.totalMs / 1000).toFixed(1)} | ${(slowest.perfectMs / 1000).toFixed(1)} | ${w.ratio.toFixed(2)} (≤ ${c.maxTimeRatio}) | ${(slowest.boundMs / 1000).toFixed(1)} | ${mostRefused.requests} | ${mostRefused.rateLimited} (${(w.share * 100).toFixed(1)} %, ≤ ${c.max429Share * 100} %) | ${w.lost} | ${w.failedExecutions} | ${ok ? 'pass' : 'FAIL'} |`;
+		rows.push(row);
+		console.log(row);
+	}
+	const out = values.out ?? join(__dirname, 'results');
+	mkdirSync(out, { recursive: true });
+	const file = join(out, `throttle-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+	writeFileSync(file, `${rows.join('\n')}\n`);
+	console.log(`${failed === 0 ? 'every cell meets its targets' : `${failed} cell(s) miss a target`}; table written to ${file}`);
+	process.exitCode = failed === 0 ? 0 : 1;
+}
+
+void main();
