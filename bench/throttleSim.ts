@@ -56,6 +56,10 @@ export interface Outcome {
 	failedExecutions: number;
 	/** Requests an execution needed that HubSpot never accepted. */
 	lostRequests: number;
+	/** Every request as HubSpot saw it: which call, when it arrived, whether it was accepted. */
+	timeline: Array<{ call: number; at: number; ok: boolean }>;
+	/** Per call: when it got a worker slot and when it gave it back. */
+	calls: Array<{ startedAt: number; endAt: number }>;
 }
 
 /** A small, fast, seeded generator (mulberry32): the same scenario, the same draws. */
@@ -80,14 +84,17 @@ class Window {
 
 	constructor(private readonly scenario: Scenario) {}
 
+	readonly timeline: Outcome['timeline'] = [];
+
 	/** The answer to a request arriving now: accepted or not, with the headers HubSpot sends. */
-	arrive(now: number): { ok: boolean; remaining: number } {
+	arrive(now: number, call: number): { ok: boolean; remaining: number } {
 		const { rateMax, rateIntervalMs } = this.scenario;
 		this.requests++;
 		while (this.accepted.length > 0 && this.accepted[0] <= now - rateIntervalMs) this.accepted.shift();
 		const ok = this.accepted.length < rateMax;
 		if (ok) this.accepted.push(now);
 		else this.rateLimited++;
+		this.timeline.push({ call, at: now, ok });
 		return { ok, remaining: rateMax - this.accepted.length };
 	}
 }
@@ -113,17 +120,19 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		'x-hubspot-ratelimit-remaining': String(remaining),
 		'x-hubspot-ratelimit-interval-milliseconds': String(rateIntervalMs),
 	});
-	const answer = async () => {
-		const verdict = window.arrive(Date.now());
+	const answerFor = (call: number) => async () => {
+		const verdict = window.arrive(Date.now(), call);
 		await new Promise((resolve) => setTimeout(resolve, latencyMs));
 		if (verdict.ok) return { statusCode: 204, headers: headers(verdict.remaining), body: '' };
 		const body = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' };
 		throw Object.assign(new Error('Request failed with status code 429'), { response: { status: 429, headers: headers(verdict.remaining), data: body } });
 	};
-	const context = { helpers: { httpRequestWithAuthentication: answer }, getNode: () => ({ name: 'HubSpot Associations' }) } as unknown as IExecuteFunctions;
+	const contextFor = (call: number) =>
+		({ helpers: { httpRequestWithAuthentication: answerFor(call) }, getNode: () => ({ name: 'HubSpot Associations' }) }) as unknown as IExecuteFunctions;
 	const connection = { authentication: 'appToken' as const, credentialType: 'hubSpotAssociationsAppTokenApi', baseUrl: 'http://hubspot.sim', secrets: [] };
 
 	const calls: PacedCall[] = [];
+	const slotsHeld: Outcome['calls'] = [];
 	let failedExecutions = 0;
 	let lostRequests = 0;
 	let freeSlots = scenario.slots;
@@ -132,8 +141,9 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		await new Promise((resolve) => setTimeout(resolve, c * scenario.enqueueGapMs));
 		if (freeSlots > 0) freeSlots--;
 		else await new Promise<void>((resolve) => waiting.push(resolve));
+		const startedAt = Date.now();
 		await new Promise((resolve) => setTimeout(resolve, scenario.startupMs));
-		const transport = createTransport(context, connection, {});
+		const transport = createTransport(contextFor(c), connection, {});
 		transport.throttle.expectRequests(scenario.requestsPerCall);
 		const call: PacedCall = { readyAt: Number.NaN, endAt: 0, lastRequestAt: 0, requests: 0 };
 		let failed = 0;
@@ -153,6 +163,7 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		if (failed > 0) failedExecutions++;
 		lostRequests += failed;
 		calls.push(call);
+		slotsHeld[c] = { startedAt, endAt: call.endAt };
 		const next = waiting.shift();
 		if (next) next();
 		else freeSlots++;
@@ -178,5 +189,7 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		rateLimited: window.rateLimited,
 		failedExecutions,
 		lostRequests,
+		timeline: window.timeline,
+		calls: slotsHeld,
 	};
 }
