@@ -36,12 +36,18 @@ export interface Scenario {
 	seed: number;
 }
 
+/**
+ * n8n's side as `npm run test:scale` meets it on a 2-core machine (2 workers × concurrency 5, n8n 2.40),
+ * read off its `--timeline` output: the first request 0.8–1.4 s after the calls are fired, executions
+ * starting about 85–100 ms apart, 110–150 ms from an execution's last answer to the webhook's reply, and
+ * the emulator on loopback answering in 1–2 ms.
+ */
 export const QUEUE_DEFAULTS: Omit<Scenario, 'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'> = {
-	latencyMs: 20,
+	latencyMs: 2,
 	slots: 10,
-	enqueueGapMs: 40,
-	startupMs: 150,
-	finishMs: 60,
+	enqueueGapMs: 85,
+	startupMs: 800,
+	finishMs: 150,
 	concurrency: DEFAULT_CONCURRENCY,
 };
 
