@@ -20,6 +20,15 @@ describe('the package as n8n loads it', () => {
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
 
+	it('names one GitHub repository in repository, bugs, homepage and author', () => {
+		const repo = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(pkg.repository.url)?.[1];
+		expect(repo).toBeDefined();
+		expect(pkg.bugs.url).toBe(`${repo}/issues`);
+		expect(pkg.homepage).toBe(`${repo}#readme`);
+		expect(pkg.author.url).toBe(repo);
+		expect(pkg.author.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+	});
+
 	const entries: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
 	it.each(entries)('%s exists after the build and exports a class named after the file', (entry) => {
 		const file = join(root, entry);
