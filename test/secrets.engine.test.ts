@@ -1,7 +1,7 @@
 import type { HubSpotEmulator } from './emulator';
 import type { RunOptions } from './engine/runWorkflow';
 import { startRecordingServer } from './helpers/recordingServer';
-import { APP_TOKEN, OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, credentialsFor, loggedLines, n8nLogFile, run, useEmulator } from './helpers/setup';
+import { APP_TOKEN, OAUTH_ACCESS_TOKEN, SECRETS, archiveParameters, assertNoSecrets, credentialsFor, loggedLines, run, useEmulator } from './helpers/setup';
 
 /**
  * `run()` searches every output, error and log line of every engine test for the test secrets. This
@@ -45,11 +45,10 @@ describe('No secret in any output, error or log', () => {
 	});
 
 	// The dated endpoint refuses the RFC 6749 way (`error: invalid_grant`), which n8n's OAuth2 client
-	// throws without a status; v1's older `{status, message}` comes back as a plain 400. A credential
-	// still holding the v1 URL (saved before the package moved, on n8n before 2.41) is told so.
+	// throws without a status; v1's older `{status, message}` comes back as a plain 400. Both are a refusal.
 	it.each([
 		{ tokenPath: '/oauth/2026-03/token', message: 'HubSpot refused to refresh the OAuth2 access token', hint: 'Reconnect the "HubSpot Associations OAuth2 API" credential' },
-		{ tokenPath: '/oauth/v1/token', message: 'HubSpot refused to refresh the OAuth2 access token at its retired v1 token URL', hint: 'Create the "HubSpot Associations OAuth2 API" credential again' },
+		{ tokenPath: '/oauth/v1/token', message: 'HubSpot refused to refresh the OAuth2 access token', hint: 'Reconnect the "HubSpot Associations OAuth2 API" credential' },
 	])('errors after a refused refresh at $tokenPath say what to do and hold no token or client secret', async ({ tokenPath, message, hint }) => {
 		const emu = emulator();
 		emu.expireToken(OAUTH_ACCESS_TOKEN);
@@ -65,44 +64,7 @@ describe('No secret in any output, error or log', () => {
 		expect(cof.items[0].json.error).toBeDefined();
 		expect(emu.stats.tokenRequests).toBe(2);
 	});
-
-	it('a credential still refreshing at the v1 token URL works, and each execution logs a warning that names the date', async () => {
-		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '2');
-		emu.seed('contacts', '3', 'companies', '4');
-		// n8n's logger (the node's `this.logger`) writes JSON lines to a file, in order but asynchronously.
-		const warningsOf = (executionId: string) =>
-			n8nLogFile()
-				.split('\n')
-				.filter((line) => line.includes(executionId) && line.includes('/oauth/v1/token'))
-				.map((line) => JSON.parse(line) as { level: string; message: string; metadata: { executionId?: string } })
-				.filter((entry) => entry.metadata.executionId === executionId);
-		// The package's own token URL first: no warning.
-		const current = await run(emu, [{ id: 3, to: 4 }], archiveParameters({ authentication: 'oAuth2' }));
-		expect(current.error).toBeUndefined();
-		emu.expireToken(OAUTH_ACCESS_TOKEN);
-		const retired = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }), { credentials: withTokenPath(emu, '/oauth/v1/token') });
-		expect(retired.error).toBeUndefined();
-		expect(emu.stats.refreshes).toBe(1);
-		await waitFor(() => warningsOf(retired.executionId).length > 0);
-		expect(warningsOf(retired.executionId)).toEqual([
-			{
-				level: 'warn',
-				message: expect.stringMatching(/^HubSpot Associations node "HubSpot Associations": .*retired by HubSpot on 2027-02-16.*Create the "HubSpot Associations OAuth2 API" credential again/),
-				metadata: expect.objectContaining({ executionId: retired.executionId }),
-			},
-		]);
-		expect(warningsOf(current.executionId)).toEqual([]);
-	});
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 /** The test credentials, with the OAuth2 one refreshing at `tokenPath` of the emulator. */
 function withTokenPath(emu: HubSpotEmulator, tokenPath: string) {

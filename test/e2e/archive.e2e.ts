@@ -22,8 +22,6 @@ const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
 };
 /** An OAuth2 credential whose access token the emulator knows: no refresh needed. */
 const FRESH_OAUTH2: CredentialRef = { id: 'e2eOAuth2Fresh01', name: 'HubSpot OAuth2, fresh token (emulator)' };
-/** An OAuth2 credential saved with HubSpot's retired v1 token URL (the emulator's copy of it), token fresh. */
-const V1_URL_OAUTH2: CredentialRef = { id: 'e2eOAuth2V1Url01', name: 'HubSpot OAuth2, v1 token URL (emulator)' };
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
 
@@ -80,11 +78,6 @@ beforeAll(async () => {
 			data: oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN),
 		},
 		{ ...FRESH_OAUTH2, type: CREDENTIAL_TYPES.oAuth2, data: oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN) },
-		{
-			...V1_URL_OAUTH2,
-			type: CREDENTIAL_TYPES.oAuth2,
-			data: { ...oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN), accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token` },
-		},
 	]);
 
 	const sheet = loadExample('clean-up-pairs-from-a-sheet.json');
@@ -96,7 +89,6 @@ beforeAll(async () => {
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetOAuth2', authentication: 'oAuth2' }),
 		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: FRESH_OAUTH2 }, id: 'e2eSheetOAuth2Fresh', authentication: 'oAuth2' }),
-		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: V1_URL_OAUTH2 }, id: 'e2eSheetOAuth2V1Url', authentication: 'oAuth2' }),
 		adaptWorkflow(trigger, { ...common, id: 'e2eTriggerExample' }),
 		adaptWorkflow(label, { ...common, id: 'e2eRemoveOneLabel' }),
 		codeToHubSpot({
@@ -217,16 +209,6 @@ describe('the packed package in the n8n application', () => {
 		expect(second.result.code).toBe(0);
 		expect(emulator.stats.refreshes).toBe(0);
 		expect([...emulator.stats.tokensSeen.keys()]).toEqual([refreshed]);
-	});
-
-	it('a credential saved with the retired v1 token URL still works and n8n logs a warning about it (n8n 2.41+: the stored URL is ignored, no warning)', async () => {
-		const { result, execution } = await execute('e2eSheetOAuth2V1Url');
-		expect(result.code).toBe(0);
-		expect(nodeOutput(execution!, 'Remove associations').map(statusOf)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
-		const printedText = `${result.stdout}\n${result.stderr}`;
-		const warning = 'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), retired by HubSpot on 2027-02-16';
-		if (pinsOAuth2Endpoints(reportedVersion)) expect(printedText).not.toContain(warning);
-		else expect(printedText).toContain(warning);
 	});
 
 	// From n8n 2.41 the refresh goes to HubSpot's own token URL (see pinsOAuth2Endpoints), so only older

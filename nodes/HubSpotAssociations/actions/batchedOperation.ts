@@ -4,7 +4,7 @@ import type { BatchPlan, ItemPairs } from '../core/batches';
 import { DRY_RUN_STATUS } from '../core/outputs';
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
-import { notSentReport, RETIRED_TOKEN_URL_HINT, type FailureReport } from '../transport/errors';
+import { notSentReport, type FailureReport } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, runPool } from '../transport/pool';
 import { createTransport, type Transport } from '../transport/send';
 import { firstFailureError, outputItems } from './outputItems';
@@ -90,13 +90,6 @@ export async function executeBatched<Input>(
 		made ??= (async () => {
 			const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
 			const connection = await resolveConnection(ctx, authentication);
-			// Before HubSpot retires the URL nothing fails, so the log is where an admin can hear of it in time.
-			if (connection.usesRetiredTokenUrl) {
-				ctx.logger.warn(`HubSpot Associations node "${ctx.getNode().name}": ${RETIRED_TOKEN_URL_HINT}`, {
-					executionId: ctx.getExecutionId(),
-					workflowId: ctx.getWorkflow().id,
-				});
-			}
 			return createTransport(ctx, connection, { maxRetries: options.maxRetries, timeoutMs: options.timeout });
 		})();
 		return made;

@@ -23,24 +23,6 @@ export interface Connection {
 	 * refreshes and must read fresh.
 	 */
 	appTokenCredential?: ICredentialDataDecryptedObject;
-	/**
-	 * OAuth2 only: the credential refreshes tokens at HubSpot's v1 token endpoint, retired on
-	 * 2027-02-16. n8n before 2.41 keeps the token URL a credential was saved with, so a credential saved
-	 * before this package moved to the dated endpoint still holds it.
-	 */
-	usesRetiredTokenUrl?: boolean;
-}
-
-/** HubSpot's v1 token endpoint's path, retired on 2027-02-16 (the package uses `/oauth/2026-03/token`). */
-const RETIRED_TOKEN_PATH = '/oauth/v1/token';
-
-function isRetiredTokenUrl(value: unknown): boolean {
-	if (typeof value !== 'string') return false;
-	try {
-		return new URL(value.trim()).pathname.replace(/\/+$/, '') === RETIRED_TOKEN_PATH;
-	} catch {
-		return false;
-	}
 }
 
 function collectSecrets(data: Record<string, unknown>): string[] {
@@ -75,6 +57,5 @@ export async function resolveConnection(
 		baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		secrets: collectSecrets(data),
 		...(authentication === 'appToken' ? { appTokenCredential: data as ICredentialDataDecryptedObject } : {}),
-		...(authentication === 'oAuth2' && isRetiredTokenUrl(data.accessTokenUrl) ? { usesRetiredTokenUrl: true } : {}),
 	};
 }

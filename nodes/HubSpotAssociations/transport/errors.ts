@@ -62,11 +62,7 @@ function redirectTarget(location: string | undefined, secrets: readonly string[]
 }
 
 /** What of the connection a failure's words depend on. */
-export type FailureContext = Pick<Connection, 'secrets' | 'credentialType' | 'usesRetiredTokenUrl'>;
-
-/** Said where a credential still refreshes at HubSpot's retired v1 token URL: when it fails, and in the log. */
-export const RETIRED_TOKEN_URL_HINT =
-	'This credential refreshes its tokens at HubSpot\'s v1 token URL (/oauth/v1/token), retired by HubSpot on 2027-02-16; n8n before 2.41 keeps the token URL a credential was saved with. Create the "HubSpot Associations OAuth2 API" credential again and connect it: it then uses HubSpot\'s current token URL.';
+export type FailureContext = Pick<Connection, 'secrets' | 'credentialType'>;
 
 const OBJECT_TYPE_HINT =
 	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
@@ -106,13 +102,8 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 		failure = { cause: 'configuration-invalid' };
 	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && status >= 400 && status < 500) {
 		// No HubSpot answer to the API call itself: the refresh before it was refused.
-		if (context.usesRetiredTokenUrl) {
-			message = 'HubSpot refused to refresh the OAuth2 access token at its retired v1 token URL';
-			hint = RETIRED_TOKEN_URL_HINT;
-		} else {
-			message = 'HubSpot refused to refresh the OAuth2 access token';
-			hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
-		}
+		message = 'HubSpot refused to refresh the OAuth2 access token';
+		hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
 		failure = { cause: 'credential-invalid' };
 	} else if (status === 401) {
 		message = 'HubSpot did not accept the credential';
