@@ -48,6 +48,8 @@ export async function runNode(baseUrl: string, workload: Workload, options: Node
 		parameters: nodeParameters(options),
 		items: workload.items as unknown as IDataObject[],
 		credentials: { hubSpotAssociationsAppTokenApi: { accessToken: BENCH_TOKEN, baseUrl } },
+		// What a node dragged in now is: version 2, on HubSpot's dated API.
+		typeVersion: 2,
 	});
 	return { output: result.items, error: result.error?.message };
 }

@@ -58,7 +58,7 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ ($credentials.baseUrl || "").trim().replace(/\\/+$/, "") || "https://api.hubapi.com" }}',
-			url: '/account-info/v3/details',
+			url: '/account-info/2026-03/details',
 			method: 'GET',
 			// As in the node: a redirect would carry the token to another address.
 			disableFollowRedirect: true,

@@ -19,6 +19,7 @@ import {
 	toObjectTypeProperty,
 } from './descriptions/common';
 import { searchObjectTypes } from './methods/listSearch';
+import { DEFAULT_API_VERSION } from './transport/paths';
 import { getAssociationLabels } from './methods/loadOptions';
 
 export class HubSpotAssociations implements INodeType {
@@ -27,7 +28,9 @@ export class HubSpotAssociations implements INodeType {
 		name: 'hubSpotAssociations',
 		icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },
@@ -82,6 +85,24 @@ export class HubSpotAssociations implements INodeType {
 			...archiveDescription,
 			...archiveLabelsDescription,
 			...archiveAllDescription,
+			{
+				displayName: 'API Version',
+				name: 'apiVersion',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { '@version': [2] } },
+				options: [
+					{
+						name: '2026-09',
+						value: '2026-09',
+						description: 'Writes are checked against the account\'s validation rules and, for users connected with OAuth, their permission to edit associations',
+					},
+					{ name: '2026-03', value: '2026-03', description: 'HubSpot\'s first dated version of the associations API' },
+					{ name: 'V4 (Legacy, Until September 2027)', value: 'v4', description: 'The numbered paths (/crm/v4/…), which HubSpot stops supporting in September 2027' },
+				],
+				default: DEFAULT_API_VERSION,
+				description: 'Which of HubSpot\'s API versions every call goes to',
+			},
 			{
 				displayName: 'Options',
 				name: 'options',

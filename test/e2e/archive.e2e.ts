@@ -167,9 +167,28 @@ describe('the packed package in the n8n application', () => {
 		// Untouched: a pair not listed, and the contacts' deals.
 		expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
 		expect(emulator.toIds('contacts', '102', 'deals')).toEqual(['301']);
-		// Four pairs from three rows: one request.
+		// Four pairs from three rows: one request, on HubSpot's dated API (the examples are saved as node version 2).
 		expect(emulator.stats.byRoute['batch/archive']).toBe(1);
+		expect(emulator.stats.log.map((e) => e.path)).toEqual(['/crm/associations/2026-03/contacts/companies/batch/archive']);
 		expect(emulator.stats.tokensSeen.get(APP_TOKEN)).toBe(1);
+	});
+
+	it('a workflow saved with node version 1 still calls the numbered paths it always called', async () => {
+		const { result } = await execute('e2eContinueOnFail');
+		expect(result.code).toBe(0);
+		expect(emulator.stats.log.map((e) => e.path)).toEqual(['/crm/v4/associations/contacts/companies/batch/archive']);
+	});
+
+	it('the examples complete with HubSpot refusing every numbered path, as it will from September 2027', async () => {
+		emulator.settings.refuseLegacyPaths = true;
+		const sheet = await execute('e2eSheetAppToken');
+		expect(sheet.result.code).toBe(0);
+		const label = await execute('e2eRemoveOneLabel');
+		expect(label.result.code).toBe(0);
+		const trigger = await execute('e2eTriggerExample');
+		expect(trigger.result.code).toBe(0);
+		expect(emulator.stats.log.filter((e) => e.path.includes('/crm/v4/'))).toEqual([]);
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
 	});
 
 	it('the same example with the OAuth2 credential: n8n signs the requests with its access token', async () => {

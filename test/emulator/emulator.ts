@@ -293,6 +293,10 @@ export class HubSpotEmulator {
 		req: { body: unknown; bodyError: boolean; correlationId: string; requestedAt: Date; entry: LogEntry; method: string; path: string },
 	): Reply {
 		const { correlationId } = req;
+		if (route.legacy && this.settings.refuseLegacyPaths) {
+			// HubSpot has not said what a retired numbered path will answer; a 404 naming the dated API is the guess.
+			return { status: 404, body: hubspotError(correlationId, 'OBJECT_NOT_FOUND', `${req.path} is no longer supported: use HubSpot's dated API versions (/crm/associations/2026-03/…)`) };
+		}
 		const info = token === undefined ? undefined : this.tokens.get(token);
 		if (!info) {
 			return this.withRateHeaders({ status: 401, body: hubspotError(correlationId, 'INVALID_AUTHENTICATION', AUTH_NOT_FOUND_MESSAGE) }, undefined);
@@ -341,6 +345,10 @@ export class HubSpotEmulator {
 
 		const missing = this.missingScope(route, info, from, to);
 		if (missing) return this.withRateHeaders({ status: 403, body: missingScopesError(correlationId, missing) }, info);
+		if (this.settings.oauthUserLacksEditAssociations && route.access === 'write' && info.kind === 'oauth' && (params.version ?? '') >= '2026-09') {
+			// 2026-09's write validation, in the words quoted from HubSpot's changelog example (a 400, not a 403).
+			return this.withRateHeaders({ status: 400, body: hubspotError(correlationId, 'VALIDATION_ERROR', "Missing 'Edit Associations' permission.") }, info);
+		}
 
 		if (route.json && (req.bodyError || req.body === undefined)) {
 			return this.withRateHeaders({

@@ -35,6 +35,8 @@ export interface RouteDef {
 	access: Access;
 	/** Names of the params holding the from and to object types, when the route has them. */
 	objectParams?: [string, string];
+	/** A numbered ("legacy") path, which HubSpot stops supporting in September 2027 (settings.refuseLegacyPaths). */
+	legacy: boolean;
 	json: boolean;
 	handler: (emu: HubSpotEmulator, ctx: ApiContext) => Reply;
 }
@@ -42,22 +44,39 @@ export interface RouteDef {
 const route = (
 	name: string, method: string, pattern: string, access: Access, handler: RouteDef['handler'],
 	objectParams?: [string, string],
-): RouteDef => ({ name, method, segments: pattern.split('/').filter(Boolean), access, objectParams, json: method === 'POST', handler });
+): RouteDef => {
+	const segments = pattern.split('/').filter(Boolean);
+	return { name, method, segments, access, objectParams, legacy: !segments.includes(':version'), json: method === 'POST', handler };
+};
 
-const ASSOC = '/crm/v4/associations/:from/:to';
+/**
+ * HubSpot's dated API versions (`/crm/associations/2026-03/…`, developers.hubspot.com/docs/api-reference/
+ * latest/overview), served over the same store as the numbered paths.
+ */
+export const DATED_VERSIONS = ['2025-09', '2026-03', '2026-09'];
+
+/** The association routes, under the numbered path and under every dated version. */
+function associationRoutes(base: string): RouteDef[] {
+	return [
+		route('batch/archive', 'POST', `${base}/batch/archive`, 'write', archive, ['from', 'to']),
+		route('batch/labels/archive', 'POST', `${base}/batch/labels/archive`, 'write', labelsArchive, ['from', 'to']),
+		route('batch/read', 'POST', `${base}/batch/read`, 'read', batchRead, ['from', 'to']),
+		route('batch/create', 'POST', `${base}/batch/create`, 'write', batchCreate, ['from', 'to']),
+		route('labels', 'GET', `${base}/labels`, 'read', listLabels, ['from', 'to']),
+	];
+}
 
 export const ROUTES: RouteDef[] = [
-	route('batch/archive', 'POST', `${ASSOC}/batch/archive`, 'write', archive, ['from', 'to']),
-	route('batch/labels/archive', 'POST', `${ASSOC}/batch/labels/archive`, 'write', labelsArchive, ['from', 'to']),
-	route('batch/read', 'POST', `${ASSOC}/batch/read`, 'read', batchRead, ['from', 'to']),
-	route('batch/create', 'POST', `${ASSOC}/batch/create`, 'write', batchCreate, ['from', 'to']),
-	route('labels', 'GET', `${ASSOC}/labels`, 'read', listLabels, ['from', 'to']),
+	...associationRoutes('/crm/v4/associations/:from/:to'),
+	...associationRoutes('/crm/associations/:version/:from/:to'),
 	route('delete', 'DELETE', '/crm/v4/objects/:objectType/:objectId/associations/:toObjectType/:toObjectId', 'write', deleteOne, ['objectType', 'toObjectType']),
 	route('schemas', 'GET', '/crm-object-schemas/v3/schemas', 'schemas', listSchemas),
+	route('schemas', 'GET', '/crm-object-schemas/:version/schemas', 'schemas', listSchemas),
 	route('schemas', 'GET', '/crm/v3/schemas', 'schemas', listSchemas),
 	route('schema', 'GET', '/crm-object-schemas/v3/schemas/:objectType', 'schemas', getSchema),
 	route('schema', 'GET', '/crm/v3/schemas/:objectType', 'schemas', getSchema),
 	route('account-info', 'GET', '/account-info/v3/details', 'none', accountInfo),
+	route('account-info', 'GET', '/account-info/:version/details', 'none', accountInfo),
 ];
 
 export type RouteMatch = { route: RouteDef; params: Record<string, string> } | { methodNotAllowed: true } | undefined;
@@ -79,7 +98,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
 				}
 			} else ok = seg === parts[i];
 		}
-		if (!ok) continue;
+		if (!ok || (params.version !== undefined && !DATED_VERSIONS.includes(params.version))) continue;
 		if (r.method === method) return { route: r, params };
 		pathMatched = true;
 	}

@@ -32,6 +32,13 @@ export interface EmulatorSettings {
 	logLimit: number;
 	/** portalId answered by /account-info/v3/details. */
 	portalId: number;
+	/** Answer every numbered path (/crm/v4/…, /…/v3/…) with 404, as HubSpot will once it stops supporting them (September 2027). */
+	refuseLegacyPaths: boolean;
+	/**
+	 * Version 2026-09 enforces users' association permissions on API writes of user-level OAuth
+	 * connections: every OAuth token's user lacks "Edit Associations", so 2026-09 (and later) writes fail.
+	 */
+	oauthUserLacksEditAssociations: boolean;
 }
 
 export function defaultSettings(): EmulatorSettings {
@@ -51,6 +58,8 @@ export function defaultSettings(): EmulatorSettings {
 		recordBodies: false,
 		logLimit: 100000,
 		portalId: 12345678,
+		refuseLegacyPaths: false,
+		oauthUserLacksEditAssociations: false,
 	};
 }
 

@@ -24,13 +24,16 @@ export interface MethodCall {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/** The parameter path the editor asks for, e.g. "parameters.labels". */
 	path?: string;
+	/** The node's version in the workflow; 1 unless said. */
+	typeVersion?: number;
 }
 
 const nodeTypes = new TestNodeTypes();
 
 function contextFor(call: MethodCall): ILoadOptionsFunctions {
-	const nodeType = nodeTypes.getByNameAndVersion(HUBSPOT_NODE_TYPE, 1);
-	const bare = { typeVersion: 1 };
+	const typeVersion = call.typeVersion ?? 1;
+	const nodeType = nodeTypes.getByNameAndVersion(HUBSPOT_NODE_TYPE, typeVersion);
+	const bare = { typeVersion };
 	// The editor sends every displayed parameter with its default filled in.
 	const currentNodeParameters =
 		NodeHelpers.getNodeParameters(nodeType.description.properties, call.parameters, true, false, bare, nodeType.description) ?? {};
@@ -38,7 +41,7 @@ function contextFor(call: MethodCall): ILoadOptionsFunctions {
 		id: 'uuid-1234',
 		name: 'Temp-Node',
 		type: HUBSPOT_NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: currentNodeParameters,
 		credentials: {

@@ -26,6 +26,8 @@ export interface RunOptions {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/** Continue On Fail: the same as `onError: 'continueRegularOutput'`. */
 	continueOnFail?: boolean;
+	/** The node's version in the workflow; 1 unless said. */
+	typeVersion?: number;
 	/** The node's Settings → On Error; default Stop Workflow. */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
@@ -71,7 +73,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			id: 'h',
 			name: HUBSPOT_NODE_NAME,
 			type: options.nodeType ?? HUBSPOT_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [400, 0],
 			parameters: options.parameters,
 			credentials: {

@@ -2,18 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { archiveMeasure, planBatches, type ArchiveInput } from '../core/batches';
 import type { BatchCodec } from '../transport/batchRunner';
+import { associationsPath, type ApiVersion } from '../transport/paths';
 import { executeBatched } from './batchedOperation';
 
 /** "Archive Associations": remove every association (all labels) between each pair. */
 export const description: INodeProperties[] = [];
 
 /** batch/archive: one input per from id with its to ids; removes every label of each pair. */
-export const archiveCodec = (fromObjectType: string, toObjectType: string): BatchCodec<ArchiveInput> => ({
+export const archiveCodec = (fromObjectType: string, toObjectType: string, version: ApiVersion): BatchCodec<ArchiveInput> => ({
 	...archiveMeasure,
 	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
-		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/archive`,
+		path: associationsPath(version, fromObjectType, toObjectType, 'batch/archive'),
 		body: { inputs },
 	}),
 	fromId: (input) => input.from.id,

@@ -41,6 +41,7 @@ async function expand(run: RunContext, items: ItemPairs[]): Promise<Expansion> {
 	const transport = await run.transport();
 	const reads = await readAssociations(transport, items, {
 		concurrency: run.options.concurrency,
+		apiVersion: run.options.apiVersion,
 		// Without Continue On Fail one failed read will stop the node: read no further. A halted run
 		// (the credential refused, the daily limit spent) can read nothing more either way.
 		shouldStop: (anyFailed) => transport.halted !== undefined || (anyFailed && !run.continueOnFail),

@@ -4,6 +4,7 @@ import { labelsArchiveLayout, onePerInput, planBatches, type LabelsArchiveInput 
 import { namesPairOf } from '../core/responses';
 import { labelProperties } from '../descriptions/labels';
 import type { BatchCodec } from '../transport/batchRunner';
+import { associationsPath, type ApiVersion } from '../transport/paths';
 import { executeBatched } from './batchedOperation';
 
 /**
@@ -15,12 +16,12 @@ export const description: INodeProperties[] = labelProperties(
 	'The labels to remove from each pair',
 );
 
-const codec = (fromObjectType: string, toObjectType: string): BatchCodec<LabelsArchiveInput> => ({
+const codec = (fromObjectType: string, toObjectType: string, version: ApiVersion): BatchCodec<LabelsArchiveInput> => ({
 	...onePerInput,
 	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
-		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/labels/archive`,
+		path: associationsPath(version, fromObjectType, toObjectType, 'batch/labels/archive'),
 		body: { inputs },
 	}),
 	fromId: (input) => input.from.id,

@@ -6,6 +6,7 @@ import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batch
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
 import { notSentReport, type FailureReport } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, runPool } from '../transport/pool';
+import { toApiVersion, type ApiVersion } from '../transport/paths';
 import { createTransport, type Transport } from '../transport/send';
 import { firstFailureError, outputItems } from './outputItems';
 import { PAIR_FIELDS, readItems, type ItemFields } from './readItems';
@@ -19,6 +20,8 @@ export interface RunOptions {
 	timeout: number;
 	/** Send no write request; say what would be removed. */
 	dryRun: boolean;
+	/** Which of HubSpot's API versions every call goes to (node version 1: the numbered paths). */
+	apiVersion: ApiVersion;
 }
 
 /** What an operation's phase before the writes gets: the execution, its options and its one transport. */
@@ -43,7 +46,7 @@ export interface BatchedOperation<Input> {
 	/** Reads only, before any write: e.g. look up which to ids a record has. */
 	expand?(run: RunContext, items: ItemPairs[]): Promise<Expansion>;
 	plan(items: readonly ItemPairs[], batchSize: number): BatchPlan<Input>;
-	codec(fromObjectType: string, toObjectType: string): BatchCodec<Input>;
+	codec(fromObjectType: string, toObjectType: string, version: ApiVersion): BatchCodec<Input>;
 }
 
 export function readOptions(ctx: IExecuteFunctions): RunOptions {
@@ -59,6 +62,7 @@ export function readOptions(ctx: IExecuteFunctions): RunOptions {
 		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
 		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
 		dryRun: options.dryRun === true,
+		apiVersion: toApiVersion(ctx.getNodeParameter('apiVersion', 0, 'v4')),
 	};
 }
 
@@ -123,7 +127,7 @@ export async function executeBatched<Input>(
 			options.concurrency,
 			async (b) => {
 				const batch = plan.batches[b];
-				const outcome = await runBatch(sender, operation.codec(batch.fromObjectType, batch.toObjectType), batch.inputs);
+				const outcome = await runBatch(sender, operation.codec(batch.fromObjectType, batch.toObjectType, options.apiVersion), batch.inputs);
 				outcomes[b] = outcome;
 				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
 			},

@@ -4,6 +4,7 @@ import { idsNamedByError, namesPairOf, type HubSpotBatchError } from '../core/re
 import { runBatch, type BatchCodec, type BatchOutcome } from '../transport/batchRunner';
 import { notSentReport, type FailureReport } from '../transport/errors';
 import { runPool } from '../transport/pool';
+import { associationsPath, type ApiVersion } from '../transport/paths';
 import type { Transport } from '../transport/send';
 
 /**
@@ -27,12 +28,12 @@ export const MAX_PAGES_PER_RECORD = 10_000;
 
 export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
-export const readCodec = (fromObjectType: string, toObjectType: string): BatchCodec<ReadInput> => ({
+export const readCodec = (fromObjectType: string, toObjectType: string, version: ApiVersion): BatchCodec<ReadInput> => ({
 	...onePerInput,
 	types: { fromObjectType, toObjectType },
 	request: (inputs) => ({
 		method: 'POST',
-		path: `/crm/v4/associations/${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}/batch/read`,
+		path: associationsPath(version, fromObjectType, toObjectType, 'batch/read'),
 		body: { inputs },
 	}),
 	fromId: (input) => input.id,
@@ -159,14 +160,14 @@ function absorb(group: Group, inputs: readonly ReadInput[], outcome: BatchOutcom
 export async function readAssociations(
 	transport: Transport,
 	records: readonly RecordToRead[],
-	options: { concurrency: number; shouldStop: (anyFailed: boolean) => boolean },
+	options: { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean },
 ): Promise<Map<string, ReadOutcome>> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
 		let group = groups.get(key);
 		if (!group) {
-			group = { fromObjectType: r.fromObjectType, toObjectType: r.toObjectType, codec: readCodec(r.fromObjectType, r.toObjectType), states: new Map(), pending: [] };
+			group = { fromObjectType: r.fromObjectType, toObjectType: r.toObjectType, codec: readCodec(r.fromObjectType, r.toObjectType, options.apiVersion), states: new Map(), pending: [] };
 			groups.set(key, group);
 		}
 		if (group.states.has(r.fromId)) continue;

@@ -24,7 +24,7 @@ export interface ItemFields {
 export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
 
 const LABEL_HINT =
-	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/v4/associations/{from}/{to}/labels.';
+	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/associations/2026-03/{from}/{to}/labels.';
 
 const OBJECT_TYPE_HINT = 'Pick an object from the list, or give its name or type id (0-…), or a custom object\'s type id (2-…) or fully qualified name (p…_name).';
 

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { STANDARD_OBJECT_TYPES } from '../core/objectTypes';
+import { schemasPath, toApiVersion } from '../transport/paths';
 import { hubspotGet } from './hubspotGet';
 
 /** A custom object as the schemas endpoint lists it, reduced to what the dropdown shows. */
@@ -33,9 +34,10 @@ function customObjectsOf(body: unknown): CustomObjectEntry[] {
  */
 async function customObjects(ctx: ILoadOptionsFunctions): Promise<CustomObjectEntry[]> {
 	try {
-		let answer = await hubspotGet(ctx, '/crm-object-schemas/v3/schemas');
-		// Older portals and proxies may know only the former path.
-		if (!answer.ok && answer.report.httpCode === '404') answer = await hubspotGet(ctx, '/crm/v3/schemas');
+		const version = toApiVersion(ctx.getNodeParameter('apiVersion', 'v4'));
+		let answer = await hubspotGet(ctx, schemasPath(version));
+		// Older portals and proxies may know only the former numbered path.
+		if (!answer.ok && answer.report.httpCode === '404' && version === 'v4') answer = await hubspotGet(ctx, '/crm/v3/schemas');
 		return answer.ok ? customObjectsOf(answer.body) : [];
 	} catch {
 		return [];

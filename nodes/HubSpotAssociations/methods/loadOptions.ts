@@ -4,6 +4,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { labelKey, parseLabel } from '../core/labels';
 import { normalizeObjectType } from '../core/objectTypes';
 import { toNodeApiError } from '../transport/errors';
+import { associationsPath, toApiVersion } from '../transport/paths';
 import { hubspotGet } from './hubspotGet';
 
 function chosenObjectType(ctx: ILoadOptionsFunctions, name: string, displayName: string): string {
@@ -35,7 +36,7 @@ const CATEGORY_WORDS: Record<string, string> = {
 export async function getAssociationLabels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const from = chosenObjectType(this, 'fromObjectType', 'From Object Type');
 	const to = chosenObjectType(this, 'toObjectType', 'To Object Type');
-	const answer = await hubspotGet(this, `/crm/v4/associations/${encodeURIComponent(from)}/${encodeURIComponent(to)}/labels`);
+	const answer = await hubspotGet(this, associationsPath(toApiVersion(this.getNodeParameter('apiVersion', 'v4')), from, to, 'labels'));
 	if (!answer.ok) throw toNodeApiError(this.getNode(), answer.report, 0, 'Could not load the labels');
 	const results = (answer.body as { results?: unknown } | undefined)?.results;
 	const options: INodePropertyOptions[] = [];

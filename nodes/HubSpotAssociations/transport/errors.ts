@@ -3,7 +3,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
 import type { PairTypes } from '../core/responses';
-import { errorBody, unknownObjectType } from './policy';
+import { errorBody, lacksAssociationPermission, unknownObjectType } from './policy';
 import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
 
@@ -119,6 +119,11 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 		hint = credentialName.includes('OAuth2')
 			? `Reconnect the "HubSpot Associations OAuth2 API" credential and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
 			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
+		failure = { cause: 'credential-invalid' };
+	} else if (lacksAssociationPermission(exchange)) {
+		message = 'HubSpot refused the write: the connected user may not edit associations';
+		hint =
+			'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
 		failure = { cause: 'credential-invalid' };
 	} else if (unknownObjectType(exchange)) {
 		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;

@@ -72,8 +72,21 @@ export function unknownObjectType(exchange: HubSpotExchange): string | undefined
 }
 
 /**
+ * A write refused because the connected user may not edit associations: API version 2026-09 checks
+ * users' association permissions for user-level OAuth connections. HubSpot's changelog shows the answer
+ * only in part; the words quoted from it are a 400 VALIDATION_ERROR "Missing 'Edit Associations'
+ * permission.", so any 400 whose message speaks of a missing permission to edit associations counts.
+ */
+export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
+	if (exchange.statusCode !== 400) return false;
+	const message = errorBody(exchange).message;
+	return typeof message === 'string' && /permission/i.test(message) && /associat/i.test(message);
+}
+
+/**
  * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
- * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403),
+ * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403, or
+ * 2026-09's missing permission to edit associations),
  * the Base URL redirects (never followed, so the token stays put), or the account's daily budget is
  * spent. Sending the rest would only add errors to the account's error rate, which HubSpot asks
  * integrations to keep under 5 %.
@@ -81,7 +94,13 @@ export function unknownObjectType(exchange: HubSpotExchange): string | undefined
 export function stopsRun(exchange: HubSpotExchange, verdict: Verdict): boolean {
 	if (verdict.kind === 'dailyLimit') return true;
 	const status = exchange.statusCode;
-	return status === 401 || status === 403 || (status >= 300 && status < 400) || (exchange.answerUnread === true && status >= 400 && status < 500);
+	return (
+		status === 401 ||
+		status === 403 ||
+		(status >= 300 && status < 400) ||
+		(exchange.answerUnread === true && status >= 400 && status < 500) ||
+		lacksAssociationPermission(exchange)
+	);
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
