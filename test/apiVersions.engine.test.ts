@@ -104,3 +104,30 @@ describe('HubSpot API versions', () => {
 		expect(paths(emu)).toEqual(['/crm/v4/associations/contacts/companies/labels', '/crm-object-schemas/v3/schemas']);
 	});
 });
+
+describe("2026-09's validation rules", () => {
+	const emulator = useEmulator();
+
+	it("a write refused by one of the account's rules fails its items with HubSpot's words and what an admin changes", async () => {
+		const emu = emulator();
+		const items = seedPairs(emu, 2);
+		// The shape HubSpot's changelog gives for a conditional required property (its example in part).
+		const body = {
+			status: 'error',
+			category: 'VALIDATION_ERROR',
+			message: 'my_property is required because of a conditional property rule based on [country]',
+			correlationId: 'c-rule',
+			errors: [{ code: 'MISSING_CONDITIONAL_REQUIRED_PROPERTY', message: 'my_property is required because of a conditional property rule based on [country]', context: { propertyName: ['my_property'] } }],
+		};
+		emu.faults.onPath('/crm/associations/2026-09/', { status: 400, body });
+		const result = await run(emu, items, archiveParameters({ apiVersion: '2026-09' }), { typeVersion: 2, continueOnFail: true });
+		expect(result.items.map((i) => i.json.error)).toEqual([
+			"HubSpot refused the write under one of the account's validation rules",
+			"HubSpot refused the write under one of the account's validation rules",
+		]);
+		const details = result.items[0].json.details as { description: string; hint: string; correlationId: string };
+		expect(details.description).toContain('my_property is required because of a conditional property rule');
+		expect(details.hint).toMatch(/a HubSpot admin can change the rule/);
+		expect(details.correlationId).toBe('c-rule');
+	});
+});

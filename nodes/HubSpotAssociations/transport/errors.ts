@@ -3,7 +3,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
 import type { PairTypes } from '../core/responses';
-import { errorBody, lacksAssociationPermission, unknownObjectType } from './policy';
+import { errorBody, lacksAssociationPermission, refusedByValidationRule, unknownObjectType } from './policy';
 import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
 
@@ -125,6 +125,11 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 		hint =
 			'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
 		failure = { cause: 'credential-invalid' };
+	} else if (refusedByValidationRule(exchange)) {
+		message = 'HubSpot refused the write under one of the account\'s validation rules';
+		hint =
+			'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';
+		failure = { cause: 'configuration-invalid' };
 	} else if (unknownObjectType(exchange)) {
 		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;
 		hint = OBJECT_TYPE_HINT;

@@ -84,6 +84,18 @@ export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
 }
 
 /**
+ * A write refused by one of the account's validation rules, which API version 2026-09 enforces on API
+ * writes (conditional required properties, required fields; HubSpot's changelog shows these as a 400
+ * VALIDATION_ERROR, and its example bodies only in part): read from the words, defensively.
+ */
+export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
+	if (exchange.statusCode !== 400) return false;
+	const body = errorBody(exchange);
+	const words = `${body.message ?? ''} ${(body.errors ?? []).map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ')}`;
+	return /validation rule|conditional property rule|MISSING_(CONDITIONAL_)?REQUIRED_PROPERTY/i.test(words);
+}
+
+/**
  * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
  * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403, or
  * 2026-09's missing permission to edit associations),
