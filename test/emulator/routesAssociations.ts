@@ -24,6 +24,11 @@ function tooLarge(ctx: ApiContext, size: number, limit: number): Reply | undefin
 	return validation(ctx, `The maximum number of inputs supported in a batch is ${limit}. Please reduce the number of items and try again`);
 }
 
+/**
+ * An id that is not a positive whole number. No HubSpot answer to this is recorded for the association
+ * endpoints: this 400 is the emulator's own, and counted in stats.invalidIdRequests so that tests can
+ * assert the node never sends such an id (it checks every id before any request).
+ */
 function invalidIds(emu: HubSpotEmulator, ctx: ApiContext, ids: IdCollector): Reply | undefined {
 	if (ids.invalid.length === 0) return undefined;
 	emu.stats.invalidIdRequests++;
