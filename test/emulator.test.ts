@@ -391,12 +391,17 @@ describe('faults, latency, stats', () => {
 
 	test('latency does not serialise concurrent requests', async () => {
 		emu.settings.latencyMs = 100;
-		const t0 = Date.now();
-		const answers = await Promise.all(Array.from({ length: 10 }, () => call('GET', '/account-info/v3/details')));
-		const elapsed = Date.now() - t0;
-		expect(answers.every((a) => a.status === 200)).toBe(true);
-		expect(elapsed).toBeGreaterThanOrEqual(95);
-		expect(elapsed).toBeLessThan(600);
+		const timed = async (count: number) => {
+			const t0 = Date.now();
+			const answers = await Promise.all(Array.from({ length: count }, () => call('GET', '/account-info/v3/details')));
+			expect(answers.every((a) => a.status === 200)).toBe(true);
+			return Date.now() - t0;
+		};
+		const one = await timed(1);
+		const ten = await timed(10);
+		expect(one).toBeGreaterThanOrEqual(95);
+		// Ten at once take about as long as one, not ten times as long: a ratio, so a loaded machine slows both.
+		expect(ten / one).toBeLessThan(5);
 		expect(emu.stats.maxConcurrent).toBeGreaterThan(1);
 	});
 

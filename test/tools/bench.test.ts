@@ -6,10 +6,10 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { BENCH_TOKEN, EmulatorControl } from '../bench/emulator';
-import { requestsNeeded, runRow, type BenchSettings, type RowSpec } from '../bench/rows';
-import { tallyNodeOutput } from '../bench/runners';
-import { HubSpotEmulator } from './emulator';
+import { BENCH_TOKEN, EmulatorControl } from '../../bench/emulator';
+import { requestsNeeded, runRow, type BenchSettings, type RowSpec } from '../../bench/rows';
+import { tallyNodeOutput } from '../../bench/runners';
+import { HubSpotEmulator } from '../emulator';
 
 /** A window small enough that the rows below run into it: 20 requests per 100 ms. */
 const SETTINGS: BenchSettings = { rateMax: 20, rateIntervalMs: 100, latencyMs: 5, batchSize: 100 };
