@@ -69,7 +69,7 @@ export interface Outcome {
 }
 
 /** A small, fast, seeded generator (mulberry32): the same scenario, the same draws. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

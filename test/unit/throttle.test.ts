@@ -5,19 +5,8 @@
  */
 import { RateLimitThrottle } from '../../nodes/HubSpotAssociations/transport/throttle';
 import type { HubSpotExchange } from '../../nodes/HubSpotAssociations/transport/request';
+import { seeded } from '../../bench/throttleSim';
 import { rateLimitBoundMs, SimulatedHubSpot, simulate } from '../helpers/rollingWindowSim';
-
-/** A small seeded generator, so the jitter is the same on every run. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const WINDOW = { max: 100, intervalMs: 1000, latencyMs: 50 };
 
