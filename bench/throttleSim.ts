@@ -155,7 +155,7 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		let failed = 0;
 		await runPool(scenario.requestsPerCall, scenario.concurrency, async () => {
 			const sent = await sendWithRetries(transport, { method: 'POST', path: '/crm/v4/associations/contacts/companies/batch/archive', body: {} });
-			if ('halted' in sent || sent.verdict.kind !== 'success') {
+			if ('notSent' in sent || sent.verdict.kind !== 'success') {
 				failed++;
 				return;
 			}

@@ -124,7 +124,7 @@ export async function simulate(server: SimulatedHubSpot, executions: SimExecutio
 		if (execution.planned) transport.throttle.expectRequests(execution.requests);
 		await runPool(execution.requests, execution.concurrency, async () => {
 			const sent = await sendWithRetries(transport, { method: 'POST', path: '/crm/v4/associations/contacts/companies/batch/archive', body: {} });
-			if ('halted' in sent || sent.verdict.kind !== 'success') results[e].failed++;
+			if ('notSent' in sent || sent.verdict.kind !== 'success') results[e].failed++;
 		});
 		results[e].finishedAt = Date.now() - start;
 		const next = waitingForSlot.shift();

@@ -42,6 +42,11 @@ function errorJson(report: ReportLike | { message: string; hint: string }, conte
 	return { error: r.message, details };
 }
 
+/** An item refused before anything was sent: its message, and the hint its error carries. */
+function refusalJson(error: NodeOperationError, itemIndex: number): IDataObject {
+	return errorJson({ message: error.message, hint: error.description ?? '' }, { itemIndex });
+}
+
 /** The node's own fields of an item: what was asked, normalised. */
 function itemFields(item: ItemPairs): IDataObject {
 	const fields: IDataObject = {
@@ -87,7 +92,7 @@ function perBatch<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 		out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
 	}
 	for (const [itemIndex, error] of run.invalid) {
-		out.push({ json: errorJson({ message: error.message, hint: error.description ?? '' }, { itemIndex }), pairedItem: { item: itemIndex } });
+		out.push({ json: refusalJson(error, itemIndex), pairedItem: { item: itemIndex } });
 	}
 	return out;
 }
@@ -114,7 +119,7 @@ function perItem<Input>(run: OutputInput<Input>): INodeExecutionData[] {
 	for (let i = 0; i < run.itemCount; i++) {
 		const refused = run.invalid.get(i);
 		if (refused) {
-			out.push({ json: errorJson({ message: refused.message, hint: refused.description ?? '' }, { itemIndex: i }), pairedItem: { item: i } });
+			out.push({ json: refusalJson(refused, i), pairedItem: { item: i } });
 			continue;
 		}
 		const unread = run.failed.get(i);

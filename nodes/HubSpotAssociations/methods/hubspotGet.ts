@@ -18,7 +18,7 @@ export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Prom
 	const connection = await resolveConnection(ctx, authentication);
 	const transport = createTransport(ctx, connection, DROPDOWN_RETRY);
 	const sent = await sendWithRetries(transport, { method: 'GET', path });
-	if ('halted' in sent) return { ok: false, report: sent.halted };
+	if ('notSent' in sent) return { ok: false, report: sent.notSent };
 	if (sent.verdict.kind === 'success') return { ok: true, body: sent.exchange.body };
 	return { ok: false, report: describeFailure(sent, connection) };
 }

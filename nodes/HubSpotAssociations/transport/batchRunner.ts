@@ -66,10 +66,10 @@ async function runInto<Input>(
 	const typesKey = `${codec.types.fromObjectType}\u0000${codec.types.toObjectType}`;
 	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
 	const blocked = refused();
-	const sent = blocked ? { halted: blocked } : await sendWithRetries(transport, request, refused);
-	if ('halted' in sent) {
+	const sent = blocked ? { notSent: blocked } : await sendWithRetries(transport, request, refused);
+	if ('notSent' in sent) {
 		outcome.notSent = true;
-		outcome.failure ??= notSentReport(sent.halted);
+		outcome.failure ??= notSentReport(sent.notSent);
 		return;
 	}
 	outcome.requests += sent.attempts;

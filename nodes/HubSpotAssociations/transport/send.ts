@@ -53,9 +53,10 @@ export interface SendResult {
 	gaveUp?: 'maxRetries' | 'maxWait';
 }
 
-/** A request that was not sent, because an earlier answer stopped the run. */
+/** A request that was not sent: an earlier answer stopped the run, or the caller had a reason not to send it. */
 export interface NotSent {
-	halted: FailureReport;
+	/** Why: the answer that stopped the run, or the refusal the caller gave. */
+	notSent: FailureReport;
 }
 
 export function createTransport(
@@ -121,7 +122,7 @@ export async function sendWithRetries(
 		// The throttle lets waiters go at once when the execution is stopped: they go no further.
 		stopIfCancelled(transport);
 		const blocked = transport.halted ?? refused();
-		if (blocked) return { halted: blocked };
+		if (blocked) return { notSent: blocked };
 		attempts++;
 		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
