@@ -1,0 +1,104 @@
+/**
+ * The node in n8n's editor, in a real browser: Chromium from Debian's packages driven by playwright-core
+ * against `n8n start` with the packed package installed as users install it. Run with `npm run test:ui`.
+ * Screenshots of each step go to test/ui/artifacts/ (git-ignored).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning } from '../e2e/n8nCli';
+
+jest.setTimeout(600_000);
+
+const ARTIFACTS = join(__dirname, 'artifacts');
+/** The flags Chromium needs as root in a sandbox with no network but loopback. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let n8n: N8nInstance;
+let server: LongRunning | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let baseUrl = '';
+let tarballDir = '';
+
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (server?.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server?.output().slice(-3000)}`);
+		try {
+			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server?.output().slice(-3000)}`);
+}
+
+async function screenshot(name: string): Promise<void> {
+	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+beforeAll(async () => {
+	mkdirSync(ARTIFACTS, { recursive: true });
+	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-ui-'));
+	const port = await freePort();
+	baseUrl = `http://127.0.0.1:${port}`;
+	n8n = await N8nInstance.create(locateN8nApp(), { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' } });
+	await n8n.installPackage(packPackage(tarballDir));
+	server = n8n.startProcess(['start']);
+	await waitUntilAnswering(`${baseUrl}/rest/settings`, 180_000);
+	browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+	page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	await stopAll();
+	n8n?.dispose();
+	if (tarballDir) rmSync(tarballDir, { recursive: true, force: true });
+});
+
+describe('the node in the n8n editor', () => {
+	it('a new instance: the owner signs up in the form n8n shows first', async () => {
+		await page.goto(baseUrl);
+		await page.waitForURL(/\/setup/);
+		await page.fill('input[name="email"]', 'owner@example.com');
+		await page.fill('input[name="firstName"]', 'Editor');
+		await page.fill('input[name="lastName"]', 'Owner');
+		await page.fill('input[name="password"]', 'Passw0rd-editor-test-1');
+		await screenshot('01-owner-sign-up');
+		await page.getByRole('button', { name: /next/i }).first().click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+	});
+
+	it.each(['HubSpot Associations', 'hubspot association', 'unassociate', 'remove association', 'label'])(
+		'the nodes panel of a new workflow finds the node by "%s"',
+		async (words) => {
+			await page.goto(`${baseUrl}/workflow/new`);
+			await page.locator('[data-test-id="node-creator-plus-button"]').click();
+			const search = page.locator('[data-test-id="node-creator-search-bar"]').first();
+			await search.fill(words);
+			const names = page.locator('[data-test-id="node-creator-item-name"]');
+			await waitForCount(names.filter({ hasText: /^HubSpot Associations$/ }), 1);
+			await screenshot(`02-nodes-panel-${words.replace(/\W+/g, '-').toLowerCase()}`);
+		},
+	);
+});
+
+/** Waits until a locator matches `count` elements (the panel filters as the user types), or fails saying what it saw. */
+async function waitForCount(locator: ReturnType<Page['locator']>, count: number, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let seen = -1;
+	while (Date.now() < deadline) {
+		seen = await locator.count();
+		if (seen === count) return;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`expected ${count} element(s) for ${String(locator)}, found ${seen}`);
+}
