@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+import { HubSpotEmulator } from '../emulator';
 import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning } from '../e2e/n8nCli';
 
 jest.setTimeout(600_000);
@@ -17,6 +18,10 @@ const ARTIFACTS = join(__dirname, 'artifacts');
 /** The flags Chromium needs as root in a sandbox with no network but loopback. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+const GOOD_TOKEN = 'pat-na1-22222222-3333-4444-5555-666666666666';
+const WRONG_TOKEN = 'pat-na1-00000000-0000-0000-0000-000000000000';
+
+const emulator = new HubSpotEmulator();
 let n8n: N8nInstance;
 let server: LongRunning | undefined;
 let browser: Browser | undefined;
@@ -45,6 +50,8 @@ async function screenshot(name: string): Promise<void> {
 
 beforeAll(async () => {
 	mkdirSync(ARTIFACTS, { recursive: true });
+	await emulator.start();
+	emulator.addToken(GOOD_TOKEN, { kind: 'private' });
 	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-ui-'));
 	const port = await freePort();
 	baseUrl = `http://127.0.0.1:${port}`;
@@ -60,6 +67,7 @@ afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
 	await stopAll();
+	await emulator.stop();
 	n8n?.dispose();
 	if (tarballDir) rmSync(tarballDir, { recursive: true, force: true });
 });
@@ -75,6 +83,31 @@ describe('the node in the n8n editor', () => {
 		await screenshot('01-owner-sign-up');
 		await page.getByRole('button', { name: /next/i }).first().click();
 		await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+	});
+
+	it('Credentials → Add: the private app token form, saved and tested against HubSpot, never showing the token', async () => {
+		await page.goto(`${baseUrl}/home/credentials/create`);
+		await page.locator('[data-test-id="new-credential-type-select"]').click();
+		await page.keyboard.type('HubSpot Associations Private');
+		await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'HubSpot Associations Private App Token API' }).click();
+		await page.locator('[data-test-id="new-credential-type-button"]').click();
+		const token = page.locator('[data-test-id="parameter-input-accessToken"] input').first();
+		expect(await token.getAttribute('type')).toBe('password');
+		expect(await page.locator('a', { hasText: 'docs' }).first().getAttribute('href')).toBe('https://developers.hubspot.com/docs/api/private-apps');
+		await token.fill(GOOD_TOKEN);
+		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
+		await page.locator('[data-test-id="credential-save-button"]').click();
+		await page.getByText('Connection tested successfully').waitFor({ timeout: 20_000 });
+		await screenshot('03-credential-tested');
+		expect(emulator.stats.log.map((e) => e.path)).toContain('/account-info/2026-03/details');
+
+		await token.fill(WRONG_TOKEN);
+		await page.locator('[data-test-id="credential-save-button"]').click();
+		await page.getByText(/Couldn.t connect with these settings/).waitFor({ timeout: 20_000 });
+		await screenshot('04-credential-refused');
+		const shown = await page.locator('body').innerText();
+		for (const secret of [GOOD_TOKEN, WRONG_TOKEN]) expect(shown).not.toContain(secret);
+		await page.keyboard.press('Escape');
 	});
 
 	it.each(['HubSpot Associations', 'hubspot association', 'unassociate', 'remove association', 'label'])(
