@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { HubSpotEmulator, TEST_AUTH_CODE } from '../emulator';
 import { APP_TOKEN, emulatorOAuthUrls, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, pinsOAuth2Endpoints, stopAll, type LongRunning } from './n8nCli';
+import { freePort, locateN8nApp, N8nInstance, packPackage, pinsOAuth2Endpoints, stopAll, waitUntilAnswering, type LongRunning } from './n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -30,22 +30,6 @@ let cookie = '';
 let tarballDir = '';
 let credentialId = '';
 const CREDENTIAL_NAME = 'HubSpot (e2e)';
-
-async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (server?.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server?.output().slice(-3000)}`);
-		try {
-			// While starting, n8n 1.x answers every path with 200 "n8n is starting up. Please wait" as text.
-			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server?.output().slice(-3000)}`);
-}
 
 /**
  * One call to n8n's REST API as the editor makes it: POST with a JSON body when one is given, else GET.
@@ -94,7 +78,7 @@ beforeAll(async () => {
 	await n8n.installPackage(packPackage(tarballDir));
 	server = n8n.startProcess(['start']);
 	// n8n 1.x says it is ready (`/healthz/readiness`) before its REST API is mounted: wait for the API itself.
-	await waitUntilAnswering(`${baseUrl}/rest/settings`, 180_000);
+	await waitUntilAnswering(server, `${baseUrl}/rest/settings`, 180_000);
 
 	// A new instance's first page: the owner account, which logs the owner in.
 	const setup = await rest('/owner/setup', { ...OWNER, firstName: 'E2E', lastName: 'Owner' });

@@ -129,6 +129,25 @@ export interface LongRunning {
 	stop: () => Promise<void>;
 }
 
+/**
+ * Waits until `n8n start` answers `url` with JSON (n8n 1.x answers every path with 200 "n8n is starting up.
+ * Please wait" as text while starting, and says it is ready before its REST API is mounted).
+ */
+export async function waitUntilAnswering(server: LongRunning, url: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (server.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server.output().slice(-3000)}`);
+		try {
+			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server.output().slice(-3000)}`);
+}
+
 /** Processes still running, stopped on exit so that a crash leaves none behind. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { HubSpotEmulator } from '../emulator';
-import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning } from '../e2e/n8nCli';
+import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, waitUntilAnswering, type LongRunning } from '../e2e/n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -29,21 +29,6 @@ let page: Page;
 let baseUrl = '';
 let tarballDir = '';
 
-async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (server?.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server?.output().slice(-3000)}`);
-		try {
-			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server?.output().slice(-3000)}`);
-}
-
 async function screenshot(name: string): Promise<void> {
 	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
@@ -58,7 +43,7 @@ beforeAll(async () => {
 	n8n = await N8nInstance.create(locateN8nApp(), { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' } });
 	await n8n.installPackage(packPackage(tarballDir));
 	server = n8n.startProcess(['start']);
-	await waitUntilAnswering(`${baseUrl}/rest/settings`, 180_000);
+	await waitUntilAnswering(server, `${baseUrl}/rest/settings`, 180_000);
 	browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 	page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 });
