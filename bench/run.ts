@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/transport/pool';
+import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/helpers/options';
 import { startEmulatorProcess } from './emulator';
 import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
 import { combineRuns } from './repeats';

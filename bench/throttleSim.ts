@@ -12,7 +12,8 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, runPool } from '../nodes/HubSpotAssociations/transport/pool';
+import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/helpers/options';
+import { runPool } from '../nodes/HubSpotAssociations/helpers/runPool';
 import { createTransport, sendWithRetries } from '../nodes/HubSpotAssociations/transport/send';
 import { perfectPacing, type PacedCall } from '../scripts/perfectPacing';
 

@@ -1,26 +1,13 @@
+/** The HubSpot Associations node: what n8n shows (its parameters, in order) and where each run goes (the router). */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { description as archiveAllDescription } from './actions/archiveAll.operation';
-import { description as archiveDescription } from './actions/archive.operation';
-import { description as archiveLabelsDescription } from './actions/archiveLabels.operation';
-import { router } from './actions/router';
-import {
-	authenticationProperty,
-	batchSizeOption,
-	concurrencyOption,
-	dryRunOption,
-	fromIdProperty,
-	fromObjectTypeProperty,
-	maxRetriesOption,
-	outputModeOption,
-	toIdsProperty,
-	timeoutOption,
-	toObjectTypeProperty,
-} from './descriptions/common';
+import { operations, router } from './actions/router';
+import { optionsProperty } from './helpers/options';
+import { itemProperties } from './helpers/readItems';
+import { getAssociationLabels } from './methods/loadOptions';
 import { searchObjectTypes } from './methods/listSearch';
 import { DEFAULT_API_VERSION } from './transport/paths';
-import { getAssociationLabels } from './methods/loadOptions';
 
 export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
@@ -38,53 +25,30 @@ export class HubSpotAssociations implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			{
-				name: 'hubSpotAssociationsOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'hubSpotAssociationsAppTokenApi',
-				required: true,
-				displayOptions: { show: { authentication: ['appToken'] } },
-			},
+			{ name: 'hubSpotAssociationsOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{ name: 'hubSpotAssociationsAppTokenApi', required: true, displayOptions: { show: { authentication: ['appToken'] } } },
 		],
 		properties: [
-			authenticationProperty,
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'OAuth2', value: 'oAuth2' },
+					{ name: 'Private App Token', value: 'appToken' },
+				],
+				default: 'oAuth2',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{
-						name: 'Archive Associations',
-						value: 'archive',
-						description: 'Remove every association between each pair of records',
-						action: 'Archive associations',
-					},
-					{
-						name: 'Remove All Associations of Records',
-						value: 'archiveAll',
-						description: 'Remove every association of each record with the To Object Type, optionally only some labels',
-						action: 'Remove all associations of records',
-					},
-					{
-						name: 'Remove Association Labels',
-						value: 'archiveLabels',
-						description: 'Remove only the chosen labels between each pair, keeping the association',
-						action: 'Remove association labels',
-					},
-				],
+				options: operations.map((o) => o.option),
 				default: 'archive',
 			},
-			fromObjectTypeProperty,
-			toObjectTypeProperty,
-			fromIdProperty,
-			toIdsProperty,
-			...archiveDescription,
-			...archiveLabelsDescription,
-			...archiveAllDescription,
+			...itemProperties,
+			...operations.flatMap((o) => o.description),
 			{
 				displayName: 'API Version',
 				name: 'apiVersion',
@@ -103,14 +67,7 @@ export class HubSpotAssociations implements INodeType {
 				default: DEFAULT_API_VERSION,
 				description: 'Which of HubSpot\'s API versions every call goes to',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [batchSizeOption, concurrencyOption, dryRunOption, maxRetriesOption, outputModeOption, timeoutOption],
-			},
+			optionsProperty,
 		],
 	};
 

@@ -7,7 +7,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runPool } from '../../nodes/HubSpotAssociations/transport/pool';
+import { runPool } from '../../nodes/HubSpotAssociations/helpers/runPool';
 import { createTransport, sendWithRetries } from '../../nodes/HubSpotAssociations/transport/send';
 
 export interface SimWindow {

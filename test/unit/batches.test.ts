@@ -1,5 +1,12 @@
-import { archiveMeasure, chunkInputs, labelsArchiveLayout, onePerInput, planBatches, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
-import type { AssociationTypeRef } from '../../nodes/HubSpotAssociations/core/labels';
+import { archiveEndpoint } from '../../nodes/HubSpotAssociations/actions/archive.operation';
+import type { AssociationTypeRef } from '../../nodes/HubSpotAssociations/helpers/labels';
+import { planBatches, type PlannedBatch, type Unit } from '../../nodes/HubSpotAssociations/helpers/planBatches';
+import type { ItemPairs } from '../../nodes/HubSpotAssociations/helpers/readItems';
+
+/** A batch as batch/archive's request body takes it: one input per from id with its to ids. */
+const archiveInputs = (units: Unit[]) => archiveEndpoint('v4', { fromObjectType: 'contacts', toObjectType: 'companies' }).inputs(units) as Array<{ from: { id: string }; to: Array<{ id: string }> }>;
+const inputsOf = (batch: PlannedBatch) => archiveInputs(batch.units);
+const pairsIn = (batches: PlannedBatch[]) => batches.reduce((n, b) => n + b.pairCount, 0);
 
 const item = (itemIndex: number, fromId: string, toIds: string[], types = ['contacts', 'companies']): ItemPairs => ({
 	itemIndex,
@@ -13,22 +20,22 @@ describe('planBatches', () => {
 	it('groups pairs by from id across items and keeps item order', () => {
 		const plan = planBatches([item(0, '1', ['10']), item(1, '2', ['20']), item(2, '1', ['11'])], 100);
 		expect(plan.batches).toHaveLength(1);
-		expect(plan.batches[0].inputs).toEqual([
+		expect(inputsOf(plan.batches[0])).toEqual([
 			{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] },
 			{ from: { id: '2' }, to: [{ id: '20' }] },
 		]);
 		expect(plan.batches[0].itemIndexes).toEqual([0, 1, 2]);
 	});
 
-	it('makes a batch\'s inputs when they are read, the same each time, held by nobody in between', () => {
+	it('makes a batch\'s units when they are read, the same each time, held by nobody in between', () => {
 		const plan = planBatches([item(0, '1', ['10', '11']), item(1, '2', ['20'])], 2);
-		const first = plan.batches[0].inputs;
-		const again = plan.batches[0].inputs;
-		expect(first).toEqual([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] }]);
+		const first = plan.batches[0].units;
+		const again = plan.batches[0].units;
+		expect(first).toEqual([{ from: '1', to: '10' }, { from: '1', to: '11' }]);
 		expect(again).toEqual(first);
 		expect(again).not.toBe(first);
 		expect(again[0]).not.toBe(first[0]);
-		expect(plan.batches[1].inputs).toEqual([{ from: { id: '2' }, to: [{ id: '20' }] }]);
+		expect(plan.batches[1].units).toEqual([{ from: '2', to: '20' }]);
 		expect(JSON.stringify(plan.batches[1])).not.toContain('"from"');
 	});
 
@@ -45,9 +52,8 @@ describe('planBatches', () => {
 
 	it('drops duplicate pairs within and across items but keeps every owner', () => {
 		const plan = planBatches([item(0, '1', ['10', '11']), item(1, '1', ['10']), item(2, '1', ['10'])], 100);
-		expect(plan.pairCount).toBe(2);
-		expect(plan.requestedPairCount).toBe(4);
-		expect(plan.batches[0].inputs[0].to).toEqual([{ id: '10' }, { id: '11' }]);
+		expect(pairsIn(plan.batches)).toBe(2);
+		expect(inputsOf(plan.batches[0])[0].to).toEqual([{ id: '10' }, { id: '11' }]);
 		expect(plan.batchesOfItem.get(1)).toEqual([0]);
 		expect(plan.batchesOfItem.get(2)).toEqual([0]);
 	});
@@ -56,24 +62,24 @@ describe('planBatches', () => {
 		const items = Array.from({ length: 250 }, (_, i) => item(i, String(1 + (i % 7)), [String(1000 + i)]));
 		const plan = planBatches(items, 100);
 		expect(plan.batches.map((b) => b.pairCount)).toEqual([100, 100, 50]);
-		const sent = plan.batches.flatMap((b) => b.inputs.flatMap((input) => input.to.map((t) => `${input.from.id}>${t.id}`)));
+		const sent = plan.batches.flatMap((b) => inputsOf(b).flatMap((input) => input.to.map((t) => `${input.from.id}>${t.id}`)));
 		expect(new Set(sent).size).toBe(250);
 	});
 
 	it('turns a thousand items sharing ten from ids into ceil(pairs / batchSize) requests', () => {
 		const items = Array.from({ length: 1000 }, (_, i) => item(i, String(1 + (i % 10)), [String(5000 + i)]));
 		const plan = planBatches(items, 100);
-		expect(plan.pairCount).toBe(1000);
+		expect(pairsIn(plan.batches)).toBe(1000);
 		expect(plan.batches).toHaveLength(10);
 		// Grouped by from id: each request carries whole from-id groups of 100 pairs.
-		expect(plan.batches.every((b) => b.inputs.length === 1)).toBe(true);
+		expect(plan.batches.every((b) => inputsOf(b).length === 1)).toBe(true);
 	});
 
 	it('splits a from id with more to ids than fit across consecutive requests', () => {
 		const plan = planBatches([item(0, '1', Array.from({ length: 250 }, (_, i) => String(i + 1)))], 100);
 		expect(plan.batches).toHaveLength(3);
 		expect(plan.batchesOfItem.get(0)).toEqual([0, 1, 2]);
-		expect(plan.batches.every((b) => b.inputs[0].from.id === '1')).toBe(true);
+		expect(plan.batches.every((b) => inputsOf(b)[0].from.id === '1')).toBe(true);
 	});
 
 	it('keeps object type pairs apart', () => {
@@ -87,38 +93,33 @@ describe('planBatches', () => {
 	});
 });
 
-describe('chunkInputs', () => {
-	it('cuts batch/archive inputs into full requests of at most N pairs, cutting a to list where needed, losing nothing', () => {
-		const plan = planBatches([item(0, '1', ['1', '2', '3']), item(1, '2', ['4', '5', '6', '7'])], 100);
-		const chunks = chunkInputs(plan.batches[0].inputs, 3, archiveMeasure);
-		expect(chunks.map((c) => c.reduce((n, i) => n + i.to.length, 0))).toEqual([3, 3, 1]);
-		expect(chunks.flat().flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5', '2>6', '2>7']);
-		expect(chunks[1]).toEqual([{ from: { id: '2' }, to: [{ id: '4' }, { id: '5' }, { id: '6' }] }]);
-	});
-
-	it('packs one-pair inputs N at a time', () => {
-		expect(chunkInputs([1, 2, 3, 4, 5], 2, onePerInput)).toEqual([[1, 2], [3, 4], [5]]);
-		expect(chunkInputs([1], 1, onePerInput)).toEqual([[1]]);
+describe('batch/archive inputs', () => {
+	it('groups consecutive pairs of one from id into one input, so any run of pairs (a part of a refused batch) loses nothing', () => {
+		const units = planBatches([item(0, '1', ['1', '2', '3']), item(1, '2', ['4', '5', '6', '7'])], 100).batches[0].units;
+		const parts = [units.slice(0, 3), units.slice(3, 6), units.slice(6)].map(archiveInputs);
+		expect(parts.map((c) => c.reduce((n, i) => n + i.to.length, 0))).toEqual([3, 3, 1]);
+		expect(parts.flat().flatMap((i) => i.to.map((t) => `${i.from.id}>${t.id}`))).toEqual(['1>1', '1>2', '1>3', '2>4', '2>5', '2>6', '2>7']);
+		expect(parts[1]).toEqual([{ from: { id: '2' }, to: [{ id: '4' }, { id: '5' }, { id: '6' }] }]);
 	});
 });
 
-describe('planBatches with the labels layout (batch/labels/archive)', () => {
+describe('planBatches with labels (batch/labels/archive)', () => {
 	const label = (associationTypeId: number): AssociationTypeRef => ({ associationCategory: 'USER_DEFINED', associationTypeId });
 	const labelled = (itemIndex: number, fromId: string, toIds: string[], types: AssociationTypeRef[]): ItemPairs => ({
 		...item(itemIndex, fromId, toIds),
 		types,
 	});
 
-	it('makes one input per pair carrying its labels, and counts pairs for the batch size', () => {
-		const plan = planBatches([labelled(0, '1', ['10', '11', '12'], [label(41)]), labelled(1, '2', ['20'], [label(43)])], 2, labelsArchiveLayout);
-		expect(plan.batches.map((b) => b.inputs)).toEqual([
+	it('makes one unit per pair carrying its labels, and counts pairs for the batch size', () => {
+		const plan = planBatches([labelled(0, '1', ['10', '11', '12'], [label(41)]), labelled(1, '2', ['20'], [label(43)])], 2);
+		expect(plan.batches.map((b) => b.units)).toEqual([
 			[
-				{ from: { id: '1' }, to: { id: '10' }, types: [label(41)] },
-				{ from: { id: '1' }, to: { id: '11' }, types: [label(41)] },
+				{ from: '1', to: '10', types: [label(41)] },
+				{ from: '1', to: '11', types: [label(41)] },
 			],
 			[
-				{ from: { id: '1' }, to: { id: '12' }, types: [label(41)] },
-				{ from: { id: '2' }, to: { id: '20' }, types: [label(43)] },
+				{ from: '1', to: '12', types: [label(41)] },
+				{ from: '2', to: '20', types: [label(43)] },
 			],
 		]);
 		expect(plan.batches.map((b) => b.pairCount)).toEqual([2, 2]);
@@ -127,18 +128,13 @@ describe('planBatches with the labels layout (batch/labels/archive)', () => {
 	});
 
 	it('sends a pair asked for by several items once, with the union of their labels, owned by all', () => {
-		const plan = planBatches(
-			[labelled(0, '1', ['10'], [label(41)]), labelled(1, '1', ['10', '11'], [label(43), label(41)])],
-			100,
-			labelsArchiveLayout,
-		);
-		expect(plan.batches[0].inputs).toEqual([
-			{ from: { id: '1' }, to: { id: '10' }, types: [label(41), label(43)] },
-			{ from: { id: '1' }, to: { id: '11' }, types: [label(43), label(41)] },
+		const plan = planBatches([labelled(0, '1', ['10'], [label(41)]), labelled(1, '1', ['10', '11'], [label(43), label(41)])], 100);
+		expect(plan.batches[0].units).toEqual([
+			{ from: '1', to: '10', types: [label(41), label(43)] },
+			{ from: '1', to: '11', types: [label(43), label(41)] },
 		]);
 		expect(plan.batches[0].itemIndexes).toEqual([0, 1]);
-		expect(plan.pairCount).toBe(2);
-		expect(plan.requestedPairCount).toBe(3);
+		expect(pairsIn(plan.batches)).toBe(2);
 	});
 });
 

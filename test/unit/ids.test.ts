@@ -1,6 +1,6 @@
-import { parseId, parseIdList } from '../../nodes/HubSpotAssociations/core/ids';
-import { normalizeObjectType } from '../../nodes/HubSpotAssociations/core/objectTypes';
-import { fieldPathOf, readPath } from '../../nodes/HubSpotAssociations/core/fieldPath';
+import { parseId, parseIdList } from '../../nodes/HubSpotAssociations/helpers/ids';
+import { normalizeObjectType } from '../../nodes/HubSpotAssociations/helpers/objectTypes';
+import { fieldPathOf, readPath } from '../../nodes/HubSpotAssociations/helpers/readItems';
 
 describe('parseId', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { parseLabel, parseLabelList, passesLabelFilter, type LabelFilter } from '../../nodes/HubSpotAssociations/core/labels';
+import { parseLabel, parseLabelList, passesLabelFilter, type LabelFilter } from '../../nodes/HubSpotAssociations/helpers/labels';
 
 const ref = (associationCategory: string, associationTypeId: number) => ({ associationCategory, associationTypeId });
 

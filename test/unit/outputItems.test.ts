@@ -1,9 +1,10 @@
 import type { INode } from 'n8n-workflow';
 
-import { outputItems, type OutputInput } from '../../nodes/HubSpotAssociations/actions/outputItems';
-import { planBatches, type ArchiveInput, type BatchPlan, type ItemPairs } from '../../nodes/HubSpotAssociations/core/batches';
-import { readBatchResponse, type BatchResult } from '../../nodes/HubSpotAssociations/core/responses';
-import type { BatchOutcome } from '../../nodes/HubSpotAssociations/transport/batchRunner';
+import { outputItems, type OutputInput } from '../../nodes/HubSpotAssociations/helpers/outputItems';
+import { planBatches, type BatchPlan } from '../../nodes/HubSpotAssociations/helpers/planBatches';
+import type { ItemPairs } from '../../nodes/HubSpotAssociations/helpers/readItems';
+import { readBatchResponse } from '../../nodes/HubSpotAssociations/helpers/responses';
+import type { BatchOutcome } from '../../nodes/HubSpotAssociations/helpers/sendBatch';
 
 /**
  * Output items are built on a fast path for items carried by one clean batch (the batch's answer is
@@ -19,17 +20,17 @@ const item = (itemIndex: number, fromId: string, toIds: string[]): ItemPairs => 
 const sentAt = new Date('2026-11-28T10:00:00.000Z');
 const receivedAt = new Date('2026-11-28T10:00:00.250Z');
 
-function ok(body: unknown, httpStatus = 200): BatchOutcome {
-	return { results: [readBatchResponse(httpStatus, body, sentAt, receivedAt)], idFailures: [], requests: 1 };
+function ok(body: unknown): BatchOutcome {
+	return { answers: [readBatchResponse(body, sentAt, receivedAt)], idFailures: [] };
 }
 
 /** The same plan, except that no item is ever in exactly one batch: every item takes the general path. */
-function generalOnly<Input>(plan: BatchPlan<Input>): BatchPlan<Input> {
+function generalOnly(plan: BatchPlan): BatchPlan {
 	return { ...plan, batchesOfItem: { get: (i) => plan.batchesOfItem.get(i), only: () => -1 } };
 }
 
-function run(items: ItemPairs[], plan: BatchPlan<ArchiveInput>, outcomes: Array<BatchOutcome | undefined>, extra: Partial<OutputInput<ArchiveInput>> = {}) {
-	const input: OutputInput<ArchiveInput> = {
+function run(items: ItemPairs[], plan: BatchPlan, outcomes: Array<BatchOutcome | undefined>, extra: Partial<OutputInput> = {}) {
+	const input: OutputInput = {
 		node,
 		itemCount: items.length,
 		mode: 'perItem',
@@ -40,6 +41,7 @@ function run(items: ItemPairs[], plan: BatchPlan<ArchiveInput>, outcomes: Array<
 		failed: new Map(),
 		plan,
 		outcomes,
+		inputsOf: () => [],
 		...extra,
 	};
 	return { fast: outputItems(input)[0], general: outputItems({ ...input, plan: generalOnly(plan) })[0] };
@@ -54,7 +56,7 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 
 	it.each([
 		['a 200 BatchResponse', ok({ status: 'COMPLETE', results: [], startedAt: '2026-11-28T10:00:00.100Z', completedAt: '2026-11-28T10:00:00.200Z', requestedAt: '2026-11-28T10:00:00.050Z', numErrors: 0, errors: [] })],
-		['a 204 without a body', ok(undefined, 204)],
+		['a 204 without a body', ok(undefined)],
 		['a 200 with results', ok({ status: 'COMPLETE', results: [{ from: { id: '1' } }], startedAt: 'a', completedAt: 'b' })],
 		['a 200 still processing', ok({ status: 'PROCESSING', results: [], startedAt: 'a', completedAt: 'b', requestedAt: 'c' })],
 		['a 200 with links', ok({ status: 'COMPLETE', results: [], startedAt: 'a', completedAt: 'b', links: { self: 'x' } })],
@@ -66,9 +68,8 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 
 	it('in a dry run', () => {
 		const outcome: BatchOutcome = {
-			results: [{ httpStatus: 0, status: 'DRY_RUN', startedAt: 'a', completedAt: 'a', requestedAt: 'a', numErrors: 0, errors: [], results: [] } as BatchResult],
+			answers: [{ status: 'DRY_RUN', startedAt: 'a', completedAt: 'a', requestedAt: 'a', numErrors: 0, errors: [], results: [] }],
 			idFailures: [],
-			requests: 0,
 		};
 		const { fast, general } = run(items, plan, [outcome], { dryRun: true });
 		expect(fast.map((o) => o.json.status)).toEqual(['DRY_RUN', 'DRY_RUN', 'DRY_RUN']);

@@ -1,4 +1,4 @@
-import { meansNothingToRemove, readPages } from '../../nodes/HubSpotAssociations/core/reads';
+import { meansNothingToRemove, readPages } from '../../nodes/HubSpotAssociations/helpers/readAssociations';
 
 describe('readPages', () => {
 	it('reads from ids, numeric to ids with their labels, and the next cursor', () => {

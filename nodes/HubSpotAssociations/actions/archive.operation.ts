@@ -1,34 +1,35 @@
+/** "Archive Associations": remove every association (all labels) between each pair, through batch/archive. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { archiveMeasure, planBatches, type ArchiveInput } from '../core/batches';
-import type { BatchCodec } from '../transport/batchRunner';
-import { associationsPath, type ApiVersion } from '../transport/paths';
-import { executeBatched } from './batchedOperation';
+import { executeBatched } from '../helpers/executeBatched';
+import type { Unit } from '../helpers/planBatches';
+import { toIdsProperty } from '../helpers/readItems';
+import type { PairTypes } from '../helpers/responses';
+import { batchEndpoint } from '../helpers/sendBatch';
+import type { ApiVersion } from '../transport/paths';
 
-/** "Archive Associations": remove every association (all labels) between each pair. */
-export const description: INodeProperties[] = [];
+export const option = {
+	name: 'Archive Associations',
+	value: 'archive',
+	description: 'Remove every association between each pair of records',
+	action: 'Archive associations',
+};
 
-/** batch/archive: one input per from id with its to ids; removes every label of each pair. */
-export const archiveCodec = (fromObjectType: string, toObjectType: string, version: ApiVersion): BatchCodec<ArchiveInput> => ({
-	...archiveMeasure,
-	types: { fromObjectType, toObjectType },
-	request: (inputs) => ({
-		method: 'POST',
-		path: associationsPath(version, fromObjectType, toObjectType, 'batch/archive'),
-		body: { inputs },
-	}),
-	fromId: (input) => input.from.id,
-	toIds: (input) => input.to.map((t) => t.id),
-	without: (inputs, named) =>
-		inputs
-			.filter((input) => !named.from.has(input.from.id) && !named.either.has(input.from.id))
-			.map((input) => ({ from: input.from, to: input.to.filter((t) => !named.to.has(t.id) && !named.either.has(t.id)) }))
-			.filter((input) => input.to.length > 0),
-});
+export const description: INodeProperties[] = [toIdsProperty('archive')];
+
+/** batch/archive takes one input per from id with its to ids; consecutive pairs of one from id share it. */
+export function archiveEndpoint(version: ApiVersion, types: PairTypes) {
+	return batchEndpoint(version, types, 'batch/archive', (units: readonly Unit[]) => {
+		const inputs: Array<{ from: { id: string }; to: Array<{ id: string }> }> = [];
+		let last: (typeof inputs)[number] | undefined;
+		for (const unit of units) {
+			if (last?.from.id !== unit.from) inputs.push((last = { from: { id: unit.from }, to: [] }));
+			last.to.push({ id: unit.to! });
+		}
+		return inputs;
+	});
+}
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeBatched(this, {
-		plan: (items, batchSize) => planBatches(items, batchSize),
-		codec: archiveCodec,
-	});
+	return await executeBatched(this, { endpoint: archiveEndpoint });
 }

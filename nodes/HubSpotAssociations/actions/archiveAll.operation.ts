@@ -1,18 +1,24 @@
+/**
+ * "Remove All Associations of Records": for each from id, read every associated record of the to type
+ * (batch/read, paged to the end), keep those the label filter picks, then remove them with the same
+ * batch/archive batches as "Archive Associations". Each item's output lists the to ids removed.
+ */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { planBatches, type ArchiveInput, type ItemPairs } from '../core/batches';
-import { labelKey, passesLabelFilter, type LabelFilterMode } from '../core/labels';
-import { labelProperties } from '../descriptions/labels';
-import { archiveCodec } from './archive.operation';
-import type { BatchedOperation, Expansion, RunContext } from './batchedOperation';
-import { executeBatched } from './batchedOperation';
-import { readAssociations, recordKey } from './readAssociations';
+import { executeBatched, type BatchedOperation } from '../helpers/executeBatched';
+import { labelKey, labelProperties, passesLabelFilter, type LabelFilterMode } from '../helpers/labels';
+import { readAssociations, recordKey } from '../helpers/readAssociations';
+import type { ItemPairs } from '../helpers/readItems';
+import type { FailureReport } from '../transport/errors';
+import { archiveEndpoint } from './archive.operation';
 
-/**
- * "Remove All Associations of Records": for each from id, read every associated record of the to
- * type (batch/read, paged to the end), keep those the label filter picks, then remove them with the
- * same batch/archive batches as "Archive Associations". Each item's output lists the to ids removed.
- */
+export const option = {
+	name: 'Remove All Associations of Records',
+	value: 'archiveAll',
+	description: 'Remove every association of each record with the To Object Type, optionally only some labels',
+	action: 'Remove all associations of records',
+};
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Which Associations',
@@ -31,47 +37,39 @@ export const description: INodeProperties[] = [
 	...labelProperties({ operation: ['archiveAll'], labelFilter: ['only', 'except'] }, 'The labels that decide which associations are removed'),
 ];
 
-function filterMode(ctx: IExecuteFunctions): LabelFilterMode {
+const filterMode = (ctx: IExecuteFunctions): LabelFilterMode => {
 	const mode = ctx.getNodeParameter('labelFilter', 0, 'all');
 	return mode === 'only' || mode === 'except' ? mode : 'all';
-}
+};
 
-async function expand(run: RunContext, items: ItemPairs[]): Promise<Expansion> {
-	const mode = filterMode(run.ctx);
-	const transport = await run.transport();
-	const reads = await readAssociations(transport, items, {
-		concurrency: run.options.concurrency,
-		apiVersion: run.options.apiVersion,
-		// Without Continue On Fail one failed read will stop the node: read no further. A halted run
-		// (the credential refused, the daily limit spent) can read nothing more either way.
-		shouldStop: (anyFailed) => transport.halted !== undefined || (anyFailed && !run.continueOnFail),
-	});
-	const valid: ItemPairs[] = [];
-	const failed: Expansion['failed'] = new Map();
-	for (const item of items) {
-		const read = reads.get(recordKey(item));
-		if (!read) continue;
-		if (!read.ok) {
-			failed.set(item.itemIndex, { item, report: read.report });
-			continue;
-		}
-		const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
-		valid.push({
-			itemIndex: item.itemIndex,
-			fromObjectType: item.fromObjectType,
-			toObjectType: item.toObjectType,
-			fromId: item.fromId,
-			toIds: read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId),
-		});
-	}
-	return { valid, failed };
-}
-
-const operation: BatchedOperation<ArchiveInput> = {
+const operation: BatchedOperation = {
 	fields: (ctx) => ({ toIds: false, labels: filterMode(ctx) !== 'all' }),
-	expand,
-	plan: (items, batchSize) => planBatches(items, batchSize),
-	codec: archiveCodec,
+	endpoint: archiveEndpoint,
+	async expand(run, items) {
+		const mode = filterMode(run.ctx);
+		const transport = await run.transport();
+		const reads = await readAssociations(transport, items, {
+			concurrency: run.options.concurrency,
+			apiVersion: run.options.apiVersion,
+			// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the
+			// credential refused, the daily limit spent) can read nothing more either way.
+			shouldStop: (anyFailed) => transport.halted !== undefined || (anyFailed && !run.continueOnFail),
+		});
+		const valid: ItemPairs[] = [];
+		const failed = new Map<number, { item: ItemPairs; report: FailureReport }>();
+		for (const item of items) {
+			const read = reads.get(recordKey(item));
+			if (!read) continue;
+			if (!read.ok) {
+				failed.set(item.itemIndex, { item, report: read.report });
+				continue;
+			}
+			const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
+			const toIds = read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId);
+			valid.push({ itemIndex: item.itemIndex, fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, fromId: item.fromId, toIds });
+		}
+		return { valid, failed };
+	},
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,8 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { STANDARD_OBJECT_TYPES } from '../core/objectTypes';
+import { STANDARD_OBJECT_TYPES } from '../helpers/objectTypes';
 import { schemasPath, toApiVersion } from '../transport/paths';
-import { hubspotGet } from './hubspotGet';
+import { hubspotGet } from '../transport/send';
 
 /** A custom object as the schemas endpoint lists it, reduced to what the dropdown shows. */
 interface CustomObjectEntry {

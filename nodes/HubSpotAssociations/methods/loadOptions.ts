@@ -1,11 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { labelKey, parseLabel } from '../core/labels';
-import { normalizeObjectType } from '../core/objectTypes';
+import { labelKey, parseLabel } from '../helpers/labels';
+import { normalizeObjectType } from '../helpers/objectTypes';
 import { toNodeApiError } from '../transport/errors';
 import { associationsPath, toApiVersion } from '../transport/paths';
-import { hubspotGet } from './hubspotGet';
+import { hubspotGet } from '../transport/send';
 
 function chosenObjectType(ctx: ILoadOptionsFunctions, name: string, displayName: string): string {
 	let raw: unknown;

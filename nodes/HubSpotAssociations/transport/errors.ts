@@ -1,10 +1,12 @@
+/**
+ * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and
+ * error carries, and the NodeApiError n8n shows.
+ */
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
-import type { PairTypes } from '../core/responses';
 import { errorBody, lacksAssociationPermission, refusedByValidationRule, unknownObjectType } from './policy';
-import { redactText, redactValue } from './redact';
 import type { SendResult } from './send';
 
 /** What to do about HubSpot's DAILY limit: said where it is hit and for the batches it stopped. */
@@ -21,7 +23,8 @@ export interface FailureReport {
 	hubspotMessage?: string;
 	policyName?: string;
 	hint: string;
-	attempts: number;
+	/** HTTP requests made for it, retries included. */
+	attempts?: number;
 	/** HubSpot's error body, redacted. */
 	body?: JsonObject;
 	failure?: NodeApiError['failure'];
@@ -68,7 +71,7 @@ const OBJECT_TYPE_HINT =
 	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
 
 /** Turns a failed request into words a workflow builder can act on; `types` are the request's object types. */
-export function describeFailure(result: SendResult, context: FailureContext, types?: PairTypes): FailureReport {
+export function describeFailure(result: SendResult, context: FailureContext, types?: { fromObjectType: string; toObjectType: string }): FailureReport {
 	const { secrets, credentialType: credentialName } = context;
 	const { exchange, verdict, attempts, gaveUp } = result;
 	const body = errorBody(exchange);
@@ -188,4 +191,36 @@ export function toNodeApiError(
 	error.context.hint = report.hint;
 	error.context.attempts = report.attempts;
 	return error;
+}
+
+/**
+ * Scrubs secrets from anything the node lets out (output items, error messages, descriptions).
+ * Known secrets are replaced literally; Bearer headers and HubSpot token shapes are caught by pattern
+ * as well, because a refreshed OAuth token is never seen by the node itself.
+ */
+const PATTERNS: Array<[RegExp, string]> = [
+	[/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]'],
+	[/\bpat-[a-z0-9]{2,5}-[A-Za-z0-9-]{8,}/g, '[redacted]'],
+	[/((?:access_token|refresh_token|client_secret)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, '$1[redacted]'],
+];
+
+export function redactText(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (secret && out.includes(secret)) out = out.split(secret).join('[redacted]');
+	}
+	for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+	return out;
+}
+
+/** Deep copy of JSON-like data with every string scrubbed. */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+	if (typeof value === 'string') return redactText(value, secrets) as unknown as T;
+	if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as unknown as T;
+	if (value && typeof value === 'object') {
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, secrets);
+		return out as T;
+	}
+	return value;
 }

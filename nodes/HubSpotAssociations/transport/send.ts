@@ -1,7 +1,11 @@
+/**
+ * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and
+ * `sendWithRetries`, which every request goes through: paced, retried, stopped when the run must stop.
+ */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import type { Connection } from './credentials';
+import { resolveConnection, type AuthenticationMethod, type Connection } from './credentials';
 import { describeFailure, type FailureReport } from './errors';
 import { backoffMs, judge, retryAfterMs, stopsRun, type Verdict } from './policy';
 import { sendRequest, type HubSpotExchange, type HubSpotRequest } from './request';
@@ -32,8 +36,6 @@ export interface Transport {
 	connection: Connection;
 	throttle: RateLimitThrottle;
 	retry: RetryOptions;
-	/** Counts kept for the run, reported in errors ("after 6 tries") and handy in tests. */
-	counters: { requests: number; rateLimited: number; transient: number };
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
 	cancelSignal?: AbortSignal;
 	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
@@ -71,7 +73,6 @@ export function createTransport(
 		connection,
 		throttle: new RateLimitThrottle({ signal: cancelSignal }),
 		retry: { ...DEFAULT_RETRY_OPTIONS, ...retry },
-		counters: { requests: 0, rateLimited: 0, transient: 0 },
 		cancelSignal,
 		batchLimits: new Map(),
 		refusedTypes: new Map(),
@@ -114,7 +115,7 @@ export async function sendWithRetries(
 	request: HubSpotRequest,
 	refused: () => FailureReport | undefined = () => undefined,
 ): Promise<SendResult | NotSent> {
-	const { throttle, retry, counters } = transport;
+	const { throttle, retry } = transport;
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
@@ -124,7 +125,6 @@ export async function sendWithRetries(
 		const blocked = transport.halted ?? refused();
 		if (blocked) return { notSent: blocked };
 		attempts++;
-		counters.requests++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {
 			...request,
 			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
@@ -144,7 +144,6 @@ export async function sendWithRetries(
 
 		let waitMs: number;
 		if (verdict.kind === 'rateLimited') {
-			counters.rateLimited++;
 			const hinted = retryAfterMs(exchange);
 			const spacing = throttle.steadySpacingMs();
 			waitMs =
@@ -153,7 +152,6 @@ export async function sendWithRetries(
 					? backoffMs(attempts, Math.max(spacing * 2, 50), throttle.windowMs() || retry.rateLimitBaseMs * 10)
 					: backoffMs(attempts, retry.rateLimitBaseMs, retry.rateLimitBaseMs * 16));
 		} else {
-			counters.transient++;
 			waitMs = backoffMs(attempts, retry.transientBaseMs, retry.transientBaseMs * 32);
 		}
 		if (waited + waitMs > retry.maxTotalWaitMs) return { exchange, verdict, attempts, gaveUp: 'maxWait' };
@@ -161,4 +159,15 @@ export async function sendWithRetries(
 		if (verdict.kind === 'rateLimited') throttle.penalize(waitMs);
 		else await sleepUnlessStopped(waitMs, transport.cancelSignal);
 	}
+}
+
+/** A dropdown waits for HubSpot a little, not a whole run's worth of retries. */
+const DROPDOWN_RETRY = { maxRetries: 2, maxTotalWaitMs: 10_000, timeoutMs: 15_000 };
+
+/** One GET for a dropdown, with the credential the node is set to use; HubSpot's answer or why there is none. */
+export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; body: unknown } | { ok: false; report: FailureReport }> {
+	const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod);
+	const sent = await sendWithRetries(createTransport(ctx, connection, DROPDOWN_RETRY), { method: 'GET', path });
+	if ('notSent' in sent) return { ok: false, report: sent.notSent };
+	return sent.verdict.kind === 'success' ? { ok: true, body: sent.exchange.body } : { ok: false, report: describeFailure(sent, connection) };
 }

@@ -1,7 +1,10 @@
 /**
- * Association labels (HubSpot "association types"): how a user names them and how the node compares
- * them. A label is a category plus a type id; the same label has a different id in each direction.
+ * Association labels (HubSpot "association types"): the parameters that name them, how their values are
+ * read and how the node compares them. A label is a category plus a type id; the same label has a
+ * different id in each direction.
  */
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
 
 export const ASSOCIATION_CATEGORIES = ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'] as const;
 export type AssociationCategory = (typeof ASSOCIATION_CATEGORIES)[number];
@@ -12,8 +15,6 @@ export interface AssociationTypeRef {
 	associationTypeId: number;
 }
 
-export type LabelListCheck = { ok: true; types: AssociationTypeRef[] } | { ok: false; reason: string };
-
 /** The value a dropdown entry carries and an expression may give: `USER_DEFINED:41`. */
 export const labelKey = (t: { associationCategory: string; associationTypeId: number }): string =>
 	`${t.associationCategory}:${t.associationTypeId}`;
@@ -23,9 +24,8 @@ const STRING_FORM = /^\s*([A-Za-z_]+)\s*:\s*(\d{1,10})\s*$/;
 
 function shown(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-	if (value === null || value === undefined) return String(value);
-	if (typeof value === 'object') return Array.isArray(value) ? 'a nested array' : 'an object without a category and type id';
-	return String(value);
+	if (value === null || typeof value !== 'object') return String(value);
+	return Array.isArray(value) ? 'a nested array' : 'an object without a category and type id';
 }
 
 function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undefined {
@@ -53,7 +53,7 @@ export function parseLabel(value: unknown): AssociationTypeRef | undefined {
  * comma-separated string. Duplicates are dropped (order kept); an entry that is not a label refuses
  * the whole list, so a typo never removes the wrong label.
  */
-export function parseLabelList(value: unknown): LabelListCheck {
+export function parseLabelList(value: unknown): { ok: true; types: AssociationTypeRef[] } | { ok: false; reason: string } {
 	let parts: unknown[];
 	if (Array.isArray(value)) parts = value.flatMap((v) => (typeof v === 'string' && v.includes(',') ? v.split(',') : [v]));
 	else if (typeof value === 'string') parts = value.split(',');
@@ -98,4 +98,75 @@ export function passesLabelFilter(filter: LabelFilter, labelsOfPair: ReadonlyArr
 	if (filter.mode === 'all') return true;
 	const hit = labelsOfPair.some((t) => filter.keys.has(labelKey(t)));
 	return filter.mode === 'only' ? hit : !hit;
+}
+
+const UNLABELED_HINT = 'Removing the unlabeled type removes every label between the pair: the whole association goes.';
+
+/**
+ * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All
+ * Associations of Records" (its label filter): a dropdown loaded live from HubSpot, or category + type id.
+ */
+export function labelProperties(show: IDisplayOptions['show'], purpose: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Specify Labels',
+			name: 'labelSource',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show },
+			options: [
+				{ name: 'By Type ID and Category', value: 'typeIds', description: 'Give each label\'s type ID and category; either may be an expression' },
+				{ name: 'From List', value: 'list', description: 'Pick labels loaded from HubSpot for the chosen object types' },
+			],
+			default: 'list',
+		},
+		{
+			displayName: 'Label Names or IDs',
+			name: 'labels',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getAssociationLabels', loadOptionsDependsOn: ['fromObjectType.value', 'toObjectType.value', 'authentication'] },
+			displayOptions: { show: { ...show, labelSource: ['list'] } },
+			default: [],
+			hint: UNLABELED_HINT,
+			description: `${purpose}. An ID is the category and type ID, e.g. USER_DEFINED:41. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		},
+		{
+			displayName: 'Labels',
+			name: 'labelTypes',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Label',
+			displayOptions: { show: { ...show, labelSource: ['typeIds'] } },
+			default: {},
+			hint: UNLABELED_HINT,
+			description: purpose,
+			options: [
+				{
+					displayName: 'Label',
+					name: 'types',
+					values: [
+						{
+							displayName: 'Category',
+							name: 'associationCategory',
+							type: 'options',
+							options: [
+								{ name: 'HubSpot Defined', value: 'HUBSPOT_DEFINED' },
+								{ name: 'Integrator Defined', value: 'INTEGRATOR_DEFINED' },
+								{ name: 'User Defined', value: 'USER_DEFINED' },
+							],
+							default: 'USER_DEFINED',
+						},
+						{
+							displayName: 'Type ID',
+							name: 'associationTypeId',
+							type: 'number',
+							typeOptions: { minValue: 1 },
+							default: 1,
+							description: 'The label\'s association type ID in this direction (from → to)',
+						},
+					],
+				},
+			],
+		},
+	];
 }

@@ -1,0 +1,102 @@
+/**
+ * The flow every operation shares: check items, let the operation read what it needs, plan batches across
+ * all items, send them (paced, retried, concurrent) or, in a dry run, send nothing, then give every input
+ * item its outcome, paired to it.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
+import { notSentReport, type FailureReport } from '../transport/errors';
+import type { ApiVersion } from '../transport/paths';
+import { createTransport, type Transport } from '../transport/send';
+import { readOptions, type RunOptions } from './options';
+import { firstFailureError, outputItems } from './outputItems';
+import { planBatches } from './planBatches';
+import { PAIR_FIELDS, readItems, type ItemFields, type ItemPairs } from './readItems';
+import { DRY_RUN_STATUS, type PairTypes } from './responses';
+import { runPool } from './runPool';
+import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
+
+/** What an operation's phase before the writes gets: the execution, its options and its one transport. */
+export interface RunContext {
+	ctx: IExecuteFunctions;
+	options: RunOptions;
+	continueOnFail: boolean;
+	/** The execution's transport (credential, throttle, learned limits), made on first use and shared by every phase. */
+	transport(): Promise<Transport>;
+}
+
+export interface BatchedOperation {
+	/** What each item must give; by default a from id and to ids. */
+	fields?(ctx: IExecuteFunctions): ItemFields;
+	/** Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan, and those it could not prepare. */
+	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: Map<number, { item: ItemPairs; report: FailureReport }> }>;
+	/** The write endpoint for a pair of object types. */
+	endpoint(version: ApiVersion, types: PairTypes): BatchEndpoint;
+}
+
+export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedOperation): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const options = readOptions(ctx);
+	const continueOnFail = ctx.continueOnFail();
+	const { valid, invalid } = readItems(ctx, items, operation.fields?.(ctx) ?? PAIR_FIELDS);
+
+	let made: Promise<Transport> | undefined;
+	const transport = () =>
+		(made ??= (async () => {
+			const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod);
+			return createTransport(ctx, connection, { maxRetries: options.maxRetries, timeoutMs: options.timeout });
+		})());
+
+	let planned = valid;
+	let failed = new Map<number, { item: ItemPairs; report: FailureReport }>();
+	if (operation.expand && valid.length > 0) {
+		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
+		// Without Continue On Fail a failed read stops the node before anything is removed.
+		if (failed.size > 0 && !continueOnFail) {
+			const failures = [...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report }));
+			throw firstFailureError(ctx.getNode(), failures, 'Nothing was removed: a failed read stops the node before any write. Running the node again is safe.');
+		}
+	}
+
+	const plan = planBatches(planned, options.batchSize);
+	const endpointOf = (batch: PairTypes) => operation.endpoint(options.apiVersion, batch);
+	const outcomes: Array<BatchOutcome | undefined> = new Array(plan.batches.length);
+	if (options.dryRun) {
+		const at = new Date().toISOString();
+		outcomes.fill({ answers: [{ status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] }], idFailures: [] });
+	} else if (plan.batches.length > 0) {
+		const sender = await transport();
+		sender.throttle.expectRequests(plan.batches.length);
+		let anyFailed = false;
+		await runPool(
+			plan.batches.length,
+			options.concurrency,
+			async (b) => {
+				const batch = plan.batches[b];
+				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
+				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
+			},
+			// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the
+			// run is halted (the credential refused, the daily limit spent) no batch can succeed.
+			() => sender.halted !== undefined || (anyFailed && !continueOnFail),
+		);
+		// Batches never started because the run was halted: their items say why.
+		const { halted } = sender;
+		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { answers: [], idFailures: [], failure: notSentReport(halted) };
+	}
+
+	return outputItems({
+		node: ctx.getNode(),
+		itemCount: items.length,
+		mode: options.outputMode,
+		continueOnFail,
+		dryRun: options.dryRun,
+		valid: planned,
+		invalid,
+		failed,
+		plan,
+		outcomes,
+		inputsOf: (batch) => endpointOf(batch).inputs(batch.units),
+	});
+}

@@ -1,0 +1,200 @@
+/**
+ * The read phase of "Remove All Associations of Records": every associated to id of every from id, through
+ * `batch/read` (at most 1000 from ids per request, following each id's `paging.next.after` to the end).
+ * Reads go through the same transport and batch handling as the writes: same retries, throttle, error
+ * reports, parts when too large, and resends without the ids HubSpot names.
+ */
+import { notSentReport, type FailureReport } from '../transport/errors';
+import type { ApiVersion } from '../transport/paths';
+import type { Transport } from '../transport/send';
+import { parseId } from './ids';
+import { parseLabel, type AssociationTypeRef } from './labels';
+import type { Unit } from './planBatches';
+import type { ItemPairs } from './readItems';
+import { idsNamedByError, isRecord, type HubSpotBatchError } from './responses';
+import { runPool } from './runPool';
+import { batchEndpoint, sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
+
+/** HubSpot reads at most this many from ids per request (changelog, effective 2025-02-10). */
+const MAX_READ_INPUTS = 1000;
+
+/** Bounds the paging of one record: 10,000 pages of HubSpot's 500 are five million associations. */
+const MAX_PAGES_PER_RECORD = 10_000;
+
+export interface AssociatedRecord {
+	toId: string;
+	/** The labels of the association, as HubSpot's write endpoints take them. */
+	types: AssociationTypeRef[];
+}
+
+export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: false; report: FailureReport };
+
+type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
+
+export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
+
+interface RecordState {
+	targets: Map<string, AssociatedRecord>;
+	cursors: Set<string>;
+	pages: number;
+	done: boolean;
+	failure?: FailureReport;
+}
+
+interface Group {
+	endpoint: BatchEndpoint;
+	states: Map<string, RecordState>;
+	pending: Unit[];
+}
+
+const idOf = (value: unknown) => {
+	const check = parseId(value);
+	return check.ok ? check.id : undefined;
+};
+
+/**
+ * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids
+ * with a 207 and NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is
+ * left to remove, which is what the user wanted: it is not a failure.
+ */
+export function meansNothingToRemove(error: HubSpotBatchError): boolean {
+	const subCategory = typeof error.subCategory === 'string' ? error.subCategory : '';
+	return error.category === 'OBJECT_NOT_FOUND' || /NO_ASSOCIATIONS|NOT_FOUND/i.test(subCategory) || /\bno\b.*\bassociations?\b.*\bfound\b/i.test(String(error.message ?? ''));
+}
+
+/** The pages in one answer's `results`; an entry or target without a readable id is skipped (nothing to remove for it). */
+export function readPages(results: readonly unknown[]): Array<{ fromId: string; targets: AssociatedRecord[]; after?: string }> {
+	const pages = [];
+	for (const result of results) {
+		const fromId = isRecord(result) && isRecord(result.from) ? idOf(result.from.id) : undefined;
+		if (!isRecord(result) || !fromId) continue;
+		const targets: AssociatedRecord[] = [];
+		for (const to of Array.isArray(result.to) ? result.to.filter(isRecord) : []) {
+			const toId = idOf(to.toObjectId ?? to.id);
+			const labels = Array.isArray(to.associationTypes) ? to.associationTypes : [];
+			if (toId) targets.push({ toId, types: labels.map(parseLabel).filter((t): t is AssociationTypeRef => t !== undefined) });
+		}
+		const next = isRecord(result.paging) && isRecord(result.paging.next) ? result.paging.next.after : undefined;
+		const after = typeof next === 'string' && next !== '' ? next : typeof next === 'number' ? String(next) : undefined;
+		pages.push({ fromId, targets, ...(after !== undefined ? { after } : {}) });
+	}
+	return pages;
+}
+
+function readErrorReport(error: HubSpotBatchError, fromId: string): FailureReport {
+	const category = typeof error.category === 'string' ? error.category : undefined;
+	const hubspot = typeof error.message === 'string' ? error.message : 'no message';
+	const hint = 'Check that the record exists and that the credential may read both object types.';
+	return { message: `HubSpot could not read the associations of record ${fromId}: ${hubspot}`, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
+}
+
+function pagingReport(fromId: string, why: string): FailureReport {
+	const hint = 'Run the node again; if it keeps happening, remove this record\'s associations in smaller steps.';
+	return { message: `Reading the associations of record ${fromId} stopped: ${why}`, description: hint, hint };
+}
+
+const NOT_READ: FailureReport = {
+	message: 'Not read: the node stopped after an earlier read failed',
+	description: 'Nothing was removed for this item.',
+	hint: 'Fix the failure reported for the other items and run again.',
+	notSent: true,
+};
+
+/** Folds one read request's outcome into the records it asked about; returns whether any of them failed. */
+function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): boolean {
+	const asked = new Set(units.map((u) => u.from));
+	const settled = new Set<string>();
+	let failed = false;
+	const settle = (id: string, failure?: FailureReport) => {
+		const state = group.states.get(id);
+		if (!state || settled.has(id) || !asked.has(id)) return;
+		settled.add(id);
+		if (failure) {
+			state.failure ??= failure;
+			failed = true;
+		} else state.done = true;
+	};
+	const unattributed: HubSpotBatchError[] = [];
+	for (const answer of outcome.answers) {
+		for (const page of readPages(answer.results)) {
+			const state = group.states.get(page.fromId);
+			if (!state || !asked.has(page.fromId) || settled.has(page.fromId)) continue;
+			state.pages++;
+			for (const target of page.targets) if (!state.targets.has(target.toId)) state.targets.set(target.toId, target);
+			if (page.after === undefined) settle(page.fromId);
+			else if (state.cursors.has(page.after)) settle(page.fromId, pagingReport(page.fromId, 'HubSpot returned the same page cursor twice'));
+			else if (state.pages >= MAX_PAGES_PER_RECORD) settle(page.fromId, pagingReport(page.fromId, `more than ${MAX_PAGES_PER_RECORD} pages`));
+			else {
+				settled.add(page.fromId);
+				state.cursors.add(page.after);
+				group.pending.push({ from: page.fromId, after: page.after });
+			}
+		}
+		for (const error of answer.errors) {
+			const found = idsNamedByError(error, group.endpoint.types);
+			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
+			const named = [...found.from, ...found.either].filter((id) => asked.has(id));
+			if (named.length === 0 && !meansNothingToRemove(error)) unattributed.push(error);
+			for (const id of named) settle(id, meansNothingToRemove(error) ? undefined : readErrorReport(error, id));
+		}
+	}
+	for (const f of outcome.idFailures) for (const id of [...f.ids.from, ...f.ids.either]) settle(id, f.report);
+	// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated.
+	for (const { from } of units) settle(from, outcome.failure ?? (unattributed.length > 0 ? readErrorReport(unattributed[0], from) : undefined));
+	return failed;
+}
+
+/**
+ * Reads the associations of every record (each distinct record once) and says, per record, which records
+ * it is associated with or why they could not be read. `shouldStop` is asked before each request; records
+ * left unread when it says yes are reported as not read.
+ */
+export async function readAssociations(
+	transport: Transport,
+	records: readonly RecordToRead[],
+	options: { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean },
+): Promise<Map<string, ReadOutcome>> {
+	const groups = new Map<string, Group>();
+	for (const r of records) {
+		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
+		let group = groups.get(key);
+		if (!group) {
+			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) => units.map((u) => (u.after === undefined ? { id: u.from } : { id: u.from, after: u.after })));
+			group = { endpoint, states: new Map(), pending: [] };
+			groups.set(key, group);
+		}
+		if (group.states.has(r.fromId)) continue;
+		group.states.set(r.fromId, { targets: new Map(), cursors: new Set(), pages: 0, done: false });
+		group.pending.push({ from: r.fromId });
+	}
+
+	let anyFailed = false;
+	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !options.shouldStop(anyFailed); round++) {
+		const requests: Array<{ group: Group; units: Unit[] }> = [];
+		for (const group of groups.values()) {
+			for (let at = 0; at < group.pending.length; at += MAX_READ_INPUTS) requests.push({ group, units: group.pending.slice(at, at + MAX_READ_INPUTS) });
+			group.pending = [];
+		}
+		if (requests.length === 0) break;
+		await runPool(
+			requests.length,
+			options.concurrency,
+			async (r) => {
+				const { group, units } = requests[r];
+				if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
+			},
+			() => options.shouldStop(anyFailed),
+		);
+	}
+
+	const outcomes = new Map<string, ReadOutcome>();
+	for (const { endpoint, states } of groups.values()) {
+		for (const [fromId, state] of states) {
+			const key = recordKey({ ...endpoint.types, fromId });
+			if (state.failure) outcomes.set(key, { ok: false, report: state.failure });
+			else if (!state.done) outcomes.set(key, { ok: false, report: transport.halted ? notSentReport(transport.halted) : NOT_READ });
+			else outcomes.set(key, { ok: true, targets: [...state.targets.values()] });
+		}
+	}
+	return outcomes;
+}

@@ -1,0 +1,99 @@
+/**
+ * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are
+ * the answers about the batch itself: HubSpot says it is too large (resend in parts it takes), or rejects
+ * it naming some ids (resend the rest without them).
+ */
+import { describeFailure, notSentReport, type FailureReport } from '../transport/errors';
+import { associationsPath, type ApiVersion } from '../transport/paths';
+import { unknownObjectType } from '../transport/policy';
+import { sendWithRetries, type Transport } from '../transport/send';
+import type { Unit } from './planBatches';
+import { idsNamedByError, isRecord, namesAnyId, namesPairOf, noIds, readBatchResponse, type NamedIds, type PairTypes, type ResponseFields } from './responses';
+
+/** An endpoint between two object types and how it takes its units. */
+export interface BatchEndpoint {
+	types: PairTypes;
+	path: string;
+	/** The request body's `inputs` for these units. */
+	inputs(units: readonly Unit[]): unknown[];
+}
+
+export interface BatchOutcome {
+	/** Every successful answer for this batch (several when it went in parts). */
+	answers: ResponseFields[];
+	/** The whole batch failed: every item it carried is concerned. */
+	failure?: FailureReport;
+	/** Failures HubSpot pinned on given ids: only the items with these ids are concerned. */
+	idFailures: Array<{ ids: NamedIds; report: FailureReport }>;
+}
+
+export function batchEndpoint(version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint {
+	return { types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs };
+}
+
+/** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
+const MAX_RESENDS_WITHOUT_NAMED = 12;
+
+export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[]): Promise<BatchOutcome> {
+	const outcome: BatchOutcome = { answers: [], idFailures: [] };
+	await sendInto(transport, endpoint, units, outcome, 0);
+	return outcome;
+}
+
+async function sendInto(transport: Transport, endpoint: BatchEndpoint, units: Unit[], outcome: BatchOutcome, resends: number): Promise<void> {
+	if (units.length === 0) return;
+	// A size HubSpot refused earlier in the run: send in parts it takes, without asking again.
+	const limit = transport.batchLimits.get(endpoint.path);
+	if (limit !== undefined && units.length > limit) {
+		for (let at = 0; at < units.length; at += limit) await sendInto(transport, endpoint, units.slice(at, at + limit), outcome, resends);
+		return;
+	}
+	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
+	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
+	const blocked = refused();
+	const sent = blocked ? { notSent: blocked } : await sendWithRetries(transport, { method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } }, refused);
+	if ('notSent' in sent) {
+		outcome.failure ??= notSentReport(sent.notSent);
+		return;
+	}
+	const { exchange, verdict } = sent;
+	if (verdict.kind === 'success') {
+		outcome.answers.push(readBatchResponse(exchange.body, exchange.sentAt, exchange.receivedAt));
+		return;
+	}
+	if (verdict.kind === 'tooLarge' && units.length > 1) {
+		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal
+		// at least halves the size again, so a batch costs at most log2(pairs) refused requests.
+		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
+		transport.batchLimits.set(endpoint.path, Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller));
+		return await sendInto(transport, endpoint, units, outcome, resends);
+	}
+	const report = describeFailure(sent, transport.connection, endpoint.types);
+	// An object type HubSpot does not know fails every request with it the same way: ask no more.
+	if (unknownObjectType(exchange) || exchange.statusCode === 404) transport.refusedTypes.set(typesKey, report);
+	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
+		const named = namedIdsIn(exchange.body, units, endpoint.types);
+		if (namesAnyId(named)) {
+			outcome.idFailures.push({ ids: named, report });
+			const rest = units.filter((u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]));
+			return await sendInto(transport, endpoint, rest, outcome, resends + 1);
+		}
+	}
+	outcome.failure = report;
+}
+
+/** The ids a refusal names that these units carry, each on the side they carry it. */
+function namedIdsIn(body: unknown, units: readonly Unit[], types: PairTypes): NamedIds {
+	const named = noIds();
+	if (!isRecord(body)) return named;
+	for (const source of [body, ...(Array.isArray(body.errors) ? body.errors.filter(isRecord) : [])]) idsNamedByError(source, types, named);
+	const present = noIds();
+	if (!namesAnyId(named)) return present;
+	for (const { from, to } of units) {
+		if (named.from.has(from)) present.from.add(from);
+		if (named.either.has(from)) present.either.add(from);
+		if (to !== undefined && named.to.has(to)) present.to.add(to);
+		if (to !== undefined && named.either.has(to)) present.either.add(to);
+	}
+	return present;
+}
