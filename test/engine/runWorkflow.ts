@@ -50,6 +50,9 @@ export interface RunResult {
 	tries: number;
 	/** The execution's id, as the node's `getExecutionId()` gives it. */
 	executionId: string;
+	/** Date.now() when the execution was canceled (with `cancelAfterMs`), and when it was over. */
+	cancelledAt?: number;
+	finishedAt: number;
 }
 
 const nodeTypes = new TestNodeTypes();
@@ -144,8 +147,15 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			workflow,
 			startNode: workflow.getNode('Trigger')!,
 		});
-		if (options.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
+		let cancelledAt: number | undefined;
+		if (options.cancelAfterMs !== undefined) {
+			cancelTimer = setTimeout(() => {
+				cancelledAt = Date.now();
+				execution.cancel();
+			}, options.cancelAfterMs);
+		}
 		const run = await execution;
+		const finishedAt = Date.now();
 		const taskData = run.data.resultData.runData[HUBSPOT_NODE_NAME] ?? [];
 		const last = taskData[taskData.length - 1];
 		return {
@@ -156,6 +166,8 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			credentialsHelper,
 			tries: taskData.length,
 			executionId,
+			cancelledAt,
+			finishedAt,
 		};
 	} finally {
 		clearTimeout(cancelTimer);

@@ -9,10 +9,6 @@ import type { Connection } from './credentials';
 import { errorBody, lacksAssociationPermission, refusedByValidationRule, unknownObjectType } from './policy';
 import type { SendResult } from './send';
 
-/** What to do about HubSpot's DAILY limit: said where it is hit and for the batches it stopped. */
-export const DAILY_LIMIT_HINT =
-	'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
-
 /** What the node tells the user about a HubSpot failure, already free of secrets. */
 export interface FailureReport {
 	message: string;
@@ -20,8 +16,6 @@ export interface FailureReport {
 	httpCode?: string;
 	category?: string;
 	correlationId?: string;
-	hubspotMessage?: string;
-	policyName?: string;
 	hint: string;
 	/** HTTP requests made for it, retries included. */
 	attempts?: number;
@@ -64,14 +58,11 @@ function redirectTarget(location: string | undefined, secrets: readonly string[]
 	}
 }
 
-/** What of the connection a failure's words depend on. */
-export type FailureContext = Pick<Connection, 'secrets' | 'credentialType'>;
-
 const OBJECT_TYPE_HINT =
 	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
 
 /** Turns a failed request into words a workflow builder can act on; `types` are the request's object types. */
-export function describeFailure(result: SendResult, context: FailureContext, types?: { fromObjectType: string; toObjectType: string }): FailureReport {
+export function describeFailure(result: SendResult, context: Pick<Connection, 'secrets' | 'credentialType'>, types?: { fromObjectType: string; toObjectType: string }): FailureReport {
 	const { secrets, credentialType: credentialName } = context;
 	const { exchange, verdict, attempts, gaveUp } = result;
 	const body = errorBody(exchange);
@@ -88,7 +79,7 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 		failure = { cause: 'temporarily-unavailable' };
 	} else if (verdict.kind === 'dailyLimit') {
 		message = 'HubSpot\'s daily API limit for this account is used up';
-		hint = DAILY_LIMIT_HINT;
+		hint = 'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
 		failure = { cause: 'quota-exhausted' };
 	} else if (verdict.kind === 'rateLimited') {
 		message = `HubSpot's rate limit was still hit after ${tries}`;
@@ -162,8 +153,6 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 		httpCode: status ? String(status) : undefined,
 		category,
 		correlationId,
-		hubspotMessage,
-		policyName: body.policyName,
 		hint,
 		attempts,
 		body: exchange.body && typeof exchange.body === 'object' ? redactValue(exchange.body as JsonObject, secrets) : undefined,
@@ -172,13 +161,7 @@ export function describeFailure(result: SendResult, context: FailureContext, typ
 }
 
 /** The NodeApiError n8n shows, carrying HubSpot's category and correlationId and the item it concerns. */
-export function toNodeApiError(
-	node: INode,
-	report: FailureReport,
-	itemIndex: number,
-	prefix?: string,
-	note?: string,
-): NodeApiError {
+export function toNodeApiError(node: INode, report: FailureReport, itemIndex: number, prefix?: string, note?: string): NodeApiError {
 	const error = new NodeApiError(node, report.body ?? { message: report.message }, {
 		message: prefix ? `${prefix}: ${report.message}` : report.message,
 		description: note ? `${report.description} ${note}` : report.description,
@@ -186,10 +169,7 @@ export function toNodeApiError(
 		itemIndex,
 		failure: report.failure,
 	});
-	error.context.category = report.category;
-	error.context.correlationId = report.correlationId;
-	error.context.hint = report.hint;
-	error.context.attempts = report.attempts;
+	Object.assign(error.context, { category: report.category, correlationId: report.correlationId, hint: report.hint, attempts: report.attempts });
 	return error;
 }
 
@@ -206,9 +186,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 export function redactText(text: string, secrets: readonly string[]): string {
 	let out = text;
-	for (const secret of secrets) {
-		if (secret && out.includes(secret)) out = out.split(secret).join('[redacted]');
-	}
+	for (const secret of secrets) if (secret && out.includes(secret)) out = out.split(secret).join('[redacted]');
 	for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
 	return out;
 }

@@ -1,9 +1,9 @@
+/**
+ * What each HubSpot answer means for the request that got it, and for the run: one table for every
+ * operation, so no operation decides on its own whether a 429 or a 502 is worth another try.
+ */
 import type { HubSpotExchange } from './request';
 
-/**
- * What each HubSpot answer means for the request that got it. One table for every operation, so no
- * operation decides on its own whether a 429 or a 502 is worth another try.
- */
 export type Verdict =
 	| { kind: 'success' }
 	/** TEN_SECONDLY_ROLLING (or an unnamed 429): wait, then the same request again. */
@@ -18,16 +18,12 @@ export type Verdict =
 	| { kind: 'fatal' };
 
 export interface HubSpotErrorBody {
-	status?: string;
 	message?: string;
 	correlationId?: string;
 	category?: string;
-	subCategory?: unknown;
 	policyName?: string;
 	errorType?: string;
-	context?: Record<string, unknown>;
-	errors?: Array<{ message?: string; code?: string; in?: string; context?: Record<string, unknown> }>;
-	links?: Record<string, unknown>;
+	errors?: Array<{ message?: string; code?: string; context?: Record<string, unknown> }>;
 }
 
 export function errorBody(exchange: HubSpotExchange): HubSpotErrorBody {
@@ -98,10 +94,9 @@ export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
 /**
  * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
  * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403, or
- * 2026-09's missing permission to edit associations),
- * the Base URL redirects (never followed, so the token stays put), or the account's daily budget is
- * spent. Sending the rest would only add errors to the account's error rate, which HubSpot asks
- * integrations to keep under 5 %.
+ * 2026-09's missing permission to edit associations), the Base URL redirects (never followed, so the
+ * token stays put), or the account's daily budget is spent. Sending the rest would only add errors to
+ * the account's error rate, which HubSpot asks integrations to keep under 5 %.
  */
 export function stopsRun(exchange: HubSpotExchange, verdict: Verdict): boolean {
 	if (verdict.kind === 'dailyLimit') return true;

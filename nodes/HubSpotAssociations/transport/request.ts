@@ -1,21 +1,20 @@
+/**
+ * One HTTP call to HubSpot through n8n's authenticated request helper, and whatever came of it as an
+ * exchange (status, headers, body, network fault) with nothing secret in it.
+ */
 import type { IAdditionalCredentialOptions, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
 
-/** What one HTTP exchange with HubSpot came to, success or not, with nothing secret in it. */
 export interface HubSpotExchange {
 	/** 0 when no HTTP answer arrived (connection reset, timeout, DNS). */
 	statusCode: number;
 	headers: Record<string, string>;
 	body: unknown;
-	/** Network error code (ECONNRESET, ETIMEDOUT, …) when there was no answer. */
+	/** Network error code (ECONNRESET, ETIMEDOUT, …) and its description, when there was no answer. */
 	networkCode?: string;
-	/** A short description of a network failure, for messages. */
 	networkMessage?: string;
-	/**
-	 * Only a status code is known, no HubSpot answer (headers, body): n8n's helper failed before or
-	 * outside the API call, as when an OAuth2 token refresh is refused.
-	 */
+	/** Only a status is known, no HubSpot answer: n8n's helper failed outside the API call (an OAuth2 refresh refused). */
 	answerUnread?: boolean;
 	sentAt: Date;
 	receivedAt: Date;
@@ -25,39 +24,27 @@ export interface HubSpotRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: object;
-	qs?: Record<string, string | number>;
 	/** Milliseconds before the request is given up as a socket timeout. */
 	timeoutMs?: number;
 }
-
-export const DEFAULT_TIMEOUT_MS = 60_000;
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
 function lowerCaseHeaders(raw: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
 	if (!raw || typeof raw !== 'object') return headers;
-	const source =
-		typeof (raw as { toJSON?: unknown }).toJSON === 'function'
-			? ((raw as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
-			: (raw as Record<string, unknown>);
-	for (const [key, value] of Object.entries(source)) {
-		if (value === undefined || value === null) continue;
-		headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-	}
+	const source = typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON: () => object }).toJSON() : raw;
+	for (const [key, value] of Object.entries(source)) if (value !== undefined && value !== null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 	return headers;
 }
 
 function parseBody(body: unknown): unknown {
-	if (typeof body === 'string') {
-		if (body.trim() === '') return undefined;
-		try {
-			return JSON.parse(body);
-		} catch {
-			return body;
-		}
+	if (typeof body !== 'string') return body;
+	try {
+		return body.trim() === '' ? undefined : JSON.parse(body);
+	} catch {
+		return body;
 	}
-	return body;
 }
 
 interface ErrorShape {
@@ -164,10 +151,9 @@ export async function sendRequest(
 				method: request.method,
 				url: `${connection.baseUrl}${request.path}`,
 				body: request.body,
-				qs: request.qs,
 				json: true,
 				returnFullResponse: true,
-				timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				timeout: request.timeoutMs ?? 60_000,
 				// No abortSignal: n8n's helper puts the execution's cancel signal on every request itself
 				// (n8n 1.x and 2.x), so a stopped execution's requests under way are cut off.
 				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
