@@ -31,7 +31,7 @@ describe('bench:profile helpers', () => {
 	});
 
 	it('tells the node\'s allocations from n8n\'s, the HTTP stack\'s and the harness\'s', () => {
-		expect(ownerOf('file:///x/nodes/HubSpotAssociations/core/batches.ts')).toMatch(/^the node/);
+		expect(ownerOf('file:///x/nodes/HubSpotAssociations/helpers/planBatches.ts')).toMatch(/^the node/);
 		expect(ownerOf('/x/node_modules/n8n-core/dist/execution-engine/workflow-execute.js')).toMatch(/^n8n's engine/);
 		expect(ownerOf('/x/node_modules/axios/dist/node/axios.cjs')).toMatch(/^the HTTP stack/);
 		expect(ownerOf('node:_http_client')).toMatch(/^the HTTP stack/);
