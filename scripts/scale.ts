@@ -308,6 +308,14 @@ async function main(): Promise<number> {
 				WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
 			},
 		});
+		// Redis before any n8n command: in queue mode the CLI commands connect to it too, and give up after 10 s.
+		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
+		const redis = startLongRunning('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], {
+			cwd: work,
+			env: process.env,
+		});
+		processes.push({ name: 'redis-server', proc: redis });
+		await waitFor('Redis', () => redisPing(redisPort), 20_000, aliveCheck);
 		console.log('Setting up: npm pack, install into the n8n user folder shared by main and workers, import, publish …');
 		await n8n.installPackage(packPackage(work), { omitPeers: true });
 		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
@@ -323,13 +331,6 @@ async function main(): Promise<number> {
 			}
 		}
 
-		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
-		const redis = startLongRunning('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], {
-			cwd: work,
-			env: process.env,
-		});
-		processes.push({ name: 'redis-server', proc: redis });
-		await waitFor('Redis', () => redisPing(redisPort), 20_000, aliveCheck);
 
 		const mainProcess = n8n.startProcess(['start'], { N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_PORT: String(await freePort()) });
 		processes.push({ name: 'n8n main', proc: mainProcess });
@@ -434,7 +435,10 @@ async function main(): Promise<number> {
 		const acceptedAt = s.log.filter((e) => e.status >= 200 && e.status < 300).map((e) => e.at);
 		const firstWindow = acceptedAt.filter((t) => t < acceptedAt[0] + options.rateIntervalMs);
 		const fillMs = firstWindow.length > 0 ? firstWindow[firstWindow.length - 1] - firstWindow[0] : 0;
-		const rate429 = s.requests > 0 ? s.rateLimited / s.requests : 0;
+		// Read now, as the archived pairs: the stop case below adds requests of its own.
+		const requests = s.requests;
+		const rateLimited = s.rateLimited;
+		const rate429 = requests > 0 ? rateLimited / requests : 0;
 		const ran = (name: string, proc: LongRunning) => startedBefore(proc) - (before.get(name) ?? 0);
 		const workerProcesses = processes.filter(({ name }) => name.startsWith('n8n worker'));
 		const workerRuns = workerProcesses.map(({ name, proc }) => ({ name, runs: ran(name, proc) }));
@@ -446,7 +450,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
   executions ok / failed     ${okCalls.length} / ${failed.length}
   executions started         ${perWorker.join(', ')}; main: ${mainRan}
   pairs archived / sent      ${archived} / ${totalPairs} (emulator removed ${emulatorRemoved}; ${left} left)
-  HubSpot requests           ${s.requests} (${accepted} accepted, ${s.rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
+  HubSpot requests           ${requests} (${accepted} accepted, ${rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer (the first HubSpot request came ${(firstRequestMs / 1000).toFixed(1)} s after the first call)
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
   with perfect pacing        ${Number.isNaN(perfectMs) ? `n/a (${paced.length} of ${options.calls} calls matched to their requests)` : `${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'}`} (a throttle that knew when every place in the window frees, which HubSpot's headers do not say; n8n's own timing of this run kept, see scripts/perfectPacing.ts)
@@ -496,12 +500,12 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			return ok ? 'pass' : advisory(name) ? 'miss (advisory)' : '**fail**';
 		};
 		const table = markdownTable(
-			['', 'result', 'target', ''],
+			['figure', 'result', 'target', 'verdict'],
 			[
 				['executions ok / failed', `${okCalls.length} / ${failed.length}`, '0 failed', verdict('0 executions failed')],
 				['executions on main / workers', `${mainRan} / ${workerRuns.map((w) => w.runs).join(' + ')}`, 'all on the workers', verdict('executions ran on the workers')],
 				['pairs archived / sent', `${archived} / ${totalPairs}`, '0 lost', verdict('0 pairs lost')],
-				['429s / requests', `${s.rateLimited} / ${s.requests} (${(rate429 * 100).toFixed(1)} %)`, '≤ 2 %', verdict('429s ≤ 2 % of requests')],
+				['429s / requests', `${rateLimited} / ${requests} (${(rate429 * 100).toFixed(1)} %)`, '≤ 2 %', verdict('429s ≤ 2 % of requests')],
 				['total time / bound', `${sec(totalMs)} / ${sec(boundMs)} (${x(ratio)})`, '≤ 1.25 ×', verdict(timeTarget)],
 				['with perfect pacing', Number.isNaN(perfectMs) ? 'n/a' : `${sec(perfectMs)} (${x(boundMs > 0 ? perfectMs / boundMs : Number.NaN)})`, '', ''],
 				['first HubSpot request after the first call', sec(firstRequestMs), '', ''],
