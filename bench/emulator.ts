@@ -64,7 +64,7 @@ export class EmulatorControl {
 		}
 	}
 
-	/** Faults to inject (see the emulator's README: errorIds, at, onPath). */
+	/** Faults to inject (see docs/emulator.md: errorIds, at, onPath). */
 	async faults(body: Record<string, unknown>): Promise<void> {
 		await this.call('POST', '/faults', body);
 	}

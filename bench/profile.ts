@@ -8,7 +8,7 @@
  * of the last round, collected or not, and prints who allocated how much: the node's own modules, n8n's
  * engine, the HTTP stack (n8n's helper, axios, Node's http), by function.
  *
- * It is the tool behind the figures on allocation and GC in the README's "Performance" section.
+ * It is the tool behind the figures on allocation and GC in docs/performance.md.
  */
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';

@@ -1,6 +1,7 @@
 /**
- * The table and the targets, as text for the terminal and the README, and as JSON.
+ * The table (Markdown) and the targets, as text for the terminal and bench/results/.
  */
+import { markdownTable } from './markdown';
 import type { RepeatedRow } from './repeats';
 import { KIND_LABEL, requestsNeeded, type BenchSettings, type RowResult } from './rows';
 import { SHAPE_LABEL } from './workloads';
@@ -57,9 +58,7 @@ export function table(rows: RowResult[]): string {
 		String(row.duplicated),
 		String(row.failed),
 	]);
-	const out = [`| ${header.join(' | ')} |`, `|${header.map((h, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
-	for (const line of lines) out.push(`| ${line.join(' | ')} |`);
-	return out.join('\n');
+	return markdownTable(header, lines, new Set(header.map((_, i) => i).filter((i) => i >= 2)));
 }
 
 const find = (rows: RowResult[], kind: RowResult['kind'], size: number, shape: string) =>

@@ -3,15 +3,15 @@
  *
  * Runs the node through n8n's engine, and its peers, against the HubSpot emulator (its own process,
  * on loopback) with a scaled rate-limit window, prints a table with every target next to its figure,
- * and writes the figures as JSON to bench/results/.
+ * and writes the figures as JSON and the table as Markdown (bench/markdown.ts) to bench/results/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/helpers/options';
 import { startEmulatorProcess } from './emulator';
+import { currentContext, headerLine, resultsMarkdown, writeResults } from './markdown';
 import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
 import { combineRuns } from './repeats';
 import { checkTargets, table, targetsText } from './report';
@@ -93,14 +93,22 @@ async function main(): Promise<void> {
 	}
 	const checks = checkTargets(results, settings);
 	const totalS = (Date.now() - started) / 1000;
-	const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-	process.stdout.write(`\n${table(results)}\n\nTargets:\n${targetsText(checks)}\n\n${command}: ${totalS.toFixed(0)} s on ${machine}\n`);
+	const context = currentContext(command, `n8n-core ${n8nCoreVersion()}`);
+	const markdownTable = table(results);
+	process.stdout.write(`\n${markdownTable}\n\nTargets:\n${targetsText(checks)}\n\n${headerLine(context)}, ${totalS.toFixed(0)} s\n`);
 	mkdirSync(out, { recursive: true });
-	const report = { command, finishedAt: new Date().toISOString(), totalSeconds: totalS, machine, settings, defaultConcurrency: DEFAULT_CONCURRENCY, plan, rows: results, targets: checks };
-	const file = join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+	const report = { command, finishedAt: context.date.toISOString(), totalSeconds: totalS, context, settings, defaultConcurrency: DEFAULT_CONCURRENCY, plan, rows: results, targets: checks };
+	const file = join(out, `bench-${context.date.toISOString().replace(/[:.]/g, '-')}.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 	writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-	process.stdout.write(`Figures written to ${file}\n`);
+	const notes = checks.map((c) => `${c.pass === null ? 'n/a' : c.pass ? 'pass' : '**fail**'}: ${c.target} · ${c.subject}: ${c.value}`);
+	const markdown = writeResults(out, 'bench', context.date, resultsMarkdown('npm run bench', context, markdownTable, notes));
+	process.stdout.write(`Figures written to ${file}, the table to ${markdown}\n`);
+}
+
+/** The version of n8n's engine the rows ran in (this checkout's n8n-core). */
+function n8nCoreVersion(): string {
+	return (JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as { version: string }).version;
 }
 
 main().catch((error: unknown) => {

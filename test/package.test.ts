@@ -68,7 +68,7 @@ describe('the package as n8n loads it', () => {
 
 describe('the private app token credential as n8n calls it', () => {
 	// n8n calls a function `authenticate` for every request; a declarative one it would evaluate as an
-	// expression each time (see README, "In the real n8n application").
+	// expression each time (see docs/performance.md).
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { HubSpotAssociationsAppTokenApi } = require(join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js')) as {
 		HubSpotAssociationsAppTokenApi: new () => { authenticate: unknown };

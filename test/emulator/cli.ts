@@ -2,7 +2,7 @@
  * Command-line server:
  *   npx ts-node --transpile-only test/emulator/cli.ts --port 3900 --token demo-token --seed demo
  * Prints one JSON line {"baseUrl","token","pid"} on stdout once listening; stops on SIGINT/SIGTERM.
- * Every option is listed in README.md and by --help. The startup configuration is re-applied after
+ * Every option is listed in docs/emulator.md and by --help. The startup configuration is re-applied after
  * POST /__emulator/reset, so an e2e can reset between scenarios without losing its token.
  */
 import { parseArgs } from 'node:util';

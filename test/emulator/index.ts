@@ -1,4 +1,4 @@
-/** HubSpot CRM associations v4 emulator: see README.md beside this file. */
+/** HubSpot CRM associations emulator: see docs/emulator.md. */
 export { HubSpotEmulator } from './emulator';
 export type { HubSpotEmulatorOptions, ObjectId, SeedType } from './emulator';
 export type { Fault } from './faults';
