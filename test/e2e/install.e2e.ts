@@ -25,6 +25,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { parse } from 'yaml';
+
 import { HubSpotEmulator, seedDemo } from '../emulator';
 import { APP_TOKEN, archiveParameters, SECRETS } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
@@ -37,6 +39,16 @@ const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 /** The next release: the same build, its version one patch higher (set in the packed copy only). */
 const NEXT_VERSION = VERSION.replace(/^(\d+)\.(\d+)\.(\d+).*$/, (_, major: string, minor: string, patch: string) => `${major}.${minor}.${Number(patch) + 1}`);
 const TARBALL_PATH = (version: string) => `/${PACKAGE_NAME}/-/${PACKAGE_NAME}-${version}.tgz`;
+
+/**
+ * The community-package settings of the n8n service in examples/docker-compose.yml, as n8n gets them there
+ * (the rest of that environment is Docker's and this test's own business: encryption key, time zone).
+ */
+function composeExamplePackageSettings(): NodeJS.ProcessEnv {
+	const compose = parse(readFileSync(join(REPO_ROOT, 'examples', 'docker-compose.yml'), 'utf8')) as { services: { n8n: { environment: Record<string, string> } } };
+	const env = compose.services.n8n.environment;
+	return Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('N8N_COMMUNITY_PACKAGES') || key === 'N8N_UNVERIFIED_PACKAGES_ENABLED'));
+}
 
 const emulator = new HubSpotEmulator();
 let registry: LocalRegistry;
@@ -302,16 +314,15 @@ describe('Settings → Community Nodes in n8n, from an npm registry', () => {
 	});
 });
 
-describe('N8N_COMMUNITY_PACKAGES: n8n installs the package while it starts', () => {
+describe('N8N_COMMUNITY_PACKAGES (the settings of examples/docker-compose.yml): n8n installs the package while it starts', () => {
 	let app: RunningN8n;
 	const path = 'hubspot-associations-from-env';
 
 	beforeAll(async () => {
+		const settings = composeExamplePackageSettings();
+		expect(Object.keys(settings).sort()).toEqual(['N8N_COMMUNITY_PACKAGES', 'N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV', 'N8N_UNVERIFIED_PACKAGES_ENABLED']);
 		const before = tarballsPacked().length;
-		app = await RunningN8n.start({
-			N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
-			N8N_COMMUNITY_PACKAGES: JSON.stringify([{ name: PACKAGE_NAME, version: VERSION }]),
-		});
+		app = await RunningN8n.start(settings);
 		expect(tarballsPacked().slice(before)).toEqual([TARBALL_PATH(VERSION)]);
 	});
 
