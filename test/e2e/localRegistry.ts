@@ -14,7 +14,8 @@
  * certificate for registry.npmjs.org from a test certificate authority made for the run, which those
  * processes trust through NODE_EXTRA_CA_CERTS. Nothing outside the namespace sees the change.
  *
- * Needs root (unshare, mount, port 443), or passwordless sudo when not root (as GitHub's runners have).
+ * Needs root (unshare, mount, port 443), or passwordless sudo when not root (as GitHub's runners have):
+ * then sudo makes the namespace and binds the port, and n8n and Verdaccio run as the caller's user.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -29,9 +30,15 @@ export const PUBLIC_REGISTRY_HOST = 'registry.npmjs.org';
 
 const isRoot = process.getuid?.() === 0;
 
-/** `command args` run as root: as it is when root, else through passwordless sudo (environment kept). */
-function asRoot(command: string, args: string[]): [string, string[]] {
-	return isRoot ? [command, args] : ['sudo', ['-n', '-E', command, ...args]];
+/**
+ * `command args` with root's powers when the caller is not root: through passwordless sudo (environment
+ * kept), then back to the caller's user, groups and PATH (sudo resets PATH; n8n finds npm on it) with
+ * only the capabilities given kept. As root: unchanged.
+ */
+function viaSudo(command: string, args: string[], options: { keepCapabilities?: string[]; before?: string[] } = {}): [string, string[]] {
+	const caps = (options.keepCapabilities ?? []).map((c) => `+${c}`).join(',');
+	const setpriv = ['setpriv', `--reuid=${process.getuid?.()}`, `--regid=${process.getgid?.()}`, '--init-groups', ...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []), '--'];
+	return ['sudo', ['-n', '-E', ...(options.before ?? []), ...setpriv, 'env', `PATH=${process.env.PATH ?? ''}`, command, ...args]];
 }
 
 export interface RegistryRequest {
@@ -160,7 +167,8 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 	);
 
 	const verdaccio = join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
-	const [command, args] = asRoot(process.execPath, [verdaccio, '--config', config, '--listen', `https://${address}:443`]);
+	const verdaccioArgs = [verdaccio, '--config', config, '--listen', `https://${address}:443`];
+	const [command, args] = isRoot ? [process.execPath, verdaccioArgs] : viaSudo(process.execPath, verdaccioArgs, { keepCapabilities: ['net_bind_service'] });
 	const server = startLongRunning(command, args, { cwd: dir, env: { ...process.env, NODE_ENV: 'production' } });
 
 	const deadline = Date.now() + 60_000;
@@ -232,10 +240,7 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
  * registry.npmjs.org leads to the local registry); the process and its children keep the caller's user.
  */
 export function withRegistryHosts(hostsFile: string, command: string, args: string[]): [string, string[]] {
-	const script = 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"';
-	if (isRoot) return ['unshare', ['--mount', '--', 'sh', '-c', script, 'sh', hostsFile, command, ...args]];
-	// Through sudo: back to the caller's user and PATH (sudo resets PATH; n8n finds npm on it) before n8n starts.
-	const uid = String(process.getuid?.());
-	const gid = String(process.getgid?.());
-	return asRoot('unshare', ['--mount', '--', 'sh', '-c', script, 'sh', hostsFile, 'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', 'env', `PATH=${process.env.PATH ?? ''}`, command, ...args]);
+	const inNamespace = ['unshare', '--mount', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"', 'sh', hostsFile];
+	if (isRoot) return [inNamespace[0], [...inNamespace.slice(1), command, ...args]];
+	return viaSudo(command, args, { before: inNamespace });
 }
