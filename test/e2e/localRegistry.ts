@@ -31,14 +31,14 @@ export const PUBLIC_REGISTRY_HOST = 'registry.npmjs.org';
 const isRoot = process.getuid?.() === 0;
 
 /**
- * `command args` with root's powers when the caller is not root: through passwordless sudo (environment
- * kept), then back to the caller's user, groups and PATH (sudo resets PATH; n8n finds npm on it) with
- * only the capabilities given kept. As root: unchanged.
+ * `command args` with root's powers, for a caller that is not root: through passwordless sudo (environment
+ * kept), then back to the caller's user and groups with only the capabilities given, and to `env`'s PATH
+ * and HOME (sudo may reset both; n8n finds npm on PATH).
  */
-function viaSudo(command: string, args: string[], options: { keepCapabilities?: string[]; before?: string[] } = {}): [string, string[]] {
+function viaSudo(command: string, args: string[], env: NodeJS.ProcessEnv, options: { keepCapabilities?: string[]; before?: string[] } = {}): [string, string[]] {
 	const caps = (options.keepCapabilities ?? []).map((c) => `+${c}`).join(',');
 	const setpriv = ['setpriv', `--reuid=${process.getuid?.()}`, `--regid=${process.getgid?.()}`, '--init-groups', ...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []), '--'];
-	return ['sudo', ['-n', '-E', ...(options.before ?? []), ...setpriv, 'env', `PATH=${process.env.PATH ?? ''}`, command, ...args]];
+	return ['sudo', ['-n', '-E', ...(options.before ?? []), ...setpriv, 'env', `PATH=${env.PATH ?? ''}`, `HOME=${env.HOME ?? ''}`, command, ...args]];
 }
 
 export interface RegistryRequest {
@@ -168,7 +168,7 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 
 	const verdaccio = join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
 	const verdaccioArgs = [verdaccio, '--config', config, '--listen', `https://${address}:443`];
-	const [command, args] = isRoot ? [process.execPath, verdaccioArgs] : viaSudo(process.execPath, verdaccioArgs, { keepCapabilities: ['net_bind_service'] });
+	const [command, args] = isRoot ? [process.execPath, verdaccioArgs] : viaSudo(process.execPath, verdaccioArgs, process.env, { keepCapabilities: ['net_bind_service'] });
 	const server = startLongRunning(command, args, { cwd: dir, env: { ...process.env, NODE_ENV: 'production' } });
 
 	const deadline = Date.now() + 60_000;
@@ -237,10 +237,11 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 
 /**
  * `command args` started in a mount namespace of its own in which /etc/hosts is `hostsFile` (so
- * registry.npmjs.org leads to the local registry); the process and its children keep the caller's user.
+ * registry.npmjs.org leads to the local registry); the process and its children keep the caller's user,
+ * and `env`'s PATH and HOME (which sudo may reset) when the namespace is made through sudo.
  */
-export function withRegistryHosts(hostsFile: string, command: string, args: string[]): [string, string[]] {
+export function withRegistryHosts(hostsFile: string, command: string, args: string[], env: NodeJS.ProcessEnv): [string, string[]] {
 	const inNamespace = ['unshare', '--mount', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"', 'sh', hostsFile];
 	if (isRoot) return [inNamespace[0], [...inNamespace.slice(1), command, ...args]];
-	return viaSudo(command, args, { before: inNamespace });
+	return viaSudo(command, args, env, { before: inNamespace });
 }
