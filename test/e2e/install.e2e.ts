@@ -8,6 +8,8 @@
  *   2. `N8N_COMMUNITY_PACKAGES` (with `N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV=true`, n8n 2.21+), as
  *      examples/docker-compose.yml sets them: n8n installs the pinned version while it starts, and a
  *      workflow with the node runs.
+ * And n8n's own setting for another registry, N8N_COMMUNITY_PACKAGES_REGISTRY, is refused without n8n's
+ * licence, which is why the two routes above reach the local registry as described next.
  *
  * The registry is Verdaccio on loopback (localRegistry.ts), which receives `npm publish` of the packed
  * package and of a copy whose version is one patch higher. n8n keeps its default registry setting
@@ -18,8 +20,8 @@
  * registry is needed. What it bypasses: the real registry.npmjs.org (DNS and its certificate), npm
  * provenance (n8n 2.40/2.41 does not check it), n8n's list of verified packages (unreachable here; an
  * unverified install goes ahead without it), its api.n8n.io package-status check (n8n treats an unreachable api.n8n.io as
- * "allowed"), and the licensed setting N8N_COMMUNITY_PACKAGES_REGISTRY. docs/install-routes.md lists the
- * routes tested and not tested.
+ * "allowed"), and an install through the licensed setting N8N_COMMUNITY_PACKAGES_REGISTRY.
+ * docs/install-routes.md lists the routes tested and not tested.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -349,5 +351,26 @@ describe('N8N_COMMUNITY_PACKAGES (the settings of examples/docker-compose.yml): 
 		expect(reply.status).toBe(200);
 		expect(outcome(reply)).toEqual([['102', ['201'], 'COMPLETE']]);
 		expect(emulator.has('contacts', '102', 'companies', '201')).toBe(false);
+	});
+});
+
+describe("N8N_COMMUNITY_PACKAGES_REGISTRY, n8n's own setting for another registry", () => {
+	let app: RunningN8n;
+
+	beforeAll(async () => {
+		app = await RunningN8n.start({ N8N_COMMUNITY_PACKAGES_REGISTRY: `https://${registry.address}` });
+	});
+
+	afterAll(async () => {
+		await app?.stop();
+	});
+
+	it("needs n8n's licence: without it Install is refused before anything is asked of that registry (why these tests reach the local registry under the public registry's name)", async () => {
+		const before = registry.requests().length;
+		const refused = await app.rest('POST', '/community-packages', { name: PACKAGE_NAME, verify: false });
+		expect(refused.status).not.toBe(200);
+		expect(refused.text).toContain('Your license does not allow for feat:communityNodes:customRegistry');
+		expect(await app.installedPackages()).toEqual([]);
+		expect(registry.requests().slice(before)).toEqual([]);
 	});
 });

@@ -7,7 +7,7 @@
  * HTTPS (modules/community-packages: community-packages.service, npm-utils). The registry flag is always on
  * the command line, so npm's own configuration (`npm_config_registry`, .npmrc) cannot redirect it, and
  * n8n refuses any registry other than https://registry.npmjs.org unless its licence has the feature
- * `feat:communityNodesCustomRegistry` (FeatureNotLicensedError). So n8n keeps its default setting here and
+ * `feat:communityNodes:customRegistry` (FeatureNotLicensedError). So n8n keeps its default setting here and
  * the name registry.npmjs.org is made to lead to this registry, for the n8n process and its npm children
  * only: they run in a mount namespace of their own (`unshare --mount`) where /etc/hosts is a copy with one
  * more line mapping registry.npmjs.org to a loopback address; Verdaccio listens there on port 443 with a
