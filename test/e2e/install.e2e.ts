@@ -19,9 +19,9 @@
  * the workflow uses without a restart, its record in n8n's database), and that nothing else from the
  * registry is needed. What it bypasses: the real registry.npmjs.org (DNS and its certificate), npm
  * provenance (n8n 2.40/2.41 does not check it), n8n's list of verified packages (unreachable here; an
- * unverified install goes ahead without it), its api.n8n.io package-status check (n8n treats an unreachable api.n8n.io as
- * "allowed"), and an install through the licensed setting N8N_COMMUNITY_PACKAGES_REGISTRY.
- * docs/install-routes.md lists the routes tested and not tested.
+ * unverified install goes ahead without it), its api.n8n.io package-status check (n8n treats an
+ * unreachable api.n8n.io as "allowed"), and an install through the licensed setting
+ * N8N_COMMUNITY_PACKAGES_REGISTRY. docs/install-routes.md lists the routes tested and not tested.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
