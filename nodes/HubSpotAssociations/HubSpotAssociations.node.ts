@@ -33,20 +33,10 @@ export class HubSpotAssociations implements INodeType {
 				displayName: 'Authentication',
 				name: 'authentication',
 				type: 'options',
-				options: [
-					{ name: 'OAuth2', value: 'oAuth2' },
-					{ name: 'Private App Token', value: 'appToken' },
-				],
+				options: [{ name: 'OAuth2', value: 'oAuth2' }, { name: 'Private App Token', value: 'appToken' }],
 				default: 'oAuth2',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: operations.map((o) => o.option),
-				default: 'archive',
-			},
+			{ displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, options: operations.map((o) => o.option), default: 'archive' },
 			...itemProperties,
 			...operations.flatMap((o) => o.description),
 			{
@@ -56,11 +46,7 @@ export class HubSpotAssociations implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { '@version': [2] } },
 				options: [
-					{
-						name: '2026-09',
-						value: '2026-09',
-						description: 'Writes are checked against the account\'s validation rules and, for users connected with OAuth, their permission to edit associations',
-					},
+					{ name: '2026-09', value: '2026-09', description: 'Writes are checked against the account\'s validation rules and, for users connected with OAuth, their permission to edit associations' },
 					{ name: '2026-03', value: '2026-03', description: 'HubSpot\'s first dated version of the associations API' },
 					{ name: 'V4 (Legacy, Until September 2027)', value: 'v4', description: 'The numbered paths (/crm/v4/…), which HubSpot stops supporting in September 2027' },
 				],
@@ -71,10 +57,7 @@ export class HubSpotAssociations implements INodeType {
 		],
 	};
 
-	methods = {
-		listSearch: { searchObjectTypes },
-		loadOptions: { getAssociationLabels },
-	};
+	methods = { listSearch: { searchObjectTypes }, loadOptions: { getAssociationLabels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -13,8 +13,7 @@ import type { FailureReport } from '../transport/errors';
 import { archiveEndpoint } from './archive.operation';
 
 export const option = {
-	name: 'Remove All Associations of Records',
-	value: 'archiveAll',
+	name: 'Remove All Associations of Records', value: 'archiveAll',
 	description: 'Remove every association of each record with the To Object Type, optionally only some labels',
 	action: 'Remove all associations of records',
 };

@@ -1,16 +1,11 @@
+/** The chosen credential, read once per execution: the credential type, base URL and secrets to redact. */
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 export type AuthenticationMethod = 'oAuth2' | 'appToken';
 
-/** The credential type behind each "Authentication" choice, named as the classes in credentials/ name it. */
-export function credentialTypeOf(authentication: AuthenticationMethod): string {
-	return authentication === 'appToken' ? 'hubSpotAssociationsAppTokenApi' : 'hubSpotAssociationsOAuth2Api';
-}
-
-export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
-
 export interface Connection {
 	authentication: AuthenticationMethod;
+	/** The credential type behind the "Authentication" choice, named as the classes in credentials/ name it. */
 	credentialType: string;
 	baseUrl: string;
 	/** Every secret of the credential, so that any text leaving the node can be scrubbed of them. */
@@ -25,37 +20,22 @@ export interface Connection {
 	appTokenCredential?: ICredentialDataDecryptedObject;
 }
 
-function collectSecrets(data: Record<string, unknown>): string[] {
+export async function resolveConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions, authentication: AuthenticationMethod): Promise<Connection> {
+	const credentialType = authentication === 'appToken' ? 'hubSpotAssociationsAppTokenApi' : 'hubSpotAssociationsOAuth2Api';
+	const data = (await ctx.getCredentials(credentialType)) as Record<string, unknown>;
+	const tokenData = (data.oauthTokenData && typeof data.oauthTokenData === 'object' ? data.oauthTokenData : {}) as Record<string, unknown>;
 	const secrets: string[] = [];
-	const add = (value: unknown) => {
-		if (typeof value !== 'string') return;
+	for (const value of [data.accessToken, data.clientSecret, tokenData.access_token, tokenData.refresh_token, tokenData.id_token]) {
+		if (typeof value !== 'string') continue;
 		// The credential sends a token trimmed of what was pasted around it: that is the one to find.
 		for (const secret of new Set([value, value.trim()])) if (secret.length >= 6) secrets.push(secret);
-	};
-	add(data.accessToken);
-	add(data.clientSecret);
-	const tokenData = data.oauthTokenData as Record<string, unknown> | undefined;
-	if (tokenData && typeof tokenData === 'object') {
-		add(tokenData.access_token);
-		add(tokenData.refresh_token);
-		add(tokenData.id_token);
 	}
-	return secrets;
-}
-
-/** Reads the chosen credential once per execution: its type, base URL and the secrets to redact. */
-export async function resolveConnection(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-	authentication: AuthenticationMethod,
-): Promise<Connection> {
-	const credentialType = credentialTypeOf(authentication);
-	const data = (await ctx.getCredentials(credentialType)) as Record<string, unknown>;
 	const configured = typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '';
 	return {
 		authentication,
 		credentialType,
-		baseUrl: (configured || DEFAULT_BASE_URL).replace(/\/+$/, ''),
-		secrets: collectSecrets(data),
+		baseUrl: (configured || 'https://api.hubapi.com').replace(/\/+$/, ''),
+		secrets,
 		...(authentication === 'appToken' ? { appTokenCredential: data as ICredentialDataDecryptedObject } : {}),
 	};
 }

@@ -6,16 +6,11 @@ import type { HubSpotExchange } from './request';
 
 export type Verdict =
 	| { kind: 'success' }
-	/** TEN_SECONDLY_ROLLING (or an unnamed 429): wait, then the same request again. */
-	| { kind: 'rateLimited' }
-	/** The account's daily budget is spent until midnight in its time zone: stop sending anything. */
-	| { kind: 'dailyLimit' }
-	/** 5xx, reset connection, timeout: the archive is idempotent, so the same request again. */
-	| { kind: 'transient' }
-	/** HubSpot says the batch is too large: send it again in smaller requests (of `limit` inputs when it said). */
-	| { kind: 'tooLarge'; limit?: number }
-	/** Any other refusal: retrying cannot help. */
-	| { kind: 'fatal' };
+	| { kind: 'rateLimited' } // TEN_SECONDLY_ROLLING (or an unnamed 429): wait, then the same request again.
+	| { kind: 'dailyLimit' } // The account's daily budget is spent until midnight in its time zone: stop sending anything.
+	| { kind: 'transient' } // 5xx, reset connection, timeout: the archive is idempotent, so the same request again.
+	| { kind: 'tooLarge'; limit?: number } // HubSpot says the batch is too large: send it in smaller requests (of `limit` inputs when it said).
+	| { kind: 'fatal' }; // Any other refusal: retrying cannot help.
 
 export interface HubSpotErrorBody {
 	message?: string;
@@ -26,10 +21,7 @@ export interface HubSpotErrorBody {
 	errors?: Array<{ message?: string; code?: string; context?: Record<string, unknown> }>;
 }
 
-export function errorBody(exchange: HubSpotExchange): HubSpotErrorBody {
-	const body = exchange.body;
-	return body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {};
-}
+export const errorBody = ({ body }: HubSpotExchange): HubSpotErrorBody => (body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {});
 
 /**
  * HubSpot's words for a batch over its size, a 400 VALIDATION_ERROR without context, as recorded for
@@ -44,9 +36,7 @@ export function judge(exchange: HubSpotExchange): Verdict {
 	if (status >= 200 && status < 300) return { kind: 'success' };
 	if (status === 0 || status >= 500 || status === 408) return { kind: 'transient' };
 	const body = errorBody(exchange);
-	if (status === 429) {
-		return String(body.policyName ?? '').toUpperCase() === 'DAILY' ? { kind: 'dailyLimit' } : { kind: 'rateLimited' };
-	}
+	if (status === 429) return { kind: String(body.policyName ?? '').toUpperCase() === 'DAILY' ? 'dailyLimit' : 'rateLimited' };
 	// 413 is HTTP's own word for a body too large; HubSpot has not been seen to use it.
 	if (status === 413) return { kind: 'tooLarge' };
 	if (status === 400) {
@@ -62,9 +52,8 @@ export function judge(exchange: HubSpotExchange): Verdict {
  * answer the same for "lists").
  */
 export function unknownObjectType(exchange: HubSpotExchange): string | undefined {
-	if (exchange.statusCode !== 400 && exchange.statusCode !== 404) return undefined;
 	const message = errorBody(exchange).message;
-	return typeof message === 'string' ? /unable to infer object type from:\s*(\S+)/i.exec(message)?.[1] : undefined;
+	return (exchange.statusCode === 400 || exchange.statusCode === 404) && typeof message === 'string' ? /unable to infer object type from:\s*(\S+)/i.exec(message)?.[1] : undefined;
 }
 
 /**
@@ -74,9 +63,8 @@ export function unknownObjectType(exchange: HubSpotExchange): string | undefined
  * permission.", so any 400 whose message speaks of a missing permission to edit associations counts.
  */
 export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
-	if (exchange.statusCode !== 400) return false;
 	const message = errorBody(exchange).message;
-	return typeof message === 'string' && /permission/i.test(message) && /associat/i.test(message);
+	return exchange.statusCode === 400 && typeof message === 'string' && /permission/i.test(message) && /associat/i.test(message);
 }
 
 /**
@@ -101,13 +89,7 @@ export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
 export function stopsRun(exchange: HubSpotExchange, verdict: Verdict): boolean {
 	if (verdict.kind === 'dailyLimit') return true;
 	const status = exchange.statusCode;
-	return (
-		status === 401 ||
-		status === 403 ||
-		(status >= 300 && status < 400) ||
-		(exchange.answerUnread === true && status >= 400 && status < 500) ||
-		lacksAssociationPermission(exchange)
-	);
+	return status === 401 || status === 403 || (status >= 300 && status < 400) || (exchange.answerUnread === true && status >= 400 && status < 500) || lacksAssociationPermission(exchange);
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */

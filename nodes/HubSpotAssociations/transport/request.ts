@@ -28,13 +28,11 @@ export interface HubSpotRequest {
 	timeoutMs?: number;
 }
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
-
 function lowerCaseHeaders(raw: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
 	if (!raw || typeof raw !== 'object') return headers;
 	const source = typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON: () => object }).toJSON() : raw;
-	for (const [key, value] of Object.entries(source)) if (value !== undefined && value !== null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	for (const [key, value] of Object.entries(source)) if (value != null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 	return headers;
 }
 
@@ -82,54 +80,21 @@ function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
 function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 	const receivedAt = new Date();
 	const layers: ErrorShape[] = [];
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		layers.push(current as ErrorShape);
-		current = (current as ErrorShape).cause;
-	}
-	for (const layer of layers) {
-		const response = layer.response;
+	for (let current = error, depth = 0; depth < 5 && current && typeof current === 'object'; depth++, current = (current as ErrorShape).cause) layers.push(current as ErrorShape);
+	for (const { response } of layers) {
 		const status = response?.status ?? response?.statusCode;
-		if (response && typeof status === 'number') {
-			return {
-				statusCode: status,
-				headers: lowerCaseHeaders(response.headers),
-				body: parseBody(response.data ?? response.body),
-				sentAt,
-				receivedAt,
-			};
-		}
+		if (response && typeof status === 'number') return { statusCode: status, headers: lowerCaseHeaders(response.headers), body: parseBody(response.data ?? response.body), sentAt, receivedAt };
 	}
 	const refusals = layers.map(refusedRefresh).filter((r) => r !== undefined);
-	if (refusals.length > 0) {
-		// HubSpot answers a bad refresh token or client with 400; its answer, where some layer kept it.
-		const body = refusals.find((r) => r.body !== undefined)?.body;
-		return { statusCode: 400, headers: {}, body, answerUnread: true, sentAt, receivedAt };
-	}
+	// HubSpot answers a bad refresh token or client with 400; its answer, where some layer kept it.
+	if (refusals.length > 0) return { statusCode: 400, headers: {}, body: refusals.find((r) => r.body !== undefined)?.body, answerUnread: true, sentAt, receivedAt };
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
-		if (Number.isInteger(status) && status >= 100) {
-			return { statusCode: status, headers: {}, body: layer.context?.data, answerUnread: true, sentAt, receivedAt };
-		}
+		if (Number.isInteger(status) && status >= 100) return { statusCode: status, headers: {}, body: layer.context?.data, answerUnread: true, sentAt, receivedAt };
 	}
-	const coded = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code));
-	const last = layers[layers.length - 1];
-	return {
-		statusCode: 0,
-		headers: {},
-		body: undefined,
-		networkCode: coded?.code ?? 'ECONNRESET',
-		networkMessage: typeof last?.message === 'string' ? last.message : 'The connection to HubSpot failed',
-		sentAt,
-		receivedAt,
-	};
-}
-
-function appTokenOptions(connection: Connection): IAdditionalCredentialOptions {
-	const data = connection.appTokenCredential;
-	if (!data) return { preAuthenticationRetryStatusCode: [] };
-	// n8n reads only `data` of it; the id and name are the node's own reference to the credential.
-	return { preAuthenticationRetryStatusCode: [], credentialsDecrypted: { id: '', name: '', type: connection.credentialType, data } };
+	const networkCode = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code))?.code ?? 'ECONNRESET';
+	const message = layers[layers.length - 1]?.message;
+	return { statusCode: 0, headers: {}, body: undefined, networkCode, networkMessage: typeof message === 'string' ? message : 'The connection to HubSpot failed', sentAt, receivedAt };
 }
 
 /**
@@ -137,16 +102,17 @@ function appTokenOptions(connection: Connection): IAdditionalCredentialOptions {
  * refreshed on a 401, by n8n itself. Never throws: every outcome comes back as an exchange for the
  * retry policy to judge.
  */
-export async function sendRequest(
-	ctx: Context,
-	connection: Connection,
-	request: HubSpotRequest,
-): Promise<HubSpotExchange> {
+export async function sendRequest(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, request: HubSpotRequest): Promise<HubSpotExchange> {
 	const sentAt = new Date();
+	const { credentialType, appTokenCredential: data } = connection;
+	// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would only send the
+	// same refused request twice. OAuth2 refreshes go their own way and are kept. n8n reads only `data` of
+	// the credential handed over; the id and name are the node's own reference to it.
+	const appTokenOptions: IAdditionalCredentialOptions = { preAuthenticationRetryStatusCode: [], ...(data && { credentialsDecrypted: { id: '', name: '', type: credentialType, data } }) };
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx,
-			connection.credentialType,
+			credentialType,
 			{
 				method: request.method,
 				url: `${connection.baseUrl}${request.path}`,
@@ -162,17 +128,9 @@ export async function sendRequest(
 				// request also saves some CPU.
 				disableFollowRedirect: true,
 			},
-			// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would
-			// only send the same refused request twice. OAuth2 refreshes go their own way and are kept.
-			connection.authentication === 'appToken' ? appTokenOptions(connection) : undefined,
+			connection.authentication === 'appToken' ? appTokenOptions : undefined,
 		)) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
-		return {
-			statusCode: response.statusCode ?? response.status ?? 200,
-			headers: lowerCaseHeaders(response.headers),
-			body: parseBody(response.body),
-			sentAt,
-			receivedAt: new Date(),
-		};
+		return { statusCode: response.statusCode ?? response.status ?? 200, headers: lowerCaseHeaders(response.headers), body: parseBody(response.body), sentAt, receivedAt: new Date() };
 	} catch (error) {
 		return exchangeFromError(error, sentAt);
 	}
