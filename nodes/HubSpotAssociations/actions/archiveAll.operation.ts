@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeBatched, type BatchedOperation } from '../helpers/executeBatched';
-import { labelKey, labelProperties, passesLabelFilter, type LabelFilterMode } from '../helpers/labels';
+import { labelKey, labelProperties, passesLabelFilter, type LabelFilter } from '../helpers/labels';
 import { readAssociations, recordKey } from '../helpers/readAssociations';
 import type { ItemPairs } from '../helpers/readItems';
 import type { FailureReport } from '../transport/errors';
@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 	...labelProperties({ operation: ['archiveAll'], labelFilter: ['only', 'except'] }, 'The labels that decide which associations are removed'),
 ];
 
-const filterMode = (ctx: IExecuteFunctions): LabelFilterMode => {
+const filterMode = (ctx: IExecuteFunctions): LabelFilter['mode'] => {
 	const mode = ctx.getNodeParameter('labelFilter', 0, 'all');
 	return mode === 'only' || mode === 'except' ? mode : 'all';
 };

@@ -27,12 +27,7 @@ export interface OutputInput {
 	inputsOf(batch: BatchPlan['batches'][number]): unknown[];
 }
 
-const NOT_SENT: FailureReport = {
-	message: 'Not sent: the node stopped after an earlier batch failed',
-	description: '',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
-};
+const NOT_SENT: FailureReport = { message: 'Not sent: the node stopped after an earlier batch failed', description: '', hint: 'Fix the failure reported for the other items and run again.', notSent: true };
 
 /**
  * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue
@@ -50,9 +45,8 @@ const refusalJson = (error: NodeOperationError, itemIndex: number) => errorJson(
 
 /** The node's own fields of an item: what was asked, normalised. */
 function itemFields(item: ItemPairs): IDataObject {
-	const fields: IDataObject = { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, fromId: item.fromId, toIds: item.toIds };
-	if (item.types) fields.types = item.types as unknown as IDataObject[];
-	return fields;
+	const { fromObjectType, toObjectType, fromId, toIds, types } = item;
+	return types ? { fromObjectType, toObjectType, fromId, toIds, types: types as unknown as IDataObject[] } : { fromObjectType, toObjectType, fromId, toIds };
 }
 
 export function outputItems(run: OutputInput): INodeExecutionData[][] {
@@ -110,13 +104,11 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 	// once, not once per item.
 	const clean: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
 	const cleanAnswer = (b: number): ResponseFields | undefined => {
-		if (clean[b] === undefined) {
-			const outcome = outcomes[b];
-			const fields = outcome && !outcome.failure && outcome.idFailures.length === 0 ? mergeResults(outcome.answers) : undefined;
-			const complete = fields && (fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) && fields.errors.length === 0 && fields.startedAt && fields.links === undefined;
-			clean[b] = complete ? fields : null;
-		}
-		return clean[b] ?? undefined;
+		if (clean[b] !== undefined) return clean[b] ?? undefined;
+		const outcome = outcomes[b];
+		const fields = outcome && !outcome.failure && outcome.idFailures.length === 0 ? mergeResults(outcome.answers) : undefined;
+		const complete = fields && (fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) && fields.errors.length === 0 && fields.startedAt && fields.links === undefined;
+		return (clean[b] = complete ? fields : null) ?? undefined;
 	};
 	for (let i = 0; i < run.itemCount; i++) {
 		const refused = run.invalid.get(i);
@@ -159,19 +151,9 @@ function perItem(run: OutputInput): INodeExecutionData[] {
  * list must not change its neighbours'.
  */
 function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean): IDataObject {
-	return {
-		fromObjectType: item.fromObjectType,
-		toObjectType: item.toObjectType,
-		fromId: item.fromId,
-		toIds: item.toIds,
-		status: dryRun ? DRY_RUN_STATUS : answer.status,
-		numErrors: answer.numErrors,
-		errors: [],
-		results: answer.results.length === 0 ? [] : answer.results.slice(),
-		startedAt: answer.startedAt,
-		completedAt: answer.completedAt,
-		requestedAt: answer.requestedAt,
-	};
+	const { fromObjectType, toObjectType, fromId, toIds } = item;
+	const { numErrors, results, startedAt, completedAt, requestedAt } = answer;
+	return { fromObjectType, toObjectType, fromId, toIds, status: dryRun ? DRY_RUN_STATUS : answer.status, numErrors, errors: [], results: results.length === 0 ? [] : results.slice(), startedAt, completedAt, requestedAt };
 }
 
 /** The error the node stops with: the first item whose own request or read failed, naming how many others failed too. */

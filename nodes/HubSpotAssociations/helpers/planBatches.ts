@@ -7,15 +7,11 @@
 import { labelKey, type AssociationTypeRef } from './labels';
 import type { ItemPairs } from './readItems';
 
-/** One pair of records a request carries (a write), or one record it reads (`to` unset, `after` its page). */
-export interface Unit {
-	from: string;
-	to?: string;
-	/** The labels to remove from the pair (Remove Association Labels). */
-	types?: AssociationTypeRef[];
-	/** The cursor of the page to read next. */
-	after?: string;
-}
+/**
+ * One pair of records a request carries (a write; `types`: the labels to remove from it), or one record it
+ * reads (`to` unset, `after` the cursor of the page to read next).
+ */
+export type Unit = { from: string; to?: string; types?: AssociationTypeRef[]; after?: string };
 
 /**
  * A planned request. It keeps its pairs as from ids and lists of to ids and makes the unit objects only
@@ -24,21 +20,13 @@ export interface Unit {
  */
 export class PlannedBatch {
 	pairCount = 0;
-
 	/** Items with at least one pair in this batch, ascending. */
 	readonly itemIndexes: number[] = [];
-
 	private readonly fromIds: string[] = [];
-
 	private readonly toIdLists: Array<readonly string[]> = [];
-
 	private typeLists?: Array<Array<Map<string, AssociationTypeRef>> | undefined>;
 
-	constructor(
-		readonly index: number,
-		readonly fromObjectType: string,
-		readonly toObjectType: string,
-	) {}
+	constructor(readonly index: number, readonly fromObjectType: string, readonly toObjectType: string) {}
 
 	/** `toIds` is kept, not copied: the planner hands over lists it no longer changes. */
 	add(fromId: string, toIds: readonly string[], types?: Array<Map<string, AssociationTypeRef>>): void {
@@ -64,9 +52,8 @@ export class PlannedBatch {
  * over several batches get a list. 100,000 items cost 400 kB, not 100,000 arrays and map entries.
  */
 export class ItemBatches {
-	private readonly first: Int32Array;
-
 	private readonly more = new Map<number, number[]>();
+	private readonly first: Int32Array;
 
 	constructor(itemIndexLimit: number) {
 		this.first = new Int32Array(itemIndexLimit).fill(-1);
@@ -113,16 +100,9 @@ interface FromGroup {
 	types?: Array<Map<string, AssociationTypeRef>>;
 }
 
-interface TypeGroup {
-	fromObjectType: string;
-	toObjectType: string;
-	froms: Map<string, FromGroup>;
-}
+type TypeGroup = { fromObjectType: string; toObjectType: string; froms: Map<string, FromGroup> };
 
-function positionOf(from: FromGroup, toId: string): number {
-	if (from.position) return from.position.get(toId) ?? -1;
-	return from.toIds.indexOf(toId);
-}
+const positionOf = (from: FromGroup, toId: string): number => (from.position ? (from.position.get(toId) ?? -1) : from.toIds.indexOf(toId));
 
 function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[]): void {
 	for (const t of types) if (!into.has(labelKey(t))) into.set(labelKey(t), t);

@@ -17,35 +17,21 @@ import { batchEndpoint, sendBatch, type BatchEndpoint, type BatchOutcome } from 
 
 /** HubSpot reads at most this many from ids per request (changelog, effective 2025-02-10). */
 const MAX_READ_INPUTS = 1000;
-
 /** Bounds the paging of one record: 10,000 pages of HubSpot's 500 are five million associations. */
 const MAX_PAGES_PER_RECORD = 10_000;
 
-export interface AssociatedRecord {
-	toId: string;
-	/** The labels of the association, as HubSpot's write endpoints take them. */
-	types: AssociationTypeRef[];
-}
+/** An associated record and the labels of the association, as HubSpot's write endpoints take them. */
+export type AssociatedRecord = { toId: string; types: AssociationTypeRef[] };
 
 export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: false; report: FailureReport };
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
+type ReadOptions = { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean };
 
 export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
-interface RecordState {
-	targets: Map<string, AssociatedRecord>;
-	cursors: Set<string>;
-	pages: number;
-	done: boolean;
-	failure?: FailureReport;
-}
-
-interface Group {
-	endpoint: BatchEndpoint;
-	states: Map<string, RecordState>;
-	pending: Unit[];
-}
+type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
+type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
 const idOf = (value: unknown) => {
 	const check = parseId(value);
@@ -83,9 +69,9 @@ export function readPages(results: readonly unknown[]): Array<{ fromId: string; 
 
 function readErrorReport(error: HubSpotBatchError, fromId: string): FailureReport {
 	const category = typeof error.category === 'string' ? error.category : undefined;
-	const hubspot = typeof error.message === 'string' ? error.message : 'no message';
+	const message = `HubSpot could not read the associations of record ${fromId}: ${typeof error.message === 'string' ? error.message : 'no message'}`;
 	const hint = 'Check that the record exists and that the credential may read both object types.';
-	return { message: `HubSpot could not read the associations of record ${fromId}: ${hubspot}`, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
+	return { message, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
 }
 
 function pagingReport(fromId: string, why: string): FailureReport {
@@ -94,10 +80,8 @@ function pagingReport(fromId: string, why: string): FailureReport {
 }
 
 const NOT_READ: FailureReport = {
-	message: 'Not read: the node stopped after an earlier read failed',
-	description: 'Nothing was removed for this item.',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
+	message: 'Not read: the node stopped after an earlier read failed', description: 'Nothing was removed for this item.',
+	hint: 'Fix the failure reported for the other items and run again.', notSent: true,
 };
 
 /** Folds one read request's outcome into the records it asked about; returns whether any of them failed. */
@@ -149,19 +133,14 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
  * it is associated with or why they could not be read. `shouldStop` is asked before each request; records
  * left unread when it says yes are reported as not read.
  */
-export async function readAssociations(
-	transport: Transport,
-	records: readonly RecordToRead[],
-	options: { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean },
-): Promise<Map<string, ReadOutcome>> {
+export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: ReadOptions): Promise<Map<string, ReadOutcome>> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
 		let group = groups.get(key);
 		if (!group) {
 			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) => units.map((u) => (u.after === undefined ? { id: u.from } : { id: u.from, after: u.after })));
-			group = { endpoint, states: new Map(), pending: [] };
-			groups.set(key, group);
+			groups.set(key, (group = { endpoint, states: new Map(), pending: [] }));
 		}
 		if (group.states.has(r.fromId)) continue;
 		group.states.set(r.fromId, { targets: new Map(), cursors: new Set(), pages: 0, done: false });
@@ -176,15 +155,11 @@ export async function readAssociations(
 			group.pending = [];
 		}
 		if (requests.length === 0) break;
-		await runPool(
-			requests.length,
-			options.concurrency,
-			async (r) => {
-				const { group, units } = requests[r];
-				if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
-			},
-			() => options.shouldStop(anyFailed),
-		);
+		const read = async (r: number) => {
+			const { group, units } = requests[r];
+			if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
+		};
+		await runPool(requests.length, options.concurrency, read, () => options.shouldStop(anyFailed));
 	}
 
 	const outcomes = new Map<string, ReadOutcome>();
