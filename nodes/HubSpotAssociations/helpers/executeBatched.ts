@@ -11,20 +11,17 @@ import type { ApiVersion } from '../transport/paths';
 import { createTransport, type Transport } from '../transport/send';
 import { readOptions, type RunOptions } from './options';
 import { firstFailureError, outputItems } from './outputItems';
-import { planBatches } from './planBatches';
+import { planBatches, type Unit } from './planBatches';
 import { PAIR_FIELDS, readItems, type ItemFields, type ItemPairs } from './readItems';
 import { DRY_RUN_STATUS, type PairTypes } from './responses';
 import { runPool } from './runPool';
 import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
 
-/** What an operation's phase before the writes gets: the execution, its options and its one transport. */
-export interface RunContext {
-	ctx: IExecuteFunctions;
-	options: RunOptions;
-	continueOnFail: boolean;
-	/** The execution's transport (credential, throttle, learned limits), made on first use and shared by every phase. */
-	transport(): Promise<Transport>;
-}
+/**
+ * What an operation's phase before the writes gets: the execution, its options and its one transport
+ * (credential, throttle, learned limits), made on first use and shared by every phase.
+ */
+export type RunContext = { ctx: IExecuteFunctions; options: RunOptions; continueOnFail: boolean; transport(): Promise<Transport> };
 
 export interface BatchedOperation {
 	/** What each item must give; by default a from id and to ids. */
@@ -42,14 +39,11 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 	const { valid, invalid } = readItems(ctx, items, operation.fields?.(ctx) ?? PAIR_FIELDS);
 
 	let made: Promise<Transport> | undefined;
-	const transport = () =>
-		(made ??= (async () => {
-			const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod);
-			return createTransport(ctx, connection, { maxRetries: options.maxRetries, timeoutMs: options.timeout });
-		})());
+	const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
+	const connect = async () => createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
+	const transport = () => (made ??= connect());
 
-	let planned = valid;
-	let failed = new Map<number, { item: ItemPairs; report: FailureReport }>();
+	let [planned, failed] = [valid, new Map<number, { item: ItemPairs; report: FailureReport }>()];
 	if (operation.expand && valid.length > 0) {
 		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
 		// Without Continue On Fail a failed read stops the node before anything is removed.
@@ -69,34 +63,20 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 		const sender = await transport();
 		sender.throttle.expectRequests(plan.batches.length);
 		let anyFailed = false;
-		await runPool(
-			plan.batches.length,
-			options.concurrency,
-			async (b) => {
-				const batch = plan.batches[b];
-				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
-				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
-			},
-			// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the
-			// run is halted (the credential refused, the daily limit spent) no batch can succeed.
-			() => sender.halted !== undefined || (anyFailed && !continueOnFail),
-		);
+		const send = async (b: number) => {
+			const batch = plan.batches[b];
+			const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
+			if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
+		};
+		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the
+		// run is halted (the credential refused, the daily limit spent) no batch can succeed.
+		await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
 		// Batches never started because the run was halted: their items say why.
 		const { halted } = sender;
 		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { answers: [], idFailures: [], failure: notSentReport(halted) };
 	}
 
-	return outputItems({
-		node: ctx.getNode(),
-		itemCount: items.length,
-		mode: options.outputMode,
-		continueOnFail,
-		dryRun: options.dryRun,
-		valid: planned,
-		invalid,
-		failed,
-		plan,
-		outcomes,
-		inputsOf: (batch) => endpointOf(batch).inputs(batch.units),
-	});
+	const { outputMode: mode, dryRun } = options;
+	const inputsOf = (batch: PairTypes & { units: Unit[] }) => endpointOf(batch).inputs(batch.units);
+	return outputItems({ node: ctx.getNode(), itemCount: items.length, mode, continueOnFail, dryRun, valid: planned, invalid, failed, plan, outcomes, inputsOf });
 }

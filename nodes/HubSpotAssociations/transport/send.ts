@@ -119,10 +119,12 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 /** A dropdown waits for HubSpot a little, not a whole run's worth of retries. */
 const DROPDOWN_RETRY = { maxRetries: 2, maxTotalWaitMs: 10_000, timeoutMs: 15_000 };
 
-/** One GET for a dropdown, with the credential the node is set to use; HubSpot's answer or why there is none. */
-export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; body: unknown } | { ok: false; report: FailureReport }> {
+/** One GET for a dropdown, with the credential the node is set to use: the `results` of HubSpot's answer, or why there are none. */
+export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; results: unknown[] } | { ok: false; report: FailureReport }> {
 	const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod);
 	const sent = await sendWithRetries(createTransport(ctx, connection, DROPDOWN_RETRY), { method: 'GET', path });
 	if ('notSent' in sent) return { ok: false, report: sent.notSent };
-	return sent.verdict.kind === 'success' ? { ok: true, body: sent.exchange.body } : { ok: false, report: describeFailure(sent, connection) };
+	if (sent.verdict.kind !== 'success') return { ok: false, report: describeFailure(sent, connection) };
+	const results = (sent.exchange.body as { results?: unknown } | undefined)?.results;
+	return { ok: true, results: Array.isArray(results) ? results : [] };
 }
