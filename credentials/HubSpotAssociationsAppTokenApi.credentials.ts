@@ -8,12 +8,7 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	documentationUrl = 'https://developers.hubspot.com/docs/api/private-apps';
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
+			displayName: 'Access Token', name: 'accessToken', type: 'string', typeOptions: { password: true }, default: '', required: true,
 			description: 'The private app\'s access token (starts with "pat-"). The app needs the write scopes of the objects whose associations you remove.',
 		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: 'https://api.hubapi.com', description: 'Where HubSpot API calls go. Change only for a proxy or a test server.' },

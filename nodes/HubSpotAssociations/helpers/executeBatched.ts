@@ -6,13 +6,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
-import { notSentReport, type FailureReport } from '../transport/errors';
+import { notSentReport } from '../transport/errors';
 import type { ApiVersion } from '../transport/paths';
 import { createTransport, type Transport } from '../transport/send';
 import { readOptions, type RunOptions } from './options';
 import { firstFailureError, outputItems } from './outputItems';
 import { planBatches, type Unit } from './planBatches';
-import { PAIR_FIELDS, readItems, type ItemFields, type ItemPairs } from './readItems';
+import { PAIR_FIELDS, readItems, type ItemFailures, type ItemFields, type ItemPairs } from './readItems';
 import { DRY_RUN_STATUS, type PairTypes } from './responses';
 import { runPool } from './runPool';
 import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
@@ -27,7 +27,7 @@ export interface BatchedOperation {
 	/** What each item must give; by default a from id and to ids. */
 	fields?(ctx: IExecuteFunctions): ItemFields;
 	/** Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan, and those it could not prepare. */
-	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: Map<number, { item: ItemPairs; report: FailureReport }> }>;
+	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: ItemFailures }>;
 	/** The write endpoint for a pair of object types. */
 	endpoint(version: ApiVersion, types: PairTypes): BatchEndpoint;
 }
@@ -43,7 +43,7 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 	const connect = async () => createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
 	const transport = () => (made ??= connect());
 
-	let [planned, failed] = [valid, new Map<number, { item: ItemPairs; report: FailureReport }>()];
+	let [planned, failed]: [ItemPairs[], ItemFailures] = [valid, new Map()];
 	if (operation.expand && valid.length > 0) {
 		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
 		// Without Continue On Fail a failed read stops the node before anything is removed.

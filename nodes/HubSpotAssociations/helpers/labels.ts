@@ -108,8 +108,7 @@ export function labelProperties(show: IDisplayOptions['show'], purpose: string):
 			description: purpose,
 			options: [
 				{
-					displayName: 'Label',
-					name: 'types',
+					displayName: 'Label', name: 'types',
 					values: [
 						{
 							displayName: 'Category', name: 'associationCategory', type: 'options',

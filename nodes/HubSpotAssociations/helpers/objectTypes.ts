@@ -42,7 +42,7 @@ for (const t of STANDARD_OBJECT_TYPES) {
  */
 const WELL_FORMED = /^(?:[02]-\d{1,18}|p\d{1,18}_[a-z0-9_]{1,100}|[a-z][a-z0-9_]{0,99})$/;
 
-export type ObjectTypeCheck = { ok: true; value: string } | { ok: false; reason: string };
+type ObjectTypeCheck = { ok: true; value: string } | { ok: false; reason: string };
 
 /** Normalises an object type to the spelling sent in the URL, or says why it cannot be one. */
 export function normalizeObjectType(raw: unknown): ObjectTypeCheck {

@@ -12,11 +12,7 @@ import { toApiVersion } from '../transport/paths';
 export const DEFAULT_CONCURRENCY = 20;
 
 export const optionsProperty: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
+	displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {},
 	options: [
 		{
 			displayName: 'Batch Size', name: 'batchSize', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 100,

@@ -6,7 +6,7 @@ import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 
 
 import { toNodeApiError, type FailureReport } from '../transport/errors';
 import type { BatchPlan } from './planBatches';
-import type { ItemPairs } from './readItems';
+import type { ItemFailures, ItemPairs } from './readItems';
 import { answerFailure, DRY_RUN_STATUS, idsNamedByError, mergeResults, namesAnyId, namesPairOf, type ResponseFields } from './responses';
 import type { BatchOutcome } from './sendBatch';
 
@@ -19,8 +19,7 @@ export interface OutputInput {
 	valid: readonly ItemPairs[];
 	/** Refused before anything was sent (bad ids, types, labels). */
 	invalid: ReadonlyMap<number, NodeOperationError>;
-	/** Failed before the writes (a HubSpot read for them failed). */
-	failed: ReadonlyMap<number, { item: ItemPairs; report: FailureReport }>;
+	failed: ItemFailures;
 	plan: BatchPlan;
 	outcomes: ReadonlyArray<BatchOutcome | undefined>;
 	/** The request body inputs of a batch, shown by the per-request output. */

@@ -84,10 +84,7 @@ export class ItemBatches {
 	}
 }
 
-export interface BatchPlan {
-	batches: PlannedBatch[];
-	batchesOfItem: Pick<ItemBatches, 'get' | 'only'>;
-}
+export type BatchPlan = { batches: PlannedBatch[]; batchesOfItem: Pick<ItemBatches, 'get' | 'only'> };
 
 interface FromGroup {
 	fromId: string;

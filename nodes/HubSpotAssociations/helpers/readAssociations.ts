@@ -5,8 +5,8 @@
  * reports, parts when too large, and resends without the ids HubSpot names.
  */
 import { notSentReport, type FailureReport } from '../transport/errors';
-import type { ApiVersion } from '../transport/paths';
 import type { Transport } from '../transport/send';
+import type { RunOptions } from './options';
 import { parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
 import type { Unit } from './planBatches';
@@ -26,7 +26,6 @@ export type AssociatedRecord = { toId: string; types: AssociationTypeRef[] };
 export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: false; report: FailureReport };
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
-type ReadOptions = { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean };
 
 export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
@@ -130,10 +129,10 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 
 /**
  * Reads the associations of every record (each distinct record once) and says, per record, which records
- * it is associated with or why they could not be read. `shouldStop` is asked before each request; records
- * left unread when it says yes are reported as not read.
+ * it is associated with or why they could not be read. Records left unread when the run stops reading are
+ * reported as not read.
  */
-export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: ReadOptions): Promise<Map<string, ReadOutcome>> {
+export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<Map<string, ReadOutcome>> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
@@ -148,7 +147,10 @@ export async function readAssociations(transport: Transport, records: readonly R
 	}
 
 	let anyFailed = false;
-	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !options.shouldStop(anyFailed); round++) {
+	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the
+	// credential refused, the daily limit spent) can read nothing more either way.
+	const shouldStop = () => transport.halted !== undefined || (anyFailed && !continueOnFail);
+	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !shouldStop(); round++) {
 		const requests: Array<{ group: Group; units: Unit[] }> = [];
 		for (const group of groups.values()) {
 			for (let at = 0; at < group.pending.length; at += MAX_READ_INPUTS) requests.push({ group, units: group.pending.slice(at, at + MAX_READ_INPUTS) });
@@ -159,7 +161,7 @@ export async function readAssociations(transport: Transport, records: readonly R
 			const { group, units } = requests[r];
 			if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
 		};
-		await runPool(requests.length, options.concurrency, read, () => options.shouldStop(anyFailed));
+		await runPool(requests.length, options.concurrency, read, shouldStop);
 	}
 
 	const outcomes = new Map<string, ReadOutcome>();

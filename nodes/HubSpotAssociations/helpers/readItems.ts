@@ -8,6 +8,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocat
 
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
+import type { FailureReport } from '../transport/errors';
 import { normalizeObjectType } from './objectTypes';
 
 /** One valid input item, ids already checked and canonical. */
@@ -20,6 +21,9 @@ export interface ItemPairs {
 	/** Labels the item names (Remove Association Labels: to remove; Remove All: its filter). */
 	types?: AssociationTypeRef[];
 }
+
+/** Items that failed before the writes (a HubSpot read for them failed), by item index. */
+export type ItemFailures = Map<number, { item: ItemPairs; report: FailureReport }>;
 
 /**
  * What an operation needs from each item besides its object types and from id: the to ids (without them an

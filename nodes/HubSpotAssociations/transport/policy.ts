@@ -13,11 +13,7 @@ export type Verdict =
 	| { kind: 'fatal' }; // Any other refusal: retrying cannot help.
 
 export interface HubSpotErrorBody {
-	message?: string;
-	correlationId?: string;
-	category?: string;
-	policyName?: string;
-	errorType?: string;
+	message?: string; correlationId?: string; category?: string; policyName?: string; errorType?: string;
 	errors?: Array<{ message?: string; code?: string; context?: Record<string, unknown> }>;
 }
 

@@ -36,12 +36,7 @@ export interface Transport {
 }
 
 /** `attempts`: HTTP requests this call made (1 + retries); `gaveUp`: set when it stopped retrying because a bound was reached. */
-export interface SendResult {
-	exchange: HubSpotExchange;
-	verdict: Verdict;
-	attempts: number;
-	gaveUp?: 'maxRetries' | 'maxWait';
-}
+export type SendResult = { exchange: HubSpotExchange; verdict: Verdict; attempts: number; gaveUp?: 'maxRetries' | 'maxWait' };
 
 /** A request that was not sent, and why: the answer that stopped the run, or the refusal the caller gave. */
 export type NotSent = { notSent: FailureReport };
