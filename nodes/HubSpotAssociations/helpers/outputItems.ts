@@ -11,17 +11,11 @@ import { answerFailure, DRY_RUN_STATUS, idsNamedByError, mergeResults, namesAnyI
 import type { BatchOutcome } from './sendBatch';
 
 export interface OutputInput {
-	node: INode;
-	itemCount: number;
-	mode: 'perItem' | 'perBatch';
-	continueOnFail: boolean;
-	dryRun: boolean;
+	node: INode; itemCount: number; mode: 'perItem' | 'perBatch'; continueOnFail: boolean; dryRun: boolean;
 	valid: readonly ItemPairs[];
 	/** Refused before anything was sent (bad ids, types, labels). */
 	invalid: ReadonlyMap<number, NodeOperationError>;
-	failed: ItemFailures;
-	plan: BatchPlan;
-	outcomes: ReadonlyArray<BatchOutcome | undefined>;
+	failed: ItemFailures; plan: BatchPlan; outcomes: ReadonlyArray<BatchOutcome | undefined>;
 	/** The request body inputs of a batch, shown by the per-request output. */
 	inputsOf(batch: BatchPlan['batches'][number]): unknown[];
 }

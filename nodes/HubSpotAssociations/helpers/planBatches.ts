@@ -87,8 +87,7 @@ export class ItemBatches {
 export type BatchPlan = { batches: PlannedBatch[]; batchesOfItem: Pick<ItemBatches, 'get' | 'only'> };
 
 interface FromGroup {
-	fromId: string;
-	toIds: string[];
+	fromId: string; toIds: string[];
 	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
 	owners: Array<number | number[]>;
 	/** Where each to id sits; made once a from id has more than a few (below that a scan is cheaper). */

@@ -6,18 +6,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
+import type { FailureReport } from '../transport/errors';
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
-import type { FailureReport } from '../transport/errors';
 import { normalizeObjectType } from './objectTypes';
 
 /** One valid input item, ids already checked and canonical. */
 export interface ItemPairs {
-	itemIndex: number;
-	fromObjectType: string;
-	toObjectType: string;
-	fromId: string;
-	toIds: string[];
+	itemIndex: number; fromObjectType: string; toObjectType: string; fromId: string; toIds: string[];
 	/** Labels the item names (Remove Association Labels: to remove; Remove All: its filter). */
 	types?: AssociationTypeRef[];
 }

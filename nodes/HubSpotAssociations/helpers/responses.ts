@@ -11,14 +11,8 @@ export type HubSpotBatchError = Record<string, unknown> & { category?: string; s
 
 /** The fields of a BatchResponse the node passes on; for several answers, merged (see `mergeResults`). */
 export interface ResponseFields {
-	status: string;
-	startedAt?: string;
-	completedAt?: string;
-	requestedAt?: string;
-	numErrors: number;
-	errors: HubSpotBatchError[];
-	results: unknown[];
-	links?: Record<string, unknown>;
+	status: string; startedAt?: string; completedAt?: string; requestedAt?: string;
+	numErrors: number; errors: HubSpotBatchError[]; results: unknown[]; links?: Record<string, unknown>;
 }
 
 /** The status a dry run gives its answers: nothing was sent, and that is no failure. */

@@ -11,17 +11,12 @@ import type { SendResult } from './send';
 
 /** What the node tells the user about a HubSpot failure, already free of secrets. */
 export interface FailureReport {
-	message: string;
-	description: string;
-	httpCode?: string;
-	category?: string;
-	correlationId?: string;
-	hint: string;
+	message: string; description: string; hint: string;
+	httpCode?: string; category?: string; correlationId?: string; failure?: NodeApiError['failure'];
 	/** HTTP requests made for it, retries included. */
 	attempts?: number;
 	/** HubSpot's error body, redacted. */
 	body?: JsonObject;
-	failure?: NodeApiError['failure'];
 	/** The items concerned were never sent: another request's failure stopped the run. */
 	notSent?: boolean;
 }

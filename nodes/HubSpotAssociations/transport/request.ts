@@ -9,24 +9,16 @@ import type { Connection } from './credentials';
 export interface HubSpotExchange {
 	/** 0 when no HTTP answer arrived (connection reset, timeout, DNS). */
 	statusCode: number;
-	headers: Record<string, string>;
-	body: unknown;
+	headers: Record<string, string>; body: unknown;
 	/** Network error code (ECONNRESET, ETIMEDOUT, …) and its description, when there was no answer. */
-	networkCode?: string;
-	networkMessage?: string;
+	networkCode?: string; networkMessage?: string;
 	/** Only a status is known, no HubSpot answer: n8n's helper failed outside the API call (an OAuth2 refresh refused). */
 	answerUnread?: boolean;
-	sentAt: Date;
-	receivedAt: Date;
+	sentAt: Date; receivedAt: Date;
 }
 
-export interface HubSpotRequest {
-	method: IHttpRequestMethods;
-	path: string;
-	body?: object;
-	/** Milliseconds before the request is given up as a socket timeout. */
-	timeoutMs?: number;
-}
+/** `timeoutMs`: milliseconds before the request is given up as a socket timeout. */
+export type HubSpotRequest = { method: IHttpRequestMethods; path: string; body?: object; timeoutMs?: number };
 
 function lowerCaseHeaders(raw: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
@@ -47,11 +39,7 @@ function parseBody(body: unknown): unknown {
 
 interface ErrorShape {
 	response?: { status?: number; statusCode?: number; headers?: unknown; data?: unknown; body?: unknown };
-	cause?: unknown;
-	code?: string;
-	httpCode?: string | null;
-	message?: string;
-	context?: { data?: unknown };
+	cause?: unknown; code?: string; httpCode?: string | null; message?: string; context?: { data?: unknown };
 	/** The token endpoint's answer, on the OAuth2 client's AuthError. */
 	body?: unknown;
 	/** n8n's own classification, on its errors. */

@@ -21,10 +21,7 @@ type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
 
 /** Everything the transport needs for one execution; made anew per execution, never kept. */
 export interface Transport {
-	ctx: IExecuteFunctions | ILoadOptionsFunctions;
-	connection: Connection;
-	throttle: RateLimitThrottle;
-	retry: RetryOptions;
+	ctx: IExecuteFunctions | ILoadOptionsFunctions; connection: Connection; throttle: RateLimitThrottle; retry: RetryOptions;
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
 	cancelSignal?: AbortSignal;
 	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
