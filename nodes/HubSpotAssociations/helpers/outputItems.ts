@@ -54,13 +54,10 @@ function perBatch(run: OutputInput): INodeExecutionData[] {
 		const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: batch.pairCount, inputs: run.inputsOf(batch) };
 		const answer = outcome && mergeResults(outcome.answers);
 		const failure = outcome?.failure ?? outcome?.idFailures[0]?.report ?? (answer && answerFailure(answer, 'request'));
-		if (answer && !failure) {
-			out.push({ json: { ...fields, ...answer } as unknown as IDataObject, pairedItem });
-			return;
-		}
-		const report = failure ?? NOT_SENT;
-		if (!run.continueOnFail) throw toNodeApiError(run.node, report, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
-		out.push({ json: errorJson(report, { ...fields, results: answer as unknown as IDataObject }), pairedItem });
+		const report = failure ?? (answer ? undefined : NOT_SENT);
+		if (report && !run.continueOnFail) throw toNodeApiError(run.node, report, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
+		const json = report ? errorJson(report, { ...fields, results: answer as unknown as IDataObject }) : ({ ...fields, ...answer } as unknown as IDataObject);
+		out.push({ json, pairedItem });
 	});
 	for (const [itemIndex, { item, report }] of run.failed) out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
 	for (const [itemIndex, error] of run.invalid) out.push({ json: refusalJson(error, itemIndex), pairedItem: { item: itemIndex } });
@@ -103,32 +100,29 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 		const complete = fields && (fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) && fields.errors.length === 0 && fields.startedAt && fields.links === undefined;
 		return (clean[b] = complete ? fields : null) ?? undefined;
 	};
-	for (let i = 0; i < run.itemCount; i++) {
+	const itemJson = (i: number): IDataObject | undefined => {
 		const refused = run.invalid.get(i);
-		if (refused) {
-			out.push({ json: refusalJson(refused, i), pairedItem: { item: i } });
-			continue;
-		}
+		if (refused) return refusalJson(refused, i);
 		const unread = run.failed.get(i);
 		const item = unread?.item ?? byIndex[i];
-		if (!item) continue;
+		if (!item) return undefined;
 		const only = unread || item.types ? -1 : plan.batchesOfItem.only(i);
 		const answer = only >= 0 ? cleanAnswer(only) : undefined;
-		if (answer) {
-			out.push({ json: cleanItemJson(item, answer, run.dryRun), pairedItem: { item: i } });
-			continue;
-		}
+		if (answer) return cleanItemJson(item, answer, run.dryRun);
 		const batches = unread ? [] : (plan.batchesOfItem.get(i) ?? []);
 		const itemOutcomes = batches.map((b) => outcomes[b]).filter((o): o is BatchOutcome => o !== undefined);
 		const verdict: { report?: FailureReport; fields?: ResponseFields } = unread ? { report: unread.report } : itemOutcomes.length < batches.length ? { report: NOT_SENT } : judgeItem(item, itemOutcomes);
 		if (!verdict.report) {
 			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
 			if (run.dryRun) verdict.fields!.status = DRY_RUN_STATUS;
-			out.push({ json: Object.assign(itemFields(item), verdict.fields) as IDataObject, pairedItem: { item: i } });
-			continue;
+			return Object.assign(itemFields(item), verdict.fields) as IDataObject;
 		}
 		failures.push({ itemIndex: i, report: verdict.report });
-		out.push({ json: errorJson(verdict.report, { ...itemFields(item), ...verdict.fields }), pairedItem: { item: i } });
+		return errorJson(verdict.report, { ...itemFields(item), ...verdict.fields });
+	};
+	for (let i = 0; i < run.itemCount; i++) {
+		const json = itemJson(i);
+		if (json) out.push({ json, pairedItem: { item: i } });
 	}
 	if (failures.length > 0 && !run.continueOnFail) {
 		const done = run.valid.length - failures.length;
