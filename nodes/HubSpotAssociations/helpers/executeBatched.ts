@@ -1,7 +1,6 @@
 /**
- * The flow every operation shares: check items, let the operation read what it needs, plan batches across
- * all items, send them (paced, retried, concurrent) or, in a dry run, send nothing, then give every input
- * item its outcome, paired to it.
+ * The flow every operation shares: check items, let the operation read what it needs, plan batches across all items, send them
+ * (paced, retried, concurrent) or, in a dry run, send nothing, then give every input item its outcome, paired to it.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
@@ -18,8 +17,8 @@ import { runPool } from './runPool';
 import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
 
 /**
- * What an operation's phase before the writes gets: the execution, its options and its one transport
- * (credential, throttle, learned limits), made on first use and shared by every phase.
+ * What an operation's phase before the writes gets: the execution, its options and its one transport (credential, throttle,
+ * learned limits), made on first use and shared by every phase.
  */
 export type RunContext = { ctx: IExecuteFunctions; options: RunOptions; continueOnFail: boolean; transport(): Promise<Transport> };
 
@@ -68,8 +67,8 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 			const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
 			if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
 		};
-		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the
-		// run is halted (the credential refused, the daily limit spent) no batch can succeed.
+		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
+		// credential refused, the daily limit spent) no batch can succeed.
 		await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
 		// Batches never started because the run was halted: their items say why.
 		const { halted } = sender;

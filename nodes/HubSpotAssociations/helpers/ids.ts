@@ -1,7 +1,7 @@
 /**
- * Whatever an item holds → HubSpot record ids. HubSpot ids are positive integers sent as strings; anything
- * else would only earn a 400 for the whole batch, so it is refused per item here. A string of digits is an
- * id whatever its length: HubSpot, not the node, says whether it exists.
+ * Whatever an item holds → HubSpot record ids. HubSpot ids are positive integers sent as strings; anything else would only earn a
+ * 400 for the whole batch, so it is refused per item here. A string of digits is an id whatever its length: HubSpot, not the
+ * node, says whether it exists.
  */
 type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
 
@@ -15,8 +15,8 @@ export function describeValue(value: unknown): string {
 export function parseId(value: unknown): IdCheck {
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
-		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last digits
-		// (in JSON parsing, a Code node, a spreadsheet) and would name another record.
+		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last digits (in JSON parsing, a
+		// Code node, a spreadsheet) and would name another record.
 		const tooLarge = `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`;
 		if (Number.isInteger(value) && value > 0) return { ok: false, reason: tooLarge };
 		return { ok: false, reason: `${describeValue(value)} is not a positive whole number` };
@@ -32,8 +32,8 @@ export function parseId(value: unknown): IdCheck {
 }
 
 /**
- * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are
- * dropped (order kept), so the item's output lists each id once.
+ * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are dropped (order kept), so
+ * the item's output lists each id once.
  */
 export function parseIdList(value: unknown): { ok: true; ids: string[] } | { ok: false; reason: string } {
 	if (value === undefined || value === null || value === '') return { ok: false, reason: 'no ids were given' };

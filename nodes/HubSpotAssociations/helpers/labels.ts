@@ -1,7 +1,6 @@
 /**
- * Association labels (HubSpot "association types"): the parameters that name them, how their values are
- * read and how the node compares them. A label is a category plus a type id; the same label has a
- * different id in each direction.
+ * Association labels (HubSpot "association types"): the parameters that name them, how their values are read and how the node
+ * compares them. A label is a category plus a type id; the same label has a different id in each direction.
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
@@ -40,9 +39,9 @@ function shown(value: unknown): string {
 }
 
 /**
- * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a
- * comma-separated string. Duplicates are dropped (order kept); an entry that is not a label refuses
- * the whole list, so a typo never removes the wrong label.
+ * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a comma-separated string.
+ * Duplicates are dropped (order kept); an entry that is not a label refuses the whole list, so a typo never removes the wrong
+ * label.
  */
 export function parseLabelList(value: unknown): { ok: true; types: AssociationTypeRef[] } | { ok: false; reason: string } {
 	const parts = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value])
@@ -68,8 +67,8 @@ export interface LabelFilter {
 }
 
 /**
- * Whether an association with these labels is removed: every one ('all'), those carrying one of the
- * chosen labels ('only'), or those carrying none of them ('except').
+ * Whether an association with these labels is removed: every one ('all'), those carrying one of the chosen labels ('only'), or
+ * those carrying none of them ('except').
  */
 export function passesLabelFilter(filter: LabelFilter, labelsOfPair: ReadonlyArray<{ associationCategory: string; associationTypeId: number }>): boolean {
 	if (filter.mode === 'all') return true;
@@ -79,8 +78,8 @@ export function passesLabelFilter(filter: LabelFilter, labelsOfPair: ReadonlyArr
 const UNLABELED_HINT = 'Removing the unlabeled type removes every label between the pair: the whole association goes.';
 
 /**
- * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All
- * Associations of Records" (its label filter): a dropdown loaded live from HubSpot, or category + type id.
+ * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All Associations of Records"
+ * (its label filter): a dropdown loaded live from HubSpot, or category + type id.
  */
 export function labelProperties(show: IDisplayOptions['show'], purpose: string): INodeProperties[] {
 	return [

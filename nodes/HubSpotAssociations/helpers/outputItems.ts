@@ -1,6 +1,6 @@
 /**
- * Outcomes → output items, paired with the input items: one per input item (default) or one per HubSpot
- * request. Every operation's results come out through here, so they share one shape.
+ * Outcomes → output items, paired with the input items: one per input item (default) or one per HubSpot request. Every
+ * operation's results come out through here, so they share one shape.
  */
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
@@ -23,10 +23,9 @@ export interface OutputInput {
 const NOT_SENT: FailureReport = { message: 'Not sent: the node stopped after an earlier batch failed', description: '', hint: 'Fix the failure reported for the other items and run again.', notSent: true };
 
 /**
- * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue
- * (using error output)" moves an item to the error branch only when its json holds nothing but `error`,
- * `message` and `details` (or when the item carries `error`, but then n8n replaces its json with the
- * message alone and the ids, category and correlation id would be lost).
+ * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue (using error output)" moves
+ * an item to the error branch only when its json holds nothing but `error`, `message` and `details` (or when the item carries
+ * `error`, but then n8n replaces its json with the message alone and the ids, category and correlation id would be lost).
  */
 function errorJson(report: Pick<FailureReport, 'message'> & Partial<FailureReport>, context: object): IDataObject {
 	const details: IDataObject = { ...(context as IDataObject) };
@@ -65,8 +64,8 @@ function perBatch(run: OutputInput): INodeExecutionData[] {
 }
 
 /**
- * One valid item's fate from the outcomes of the batches that carried its pairs. Of HubSpot's errors,
- * those naming one of its ids concern it, and so does one that names no id (it cannot be pinned on anyone).
+ * One valid item's fate from the outcomes of the batches that carried its pairs. Of HubSpot's errors, those naming one of its ids
+ * concern it, and so does one that names no id (it cannot be pinned on anyone).
  */
 function judgeItem(item: ItemPairs, outcomes: readonly BatchOutcome[]): { report?: FailureReport; fields?: ResponseFields } {
 	for (const outcome of outcomes) {
@@ -90,8 +89,8 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 	for (const item of run.valid) byIndex[item.itemIndex] = item;
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: FailureReport }> = [];
-	// Nearly every item sits in one batch HubSpot answered without an error: that batch's answer is merged
-	// once, not once per item.
+	// Nearly every item sits in one batch HubSpot answered without an error: that batch's answer is merged once, not once per
+	// item.
 	const clean: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
 	const cleanAnswer = (b: number): ResponseFields | undefined => {
 		if (clean[b] !== undefined) return clean[b] ?? undefined;
@@ -132,10 +131,9 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 }
 
 /**
- * The output of an item whose pairs went in one cleanly answered batch: the same fields in the same order
- * as the general path (`itemFields` + `judgeItem`), made as one object literal, since this runs for nearly
- * every item of a 100,000-item run. The lists are the item's own: a later node that changes one item's
- * list must not change its neighbours'.
+ * The output of an item whose pairs went in one cleanly answered batch: the same fields in the same order as the general path
+ * (`itemFields` + `judgeItem`), made as one object literal, since this runs for nearly every item of a 100,000-item run. The
+ * lists are the item's own: a later node that changes one item's list must not change its neighbours'.
  */
 function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean): IDataObject {
 	const { fromObjectType, toObjectType, fromId, toIds } = item;

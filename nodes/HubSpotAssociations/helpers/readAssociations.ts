@@ -1,8 +1,7 @@
 /**
- * The read phase of "Remove All Associations of Records": every associated to id of every from id, through
- * `batch/read` (at most 1000 from ids per request, following each id's `paging.next.after` to the end).
- * Reads go through the same transport and batch handling as the writes: same retries, throttle, error
- * reports, parts when too large, and resends without the ids HubSpot names.
+ * The read phase of "Remove All Associations of Records": every associated to id of every from id, through `batch/read` (at most
+ * 1000 from ids per request, following each id's `paging.next.after` to the end). Reads go through the same transport and batch
+ * handling as the writes: same retries, throttle, error reports, parts when too large, and resends without the ids HubSpot names.
  */
 import { notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
@@ -38,9 +37,9 @@ const idOf = (value: unknown) => {
 };
 
 /**
- * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids
- * with a 207 and NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is
- * left to remove, which is what the user wanted: it is not a failure.
+ * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids with a 207 and
+ * NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is left to remove, which is what the
+ * user wanted: it is not a failure.
  */
 export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	const subCategory = typeof error.subCategory === 'string' ? error.subCategory : '';
@@ -128,9 +127,8 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 }
 
 /**
- * Reads the associations of every record (each distinct record once) and says, per record, which records
- * it is associated with or why they could not be read. Records left unread when the run stops reading are
- * reported as not read.
+ * Reads the associations of every record (each distinct record once) and says, per record, which records it is associated with or
+ * why they could not be read. Records left unread when the run stops reading are reported as not read.
  */
 export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<Map<string, ReadOutcome>> {
 	const groups = new Map<string, Group>();
@@ -147,8 +145,8 @@ export async function readAssociations(transport: Transport, records: readonly R
 	}
 
 	let anyFailed = false;
-	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the
-	// credential refused, the daily limit spent) can read nothing more either way.
+	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the credential refused, the
+	// daily limit spent) can read nothing more either way.
 	const shouldStop = () => transport.halted !== undefined || (anyFailed && !continueOnFail);
 	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !shouldStop(); round++) {
 		const requests: Array<{ group: Group; units: Unit[] }> = [];

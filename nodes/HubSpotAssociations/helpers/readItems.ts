@@ -1,7 +1,6 @@
 /**
- * The parameters each item is read from, and input items → checked pairs, before any request: an item with
- * a bad object type, id or label is never sent. Without "Continue On Fail" the first bad item stops the
- * node here, naming it and the value.
+ * The parameters each item is read from, and input items → checked pairs, before any request: an item with a bad object type, id
+ * or label is never sent. Without "Continue On Fail" the first bad item stops the node here, naming it and the value.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
@@ -22,8 +21,8 @@ export interface ItemPairs {
 export type ItemFailures = Map<number, { item: ItemPairs; report: FailureReport }>;
 
 /**
- * What an operation needs from each item besides its object types and from id: the to ids (without them an
- * item is a from id alone), the labels chosen in the label parameters (checked per item).
+ * What an operation needs from each item besides its object types and from id: the to ids (without them an item is a from id
+ * alone), the labels chosen in the label parameters (checked per item).
  */
 export type ItemFields = { toIds: boolean; labels: boolean };
 
@@ -63,9 +62,9 @@ const OBJECT_TYPE_HINT = 'Pick an object from the list, or give its name or type
 const ID_HINT = 'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
 
 /**
- * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0] }}`, is
- * read from the item directly: n8n's expression engine costs about a millisecond per item and parameter
- * (n8n 2.40's default engine), as long as HubSpot itself needs for 100,000 pairs.
+ * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0] }}`, is read from the item
+ * directly: n8n's expression engine costs about a millisecond per item and parameter (n8n 2.40's default engine), as long as
+ * HubSpot itself needs for 100,000 pairs.
  */
 const WHOLE_REFERENCE = /^=\{\{\s*\$json((?:\??\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*'|\d+)\s*\])+)\s*\}\}$/;
 const SEGMENT = /\??\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)'|(\d+))\s*\]/g;

@@ -1,8 +1,7 @@
 /**
- * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work was
- * done. HubSpot documents the archive endpoints as both "204 No Content" and "200 with a BatchResponse",
- * and uses 207 for partial success on their siblings, so every 2xx is read the same way here and the node
- * fills in what a bodiless answer leaves out.
+ * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work was done. HubSpot documents
+ * the archive endpoints as both "204 No Content" and "200 with a BatchResponse", and uses 207 for partial success on their
+ * siblings, so every 2xx is read the same way here and the node fills in what a bodiless answer leaves out.
  */
 import type { FailureReport } from '../transport/errors';
 import { normalizeObjectType } from './objectTypes';
@@ -56,9 +55,8 @@ export function mergeResults(answers: readonly ResponseFields[]): ResponseFields
 }
 
 /**
- * Whether an answer says the work was not done. Only status COMPLETE says the associations were removed,
- * even with a 200 or 207 (HubSpot's BatchResponse may say PENDING, PROCESSING or CANCELED); errors HubSpot
- * lists for the pairs are failures too.
+ * Whether an answer says the work was not done. Only status COMPLETE says the associations were removed, even with a 200 or 207
+ * (HubSpot's BatchResponse may say PENDING, PROCESSING or CANCELED); errors HubSpot lists for the pairs are failures too.
  */
 export function answerFailure(fields: ResponseFields, subject: 'item' | 'request'): FailureReport | undefined {
 	if (fields.status !== 'COMPLETE' && fields.status !== DRY_RUN_STATUS) {

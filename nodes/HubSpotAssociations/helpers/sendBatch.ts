@@ -1,7 +1,7 @@
 /**
- * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are
- * the answers about the batch itself: HubSpot says it is too large (resend in parts it takes), or rejects
- * it naming some ids (resend the rest without them).
+ * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are the answers about the
+ * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
+ * them).
  */
 import { describeFailure, notSentReport, type FailureReport } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
@@ -51,8 +51,8 @@ export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, u
 		return outcome;
 	}
 	if (verdict.kind === 'tooLarge' && units.length > 1) {
-		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal
-		// at least halves the size again, so a batch costs at most log2(pairs) refused requests.
+		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal at least halves the
+		// size again, so a batch costs at most log2(pairs) refused requests.
 		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
 		transport.batchLimits.set(endpoint.path, Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller));
 		return await sendBatch(transport, endpoint, units, outcome, resends);

@@ -6,8 +6,8 @@ import { schemasPath, toApiVersion } from '../transport/paths';
 import { hubspotGet } from '../transport/send';
 
 /**
- * The portal's custom objects, or none when they cannot be listed (no credential yet, the
- * `crm.schemas.custom.read` scope missing, HubSpot down): the standard objects must show regardless.
+ * The portal's custom objects, or none when they cannot be listed (no credential yet, the `crm.schemas.custom.read` scope
+ * missing, HubSpot down): the standard objects must show regardless.
  */
 async function customObjects(ctx: ILoadOptionsFunctions): Promise<Array<{ objectTypeId: string; fullyQualifiedName: string; label: string }>> {
 	let answer;

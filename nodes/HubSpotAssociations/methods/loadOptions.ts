@@ -26,8 +26,8 @@ function chosenObjectType(ctx: ILoadOptionsFunctions, name: string, displayName:
 const CATEGORY_WORDS: Record<string, string> = { HUBSPOT_DEFINED: 'HubSpot-defined', USER_DEFINED: 'user-defined', INTEGRATOR_DEFINED: 'integrator-defined' };
 
 /**
- * The labels between the chosen object types, in HubSpot's order (unlabeled type first), each showing
- * its name, category and type id. The value, `CATEGORY:ID`, is also what an expression may give.
+ * The labels between the chosen object types, in HubSpot's order (unlabeled type first), each showing its name, category and type
+ * id. The value, `CATEGORY:ID`, is also what an expression may give.
  */
 export async function getAssociationLabels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const from = chosenObjectType(this, 'fromObjectType', 'From Object Type');

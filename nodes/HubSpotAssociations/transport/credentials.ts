@@ -11,11 +11,10 @@ export interface Connection {
 	/** Every secret of the credential, so that any text leaving the node can be scrubbed of them. */
 	secrets: string[];
 	/**
-	 * The private app token credential as read once for the execution, handed to n8n's request helper
-	 * with every request. Without it the helper reads the credential again for each request: in n8n that
-	 * is a database query and a decryption per request, 1,000 of them in a 100,000-item run. The token
-	 * cannot change during an execution (it is not refreshable). Never set for OAuth2, whose tokens n8n
-	 * refreshes and must read fresh.
+	 * The private app token credential as read once for the execution, handed to n8n's request helper with every request. Without
+	 * it the helper reads the credential again for each request: in n8n that is a database query and a decryption per request,
+	 * 1,000 of them in a 100,000-item run. The token cannot change during an execution (it is not refreshable). Never set for
+	 * OAuth2, whose tokens n8n refreshes and must read fresh.
 	 */
 	appTokenCredential?: ICredentialDataDecryptedObject;
 }

@@ -1,6 +1,6 @@
 /**
- * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and
- * error carries, and the NodeApiError n8n shows.
+ * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and error carries, and the
+ * NodeApiError n8n shows.
  */
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -148,9 +148,9 @@ export function toNodeApiError(node: INode, report: FailureReport, itemIndex: nu
 }
 
 /**
- * Scrubs secrets from anything the node lets out (output items, error messages, descriptions).
- * Known secrets are replaced literally; Bearer headers and HubSpot token shapes are caught by pattern
- * as well, because a refreshed OAuth token is never seen by the node itself.
+ * Scrubs secrets from anything the node lets out (output items, error messages, descriptions). Known secrets are replaced
+ * literally; Bearer headers and HubSpot token shapes are caught by pattern as well, because a refreshed OAuth token is never seen
+ * by the node itself.
  */
 const PATTERNS: Array<[RegExp, string]> = [
 	[/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]'],

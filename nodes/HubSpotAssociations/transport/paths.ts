@@ -1,8 +1,7 @@
 /**
- * Where each call goes for the API version the node is set to. HubSpot publishes its APIs under dated
- * versions since 30 March 2026 (`/crm/associations/2026-03/…`) and lists the numbered paths
- * (`/crm/v4/…`) as legacy, supported until September 2027. Node version 1 always calls the numbered
- * paths, as it always did; version 2 calls the version its API Version option names.
+ * Where each call goes for the API version the node is set to. HubSpot publishes its APIs under dated versions since 30 March
+ * 2026 (`/crm/associations/2026-03/…`) and lists the numbered paths (`/crm/v4/…`) as legacy, supported until September 2027. Node
+ * version 1 always calls the numbered paths, as it always did; version 2 calls the version its API Version option names.
  */
 export type ApiVersion = 'v4' | '2026-03' | '2026-09';
 
@@ -18,7 +17,7 @@ export function associationsPath(version: ApiVersion, fromObjectType: string, to
 }
 
 /**
- * The custom object schemas, for the object type dropdowns. HubSpot's reference documents them under
- * 2026-03 and no later dated version, so a later choice reads them there (the list is the same).
+ * The custom object schemas, for the object type dropdowns. HubSpot's reference documents them under 2026-03 and no later dated
+ * version, so a later choice reads them there (the list is the same).
  */
 export const schemasPath = (version: ApiVersion): string => (version === 'v4' ? '/crm-object-schemas/v3/schemas' : '/crm-object-schemas/2026-03/schemas');

@@ -1,6 +1,6 @@
 /**
- * What each HubSpot answer means for the request that got it, and for the run: one table for every
- * operation, so no operation decides on its own whether a 429 or a 502 is worth another try.
+ * What each HubSpot answer means for the request that got it, and for the run: one table for every operation, so no operation
+ * decides on its own whether a 429 or a 502 is worth another try.
  */
 import type { HubSpotExchange } from './request';
 
@@ -20,10 +20,10 @@ export interface HubSpotErrorBody {
 export const errorBody = ({ body }: HubSpotExchange): HubSpotErrorBody => (body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {});
 
 /**
- * HubSpot's words for a batch over its size, a 400 VALIDATION_ERROR without context, as recorded for
- * CRM batch endpoints: "The maximum number of inputs supported in a batch is 100. Please reduce the
- * number of items and try again" (and "… in a batch request for property histories is 50. …"). Only
- * this says "too large": any other validation error is about the inputs, and splitting cannot cure it.
+ * HubSpot's words for a batch over its size, a 400 VALIDATION_ERROR without context, as recorded for CRM batch endpoints: "The
+ * maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again" (and "… in a batch
+ * request for property histories is 50. …"). Only this says "too large": any other validation error is about the inputs, and
+ * splitting cannot cure it.
  */
 const TOO_LARGE = /maximum number of inputs supported in a batch[^.]*? is (\d+)/i;
 
@@ -43,9 +43,8 @@ export function judge(exchange: HubSpotExchange): Verdict {
 }
 
 /**
- * The object type HubSpot says it does not know, from its words for one in a URL: "Unable to infer
- * object type from: credentialing_2_0" (a 400, recorded from HubSpot's CRM APIs; v4 association paths
- * answer the same for "lists").
+ * The object type HubSpot says it does not know, from its words for one in a URL: "Unable to infer object type from:
+ * credentialing_2_0" (a 400, recorded from HubSpot's CRM APIs; v4 association paths answer the same for "lists").
  */
 export function unknownObjectType(exchange: HubSpotExchange): string | undefined {
 	const message = errorBody(exchange).message;
@@ -53,10 +52,10 @@ export function unknownObjectType(exchange: HubSpotExchange): string | undefined
 }
 
 /**
- * A write refused because the connected user may not edit associations: API version 2026-09 checks
- * users' association permissions for user-level OAuth connections. HubSpot's changelog shows the answer
- * only in part; the words quoted from it are a 400 VALIDATION_ERROR "Missing 'Edit Associations'
- * permission.", so any 400 whose message speaks of a missing permission to edit associations counts.
+ * A write refused because the connected user may not edit associations: API version 2026-09 checks users' association permissions
+ * for user-level OAuth connections. HubSpot's changelog shows the answer only in part; the words quoted from it are a 400
+ * VALIDATION_ERROR "Missing 'Edit Associations' permission.", so any 400 whose message speaks of a missing permission to edit
+ * associations counts.
  */
 export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
 	const message = errorBody(exchange).message;
@@ -64,9 +63,9 @@ export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
 }
 
 /**
- * A write refused by one of the account's validation rules, which API version 2026-09 enforces on API
- * writes (conditional required properties, required fields; HubSpot's changelog shows these as a 400
- * VALIDATION_ERROR, and its example bodies only in part): read from the words, defensively.
+ * A write refused by one of the account's validation rules, which API version 2026-09 enforces on API writes (conditional
+ * required properties, required fields; HubSpot's changelog shows these as a 400 VALIDATION_ERROR, and its example bodies only in
+ * part): read from the words, defensively.
  */
 export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
 	if (exchange.statusCode !== 400) return false;
@@ -76,11 +75,10 @@ export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
 }
 
 /**
- * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's
- * OAuth2 refresh did not cure, or the refresh itself refused), it lacks scopes or permission (403, or
- * 2026-09's missing permission to edit associations), the Base URL redirects (never followed, so the
- * token stays put), or the account's daily budget is spent. Sending the rest would only add errors to
- * the account's error rate, which HubSpot asks integrations to keep under 5 %.
+ * Answers after which no request of the run can succeed: the credential is refused (a 401 that n8n's OAuth2 refresh did not cure,
+ * or the refresh itself refused), it lacks scopes or permission (403, or 2026-09's missing permission to edit associations), the
+ * Base URL redirects (never followed, so the token stays put), or the account's daily budget is spent. Sending the rest would
+ * only add errors to the account's error rate, which HubSpot asks integrations to keep under 5 %.
  */
 export function stopsRun(exchange: HubSpotExchange, verdict: Verdict): boolean {
 	if (verdict.kind === 'dailyLimit') return true;

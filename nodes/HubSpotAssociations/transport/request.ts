@@ -1,6 +1,6 @@
 /**
- * One HTTP call to HubSpot through n8n's authenticated request helper, and whatever came of it as an
- * exchange (status, headers, body, network fault) with nothing secret in it.
+ * One HTTP call to HubSpot through n8n's authenticated request helper, and whatever came of it as an exchange (status, headers,
+ * body, network fault) with nothing secret in it.
  */
 import type { IAdditionalCredentialOptions, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
@@ -47,11 +47,10 @@ interface ErrorShape {
 }
 
 /**
- * A refused OAuth2 refresh comes back without an HTTP status when the token endpoint answers the
- * RFC 6749 way (`{"error": "invalid_grant", …}`, as HubSpot's token endpoints do): n8n's OAuth2 client
- * throws an AuthError (code EAUTH) holding that answer. n8n 1.x wraps it in a NodeApiError that keeps
- * only the code, as `httpCode: 'EAUTH'`; n8n 2.x turns it into its own "needs to be reconnected" error,
- * classed `credential-invalid`. None of these is a network fault worth retrying.
+ * A refused OAuth2 refresh comes back without an HTTP status when the token endpoint answers the RFC 6749 way (`{"error":
+ * "invalid_grant", …}`, as HubSpot's token endpoints do): n8n's OAuth2 client throws an AuthError (code EAUTH) holding that
+ * answer. n8n 1.x wraps it in a NodeApiError that keeps only the code, as `httpCode: 'EAUTH'`; n8n 2.x turns it into its own
+ * "needs to be reconnected" error, classed `credential-invalid`. None of these is a network fault worth retrying.
  */
 function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
 	const body = layer.body as { error?: unknown } | undefined;
@@ -61,9 +60,8 @@ function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
 }
 
 /**
- * n8n wraps a failed call in a NodeApiError whose `cause` is the HTTP client's error. The answer
- * (status, headers, body) is dug out of whichever layer has it; request config, which holds the
- * Authorization header, is never looked at or kept.
+ * n8n wraps a failed call in a NodeApiError whose `cause` is the HTTP client's error. The answer (status, headers, body) is dug
+ * out of whichever layer has it; request config, which holds the Authorization header, is never looked at or kept.
  */
 function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 	const receivedAt = new Date();
@@ -86,16 +84,15 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 }
 
 /**
- * One HTTP call through n8n's authenticated request helper, so OAuth2 tokens are signed, and
- * refreshed on a 401, by n8n itself. Never throws: every outcome comes back as an exchange for the
- * retry policy to judge.
+ * One HTTP call through n8n's authenticated request helper, so OAuth2 tokens are signed, and refreshed on a 401, by n8n itself.
+ * Never throws: every outcome comes back as an exchange for the retry policy to judge.
  */
 export async function sendRequest(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, request: HubSpotRequest): Promise<HubSpotExchange> {
 	const sentAt = new Date();
 	const { credentialType, appTokenCredential: data } = connection;
-	// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would only send the
-	// same refused request twice. OAuth2 refreshes go their own way and are kept. n8n reads only `data` of
-	// the credential handed over; the id and name are the node's own reference to it.
+	// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would only send the same refused request
+	// twice. OAuth2 refreshes go their own way and are kept. n8n reads only `data` of the credential handed over; the id and name
+	// are the node's own reference to it.
 	const appTokenOptions: IAdditionalCredentialOptions = { preAuthenticationRetryStatusCode: [], ...(data && { credentialsDecrypted: { id: '', name: '', type: credentialType, data } }) };
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -108,11 +105,10 @@ export async function sendRequest(ctx: IExecuteFunctions | ILoadOptionsFunctions
 				json: true,
 				returnFullResponse: true,
 				timeout: request.timeoutMs ?? 60_000,
-				// No abortSignal: n8n's helper puts the execution's cancel signal on every request itself
-				// (n8n 1.x and 2.x), so a stopped execution's requests under way are cut off.
-				// HubSpot's API does not redirect. A redirect from the Base URL (a mistyped host, a proxy)
-				// would carry the Authorization header to another address, and turn a POST into a GET on 301/302:
-				// it comes back as an error naming where it pointed. Leaving follow-redirects out of every
+				// No abortSignal: n8n's helper puts the execution's cancel signal on every request itself (n8n 1.x and 2.x), so a
+				// stopped execution's requests under way are cut off. HubSpot's API does not redirect. A redirect from the Base
+				// URL (a mistyped host, a proxy) would carry the Authorization header to another address, and turn a POST into a
+				// GET on 301/302: it comes back as an error naming where it pointed. Leaving follow-redirects out of every
 				// request also saves some CPU.
 				disableFollowRedirect: true,
 			},

@@ -1,6 +1,6 @@
 /**
- * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and
- * `sendWithRetries`, which every request goes through: paced, retried, stopped when the run must stop.
+ * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and `sendWithRetries`,
+ * which every request goes through: paced, retried, stopped when the run must stop.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
@@ -12,9 +12,9 @@ import { sendRequest, type HubSpotExchange, type HubSpotRequest } from './reques
 import { RateLimitThrottle } from './throttle';
 
 /**
- * `maxRetries`: further tries after the first, for rate limits and transient faults together;
- * `maxTotalWaitMs`: no request waits longer than this in total across its retries; backoff bases for 5xx and
- * network faults (`transientBaseMs`) and for a 429 when HubSpot gives no hint of how long to wait (`rateLimitBaseMs`).
+ * `maxRetries`: further tries after the first, for rate limits and transient faults together; `maxTotalWaitMs`: no request waits
+ * longer than this in total across its retries; backoff bases for 5xx and network faults (`transientBaseMs`) and for a 429 when
+ * HubSpot gives no hint of how long to wait (`rateLimitBaseMs`).
  */
 const DEFAULT_RETRY_OPTIONS = { maxRetries: 5, maxTotalWaitMs: 120_000, transientBaseMs: 500, rateLimitBaseMs: 1_000, timeoutMs: undefined as number | undefined };
 type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
@@ -46,11 +46,10 @@ export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, 
 }
 
 /**
- * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node
- * lets go of its worker at once. (n8n's request helper refuses a canceled execution's requests by
- * itself; without this check they came back as network faults and were retried with backoff, holding
- * the execution for as long as the retry bounds allowed.) The message says "canceled" as n8n's own
- * does: n8n keeps such an execution's status "canceled" rather than "error".
+ * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node lets go of its worker at
+ * once. (n8n's request helper refuses a canceled execution's requests by itself; without this check they came back as network
+ * faults and were retried with backoff, holding the execution for as long as the retry bounds allowed.) The message says
+ * "canceled" as n8n's own does: n8n keeps such an execution's status "canceled" rather than "error".
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
@@ -66,10 +65,9 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
 }
 
 /**
- * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
- * so one 429 holds back every request of the execution, not only the one that got it. Once an answer
- * stops the run, this and every request still waiting in the throttle come back unsent; so does one
- * that `refused` gives a reason not to send by the time its turn comes.
+ * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle, so one 429 holds back every
+ * request of the execution, not only the one that got it. Once an answer stops the run, this and every request still waiting in
+ * the throttle come back unsent; so does one that `refused` gives a reason not to send by the time its turn comes.
  */
 export async function sendWithRetries(transport: Transport, request: HubSpotRequest, refused: () => FailureReport | undefined = () => undefined): Promise<SendResult | NotSent> {
 	const { throttle, retry } = transport;
