@@ -62,13 +62,10 @@ export class ItemBatches {
 	/** Lists `batch` for the item; false when it was already its last listed batch. */
 	add(itemIndex: number, batch: number): boolean {
 		const first = this.first[itemIndex];
-		if (first === -1) {
-			this.first[itemIndex] = batch;
-			return true;
-		}
-		const list = this.more.get(itemIndex);
-		if ((list ? list[list.length - 1] : first) === batch) return false;
-		if (list) list.push(batch);
+		const list = first === -1 ? undefined : this.more.get(itemIndex);
+		if (first === -1) this.first[itemIndex] = batch;
+		else if ((list ? list[list.length - 1] : first) === batch) return false;
+		else if (list) list.push(batch);
 		else this.more.set(itemIndex, [first, batch]);
 		return true;
 	}

@@ -165,10 +165,8 @@ export async function readAssociations(transport: Transport, records: readonly R
 	const outcomes = new Map<string, ReadOutcome>();
 	for (const { endpoint, states } of groups.values()) {
 		for (const [fromId, state] of states) {
-			const key = recordKey({ ...endpoint.types, fromId });
-			if (state.failure) outcomes.set(key, { ok: false, report: state.failure });
-			else if (!state.done) outcomes.set(key, { ok: false, report: transport.halted ? notSentReport(transport.halted) : NOT_READ });
-			else outcomes.set(key, { ok: true, targets: [...state.targets.values()] });
+			const report = state.failure ?? (state.done ? undefined : transport.halted ? notSentReport(transport.halted) : NOT_READ);
+			outcomes.set(recordKey({ ...endpoint.types, fromId }), report ? { ok: false, report } : { ok: true, targets: [...state.targets.values()] });
 		}
 	}
 	return outcomes;

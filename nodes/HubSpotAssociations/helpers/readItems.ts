@@ -112,7 +112,7 @@ function labelReader(ctx: IExecuteFunctions) {
 	});
 }
 
-export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], fields: ItemFields = PAIR_FIELDS) {
+export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], fields: ItemFields) {
 	const objectType = (name: string) => sameForAllItems(ctx, name, (i) => ctx.getNodeParameter(name, i, '', { extractValue: true }));
 	const readFromType = objectType('fromObjectType');
 	const readToType = objectType('toObjectType');

@@ -70,12 +70,8 @@ export function describeFailure(result: SendResult, context: Pick<Connection, 's
 		hint = 'HubSpot had a temporary fault. Run the node again later; removing associations is safe to repeat.';
 	} else if (status >= 300 && status < 400) {
 		// Where it pointed: the origin only (a path or query could hold anything), redacted.
-		let target: string | undefined;
-		try {
-			target = exchange.headers.location ? redactText(new URL(exchange.headers.location).origin, secrets) : undefined;
-		} catch {
-			target = undefined;
-		}
+		const { location } = exchange.headers;
+		const target = location && URL.canParse(location) ? redactText(new URL(location).origin, secrets) : undefined;
 		message = `HubSpot answered with a redirect (${status})${target ? ` to ${target}` : ''}`;
 		hint = 'The node does not follow redirects, so that the token never goes to another address. Set the Base URL in the credential to HubSpot\'s API address (https://api.hubapi.com) or to the address your proxy really answers on.';
 	} else if (exchange.answerUnread && oauth && status >= 400 && status < 500) {
@@ -169,10 +165,6 @@ export function redactText(text: string, secrets: readonly string[]): string {
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
 	if (typeof value === 'string') return redactText(value, secrets) as unknown as T;
 	if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as unknown as T;
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, secrets);
-		return out as T;
-	}
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)])) as T;
 	return value;
 }
