@@ -13,8 +13,7 @@ export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HubSpot Associations', name: 'hubSpotAssociations', icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' }, group: ['transform'],
 		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
-		version: [1, 2],
-		defaultVersion: 2,
+		version: [1, 2], defaultVersion: 2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },

@@ -27,7 +27,6 @@ export interface BatchedOperation {
 	fields?(ctx: IExecuteFunctions): ItemFields;
 	/** Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan, and those it could not prepare. */
 	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: ItemFailures }>;
-	/** The write endpoint for a pair of object types. */
 	endpoint(version: ApiVersion, types: PairTypes): BatchEndpoint;
 }
 

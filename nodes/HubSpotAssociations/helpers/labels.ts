@@ -112,8 +112,7 @@ export function labelProperties(show: IDisplayOptions['show'], purpose: string):
 						{
 							displayName: 'Category', name: 'associationCategory', type: 'options',
 							options: [
-								{ name: 'HubSpot Defined', value: 'HUBSPOT_DEFINED' },
-								{ name: 'Integrator Defined', value: 'INTEGRATOR_DEFINED' },
+								{ name: 'HubSpot Defined', value: 'HUBSPOT_DEFINED' }, { name: 'Integrator Defined', value: 'INTEGRATOR_DEFINED' },
 								{ name: 'User Defined', value: 'USER_DEFINED' },
 							],
 							default: 'USER_DEFINED',

@@ -41,9 +41,7 @@ function itemFields(item: ItemPairs): IDataObject {
 	return types ? { fromObjectType, toObjectType, fromId, toIds, types: types as unknown as IDataObject[] } : { fromObjectType, toObjectType, fromId, toIds };
 }
 
-export function outputItems(run: OutputInput): INodeExecutionData[][] {
-	return [run.mode === 'perBatch' ? perBatch(run) : perItem(run)];
-}
+export const outputItems = (run: OutputInput): INodeExecutionData[][] => [run.mode === 'perBatch' ? perBatch(run) : perItem(run)];
 
 function perBatch(run: OutputInput): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
@@ -89,8 +87,7 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 	for (const item of run.valid) byIndex[item.itemIndex] = item;
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: FailureReport }> = [];
-	// Nearly every item sits in one batch HubSpot answered without an error: that batch's answer is merged once, not once per
-	// item.
+	// Nearly every item sits in one batch HubSpot answered without an error: that batch's answer is merged once, not per item.
 	const clean: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
 	const cleanAnswer = (b: number): ResponseFields | undefined => {
 		if (clean[b] !== undefined) return clean[b] ?? undefined;

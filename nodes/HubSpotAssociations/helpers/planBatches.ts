@@ -97,8 +97,9 @@ type TypeGroup = { fromObjectType: string; toObjectType: string; froms: Map<stri
 
 const positionOf = (from: FromGroup, toId: string): number => (from.position ? (from.position.get(toId) ?? -1) : from.toIds.indexOf(toId));
 
-function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[]): void {
+function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[] = []): Map<string, AssociationTypeRef> {
 	for (const t of types) if (!into.has(labelKey(t))) into.set(labelKey(t), t);
+	return into;
 }
 
 export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan {
@@ -136,18 +137,13 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 				if (from.position) from.position.set(toId, from.toIds.length - 1);
 				else if (from.toIds.length > 8) from.position = new Map(from.toIds.map((id, k) => [id, k]));
 				from.owners.push(item.itemIndex);
-				if (from.types) {
-					const merged = new Map<string, AssociationTypeRef>();
-					from.types.push(merged);
-					if (item.types) mergeTypes(merged, item.types);
-				}
+				from.types?.push(mergeTypes(new Map(), item.types));
 				continue;
 			}
 			if (item.types && from.types) mergeTypes(from.types[at], item.types);
 			const owner = from.owners[at];
-			if (typeof owner === 'number') {
-				if (owner !== item.itemIndex) from.owners[at] = [owner, item.itemIndex];
-			} else if (owner[owner.length - 1] !== item.itemIndex) owner.push(item.itemIndex);
+			if (typeof owner === 'number') from.owners[at] = owner === item.itemIndex ? owner : [owner, item.itemIndex];
+			else if (owner[owner.length - 1] !== item.itemIndex) owner.push(item.itemIndex);
 		}
 	}
 

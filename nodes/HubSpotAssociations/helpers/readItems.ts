@@ -48,7 +48,6 @@ export const itemProperties: INodeProperties[] = [
 	},
 ];
 
-/** To IDs, for the operations that name pairs. */
 export const toIdsProperty = (operation: string): INodeProperties => ({
 	displayName: 'To IDs', name: 'toIds', type: 'string', default: '', required: true, displayOptions: { show: { operation: [operation] } },
 	placeholder: 'e.g. {{ $json.companyIds }} or 101,102',

@@ -22,9 +22,9 @@ export interface BatchOutcome {
 	idFailures: Array<{ ids: NamedIds; report: FailureReport }>;
 }
 
-export function batchEndpoint(version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint {
-	return { types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs };
-}
+export const batchEndpoint = (version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint => ({
+	types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs,
+});
 
 /** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
 const MAX_RESENDS_WITHOUT_NAMED = 12;

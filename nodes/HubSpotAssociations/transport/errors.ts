@@ -22,9 +22,7 @@ export interface FailureReport {
 }
 
 /** What the items of a request that was never sent get: the cause that stopped the run, named as such. */
-export function notSentReport(cause: FailureReport): FailureReport {
-	return { ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true };
-}
+export const notSentReport = (cause: FailureReport): FailureReport => ({ ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true });
 
 function missingScopes(body: ReturnType<typeof errorBody>): string[] {
 	const scopes = new Set<string>();
