@@ -19,11 +19,7 @@ export const option = {
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Which Associations',
-		name: 'labelFilter',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { operation: ['archiveAll'] } },
+		displayName: 'Which Associations', name: 'labelFilter', type: 'options', noDataExpression: true, displayOptions: { show: { operation: ['archiveAll'] } },
 		options: [
 			{ name: 'All', value: 'all', description: 'Remove every association of each record with the To Object Type' },
 			{ name: 'All Except Those With These Labels', value: 'except', description: 'Keep associations that carry one of the chosen labels, remove the rest' },

@@ -31,10 +31,7 @@ export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000
 type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
 type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
-const idOf = (value: unknown) => {
-	const check = parseId(value);
-	return check.ok ? check.id : undefined;
-};
+const idOf = (value: unknown): string | undefined => (parseId(value) as { id?: string }).id;
 
 /**
  * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids with a 207 and

@@ -26,12 +26,8 @@ export function readBatchResponse(body: unknown, sentAt: Date, receivedAt: Date)
 	const text = (value: unknown, fallback: Date) => (typeof value === 'string' ? value : fallback.toISOString());
 	return {
 		status: typeof data.status === 'string' ? data.status : 'COMPLETE',
-		startedAt: text(data.startedAt, sentAt),
-		completedAt: text(data.completedAt, receivedAt),
-		requestedAt: text(data.requestedAt, sentAt),
-		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length,
-		errors,
-		results: Array.isArray(data.results) ? data.results : [],
+		startedAt: text(data.startedAt, sentAt), completedAt: text(data.completedAt, receivedAt), requestedAt: text(data.requestedAt, sentAt),
+		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length, errors, results: Array.isArray(data.results) ? data.results : [],
 		...(isRecord(data.links) ? { links: data.links } : {}),
 	};
 }

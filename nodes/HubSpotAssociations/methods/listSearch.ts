@@ -36,9 +36,8 @@ async function customObjects(ctx: ILoadOptionsFunctions): Promise<Array<{ object
 export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (...texts: string[]) => !needle || texts.some((t) => t.toLowerCase().includes(needle));
-	const results: INodeListSearchItems[] = STANDARD_OBJECT_TYPES.filter((t) => matches(t.name, t.label) || t.objectTypeId === needle).map(
-		(t) => ({ name: t.label, value: t.name, description: `${t.name} (${t.objectTypeId})` }),
-	);
+	const standard = STANDARD_OBJECT_TYPES.filter((t) => matches(t.name, t.label) || t.objectTypeId === needle);
+	const results: INodeListSearchItems[] = standard.map((t) => ({ name: t.label, value: t.name, description: `${t.name} (${t.objectTypeId})` }));
 	for (const c of await customObjects(this)) {
 		const description = `Custom object ${c.fullyQualifiedName ? `${c.fullyQualifiedName} ` : ''}(${c.objectTypeId})`;
 		if (matches(c.label, c.fullyQualifiedName, c.objectTypeId)) results.push({ name: c.label, value: c.objectTypeId, description });

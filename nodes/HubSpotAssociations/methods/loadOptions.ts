@@ -16,9 +16,8 @@ function chosenObjectType(ctx: ILoadOptionsFunctions, name: string, displayName:
 		check = normalizeObjectType(undefined);
 	}
 	if (!check.ok) {
-		throw new NodeOperationError(ctx.getNode(), `Choose the ${displayName} first to see its labels`, {
-			description: `The labels depend on both object types. ${displayName} ${check.reason}. When the types come from an expression, give the labels by type ID and category instead.`,
-		});
+		const description = `The labels depend on both object types. ${displayName} ${check.reason}. When the types come from an expression, give the labels by type ID and category instead.`;
+		throw new NodeOperationError(ctx.getNode(), `Choose the ${displayName} first to see its labels`, { description });
 	}
 	return check.value;
 }

@@ -29,12 +29,8 @@ export async function resolveConnection(ctx: IExecuteFunctions | ILoadOptionsFun
 		// The credential sends a token trimmed of what was pasted around it: that is the one to find.
 		for (const secret of new Set([value, value.trim()])) if (secret.length >= 6) secrets.push(secret);
 	}
-	const configured = typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '';
-	return {
-		authentication,
-		credentialType,
-		baseUrl: (configured || 'https://api.hubapi.com').replace(/\/+$/, ''),
-		secrets,
-		...(authentication === 'appToken' ? { appTokenCredential: data as ICredentialDataDecryptedObject } : {}),
-	};
+	const baseUrl = ((typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || 'https://api.hubapi.com').replace(/\/+$/, '');
+	const connection: Connection = { authentication, credentialType, baseUrl, secrets };
+	if (authentication === 'appToken') connection.appTokenCredential = data as ICredentialDataDecryptedObject;
+	return connection;
 }

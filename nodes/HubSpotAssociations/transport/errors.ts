@@ -89,12 +89,10 @@ export function describeFailure(result: SendResult, context: Pick<Connection, 's
 			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
 	} else if (lacksAssociationPermission(exchange)) {
 		[message, cause] = ['HubSpot refused the write: the connected user may not edit associations', 'credential-invalid'];
-		hint =
-			'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
+		hint = 'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
 	} else if (refusedByValidationRule(exchange)) {
 		message = 'HubSpot refused the write under one of the account\'s validation rules';
-		hint =
-			'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';
+		hint = 'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';
 	} else if (unknownObjectType(exchange)) {
 		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${between}`;
 		hint = OBJECT_TYPE_HINT;

@@ -35,10 +35,8 @@ export function judge(exchange: HubSpotExchange): Verdict {
 	if (status === 429) return { kind: String(body.policyName ?? '').toUpperCase() === 'DAILY' ? 'dailyLimit' : 'rateLimited' };
 	// 413 is HTTP's own word for a body too large; HubSpot has not been seen to use it.
 	if (status === 413) return { kind: 'tooLarge' };
-	if (status === 400) {
-		const match = TOO_LARGE.exec(typeof body.message === 'string' ? body.message : '');
-		if (match) return { kind: 'tooLarge', limit: Number(match[1]) || undefined };
-	}
+	const match = status === 400 && TOO_LARGE.exec(typeof body.message === 'string' ? body.message : '');
+	if (match) return { kind: 'tooLarge', limit: Number(match[1]) || undefined };
 	return { kind: 'fatal' };
 }
 

@@ -53,9 +53,8 @@ export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, 
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
-	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', {
-		description: 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.',
-	});
+	const description = 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.';
+	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', { description });
 }
 
 /** Sleeps `ms`, or less when the execution is stopped meanwhile: naps of at most 250 ms notice the stop. */
