@@ -11,56 +11,30 @@ import { DEFAULT_API_VERSION } from './transport/paths';
 
 export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'HubSpot Associations',
-		name: 'hubSpotAssociations',
-		icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' },
-		group: ['transform'],
+		displayName: 'HubSpot Associations', name: 'hubSpotAssociations', icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' }, group: ['transform'],
 		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
-		version: [1, 2],
-		defaultVersion: 2,
+		version: [1, 2], defaultVersion: 2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main], usableAsTool: true,
 		credentials: [
 			{ name: 'hubSpotAssociationsOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 			{ name: 'hubSpotAssociationsAppTokenApi', required: true, displayOptions: { show: { authentication: ['appToken'] } } },
 		],
 		properties: [
 			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'OAuth2', value: 'oAuth2' },
-					{ name: 'Private App Token', value: 'appToken' },
-				],
+				displayName: 'Authentication', name: 'authentication', type: 'options',
+				options: [{ name: 'OAuth2', value: 'oAuth2' }, { name: 'Private App Token', value: 'appToken' }],
 				default: 'oAuth2',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: operations.map((o) => o.option),
-				default: 'archive',
-			},
+			{ displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, options: operations.map((o) => o.option), default: 'archive' },
 			...itemProperties,
 			...operations.flatMap((o) => o.description),
 			{
-				displayName: 'API Version',
-				name: 'apiVersion',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { '@version': [2] } },
+				displayName: 'API Version', name: 'apiVersion', type: 'options', noDataExpression: true, displayOptions: { show: { '@version': [2] } },
 				options: [
-					{
-						name: '2026-09',
-						value: '2026-09',
-						description: 'Writes are checked against the account\'s validation rules and, for users connected with OAuth, their permission to edit associations',
-					},
+					{ name: '2026-09', value: '2026-09', description: 'Writes are checked against the account\'s validation rules and, for users connected with OAuth, their permission to edit associations' },
 					{ name: '2026-03', value: '2026-03', description: 'HubSpot\'s first dated version of the associations API' },
 					{ name: 'V4 (Legacy, Until September 2027)', value: 'v4', description: 'The numbered paths (/crm/v4/…), which HubSpot stops supporting in September 2027' },
 				],
@@ -71,10 +45,7 @@ export class HubSpotAssociations implements INodeType {
 		],
 	};
 
-	methods = {
-		listSearch: { searchObjectTypes },
-		loadOptions: { getAssociationLabels },
-	};
+	methods = { listSearch: { searchObjectTypes }, loadOptions: { getAssociationLabels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -9,10 +9,8 @@ import { batchEndpoint } from '../helpers/sendBatch';
 import type { ApiVersion } from '../transport/paths';
 
 export const option = {
-	name: 'Archive Associations',
-	value: 'archive',
-	description: 'Remove every association between each pair of records',
-	action: 'Archive associations',
+	name: 'Archive Associations', value: 'archive',
+	description: 'Remove every association between each pair of records', action: 'Archive associations',
 };
 
 export const description: INodeProperties[] = [toIdsProperty('archive')];

@@ -1,31 +1,25 @@
 /**
- * "Remove All Associations of Records": for each from id, read every associated record of the to type
- * (batch/read, paged to the end), keep those the label filter picks, then remove them with the same
- * batch/archive batches as "Archive Associations". Each item's output lists the to ids removed.
+ * "Remove All Associations of Records": for each from id, read every associated record of the to type (batch/read, paged to the
+ * end), keep those the label filter picks, then remove them with the same batch/archive batches as "Archive Associations". Each
+ * item's output lists the to ids removed.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeBatched, type BatchedOperation } from '../helpers/executeBatched';
-import { labelKey, labelProperties, passesLabelFilter, type LabelFilterMode } from '../helpers/labels';
+import { labelKey, labelProperties, passesLabelFilter, type LabelFilter } from '../helpers/labels';
 import { readAssociations, recordKey } from '../helpers/readAssociations';
-import type { ItemPairs } from '../helpers/readItems';
-import type { FailureReport } from '../transport/errors';
+import type { ItemFailures, ItemPairs } from '../helpers/readItems';
 import { archiveEndpoint } from './archive.operation';
 
 export const option = {
-	name: 'Remove All Associations of Records',
-	value: 'archiveAll',
+	name: 'Remove All Associations of Records', value: 'archiveAll',
 	description: 'Remove every association of each record with the To Object Type, optionally only some labels',
 	action: 'Remove all associations of records',
 };
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Which Associations',
-		name: 'labelFilter',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { operation: ['archiveAll'] } },
+		displayName: 'Which Associations', name: 'labelFilter', type: 'options', noDataExpression: true, displayOptions: { show: { operation: ['archiveAll'] } },
 		options: [
 			{ name: 'All', value: 'all', description: 'Remove every association of each record with the To Object Type' },
 			{ name: 'All Except Those With These Labels', value: 'except', description: 'Keep associations that carry one of the chosen labels, remove the rest' },
@@ -37,7 +31,7 @@ export const description: INodeProperties[] = [
 	...labelProperties({ operation: ['archiveAll'], labelFilter: ['only', 'except'] }, 'The labels that decide which associations are removed'),
 ];
 
-const filterMode = (ctx: IExecuteFunctions): LabelFilterMode => {
+const filterMode = (ctx: IExecuteFunctions): LabelFilter['mode'] => {
 	const mode = ctx.getNodeParameter('labelFilter', 0, 'all');
 	return mode === 'only' || mode === 'except' ? mode : 'all';
 };
@@ -47,26 +41,18 @@ const operation: BatchedOperation = {
 	endpoint: archiveEndpoint,
 	async expand(run, items) {
 		const mode = filterMode(run.ctx);
-		const transport = await run.transport();
-		const reads = await readAssociations(transport, items, {
-			concurrency: run.options.concurrency,
-			apiVersion: run.options.apiVersion,
-			// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the
-			// credential refused, the daily limit spent) can read nothing more either way.
-			shouldStop: (anyFailed) => transport.halted !== undefined || (anyFailed && !run.continueOnFail),
-		});
+		const reads = await readAssociations(await run.transport(), items, run.options, run.continueOnFail);
 		const valid: ItemPairs[] = [];
-		const failed = new Map<number, { item: ItemPairs; report: FailureReport }>();
+		const failed: ItemFailures = new Map();
 		for (const item of items) {
 			const read = reads.get(recordKey(item));
-			if (!read) continue;
-			if (!read.ok) {
-				failed.set(item.itemIndex, { item, report: read.report });
-				continue;
+			if (read?.ok === false) failed.set(item.itemIndex, { item, report: read.report });
+			else if (read) {
+				// The item's labels are its filter, not labels to remove: the pairs it plans carry none.
+				const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
+				const toIds = read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId);
+				valid.push({ itemIndex: item.itemIndex, fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, fromId: item.fromId, toIds });
 			}
-			const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
-			const toIds = read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId);
-			valid.push({ itemIndex: item.itemIndex, fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, fromId: item.fromId, toIds });
 		}
 		return { valid, failed };
 	},

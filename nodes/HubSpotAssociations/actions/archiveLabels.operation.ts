@@ -1,6 +1,6 @@
 /**
- * "Remove Association Labels": remove only the chosen labels between each pair, keeping the association and
- * its other labels, through batch/labels/archive. One input per pair; Batch Size counts pairs.
+ * "Remove Association Labels": remove only the chosen labels between each pair, keeping the association and its other labels,
+ * through batch/labels/archive. One input per pair; Batch Size counts pairs.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
@@ -10,10 +10,8 @@ import { toIdsProperty } from '../helpers/readItems';
 import { batchEndpoint } from '../helpers/sendBatch';
 
 export const option = {
-	name: 'Remove Association Labels',
-	value: 'archiveLabels',
-	description: 'Remove only the chosen labels between each pair, keeping the association',
-	action: 'Remove association labels',
+	name: 'Remove Association Labels', value: 'archiveLabels',
+	description: 'Remove only the chosen labels between each pair, keeping the association', action: 'Remove association labels',
 };
 
 export const description: INodeProperties[] = [toIdsProperty('archiveLabels'), ...labelProperties({ operation: ['archiveLabels'] }, 'The labels to remove from each pair')];

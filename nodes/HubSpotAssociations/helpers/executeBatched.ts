@@ -1,37 +1,32 @@
 /**
- * The flow every operation shares: check items, let the operation read what it needs, plan batches across
- * all items, send them (paced, retried, concurrent) or, in a dry run, send nothing, then give every input
- * item its outcome, paired to it.
+ * The flow every operation shares: check items, let the operation read what it needs, plan batches across all items, send them
+ * (paced, retried, concurrent) or, in a dry run, send nothing, then give every input item its outcome, paired to it.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { resolveConnection, type AuthenticationMethod } from '../transport/credentials';
-import { notSentReport, type FailureReport } from '../transport/errors';
+import { notSentReport } from '../transport/errors';
 import type { ApiVersion } from '../transport/paths';
 import { createTransport, type Transport } from '../transport/send';
 import { readOptions, type RunOptions } from './options';
 import { firstFailureError, outputItems } from './outputItems';
-import { planBatches } from './planBatches';
-import { PAIR_FIELDS, readItems, type ItemFields, type ItemPairs } from './readItems';
+import { planBatches, type Unit } from './planBatches';
+import { PAIR_FIELDS, readItems, type ItemFailures, type ItemFields, type ItemPairs } from './readItems';
 import { DRY_RUN_STATUS, type PairTypes } from './responses';
 import { runPool } from './runPool';
 import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
 
-/** What an operation's phase before the writes gets: the execution, its options and its one transport. */
-export interface RunContext {
-	ctx: IExecuteFunctions;
-	options: RunOptions;
-	continueOnFail: boolean;
-	/** The execution's transport (credential, throttle, learned limits), made on first use and shared by every phase. */
-	transport(): Promise<Transport>;
-}
+/**
+ * What an operation's phase before the writes gets: the execution, its options and its one transport (credential, throttle,
+ * learned limits), made on first use and shared by every phase.
+ */
+export type RunContext = { ctx: IExecuteFunctions; options: RunOptions; continueOnFail: boolean; transport(): Promise<Transport> };
 
 export interface BatchedOperation {
 	/** What each item must give; by default a from id and to ids. */
 	fields?(ctx: IExecuteFunctions): ItemFields;
 	/** Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan, and those it could not prepare. */
-	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: Map<number, { item: ItemPairs; report: FailureReport }> }>;
-	/** The write endpoint for a pair of object types. */
+	expand?(run: RunContext, items: ItemPairs[]): Promise<{ valid: ItemPairs[]; failed: ItemFailures }>;
 	endpoint(version: ApiVersion, types: PairTypes): BatchEndpoint;
 }
 
@@ -42,14 +37,11 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 	const { valid, invalid } = readItems(ctx, items, operation.fields?.(ctx) ?? PAIR_FIELDS);
 
 	let made: Promise<Transport> | undefined;
-	const transport = () =>
-		(made ??= (async () => {
-			const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod);
-			return createTransport(ctx, connection, { maxRetries: options.maxRetries, timeoutMs: options.timeout });
-		})());
+	const authentication = ctx.getNodeParameter('authentication', 0, 'oAuth2') as AuthenticationMethod;
+	const connect = async () => createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
+	const transport = () => (made ??= connect());
 
-	let planned = valid;
-	let failed = new Map<number, { item: ItemPairs; report: FailureReport }>();
+	let [planned, failed]: [ItemPairs[], ItemFailures] = [valid, new Map()];
 	if (operation.expand && valid.length > 0) {
 		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
 		// Without Continue On Fail a failed read stops the node before anything is removed.
@@ -69,34 +61,20 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 		const sender = await transport();
 		sender.throttle.expectRequests(plan.batches.length);
 		let anyFailed = false;
-		await runPool(
-			plan.batches.length,
-			options.concurrency,
-			async (b) => {
-				const batch = plan.batches[b];
-				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
-				if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
-			},
-			// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the
-			// run is halted (the credential refused, the daily limit spent) no batch can succeed.
-			() => sender.halted !== undefined || (anyFailed && !continueOnFail),
-		);
+		const send = async (b: number) => {
+			const batch = plan.batches[b];
+			const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
+			if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
+		};
+		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
+		// credential refused, the daily limit spent) no batch can succeed.
+		await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
 		// Batches never started because the run was halted: their items say why.
 		const { halted } = sender;
 		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { answers: [], idFailures: [], failure: notSentReport(halted) };
 	}
 
-	return outputItems({
-		node: ctx.getNode(),
-		itemCount: items.length,
-		mode: options.outputMode,
-		continueOnFail,
-		dryRun: options.dryRun,
-		valid: planned,
-		invalid,
-		failed,
-		plan,
-		outcomes,
-		inputsOf: (batch) => endpointOf(batch).inputs(batch.units),
-	});
+	const { outputMode: mode, dryRun } = options;
+	const inputsOf = (batch: PairTypes & { units: Unit[] }) => endpointOf(batch).inputs(batch.units);
+	return outputItems({ node: ctx.getNode(), itemCount: items.length, mode, continueOnFail, dryRun, valid: planned, invalid, failed, plan, outcomes, inputsOf });
 }

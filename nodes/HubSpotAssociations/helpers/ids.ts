@@ -1,10 +1,9 @@
 /**
- * Whatever an item holds → HubSpot record ids. HubSpot ids are positive integers sent as strings; anything
- * else would only earn a 400 for the whole batch, so it is refused per item here. A string of digits is an
- * id whatever its length: HubSpot, not the node, says whether it exists.
+ * Whatever an item holds → HubSpot record ids. HubSpot ids are positive integers sent as strings; anything else would only earn a
+ * 400 for the whole batch, so it is refused per item here. A string of digits is an id whatever its length: HubSpot, not the
+ * node, says whether it exists.
  */
-export type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
-export type IdListCheck = { ok: true; ids: string[] } | { ok: false; reason: string };
+type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
 
 export function describeValue(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value);
@@ -16,11 +15,10 @@ export function describeValue(value: unknown): string {
 export function parseId(value: unknown): IdCheck {
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
-		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last digits
-		// (in JSON parsing, a Code node, a spreadsheet) and would name another record.
-		if (Number.isInteger(value) && value > 0) {
-			return { ok: false, reason: `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead` };
-		}
+		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last digits (in JSON parsing, a
+		// Code node, a spreadsheet) and would name another record.
+		const tooLarge = `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`;
+		if (Number.isInteger(value) && value > 0) return { ok: false, reason: tooLarge };
 		return { ok: false, reason: `${describeValue(value)} is not a positive whole number` };
 	}
 	if (typeof value === 'bigint') return value > 0n ? parseId(value.toString()) : { ok: false, reason: `${value} is not positive` };
@@ -34,10 +32,10 @@ export function parseId(value: unknown): IdCheck {
 }
 
 /**
- * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are
- * dropped (order kept), so the item's output lists each id once.
+ * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are dropped (order kept), so
+ * the item's output lists each id once.
  */
-export function parseIdList(value: unknown): IdListCheck {
+export function parseIdList(value: unknown): { ok: true; ids: string[] } | { ok: false; reason: string } {
 	if (value === undefined || value === null || value === '') return { ok: false, reason: 'no ids were given' };
 	// A single value is the usual case, read for every item: no list is made around it.
 	const parts = Array.isArray(value) ? value : typeof value === 'string' && value.includes(',') ? value.split(',') : undefined;
@@ -46,16 +44,12 @@ export function parseIdList(value: unknown): IdListCheck {
 		const check = parseId(parts ? parts[0] : value);
 		return check.ok ? { ok: true, ids: [check.id] } : check;
 	}
-	const ids: string[] = [];
-	const seen = new Set<string>();
+	const ids = new Set<string>();
 	for (let i = 0; i < parts.length; i++) {
 		if (Array.isArray(parts[i])) return { ok: false, reason: `entry ${i} is a nested array; give a flat list of ids` };
 		const check = parseId(parts[i]);
 		if (!check.ok) return { ok: false, reason: `entry ${i}: ${check.reason}` };
-		if (!seen.has(check.id)) {
-			seen.add(check.id);
-			ids.push(check.id);
-		}
+		ids.add(check.id);
 	}
-	return { ok: true, ids };
+	return { ok: true, ids: [...ids] };
 }

@@ -1,26 +1,36 @@
 /**
- * Association labels (HubSpot "association types"): the parameters that name them, how their values are
- * read and how the node compares them. A label is a category plus a type id; the same label has a
- * different id in each direction.
+ * Association labels (HubSpot "association types"): the parameters that name them, how their values are read and how the node
+ * compares them. A label is a category plus a type id; the same label has a different id in each direction.
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-
-export const ASSOCIATION_CATEGORIES = ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'] as const;
-export type AssociationCategory = (typeof ASSOCIATION_CATEGORIES)[number];
+const ASSOCIATION_CATEGORIES = ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'] as const;
 
 /** One label as HubSpot's write endpoints take it. */
 export interface AssociationTypeRef {
-	associationCategory: AssociationCategory;
+	associationCategory: (typeof ASSOCIATION_CATEGORIES)[number];
 	associationTypeId: number;
 }
 
 /** The value a dropdown entry carries and an expression may give: `USER_DEFINED:41`. */
-export const labelKey = (t: { associationCategory: string; associationTypeId: number }): string =>
-	`${t.associationCategory}:${t.associationTypeId}`;
+export const labelKey = (t: { associationCategory: string; associationTypeId: number }): string => `${t.associationCategory}:${t.associationTypeId}`;
 
-const CATEGORY_SET = new Set<string>(ASSOCIATION_CATEGORIES);
-const STRING_FORM = /^\s*([A-Za-z_]+)\s*:\s*(\d{1,10})\s*$/;
+function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undefined {
+	const c = typeof category === 'string' ? category.trim().toUpperCase() : '';
+	const id = typeof typeId === 'number' ? typeId : typeof typeId === 'string' && /^\s*\d+\s*$/.test(typeId) ? Number(typeId) : NaN;
+	if (!(ASSOCIATION_CATEGORIES as readonly string[]).includes(c) || !Number.isSafeInteger(id) || id <= 0) return undefined;
+	return { associationCategory: c as AssociationTypeRef['associationCategory'], associationTypeId: id };
+}
+
+/** One entry: "CATEGORY:ID", `{associationCategory, associationTypeId}` or HubSpot's read shape `{category, typeId}`. */
+export function parseLabel(value: unknown): AssociationTypeRef | undefined {
+	if (typeof value === 'string') {
+		const match = /^\s*([A-Za-z_]+)\s*:\s*(\d{1,10})\s*$/.exec(value);
+		return match ? typeRef(match[1], match[2]) : undefined;
+	}
+	const o = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	return o && typeRef(o.associationCategory ?? o.category, o.associationTypeId ?? o.typeId);
+}
 
 function shown(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -28,92 +38,53 @@ function shown(value: unknown): string {
 	return Array.isArray(value) ? 'a nested array' : 'an object without a category and type id';
 }
 
-function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undefined {
-	const c = typeof category === 'string' ? category.trim().toUpperCase() : '';
-	const id = typeof typeId === 'number' ? typeId : typeof typeId === 'string' && /^\s*\d+\s*$/.test(typeId) ? Number(typeId) : NaN;
-	if (!CATEGORY_SET.has(c) || !Number.isSafeInteger(id) || id <= 0) return undefined;
-	return { associationCategory: c as AssociationCategory, associationTypeId: id };
-}
-
-/** One entry: "CATEGORY:ID", `{associationCategory, associationTypeId}` or HubSpot's read shape `{category, typeId}`. */
-export function parseLabel(value: unknown): AssociationTypeRef | undefined {
-	if (typeof value === 'string') {
-		const match = STRING_FORM.exec(value);
-		return match ? typeRef(match[1], match[2]) : undefined;
-	}
-	if (value && typeof value === 'object' && !Array.isArray(value)) {
-		const o = value as Record<string, unknown>;
-		return typeRef(o.associationCategory ?? o.category, o.associationTypeId ?? o.typeId);
-	}
-	return undefined;
-}
-
 /**
- * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a
- * comma-separated string. Duplicates are dropped (order kept); an entry that is not a label refuses
- * the whole list, so a typo never removes the wrong label.
+ * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a comma-separated string.
+ * Duplicates are dropped (order kept); an entry that is not a label refuses the whole list, so a typo never removes the wrong
+ * label.
  */
 export function parseLabelList(value: unknown): { ok: true; types: AssociationTypeRef[] } | { ok: false; reason: string } {
-	let parts: unknown[];
-	if (Array.isArray(value)) parts = value.flatMap((v) => (typeof v === 'string' && v.includes(',') ? v.split(',') : [v]));
-	else if (typeof value === 'string') parts = value.split(',');
-	else if (value === undefined || value === null) parts = [];
-	else parts = [value];
-	parts = parts.filter((p) => !(typeof p === 'string' && p.trim() === ''));
+	const parts = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value])
+		.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+		.filter((p) => !(typeof p === 'string' && p.trim() === ''));
 	if (parts.length === 0) return { ok: false, reason: 'no labels were chosen' };
-
-	const types: AssociationTypeRef[] = [];
-	const seen = new Set<string>();
+	const types = new Map<string, AssociationTypeRef>();
 	for (let i = 0; i < parts.length; i++) {
 		const type = parseLabel(parts[i]);
 		if (!type) {
-			return {
-				ok: false,
-				reason: `${parts.length > 1 ? `entry ${i}, ` : ''}${shown(parts[i])} is not a label: give a category (${ASSOCIATION_CATEGORIES.join(', ')}) and a type id, e.g. "USER_DEFINED:41"`,
-			};
+			const entry = `${parts.length > 1 ? `entry ${i}, ` : ''}${shown(parts[i])}`;
+			return { ok: false, reason: `${entry} is not a label: give a category (${ASSOCIATION_CATEGORIES.join(', ')}) and a type id, e.g. "USER_DEFINED:41"` };
 		}
-		const key = labelKey(type);
-		if (!seen.has(key)) {
-			seen.add(key);
-			types.push(type);
-		}
+		if (!types.has(labelKey(type))) types.set(labelKey(type), type);
 	}
-	return { ok: true, types };
+	return { ok: true, types: [...types.values()] };
 }
 
-/** Which of a record's associations "Remove All Associations" removes. */
-export type LabelFilterMode = 'all' | 'only' | 'except';
-
+/** Which of a record's associations "Remove All Associations" removes, by the keys (`CATEGORY:ID`) of the chosen labels. */
 export interface LabelFilter {
-	mode: LabelFilterMode;
-	/** Keys (`CATEGORY:ID`) of the chosen labels; empty when mode is 'all'. */
+	mode: 'all' | 'only' | 'except';
 	keys: ReadonlySet<string>;
 }
 
 /**
- * Whether an association with these labels is removed: every one ('all'), those carrying one of the
- * chosen labels ('only'), or those carrying none of them ('except').
+ * Whether an association with these labels is removed: every one ('all'), those carrying one of the chosen labels ('only'), or
+ * those carrying none of them ('except').
  */
 export function passesLabelFilter(filter: LabelFilter, labelsOfPair: ReadonlyArray<{ associationCategory: string; associationTypeId: number }>): boolean {
 	if (filter.mode === 'all') return true;
-	const hit = labelsOfPair.some((t) => filter.keys.has(labelKey(t)));
-	return filter.mode === 'only' ? hit : !hit;
+	return labelsOfPair.some((t) => filter.keys.has(labelKey(t))) === (filter.mode === 'only');
 }
 
 const UNLABELED_HINT = 'Removing the unlabeled type removes every label between the pair: the whole association goes.';
 
 /**
- * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All
- * Associations of Records" (its label filter): a dropdown loaded live from HubSpot, or category + type id.
+ * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All Associations of Records"
+ * (its label filter): a dropdown loaded live from HubSpot, or category + type id.
  */
 export function labelProperties(show: IDisplayOptions['show'], purpose: string): INodeProperties[] {
 	return [
 		{
-			displayName: 'Specify Labels',
-			name: 'labelSource',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show },
+			displayName: 'Specify Labels', name: 'labelSource', type: 'options', noDataExpression: true, displayOptions: { show },
 			options: [
 				{ name: 'By Type ID and Category', value: 'typeIds', description: 'Give each label\'s type ID and category; either may be an expression' },
 				{ name: 'From List', value: 'list', description: 'Pick labels loaded from HubSpot for the chosen object types' },
@@ -121,9 +92,7 @@ export function labelProperties(show: IDisplayOptions['show'], purpose: string):
 			default: 'list',
 		},
 		{
-			displayName: 'Label Names or IDs',
-			name: 'labels',
-			type: 'multiOptions',
+			displayName: 'Label Names or IDs', name: 'labels', type: 'multiOptions',
 			typeOptions: { loadOptionsMethod: 'getAssociationLabels', loadOptionsDependsOn: ['fromObjectType.value', 'toObjectType.value', 'authentication'] },
 			displayOptions: { show: { ...show, labelSource: ['list'] } },
 			default: [],
@@ -131,37 +100,25 @@ export function labelProperties(show: IDisplayOptions['show'], purpose: string):
 			description: `${purpose}. An ID is the category and type ID, e.g. USER_DEFINED:41. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 		},
 		{
-			displayName: 'Labels',
-			name: 'labelTypes',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Label',
+			displayName: 'Labels', name: 'labelTypes', type: 'fixedCollection', typeOptions: { multipleValues: true }, placeholder: 'Add Label',
 			displayOptions: { show: { ...show, labelSource: ['typeIds'] } },
 			default: {},
 			hint: UNLABELED_HINT,
 			description: purpose,
 			options: [
 				{
-					displayName: 'Label',
-					name: 'types',
+					displayName: 'Label', name: 'types',
 					values: [
 						{
-							displayName: 'Category',
-							name: 'associationCategory',
-							type: 'options',
+							displayName: 'Category', name: 'associationCategory', type: 'options',
 							options: [
-								{ name: 'HubSpot Defined', value: 'HUBSPOT_DEFINED' },
-								{ name: 'Integrator Defined', value: 'INTEGRATOR_DEFINED' },
+								{ name: 'HubSpot Defined', value: 'HUBSPOT_DEFINED' }, { name: 'Integrator Defined', value: 'INTEGRATOR_DEFINED' },
 								{ name: 'User Defined', value: 'USER_DEFINED' },
 							],
 							default: 'USER_DEFINED',
 						},
 						{
-							displayName: 'Type ID',
-							name: 'associationTypeId',
-							type: 'number',
-							typeOptions: { minValue: 1 },
-							default: 1,
+							displayName: 'Type ID', name: 'associationTypeId', type: 'number', typeOptions: { minValue: 1 }, default: 1,
 							description: 'The label\'s association type ID in this direction (from → to)',
 						},
 					],

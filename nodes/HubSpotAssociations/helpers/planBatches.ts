@@ -1,44 +1,32 @@
 /**
- * Items → the fewest requests. Pure and O(pairs): the whole run is planned before the first request.
- * Items are grouped by (from type, to type, from id) in order of first appearance, each (from, to) pair
- * is kept once however many items ask for it, and requests are filled up to `batchSize` pairs: a thousand
- * items that share ten from ids become ceil(pairs / batchSize) requests, not a thousand.
+ * Items → the fewest requests. Pure and O(pairs): the whole run is planned before the first request. Items are grouped by (from
+ * type, to type, from id) in order of first appearance, each (from, to) pair is kept once however many items ask for it, and
+ * requests are filled up to `batchSize` pairs: a thousand items that share ten from ids become ceil(pairs / batchSize) requests,
+ * not a thousand.
  */
 import { labelKey, type AssociationTypeRef } from './labels';
 import type { ItemPairs } from './readItems';
 
-/** One pair of records a request carries (a write), or one record it reads (`to` unset, `after` its page). */
-export interface Unit {
-	from: string;
-	to?: string;
-	/** The labels to remove from the pair (Remove Association Labels). */
-	types?: AssociationTypeRef[];
-	/** The cursor of the page to read next. */
-	after?: string;
-}
+/**
+ * One pair of records a request carries (a write; `types`: the labels to remove from it), or one record it reads (`to` unset,
+ * `after` the cursor of the page to read next).
+ */
+export type Unit = { from: string; to?: string; types?: AssociationTypeRef[]; after?: string };
 
 /**
- * A planned request. It keeps its pairs as from ids and lists of to ids and makes the unit objects only
- * when they are read, just before it is sent: a 100,000-pair run would otherwise hold 100,000 small
- * objects for its whole length, and every major garbage collection would mark them all again.
+ * A planned request. It keeps its pairs as from ids and lists of to ids and makes the unit objects only when they are read, just
+ * before it is sent: a 100,000-pair run would otherwise hold 100,000 small objects for its whole length, and every major garbage
+ * collection would mark them all again.
  */
 export class PlannedBatch {
 	pairCount = 0;
-
 	/** Items with at least one pair in this batch, ascending. */
 	readonly itemIndexes: number[] = [];
-
 	private readonly fromIds: string[] = [];
-
 	private readonly toIdLists: Array<readonly string[]> = [];
-
 	private typeLists?: Array<Array<Map<string, AssociationTypeRef>> | undefined>;
 
-	constructor(
-		readonly index: number,
-		readonly fromObjectType: string,
-		readonly toObjectType: string,
-	) {}
+	constructor(readonly index: number, readonly fromObjectType: string, readonly toObjectType: string) {}
 
 	/** `toIds` is kept, not copied: the planner hands over lists it no longer changes. */
 	add(fromId: string, toIds: readonly string[], types?: Array<Map<string, AssociationTypeRef>>): void {
@@ -60,13 +48,12 @@ export class PlannedBatch {
 }
 
 /**
- * Item → batches, compactly: nearly every item sits in one batch, kept in a typed array; only items spread
- * over several batches get a list. 100,000 items cost 400 kB, not 100,000 arrays and map entries.
+ * Item → batches, compactly: nearly every item sits in one batch, kept in a typed array; only items spread over several batches
+ * get a list. 100,000 items cost 400 kB, not 100,000 arrays and map entries.
  */
 export class ItemBatches {
-	private readonly first: Int32Array;
-
 	private readonly more = new Map<number, number[]>();
+	private readonly first: Int32Array;
 
 	constructor(itemIndexLimit: number) {
 		this.first = new Int32Array(itemIndexLimit).fill(-1);
@@ -75,13 +62,10 @@ export class ItemBatches {
 	/** Lists `batch` for the item; false when it was already its last listed batch. */
 	add(itemIndex: number, batch: number): boolean {
 		const first = this.first[itemIndex];
-		if (first === -1) {
-			this.first[itemIndex] = batch;
-			return true;
-		}
-		const list = this.more.get(itemIndex);
-		if ((list ? list[list.length - 1] : first) === batch) return false;
-		if (list) list.push(batch);
+		const list = first === -1 ? undefined : this.more.get(itemIndex);
+		if (first === -1) this.first[itemIndex] = batch;
+		else if ((list ? list[list.length - 1] : first) === batch) return false;
+		else if (list) list.push(batch);
 		else this.more.set(itemIndex, [first, batch]);
 		return true;
 	}
@@ -97,14 +81,10 @@ export class ItemBatches {
 	}
 }
 
-export interface BatchPlan {
-	batches: PlannedBatch[];
-	batchesOfItem: Pick<ItemBatches, 'get' | 'only'>;
-}
+export type BatchPlan = { batches: PlannedBatch[]; batchesOfItem: Pick<ItemBatches, 'get' | 'only'> };
 
 interface FromGroup {
-	fromId: string;
-	toIds: string[];
+	fromId: string; toIds: string[];
 	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
 	owners: Array<number | number[]>;
 	/** Where each to id sits; made once a from id has more than a few (below that a scan is cheaper). */
@@ -113,19 +93,13 @@ interface FromGroup {
 	types?: Array<Map<string, AssociationTypeRef>>;
 }
 
-interface TypeGroup {
-	fromObjectType: string;
-	toObjectType: string;
-	froms: Map<string, FromGroup>;
-}
+type TypeGroup = { fromObjectType: string; toObjectType: string; froms: Map<string, FromGroup> };
 
-function positionOf(from: FromGroup, toId: string): number {
-	if (from.position) return from.position.get(toId) ?? -1;
-	return from.toIds.indexOf(toId);
-}
+const positionOf = (from: FromGroup, toId: string): number => (from.position ? (from.position.get(toId) ?? -1) : from.toIds.indexOf(toId));
 
-function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[]): void {
+function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[] = []): Map<string, AssociationTypeRef> {
 	for (const t of types) if (!into.has(labelKey(t))) into.set(labelKey(t), t);
+	return into;
 }
 
 export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan {
@@ -133,8 +107,8 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 	const groups = new Map<string, TypeGroup>();
 	let itemIndexLimit = 0;
 	let current: TypeGroup | undefined;
-	// Indexed loops: planning runs once per execution, often before V8 optimises it, and an unoptimised
-	// for-of makes an iterator result object per item.
+	// Indexed loops: planning runs once per execution, often before V8 optimises it, and an unoptimised for-of makes an iterator
+	// result object per item.
 	for (let n = 0; n < items.length; n++) {
 		const item = items[n];
 		if (item.itemIndex >= itemIndexLimit) itemIndexLimit = item.itemIndex + 1;
@@ -163,18 +137,13 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 				if (from.position) from.position.set(toId, from.toIds.length - 1);
 				else if (from.toIds.length > 8) from.position = new Map(from.toIds.map((id, k) => [id, k]));
 				from.owners.push(item.itemIndex);
-				if (from.types) {
-					const merged = new Map<string, AssociationTypeRef>();
-					from.types.push(merged);
-					if (item.types) mergeTypes(merged, item.types);
-				}
+				from.types?.push(mergeTypes(new Map(), item.types));
 				continue;
 			}
 			if (item.types && from.types) mergeTypes(from.types[at], item.types);
 			const owner = from.owners[at];
-			if (typeof owner === 'number') {
-				if (owner !== item.itemIndex) from.owners[at] = [owner, item.itemIndex];
-			} else if (owner[owner.length - 1] !== item.itemIndex) owner.push(item.itemIndex);
+			if (typeof owner === 'number') from.owners[at] = owner === item.itemIndex ? owner : [owner, item.itemIndex];
+			else if (owner[owner.length - 1] !== item.itemIndex) owner.push(item.itemIndex);
 		}
 	}
 

@@ -1,12 +1,11 @@
 /**
- * The read phase of "Remove All Associations of Records": every associated to id of every from id, through
- * `batch/read` (at most 1000 from ids per request, following each id's `paging.next.after` to the end).
- * Reads go through the same transport and batch handling as the writes: same retries, throttle, error
- * reports, parts when too large, and resends without the ids HubSpot names.
+ * The read phase of "Remove All Associations of Records": every associated to id of every from id, through `batch/read` (at most
+ * 1000 from ids per request, following each id's `paging.next.after` to the end). Reads go through the same transport and batch
+ * handling as the writes: same retries, throttle, error reports, parts when too large, and resends without the ids HubSpot names.
  */
 import { notSentReport, type FailureReport } from '../transport/errors';
-import type { ApiVersion } from '../transport/paths';
 import type { Transport } from '../transport/send';
+import type { RunOptions } from './options';
 import { parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
 import type { Unit } from './planBatches';
@@ -17,15 +16,11 @@ import { batchEndpoint, sendBatch, type BatchEndpoint, type BatchOutcome } from 
 
 /** HubSpot reads at most this many from ids per request (changelog, effective 2025-02-10). */
 const MAX_READ_INPUTS = 1000;
-
 /** Bounds the paging of one record: 10,000 pages of HubSpot's 500 are five million associations. */
 const MAX_PAGES_PER_RECORD = 10_000;
 
-export interface AssociatedRecord {
-	toId: string;
-	/** The labels of the association, as HubSpot's write endpoints take them. */
-	types: AssociationTypeRef[];
-}
+/** An associated record and the labels of the association, as HubSpot's write endpoints take them. */
+export type AssociatedRecord = { toId: string; types: AssociationTypeRef[] };
 
 export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: false; report: FailureReport };
 
@@ -33,29 +28,15 @@ type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'
 
 export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
-interface RecordState {
-	targets: Map<string, AssociatedRecord>;
-	cursors: Set<string>;
-	pages: number;
-	done: boolean;
-	failure?: FailureReport;
-}
+type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
+type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
-interface Group {
-	endpoint: BatchEndpoint;
-	states: Map<string, RecordState>;
-	pending: Unit[];
-}
-
-const idOf = (value: unknown) => {
-	const check = parseId(value);
-	return check.ok ? check.id : undefined;
-};
+const idOf = (value: unknown): string | undefined => (parseId(value) as { id?: string }).id;
 
 /**
- * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids
- * with a 207 and NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is
- * left to remove, which is what the user wanted: it is not a failure.
+ * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids with a 207 and
+ * NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is left to remove, which is what the
+ * user wanted: it is not a failure.
  */
 export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	const subCategory = typeof error.subCategory === 'string' ? error.subCategory : '';
@@ -83,9 +64,9 @@ export function readPages(results: readonly unknown[]): Array<{ fromId: string; 
 
 function readErrorReport(error: HubSpotBatchError, fromId: string): FailureReport {
 	const category = typeof error.category === 'string' ? error.category : undefined;
-	const hubspot = typeof error.message === 'string' ? error.message : 'no message';
+	const message = `HubSpot could not read the associations of record ${fromId}: ${typeof error.message === 'string' ? error.message : 'no message'}`;
 	const hint = 'Check that the record exists and that the credential may read both object types.';
-	return { message: `HubSpot could not read the associations of record ${fromId}: ${hubspot}`, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
+	return { message, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
 }
 
 function pagingReport(fromId: string, why: string): FailureReport {
@@ -94,10 +75,8 @@ function pagingReport(fromId: string, why: string): FailureReport {
 }
 
 const NOT_READ: FailureReport = {
-	message: 'Not read: the node stopped after an earlier read failed',
-	description: 'Nothing was removed for this item.',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
+	message: 'Not read: the node stopped after an earlier read failed', description: 'Nothing was removed for this item.',
+	hint: 'Fix the failure reported for the other items and run again.', notSent: true,
 };
 
 /** Folds one read request's outcome into the records it asked about; returns whether any of them failed. */
@@ -145,23 +124,17 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 }
 
 /**
- * Reads the associations of every record (each distinct record once) and says, per record, which records
- * it is associated with or why they could not be read. `shouldStop` is asked before each request; records
- * left unread when it says yes are reported as not read.
+ * Reads the associations of every record (each distinct record once) and says, per record, which records it is associated with or
+ * why they could not be read. Records left unread when the run stops reading are reported as not read.
  */
-export async function readAssociations(
-	transport: Transport,
-	records: readonly RecordToRead[],
-	options: { concurrency: number; apiVersion: ApiVersion; shouldStop: (anyFailed: boolean) => boolean },
-): Promise<Map<string, ReadOutcome>> {
+export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<Map<string, ReadOutcome>> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
 		let group = groups.get(key);
 		if (!group) {
 			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) => units.map((u) => (u.after === undefined ? { id: u.from } : { id: u.from, after: u.after })));
-			group = { endpoint, states: new Map(), pending: [] };
-			groups.set(key, group);
+			groups.set(key, (group = { endpoint, states: new Map(), pending: [] }));
 		}
 		if (group.states.has(r.fromId)) continue;
 		group.states.set(r.fromId, { targets: new Map(), cursors: new Set(), pages: 0, done: false });
@@ -169,31 +142,28 @@ export async function readAssociations(
 	}
 
 	let anyFailed = false;
-	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !options.shouldStop(anyFailed); round++) {
+	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the credential refused, the
+	// daily limit spent) can read nothing more either way.
+	const shouldStop = () => transport.halted !== undefined || (anyFailed && !continueOnFail);
+	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !shouldStop(); round++) {
 		const requests: Array<{ group: Group; units: Unit[] }> = [];
 		for (const group of groups.values()) {
 			for (let at = 0; at < group.pending.length; at += MAX_READ_INPUTS) requests.push({ group, units: group.pending.slice(at, at + MAX_READ_INPUTS) });
 			group.pending = [];
 		}
 		if (requests.length === 0) break;
-		await runPool(
-			requests.length,
-			options.concurrency,
-			async (r) => {
-				const { group, units } = requests[r];
-				if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
-			},
-			() => options.shouldStop(anyFailed),
-		);
+		const read = async (r: number) => {
+			const { group, units } = requests[r];
+			if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
+		};
+		await runPool(requests.length, options.concurrency, read, shouldStop);
 	}
 
 	const outcomes = new Map<string, ReadOutcome>();
 	for (const { endpoint, states } of groups.values()) {
 		for (const [fromId, state] of states) {
-			const key = recordKey({ ...endpoint.types, fromId });
-			if (state.failure) outcomes.set(key, { ok: false, report: state.failure });
-			else if (!state.done) outcomes.set(key, { ok: false, report: transport.halted ? notSentReport(transport.halted) : NOT_READ });
-			else outcomes.set(key, { ok: true, targets: [...state.targets.values()] });
+			const report = state.failure ?? (state.done ? undefined : transport.halted ? notSentReport(transport.halted) : NOT_READ);
+			outcomes.set(recordKey({ ...endpoint.types, fromId }), report ? { ok: false, report } : { ok: true, targets: [...state.targets.values()] });
 		}
 	}
 	return outcomes;

@@ -1,48 +1,37 @@
 /**
- * The parameters each item is read from, and input items → checked pairs, before any request: an item with
- * a bad object type, id or label is never sent. Without "Continue On Fail" the first bad item stops the
- * node here, naming it and the value.
+ * The parameters each item is read from, and input items → checked pairs, before any request: an item with a bad object type, id
+ * or label is never sent. Without "Continue On Fail" the first bad item stops the node here, naming it and the value.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
+import type { FailureReport } from '../transport/errors';
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
 import { normalizeObjectType } from './objectTypes';
 
 /** One valid input item, ids already checked and canonical. */
 export interface ItemPairs {
-	itemIndex: number;
-	fromObjectType: string;
-	toObjectType: string;
-	fromId: string;
-	toIds: string[];
+	itemIndex: number; fromObjectType: string; toObjectType: string; fromId: string; toIds: string[];
 	/** Labels the item names (Remove Association Labels: to remove; Remove All: its filter). */
 	types?: AssociationTypeRef[];
 }
 
-/** What an operation needs from each item besides its object types and from id. */
-export interface ItemFields {
-	/** The to ids. Without them an item is a from id alone. */
-	toIds: boolean;
-	/** The labels chosen in the label parameters, checked per item. */
-	labels: boolean;
-}
+/** Items that failed before the writes (a HubSpot read for them failed), by item index. */
+export type ItemFailures = Map<number, { item: ItemPairs; report: FailureReport }>;
+
+/**
+ * What an operation needs from each item besides its object types and from id: the to ids (without them an item is a from id
+ * alone), the labels chosen in the label parameters (checked per item).
+ */
+export type ItemFields = { toIds: boolean; labels: boolean };
 
 const objectTypeProperty = (name: string, displayName: string, description: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description,
+	displayName, name, type: 'resourceLocator', default: { mode: 'list', value: '' }, required: true, description,
 	modes: [
 		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchObjectTypes', searchable: true } },
 		{
-			displayName: 'By ID or Name',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. contacts, 0-1, 2-1234567 or p1234567_cars',
+			displayName: 'By ID or Name', name: 'id', type: 'string', placeholder: 'e.g. contacts, 0-1, 2-1234567 or p1234567_cars',
 			hint: 'A standard object name or id, or a custom object id (2-…) or fully qualified name',
 		},
 	],
@@ -53,39 +42,28 @@ export const itemProperties: INodeProperties[] = [
 	objectTypeProperty('fromObjectType', 'From Object Type', 'The type of the records whose associations are removed'),
 	objectTypeProperty('toObjectType', 'To Object Type', 'The type of the records they are associated with'),
 	{
-		displayName: 'From ID',
-		name: 'fromId',
-		type: 'string',
-		default: '={{ $json.id }}',
-		required: true,
+		displayName: 'From ID', name: 'fromId', type: 'string', default: '={{ $json.id }}', required: true,
 		description: 'The record ID on the "from" side, for each item. For "Remove All Associations of Records", the record whose associations are removed.',
 		hint: 'A plain field reference like {{ $json.id }} is read straight from the item, skipping the expression engine for speed',
 	},
 ];
 
-/** To IDs, for the operations that name pairs. */
 export const toIdsProperty = (operation: string): INodeProperties => ({
-	displayName: 'To IDs',
-	name: 'toIds',
-	type: 'string',
-	default: '',
-	required: true,
-	displayOptions: { show: { operation: [operation] } },
+	displayName: 'To IDs', name: 'toIds', type: 'string', default: '', required: true, displayOptions: { show: { operation: [operation] } },
 	placeholder: 'e.g. {{ $json.companyIds }} or 101,102',
 	description: 'The record ID(s) on the "to" side: one ID, an array of IDs, or a comma-separated list',
 });
 
 export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
 
-const LABEL_HINT =
-	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/associations/2026-03/{from}/{to}/labels.';
+const LABEL_HINT = 'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/associations/2026-03/{from}/{to}/labels.';
 const OBJECT_TYPE_HINT = 'Pick an object from the list, or give its name or type id (0-…), or a custom object\'s type id (2-…) or fully qualified name (p…_name).';
 const ID_HINT = 'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
 
 /**
- * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0] }}`, is
- * read from the item directly: n8n's expression engine costs about a millisecond per item and parameter
- * (n8n 2.40's default engine), as long as HubSpot itself needs for 100,000 pairs.
+ * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0] }}`, is read from the item
+ * directly: n8n's expression engine costs about a millisecond per item and parameter (n8n 2.40's default engine), as long as
+ * HubSpot itself needs for 100,000 pairs.
  */
 const WHOLE_REFERENCE = /^=\{\{\s*\$json((?:\??\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*'|\d+)\s*\])+)\s*\}\}$/;
 const SEGMENT = /\??\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)'|(\d+))\s*\]/g;
@@ -113,11 +91,7 @@ function itemValueReader(ctx: IExecuteFunctions, name: string, items: INodeExecu
 }
 
 /** Whether a parameter holds an expression anywhere inside it (a fixedCollection's field may be one). */
-function holdsExpression(raw: unknown): boolean {
-	if (typeof raw === 'string') return raw.startsWith('=');
-	if (raw && typeof raw === 'object') return Object.values(raw).some(holdsExpression);
-	return false;
-}
+const holdsExpression = (raw: unknown): boolean => (typeof raw === 'string' ? raw.startsWith('=') : !!raw && typeof raw === 'object' && Object.values(raw).some(holdsExpression));
 
 /** Reads a parameter once for all items, unless an expression in it may differ per item. */
 function sameForAllItems(ctx: IExecuteFunctions, name: string, read: (itemIndex: number) => unknown) {
@@ -137,7 +111,7 @@ function labelReader(ctx: IExecuteFunctions) {
 	});
 }
 
-export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], fields: ItemFields = PAIR_FIELDS) {
+export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], fields: ItemFields) {
 	const objectType = (name: string) => sameForAllItems(ctx, name, (i) => ctx.getNodeParameter(name, i, '', { extractValue: true }));
 	const readFromType = objectType('fromObjectType');
 	const readToType = objectType('toObjectType');
@@ -151,11 +125,8 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 	const typeChecks = new Map<unknown, ReturnType<typeof normalizeObjectType>>();
 	const checkType = (raw: unknown) => {
 		let check = typeChecks.get(raw);
-		if (!check) {
-			check = normalizeObjectType(raw);
-			if (typeChecks.size < 1000) typeChecks.set(raw, check);
-		}
-		return check;
+		if (!check && typeChecks.size < 1000) typeChecks.set(raw, (check = normalizeObjectType(raw)));
+		return check ?? normalizeObjectType(raw);
 	};
 
 	/** One item's pairs, or why it is refused ([message, hint]); an expression that throws is a refusal too. */
@@ -169,9 +140,7 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 			if (!toType.ok) return [`To Object Type cannot be used: ${toType.reason}`, OBJECT_TYPE_HINT];
 			step = 'From ID';
 			const rawFrom = readFromId(i);
-			if (Array.isArray(rawFrom)) {
-				return [`From ID must be one id, got ${describeValue(rawFrom)}`, `Split the item so each has one from id (e.g. with the Split Out node). ${ID_HINT}`];
-			}
+			if (Array.isArray(rawFrom)) return [`From ID must be one id, got ${describeValue(rawFrom)}`, `Split the item so each has one from id (e.g. with the Split Out node). ${ID_HINT}`];
 			const fromId = parseId(rawFrom);
 			if (!fromId.ok) return [`From ID is not valid: ${fromId.reason}`, ID_HINT];
 			const item: ItemPairs = { itemIndex: i, fromObjectType: fromType.value, toObjectType: toType.value, fromId: fromId.id, toIds: [] };
@@ -196,13 +165,12 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 
 	for (let i = 0; i < items.length; i++) {
 		const checked = checkItem(i);
-		if (!Array.isArray(checked)) {
-			valid.push(checked);
-			continue;
+		if (!Array.isArray(checked)) valid.push(checked);
+		else {
+			const error = new NodeOperationError(ctx.getNode(), `Item ${i}: ${checked[0]}`, { itemIndex: i, description: checked[1] });
+			if (!continueOnFail) throw error;
+			invalid.set(i, error);
 		}
-		const error = new NodeOperationError(ctx.getNode(), `Item ${i}: ${checked[0]}`, { itemIndex: i, description: checked[1] });
-		if (!continueOnFail) throw error;
-		invalid.set(i, error);
 	}
 	return { valid, invalid };
 }

@@ -1,31 +1,17 @@
 /**
- * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work was
- * done. HubSpot documents the archive endpoints as both "204 No Content" and "200 with a BatchResponse",
- * and uses 207 for partial success on their siblings, so every 2xx is read the same way here and the node
- * fills in what a bodiless answer leaves out.
+ * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work was done. HubSpot documents
+ * the archive endpoints as both "204 No Content" and "200 with a BatchResponse", and uses 207 for partial success on their
+ * siblings, so every 2xx is read the same way here and the node fills in what a bodiless answer leaves out.
  */
 import type { FailureReport } from '../transport/errors';
 import { normalizeObjectType } from './objectTypes';
 
-export interface HubSpotBatchError {
-	category?: string;
-	subCategory?: unknown;
-	message?: string;
-	context?: Record<string, unknown>;
-	id?: string;
-	[key: string]: unknown;
-}
+export type HubSpotBatchError = Record<string, unknown> & { category?: string; subCategory?: unknown; message?: string; context?: Record<string, unknown>; id?: string };
 
 /** The fields of a BatchResponse the node passes on; for several answers, merged (see `mergeResults`). */
 export interface ResponseFields {
-	status: string;
-	startedAt?: string;
-	completedAt?: string;
-	requestedAt?: string;
-	numErrors: number;
-	errors: HubSpotBatchError[];
-	results: unknown[];
-	links?: Record<string, unknown>;
+	status: string; startedAt?: string; completedAt?: string; requestedAt?: string;
+	numErrors: number; errors: HubSpotBatchError[]; results: unknown[]; links?: Record<string, unknown>;
 }
 
 /** The status a dry run gives its answers: nothing was sent, and that is no failure. */
@@ -40,12 +26,8 @@ export function readBatchResponse(body: unknown, sentAt: Date, receivedAt: Date)
 	const text = (value: unknown, fallback: Date) => (typeof value === 'string' ? value : fallback.toISOString());
 	return {
 		status: typeof data.status === 'string' ? data.status : 'COMPLETE',
-		startedAt: text(data.startedAt, sentAt),
-		completedAt: text(data.completedAt, receivedAt),
-		requestedAt: text(data.requestedAt, sentAt),
-		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length,
-		errors,
-		results: Array.isArray(data.results) ? data.results : [],
+		startedAt: text(data.startedAt, sentAt), completedAt: text(data.completedAt, receivedAt), requestedAt: text(data.requestedAt, sentAt),
+		numErrors: typeof data.numErrors === 'number' ? data.numErrors : errors.length, errors, results: Array.isArray(data.results) ? data.results : [],
 		...(isRecord(data.links) ? { links: data.links } : {}),
 	};
 }
@@ -69,43 +51,27 @@ export function mergeResults(answers: readonly ResponseFields[]): ResponseFields
 }
 
 /**
- * Whether an answer says the work was not done. Only status COMPLETE says the associations were removed,
- * even with a 200 or 207 (HubSpot's BatchResponse may say PENDING, PROCESSING or CANCELED); errors HubSpot
- * lists for the pairs are failures too.
+ * Whether an answer says the work was not done. Only status COMPLETE says the associations were removed, even with a 200 or 207
+ * (HubSpot's BatchResponse may say PENDING, PROCESSING or CANCELED); errors HubSpot lists for the pairs are failures too.
  */
 export function answerFailure(fields: ResponseFields, subject: 'item' | 'request'): FailureReport | undefined {
 	if (fields.status !== 'COMPLETE' && fields.status !== DRY_RUN_STATUS) {
-		const hint =
-			fields.status === 'CANCELED'
-				? 'HubSpot canceled the request. Run the node again for these items: removing associations is safe to repeat.'
-				: 'HubSpot had not finished the request when it answered. Check the records in HubSpot, or run the node again: removing associations is safe to repeat.';
+		const hint = `${fields.status === 'CANCELED' ? 'HubSpot canceled the request. Run the node again for these items' : 'HubSpot had not finished the request when it answered. Check the records in HubSpot, or run the node again'}: removing associations is safe to repeat.`;
 		return { message: `HubSpot answered with status ${fields.status}, not COMPLETE: the associations of this ${subject} may not have been removed`, description: hint, hint };
 	}
-	if (fields.errors.length === 0) return undefined;
-	const first = fields.errors[0];
+	const [first, count] = [fields.errors[0], fields.errors.length];
+	if (!first) return undefined;
 	const category = typeof first.category === 'string' ? first.category : undefined;
-	const count = fields.errors.length;
-	return {
-		message: `HubSpot reported ${count === 1 ? 'an error' : `${count} errors`} for this ${subject}: ${first.message ?? 'no message'}`,
-		description: `${category ? `category ${category}. ` : ''}The other pairs of the request were processed. Check that the records exist and are associated.`,
-		category,
-		httpCode: '207',
-		hint: 'Check that the records exist and are associated.',
-	};
+	const hint = 'Check that the records exist and are associated.';
+	const message = `HubSpot reported ${count === 1 ? 'an error' : `${count} errors`} for this ${subject}: ${first.message ?? 'no message'}`;
+	return { message, description: `${category ? `category ${category}. ` : ''}The other pairs of the request were processed. ${hint}`, category, httpCode: '207', hint };
 }
 
 /** The from and to object types of the request an error answers, as the node sends them. */
-export interface PairTypes {
-	fromObjectType: string;
-	toObjectType: string;
-}
+export type PairTypes = { fromObjectType: string; toObjectType: string };
 
 /** The record ids an error names, by the side of the pair HubSpot says they are on (`either`: it does not say). */
-export interface NamedIds {
-	from: Set<string>;
-	to: Set<string>;
-	either: Set<string>;
-}
+export type NamedIds = Record<'from' | 'to' | 'either', Set<string>>;
 
 export const noIds = (): NamedIds => ({ from: new Set(), to: new Set(), either: new Set() });
 export const namesAnyId = (named: NamedIds): boolean => named.from.size > 0 || named.to.size > 0 || named.either.size > 0;
@@ -141,10 +107,7 @@ export function idsNamedByError(error: Record<string, unknown>, types?: PairType
 		else if (key === 'ids' || key === 'id' || key === 'objectIds') asList(value).forEach((v) => add('either', v));
 		else if (key === 'objectId') asList(value).forEach((v, k) => typed(asList(context.objectType)[k] ?? asList(context.objectType)[0], v));
 		else if (key === 'INVALID_OBJECT_IDS') {
-			for (const entry of asList(value)) {
-				const match = typeof entry === 'string' ? /^\s*([^=\s]+)\s*=\s*(\d+)/.exec(entry) : null;
-				if (match) typed(match[1], match[2]);
-			}
+			for (const match of asList(value).map((entry) => typeof entry === 'string' && /^\s*([^=\s]+)\s*=\s*(\d+)/.exec(entry))) if (match) typed(match[1], match[2]);
 		}
 	}
 	return named;

@@ -1,7 +1,7 @@
 /**
- * Runs `work` over `count` jobs with at most `concurrency` under way, starting them in order. `shouldStop`
- * is asked before each start: once it says yes no new job starts, and the ones under way finish (a request
- * already sent is never abandoned, so no item is left in an unknown state).
+ * Runs `work` over `count` jobs with at most `concurrency` under way, starting them in order. `shouldStop` is asked before each
+ * start: once it says yes no new job starts, and the ones under way finish (a request already sent is never abandoned, so no item
+ * is left in an unknown state).
  */
 export async function runPool(count: number, concurrency: number, work: (index: number) => Promise<void>, shouldStop: () => boolean = () => false): Promise<void> {
 	let next = 0;

@@ -1,7 +1,7 @@
 /**
- * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are
- * the answers about the batch itself: HubSpot says it is too large (resend in parts it takes), or rejects
- * it naming some ids (resend the rest without them).
+ * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are the answers about the
+ * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
+ * them).
  */
 import { describeFailure, notSentReport, type FailureReport } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
@@ -10,13 +10,8 @@ import { sendWithRetries, type Transport } from '../transport/send';
 import type { Unit } from './planBatches';
 import { idsNamedByError, isRecord, namesAnyId, namesPairOf, noIds, readBatchResponse, type NamedIds, type PairTypes, type ResponseFields } from './responses';
 
-/** An endpoint between two object types and how it takes its units. */
-export interface BatchEndpoint {
-	types: PairTypes;
-	path: string;
-	/** The request body's `inputs` for these units. */
-	inputs(units: readonly Unit[]): unknown[];
-}
+/** An endpoint between two object types and how it takes its units (`inputs`: the request body's for these units). */
+export type BatchEndpoint = { types: PairTypes; path: string; inputs(units: readonly Unit[]): unknown[] };
 
 export interface BatchOutcome {
 	/** Every successful answer for this batch (several when it went in parts). */
@@ -27,26 +22,20 @@ export interface BatchOutcome {
 	idFailures: Array<{ ids: NamedIds; report: FailureReport }>;
 }
 
-export function batchEndpoint(version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint {
-	return { types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs };
-}
+export const batchEndpoint = (version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint => ({
+	types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs,
+});
 
 /** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
 const MAX_RESENDS_WITHOUT_NAMED = 12;
 
-export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[]): Promise<BatchOutcome> {
-	const outcome: BatchOutcome = { answers: [], idFailures: [] };
-	await sendInto(transport, endpoint, units, outcome, 0);
-	return outcome;
-}
-
-async function sendInto(transport: Transport, endpoint: BatchEndpoint, units: Unit[], outcome: BatchOutcome, resends: number): Promise<void> {
-	if (units.length === 0) return;
+export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[], outcome: BatchOutcome = { answers: [], idFailures: [] }, resends = 0): Promise<BatchOutcome> {
+	if (units.length === 0) return outcome;
 	// A size HubSpot refused earlier in the run: send in parts it takes, without asking again.
 	const limit = transport.batchLimits.get(endpoint.path);
 	if (limit !== undefined && units.length > limit) {
-		for (let at = 0; at < units.length; at += limit) await sendInto(transport, endpoint, units.slice(at, at + limit), outcome, resends);
-		return;
+		for (let at = 0; at < units.length; at += limit) await sendBatch(transport, endpoint, units.slice(at, at + limit), outcome, resends);
+		return outcome;
 	}
 	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
 	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
@@ -54,19 +43,19 @@ async function sendInto(transport: Transport, endpoint: BatchEndpoint, units: Un
 	const sent = blocked ? { notSent: blocked } : await sendWithRetries(transport, { method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } }, refused);
 	if ('notSent' in sent) {
 		outcome.failure ??= notSentReport(sent.notSent);
-		return;
+		return outcome;
 	}
 	const { exchange, verdict } = sent;
 	if (verdict.kind === 'success') {
 		outcome.answers.push(readBatchResponse(exchange.body, exchange.sentAt, exchange.receivedAt));
-		return;
+		return outcome;
 	}
 	if (verdict.kind === 'tooLarge' && units.length > 1) {
-		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal
-		// at least halves the size again, so a batch costs at most log2(pairs) refused requests.
+		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal at least halves the
+		// size again, so a batch costs at most log2(pairs) refused requests.
 		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
 		transport.batchLimits.set(endpoint.path, Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller));
-		return await sendInto(transport, endpoint, units, outcome, resends);
+		return await sendBatch(transport, endpoint, units, outcome, resends);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
 	// An object type HubSpot does not know fails every request with it the same way: ask no more.
@@ -76,10 +65,11 @@ async function sendInto(transport: Transport, endpoint: BatchEndpoint, units: Un
 		if (namesAnyId(named)) {
 			outcome.idFailures.push({ ids: named, report });
 			const rest = units.filter((u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]));
-			return await sendInto(transport, endpoint, rest, outcome, resends + 1);
+			return await sendBatch(transport, endpoint, rest, outcome, resends + 1);
 		}
 	}
 	outcome.failure = report;
+	return outcome;
 }
 
 /** The ids a refusal names that these units carry, each on the side they carry it. */

@@ -1,6 +1,6 @@
 /**
- * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and
- * error carries, and the NodeApiError n8n shows.
+ * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and error carries, and the
+ * NodeApiError n8n shows.
  */
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -11,138 +11,104 @@ import type { SendResult } from './send';
 
 /** What the node tells the user about a HubSpot failure, already free of secrets. */
 export interface FailureReport {
-	message: string;
-	description: string;
-	httpCode?: string;
-	category?: string;
-	correlationId?: string;
-	hint: string;
+	message: string; description: string; hint: string;
+	httpCode?: string; category?: string; correlationId?: string; failure?: NodeApiError['failure'];
 	/** HTTP requests made for it, retries included. */
 	attempts?: number;
 	/** HubSpot's error body, redacted. */
 	body?: JsonObject;
-	failure?: NodeApiError['failure'];
 	/** The items concerned were never sent: another request's failure stopped the run. */
 	notSent?: boolean;
 }
 
 /** What the items of a request that was never sent get: the cause that stopped the run, named as such. */
-export function notSentReport(cause: FailureReport): FailureReport {
-	return { ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true };
-}
+export const notSentReport = (cause: FailureReport): FailureReport => ({ ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true });
 
 function missingScopes(body: ReturnType<typeof errorBody>): string[] {
 	const scopes = new Set<string>();
 	for (const e of body.errors ?? []) {
-		const ctx = e.context ?? {};
 		for (const key of ['requiredScopes', 'missingScopes', 'requiredGranularScopes']) {
-			const value = ctx[key];
+			const value = e.context?.[key];
 			if (Array.isArray(value)) value.forEach((s) => typeof s === 'string' && scopes.add(s));
 		}
 		// The endpoint page shows the context as a string: "{missingScopes=[scope1, scope2]}".
-		if (typeof e.context === 'string') {
-			const match = /\[([^\]]*)\]/.exec(e.context);
-			match?.[1].split(',').forEach((s) => s.trim() && scopes.add(s.trim()));
-		}
+		if (typeof e.context === 'string') /\[([^\]]*)\]/.exec(e.context)?.[1].split(',').forEach((s) => s.trim() && scopes.add(s.trim()));
 	}
 	return [...scopes];
 }
 
-/** Where a redirect pointed: its origin only (a path or query could hold anything), redacted. */
-function redirectTarget(location: string | undefined, secrets: readonly string[]): string | undefined {
-	if (!location) return undefined;
-	try {
-		return redactText(new URL(location).origin, secrets);
-	} catch {
-		return undefined;
-	}
-}
-
 const OBJECT_TYPE_HINT =
 	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
+const RECONNECT_OAUTH2 = 'Reconnect the "HubSpot Associations OAuth2 API" credential';
 
 /** Turns a failed request into words a workflow builder can act on; `types` are the request's object types. */
 export function describeFailure(result: SendResult, context: Pick<Connection, 'secrets' | 'credentialType'>, types?: { fromObjectType: string; toObjectType: string }): FailureReport {
-	const { secrets, credentialType: credentialName } = context;
+	const { secrets } = context;
+	const oauth = context.credentialType.includes('OAuth2');
 	const { exchange, verdict, attempts, gaveUp } = result;
 	const body = errorBody(exchange);
 	const status = exchange.statusCode;
-	const hubspotMessage = typeof body.message === 'string' ? redactText(body.message, secrets) : undefined;
 	const tries = `${attempts} ${attempts === 1 ? 'try' : 'tries'}`;
+	const between = types ? ` (${types.fromObjectType} → ${types.toObjectType})` : '';
 	let message: string;
 	let hint: string;
-	let failure: FailureReport['failure'];
+	let cause: NonNullable<FailureReport['failure']>['cause'] = 'configuration-invalid';
 
 	if (status === 0) {
-		message = `Could not reach HubSpot (${exchange.networkCode ?? 'network error'}) after ${tries}`;
+		[message, cause] = [`Could not reach HubSpot (${exchange.networkCode ?? 'network error'}) after ${tries}`, 'temporarily-unavailable'];
 		hint = 'Check the network path to HubSpot (proxy, firewall, Base URL in the credential) and run the node again; removing associations is safe to repeat.';
-		failure = { cause: 'temporarily-unavailable' };
 	} else if (verdict.kind === 'dailyLimit') {
-		message = 'HubSpot\'s daily API limit for this account is used up';
+		[message, cause] = ['HubSpot\'s daily API limit for this account is used up', 'quota-exhausted'];
 		hint = 'The daily limit resets at midnight in the HubSpot account\'s time zone. Run the remaining items then, or ask HubSpot for an API limit increase.';
-		failure = { cause: 'quota-exhausted' };
 	} else if (verdict.kind === 'rateLimited') {
-		message = `HubSpot's rate limit was still hit after ${tries}`;
+		[message, cause] = [`HubSpot's rate limit was still hit after ${tries}`, 'rate-limited'];
 		hint = 'Other apps or workflows share this HubSpot account\'s limit. Lower "Concurrency", raise "Max Retries", or run the workflow when the account is quieter.';
-		failure = { cause: 'rate-limited' };
 	} else if (status >= 500) {
-		message = `HubSpot answered ${status} after ${tries}`;
+		[message, cause] = [`HubSpot answered ${status} after ${tries}`, 'temporarily-unavailable'];
 		hint = 'HubSpot had a temporary fault. Run the node again later; removing associations is safe to repeat.';
-		failure = { cause: 'temporarily-unavailable' };
 	} else if (status >= 300 && status < 400) {
-		const target = redirectTarget(exchange.headers.location, secrets);
+		// Where it pointed: the origin only (a path or query could hold anything), redacted.
+		const { location } = exchange.headers;
+		const target = location && URL.canParse(location) ? redactText(new URL(location).origin, secrets) : undefined;
 		message = `HubSpot answered with a redirect (${status})${target ? ` to ${target}` : ''}`;
 		hint = 'The node does not follow redirects, so that the token never goes to another address. Set the Base URL in the credential to HubSpot\'s API address (https://api.hubapi.com) or to the address your proxy really answers on.';
-		failure = { cause: 'configuration-invalid' };
-	} else if (exchange.answerUnread && credentialName.includes('OAuth2') && status >= 400 && status < 500) {
+	} else if (exchange.answerUnread && oauth && status >= 400 && status < 500) {
 		// No HubSpot answer to the API call itself: the refresh before it was refused.
-		message = 'HubSpot refused to refresh the OAuth2 access token';
-		hint = 'The refresh token was revoked or the app\'s client id/secret changed. Reconnect the "HubSpot Associations OAuth2 API" credential.';
-		failure = { cause: 'credential-invalid' };
+		[message, cause] = ['HubSpot refused to refresh the OAuth2 access token', 'credential-invalid'];
+		hint = `The refresh token was revoked or the app's client id/secret changed. ${RECONNECT_OAUTH2}.`;
 	} else if (status === 401) {
-		message = 'HubSpot did not accept the credential';
-		hint = credentialName.includes('OAuth2')
-			? 'n8n tried to refresh the OAuth2 token and HubSpot still refused it. Reconnect the "HubSpot Associations OAuth2 API" credential.'
+		[message, cause] = ['HubSpot did not accept the credential', 'credential-invalid'];
+		hint = oauth
+			? `n8n tried to refresh the OAuth2 token and HubSpot still refused it. ${RECONNECT_OAUTH2}.`
 			: 'Check the private app token in the "HubSpot Associations Private App Token" credential: it may be mistyped, rotated or the app deleted.';
-		failure = { cause: 'credential-invalid' };
 	} else if (status === 403) {
 		const scopes = missingScopes(body);
-		message = scopes.length
-			? `The HubSpot credential is missing scopes: ${scopes.join(', ')}`
-			: 'HubSpot refused the call for this credential';
-		hint = credentialName.includes('OAuth2')
-			? `Reconnect the "HubSpot Associations OAuth2 API" credential and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
+		[message, cause] = [scopes.length ? `The HubSpot credential is missing scopes: ${scopes.join(', ')}` : 'HubSpot refused the call for this credential', 'credential-invalid'];
+		hint = oauth
+			? `${RECONNECT_OAUTH2} and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
 			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
-		failure = { cause: 'credential-invalid' };
 	} else if (lacksAssociationPermission(exchange)) {
-		message = 'HubSpot refused the write: the connected user may not edit associations';
-		hint =
-			'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
-		failure = { cause: 'credential-invalid' };
+		[message, cause] = ['HubSpot refused the write: the connected user may not edit associations', 'credential-invalid'];
+		hint = 'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
 	} else if (refusedByValidationRule(exchange)) {
 		message = 'HubSpot refused the write under one of the account\'s validation rules';
-		hint =
-			'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';
-		failure = { cause: 'configuration-invalid' };
+		hint = 'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';
 	} else if (unknownObjectType(exchange)) {
-		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;
+		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${between}`;
 		hint = OBJECT_TYPE_HINT;
-		failure = { cause: 'configuration-invalid' };
 	} else if (status === 404) {
-		message = `HubSpot could not find what the node asked for${types ? ` (${types.fromObjectType} → ${types.toObjectType})` : ''}`;
+		message = `HubSpot could not find what the node asked for${between}`;
 		hint = `Check the From and To object types. ${OBJECT_TYPE_HINT}`;
-		failure = { cause: 'configuration-invalid' };
 	} else {
 		message = `HubSpot refused the request (${status})`;
 		hint = 'Check the object types and ids of the items named; HubSpot\'s message says what it objected to.';
-		failure = { cause: 'configuration-invalid' };
 	}
 	if (gaveUp === 'maxWait') message += ' (gave up: waiting longer would pass the wait limit)';
 
 	const correlationId = typeof body.correlationId === 'string' ? body.correlationId : undefined;
 	const category = typeof body.category === 'string' ? body.category : body.errorType;
 	const details = [
-		hubspotMessage ? `HubSpot: ${hubspotMessage}` : exchange.networkMessage ? redactText(exchange.networkMessage, secrets) : undefined,
+		typeof body.message === 'string' && body.message ? `HubSpot: ${redactText(body.message, secrets)}` : exchange.networkMessage ? redactText(exchange.networkMessage, secrets) : undefined,
 		category ? `category ${category}` : undefined,
 		body.policyName ? `policy ${body.policyName}` : undefined,
 		correlationId ? `correlationId ${correlationId}` : undefined,
@@ -156,7 +122,7 @@ export function describeFailure(result: SendResult, context: Pick<Connection, 's
 		hint,
 		attempts,
 		body: exchange.body && typeof exchange.body === 'object' ? redactValue(exchange.body as JsonObject, secrets) : undefined,
-		failure,
+		failure: { cause },
 	};
 }
 
@@ -174,9 +140,9 @@ export function toNodeApiError(node: INode, report: FailureReport, itemIndex: nu
 }
 
 /**
- * Scrubs secrets from anything the node lets out (output items, error messages, descriptions).
- * Known secrets are replaced literally; Bearer headers and HubSpot token shapes are caught by pattern
- * as well, because a refreshed OAuth token is never seen by the node itself.
+ * Scrubs secrets from anything the node lets out (output items, error messages, descriptions). Known secrets are replaced
+ * literally; Bearer headers and HubSpot token shapes are caught by pattern as well, because a refreshed OAuth token is never seen
+ * by the node itself.
  */
 const PATTERNS: Array<[RegExp, string]> = [
 	[/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]'],
@@ -195,10 +161,6 @@ export function redactText(text: string, secrets: readonly string[]): string {
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
 	if (typeof value === 'string') return redactText(value, secrets) as unknown as T;
 	if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as unknown as T;
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, secrets);
-		return out as T;
-	}
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)])) as T;
 	return value;
 }

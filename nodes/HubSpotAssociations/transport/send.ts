@@ -1,6 +1,6 @@
 /**
- * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and
- * `sendWithRetries`, which every request goes through: paced, retried, stopped when the run must stop.
+ * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and `sendWithRetries`,
+ * which every request goes through: paced, retried, stopped when the run must stop.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
@@ -11,31 +11,17 @@ import { backoffMs, judge, retryAfterMs, stopsRun, type Verdict } from './policy
 import { sendRequest, type HubSpotExchange, type HubSpotRequest } from './request';
 import { RateLimitThrottle } from './throttle';
 
-export interface RetryOptions {
-	/** Further tries after the first, for rate limits and transient faults together. */
-	maxRetries: number;
-	/** No request waits longer than this in total across its retries. */
-	maxTotalWaitMs: number;
-	/** Backoff base for 5xx and network faults. */
-	transientBaseMs: number;
-	/** Backoff base for a 429 when HubSpot gives no hint of how long to wait. */
-	rateLimitBaseMs: number;
-	timeoutMs?: number;
-}
-
-export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
-	maxRetries: 5,
-	maxTotalWaitMs: 120_000,
-	transientBaseMs: 500,
-	rateLimitBaseMs: 1_000,
-};
+/**
+ * `maxRetries`: further tries after the first, for rate limits and transient faults together; `maxTotalWaitMs`: no request waits
+ * longer than this in total across its retries; backoff bases for 5xx and network faults (`transientBaseMs`) and for a 429 when
+ * HubSpot gives no hint of how long to wait (`rateLimitBaseMs`).
+ */
+const DEFAULT_RETRY_OPTIONS = { maxRetries: 5, maxTotalWaitMs: 120_000, transientBaseMs: 500, rateLimitBaseMs: 1_000, timeoutMs: undefined as number | undefined };
+type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
 
 /** Everything the transport needs for one execution; made anew per execution, never kept. */
 export interface Transport {
-	ctx: IExecuteFunctions | ILoadOptionsFunctions;
-	connection: Connection;
-	throttle: RateLimitThrottle;
-	retry: RetryOptions;
+	ctx: IExecuteFunctions | ILoadOptionsFunctions; connection: Connection; throttle: RateLimitThrottle; retry: RetryOptions;
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
 	cancelSignal?: AbortSignal;
 	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
@@ -46,75 +32,43 @@ export interface Transport {
 	refusedTypes: Map<string, FailureReport>;
 }
 
-export interface SendResult {
-	exchange: HubSpotExchange;
-	verdict: Verdict;
-	/** How many HTTP requests this call made (1 + retries). */
-	attempts: number;
-	/** Set when it stopped retrying because a bound was reached. */
-	gaveUp?: 'maxRetries' | 'maxWait';
-}
+/** `attempts`: HTTP requests this call made (1 + retries); `gaveUp`: set when it stopped retrying because a bound was reached. */
+export type SendResult = { exchange: HubSpotExchange; verdict: Verdict; attempts: number; gaveUp?: 'maxRetries' | 'maxWait' };
 
-/** A request that was not sent: an earlier answer stopped the run, or the caller had a reason not to send it. */
-export interface NotSent {
-	/** Why: the answer that stopped the run, or the refusal the caller gave. */
-	notSent: FailureReport;
-}
+/** A request that was not sent, and why: the answer that stopped the run, or the refusal the caller gave. */
+export type NotSent = { notSent: FailureReport };
 
-export function createTransport(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-	connection: Connection,
-	retry: Partial<RetryOptions> = {},
-): Transport {
+export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, retry: Partial<RetryOptions> = {}): Transport {
 	// Older n8n releases have no cancel signal; dropdowns (load options) have none either.
 	const cancelSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
-	return {
-		ctx,
-		connection,
-		throttle: new RateLimitThrottle({ signal: cancelSignal }),
-		retry: { ...DEFAULT_RETRY_OPTIONS, ...retry },
-		cancelSignal,
-		batchLimits: new Map(),
-		refusedTypes: new Map(),
-	};
+	const throttle = new RateLimitThrottle({ signal: cancelSignal });
+	return { ctx, connection, throttle, retry: { ...DEFAULT_RETRY_OPTIONS, ...retry }, cancelSignal, batchLimits: new Map(), refusedTypes: new Map() };
 }
 
 /**
- * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node
- * lets go of its worker at once. (n8n's request helper refuses a canceled execution's requests by
- * itself; without this check they came back as network faults and were retried with backoff, holding
- * the execution for as long as the retry bounds allowed.) The message says "canceled" as n8n's own
- * does: n8n keeps such an execution's status "canceled" rather than "error".
+ * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node lets go of its worker at
+ * once. (n8n's request helper refuses a canceled execution's requests by itself; without this check they came back as network
+ * faults and were retried with backoff, holding the execution for as long as the retry bounds allowed.) The message says
+ * "canceled" as n8n's own does: n8n keeps such an execution's status "canceled" rather than "error".
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
-	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', {
-		description: 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.',
-	});
+	const description = 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.';
+	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', { description });
 }
 
-/** Longest single nap in a retry wait: a stopped execution notices within this long. */
-const STOP_CHECK_MS = 250;
-
-/** Sleeps `ms`, or less when the execution is stopped meanwhile (noticed within STOP_CHECK_MS). */
+/** Sleeps `ms`, or less when the execution is stopped meanwhile: naps of at most 250 ms notice the stop. */
 async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	const until = Date.now() + ms;
-	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
-		await sleep(signal ? Math.min(STOP_CHECK_MS, left) : left);
-	}
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) await sleep(signal ? Math.min(250, left) : left);
 }
 
 /**
- * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
- * so one 429 holds back every request of the execution, not only the one that got it. Once an answer
- * stops the run, this and every request still waiting in the throttle come back unsent; so does one
- * that `refused` gives a reason not to send by the time its turn comes.
+ * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle, so one 429 holds back every
+ * request of the execution, not only the one that got it. Once an answer stops the run, this and every request still waiting in
+ * the throttle come back unsent; so does one that `refused` gives a reason not to send by the time its turn comes.
  */
-export async function sendWithRetries(
-	transport: Transport,
-	request: HubSpotRequest,
-	refused: () => FailureReport | undefined = () => undefined,
-): Promise<SendResult | NotSent> {
+export async function sendWithRetries(transport: Transport, request: HubSpotRequest, refused: () => FailureReport | undefined = () => undefined): Promise<SendResult | NotSent> {
 	const { throttle, retry } = transport;
 	let waited = 0;
 	let attempts = 0;
@@ -125,10 +79,7 @@ export async function sendWithRetries(
 		const blocked = transport.halted ?? refused();
 		if (blocked) return { notSent: blocked };
 		attempts++;
-		const exchange = await sendRequest(transport.ctx, transport.connection, {
-			...request,
-			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
-		});
+		const exchange = await sendRequest(transport.ctx, transport.connection, { ...request, timeoutMs: request.timeoutMs ?? retry.timeoutMs });
 		throttle.observe(exchange, ticket);
 		// A request cut off by the stop comes back as a network error: it is not retried.
 		stopIfCancelled(transport);
@@ -137,23 +88,16 @@ export async function sendWithRetries(
 			transport.halted ??= describeFailure({ exchange, verdict, attempts }, transport.connection);
 			throttle.halt();
 		}
-		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') {
-			return { exchange, verdict, attempts };
-		}
+		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') return { exchange, verdict, attempts };
 		if (attempts > retry.maxRetries) return { exchange, verdict, attempts, gaveUp: 'maxRetries' };
-
-		let waitMs: number;
-		if (verdict.kind === 'rateLimited') {
-			const hinted = retryAfterMs(exchange);
-			const spacing = throttle.steadySpacingMs();
-			waitMs =
-				hinted ??
-				(spacing > 0
-					? backoffMs(attempts, Math.max(spacing * 2, 50), throttle.windowMs() || retry.rateLimitBaseMs * 10)
-					: backoffMs(attempts, retry.rateLimitBaseMs, retry.rateLimitBaseMs * 16));
-		} else {
-			waitMs = backoffMs(attempts, retry.transientBaseMs, retry.transientBaseMs * 32);
-		}
+		const spacing = verdict.kind === 'rateLimited' ? throttle.steadySpacingMs() : 0;
+		const waitMs =
+			verdict.kind === 'transient'
+				? backoffMs(attempts, retry.transientBaseMs, retry.transientBaseMs * 32)
+				: (retryAfterMs(exchange) ??
+					(spacing > 0
+						? backoffMs(attempts, Math.max(spacing * 2, 50), throttle.windowMs() || retry.rateLimitBaseMs * 10)
+						: backoffMs(attempts, retry.rateLimitBaseMs, retry.rateLimitBaseMs * 16)));
 		if (waited + waitMs > retry.maxTotalWaitMs) return { exchange, verdict, attempts, gaveUp: 'maxWait' };
 		waited += waitMs;
 		if (verdict.kind === 'rateLimited') throttle.penalize(waitMs);
@@ -164,10 +108,12 @@ export async function sendWithRetries(
 /** A dropdown waits for HubSpot a little, not a whole run's worth of retries. */
 const DROPDOWN_RETRY = { maxRetries: 2, maxTotalWaitMs: 10_000, timeoutMs: 15_000 };
 
-/** One GET for a dropdown, with the credential the node is set to use; HubSpot's answer or why there is none. */
-export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; body: unknown } | { ok: false; report: FailureReport }> {
+/** One GET for a dropdown, with the credential the node is set to use: the `results` of HubSpot's answer, or why there are none. */
+export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; results: unknown[] } | { ok: false; report: FailureReport }> {
 	const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod);
 	const sent = await sendWithRetries(createTransport(ctx, connection, DROPDOWN_RETRY), { method: 'GET', path });
 	if ('notSent' in sent) return { ok: false, report: sent.notSent };
-	return sent.verdict.kind === 'success' ? { ok: true, body: sent.exchange.body } : { ok: false, report: describeFailure(sent, connection) };
+	if (sent.verdict.kind !== 'success') return { ok: false, report: describeFailure(sent, connection) };
+	const results = (sent.exchange.body as { results?: unknown } | undefined)?.results;
+	return { ok: true, results: Array.isArray(results) ? results : [] };
 }
