@@ -47,8 +47,8 @@ export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, 
 
 /**
  * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node lets go of its worker at
- * once. (n8n's request helper refuses a canceled execution's requests by itself; without this check they came back as network
- * faults and were retried with backoff, holding the execution for as long as the retry bounds allowed.) The message says
+ * once. (n8n's request helper refuses a canceled execution's requests by itself; those refusals look like network faults,
+ * which would be retried with backoff, holding the execution for as long as the retry bounds allow.) The message says
  * "canceled" as n8n's own does: n8n keeps such an execution's status "canceled" rather than "error".
  */
 export function stopIfCancelled(transport: Transport): void {
