@@ -8,6 +8,8 @@
  * compared with perfect pacing on the cell's own timeline. Targets: time ≤ 1.15 × perfect pacing,
  * 429s ≤ 2 % of requests, nothing lost, no failed execution (stress case: ≤ 1.5 × and ≤ 5 %). Exits 1
  * when a cell misses one. `--reduced` is the grid CI runs. Writes the table as Markdown to bench/results/.
+ * Calibration: `npm run test:scale -- --calls N` ends with the same run in this simulator, n8n's side
+ * (start-up, spacing of the executions, finish) read off the real run, and real ÷ simulated.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

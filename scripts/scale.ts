@@ -4,7 +4,9 @@
  * N `n8n worker` processes and the HubSpot emulator with one rolling limit for everyone; imports and publishes Webhook → HubSpot
  * Associations (archive); fires all webhook calls at once; waits for every execution (the webhook answers
  * when its execution finished, with the node's output); prints the figures and checks the targets:
- * 0 pairs lost, 0 executions failed, 429s ≤ 2 % of requests, total time ≤ 1.25 × the shared rate-limit bound.
+ * 0 pairs lost, 0 executions failed, 429s ≤ 2 % of requests, total time ≤ 1.15 × perfect pacing on the run's own
+ * timeline and ≤ 1.5 × the shared rate-limit bound. It also prints the same run in the queue-mode simulator
+ * behind `npm run bench:throttle` (bench/throttleSim.ts), real ÷ simulated: the simulator's calibration.
  * Then the stop case: one more call to a workflow that times out (3 s) with 300 requests still to send;
  * the worker cancels the execution, which must end at once with no request following (see runStopCase).
  * Every process it starts is stopped by its own process id (group), also on failure or Ctrl+C.
@@ -41,6 +43,8 @@ import {
 	type WorkflowJson,
 } from '../test/e2e/n8nCli';
 
+import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from '../bench/throttleSim';
+
 import { perfectPacing, type PacedCall } from './perfectPacing';
 import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
 
@@ -60,7 +64,7 @@ interface Options {
 	rateMax: number;
 	rateIntervalMs: number;
 	latencyMs: number;
-	/** Report the time target without failing on it (what CI runs: the throttle does not meet it yet). */
+	/** Report the time target without failing on it. */
 	timeAdvisory: boolean;
 	/** Where to write the request and call timeline (JSON), if anywhere. */
 	timeline?: string;
@@ -223,6 +227,56 @@ interface CallResult {
 	ms: number;
 	items: Array<Record<string, unknown>>;
 	error?: string;
+}
+
+type QueueModel = Omit<Scenario, 'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'>;
+
+/**
+ * n8n's side of a real run as the simulator models it, read off the run: start-up is the median time
+ * from a worker slot freeing to the first request of the execution that took it (the (slots + j)-th
+ * execution to start took the slot of the j-th to end, as in scripts/perfectPacing.ts); the spacing of
+ * the first requests of the executions that got a slot at once (n8n main taking the webhooks one after
+ * another); the delay before the first of them, less start-up; and the median time from an execution's
+ * last request to its webhook's answer (finish).
+ */
+function queueModelOf(calls: readonly PacedCall[], slots: number, latencyMs: number): QueueModel {
+	const median = (values: number[], fallback: number) => {
+		const sorted = [...values].sort((a, b) => a - b);
+		return sorted.length > 0 ? Math.round(sorted[Math.floor(sorted.length / 2)]) : fallback;
+	};
+	const ready = calls.map((c) => c.readyAt).sort((a, b) => a - b);
+	const ends = calls.map((c) => c.endAt).sort((a, b) => a - b);
+	const first = ready.slice(0, Math.min(slots, ready.length));
+	const startupMs = median(
+		ready
+			.slice(slots)
+			.map((at, j) => at - ends[j])
+			.filter((ms) => ms > 0),
+		QUEUE_DEFAULTS.startupMs,
+	);
+	return {
+		...QUEUE_DEFAULTS,
+		slots,
+		latencyMs: Math.max(1, latencyMs),
+		startupMs,
+		initialDelayMs: Math.max(0, Math.round(first[0] ?? 0) - startupMs),
+		enqueueGapMs: first.length > 1 ? Math.round((first[first.length - 1] - first[0]) / (first.length - 1)) : QUEUE_DEFAULTS.enqueueGapMs,
+		finishMs: median(
+			calls.map((c) => c.endAt - c.lastRequestAt),
+			QUEUE_DEFAULTS.finishMs,
+		),
+	};
+}
+
+async function simulateScale(options: Options, model: QueueModel): Promise<Outcome> {
+	return await simulate({
+		...model,
+		calls: options.calls,
+		requestsPerCall: Math.ceil(options.pairs / options.batchSize),
+		rateMax: options.rateMax,
+		rateIntervalMs: options.rateIntervalMs,
+		seed: 1,
+	});
 }
 
 /** Lower bound the shared rolling window puts on N requests: the last one cannot go before this. */
@@ -453,7 +507,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
   HubSpot requests           ${requests} (${accepted} accepted, ${rateLimited} answered 429 = ${(rate429 * 100).toFixed(2)} %; at most ${s.maxConcurrent} at once)
   total time                 ${(totalMs / 1000).toFixed(1)} s from the first call to the last answer (the first HubSpot request came ${(firstRequestMs / 1000).toFixed(1)} s after the first call)
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
-  with perfect pacing        ${Number.isNaN(perfectMs) ? `n/a (${paced.length} of ${options.calls} calls matched to their requests)` : `${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'}`} (a throttle that knew when every place in the window frees, which HubSpot's headers do not say; n8n's own timing of this run kept, see scripts/perfectPacing.ts)
+  with perfect pacing        ${Number.isNaN(perfectMs) ? `n/a (${paced.length} of ${options.calls} calls matched to their requests)` : `${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'}; total time ÷ perfect pacing ${(totalMs / perfectMs).toFixed(2)}`} (a throttle that knew when every place in the window frees, which HubSpot's headers do not say; n8n's own timing of this run kept, see scripts/perfectPacing.ts)
   first window               ${firstWindow.length} requests accepted, the last ${(fillMs / 1000).toFixed(1)} s after the first (n8n starting the executions)
   at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
   per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
@@ -475,16 +529,27 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
 
+		// The same run in the simulator behind `npm run bench:throttle`, with n8n's side read off this run.
+		if (paced.length === options.calls) {
+			const model = queueModelOf(paced, slots, options.latencyMs);
+			const simulated = await simulateScale(options, model);
+			console.log(
+				`  simulated                  ${(simulated.totalMs / 1000).toFixed(1)} s, perfect pacing ${(simulated.perfectMs / 1000).toFixed(1)} s, ${simulated.rateLimited} × 429 of ${simulated.requests} (bench/throttleSim.ts, seed 1, ` +
+					`n8n's side of this run: first execution queued after ${model.initialDelayMs} ms, ${model.enqueueGapMs} ms between executions, start-up ${model.startupMs} ms, ${model.finishMs} ms to finish)  → real ÷ simulated ${(totalMs / simulated.totalMs).toFixed(2)}`,
+			);
+		}
+
 		const workers = workerProcesses.map(({ proc }) => proc);
 		const stop = await runStopCase(`http://127.0.0.1:${mainPort}/webhook/${STOP_CASE.path}`, stopContact, emu, workers);
 
-		const timeTarget = 'total time ≤ 1.25 × the shared bound';
+		const timeTarget = 'total time ≤ 1.15 × perfect pacing and ≤ 1.5 × the shared bound';
+		const perfectRatio = totalMs / perfectMs;
 		const targets: Array<[string, boolean]> = [
 			['0 pairs lost', archived === totalPairs && emulatorRemoved === totalPairs],
 			['0 executions failed', failed.length === 0],
 			['every output item reported once', okCalls.length === options.calls],
 			['429s ≤ 2 % of requests', rate429 <= 0.02],
-			[timeTarget, Number.isNaN(ratio) || ratio <= 1.25],
+			[timeTarget, (Number.isNaN(ratio) || ratio <= 1.5) && perfectRatio <= 1.15],
 			// ≥: a warm-up execution may log its start after the count was taken.
 			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls],
 			['a timed-out execution lets go of its worker at once and sends nothing more', stop.ok],
@@ -506,8 +571,8 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 				['executions on main / workers', `${mainRan} / ${workerRuns.map((w) => w.runs).join(' + ')}`, 'all on the workers', verdict('executions ran on the workers')],
 				['pairs archived / sent', `${archived} / ${totalPairs}`, '0 lost', verdict('0 pairs lost')],
 				['429s / requests', `${rateLimited} / ${requests} (${(rate429 * 100).toFixed(1)} %)`, '≤ 2 %', verdict('429s ≤ 2 % of requests')],
-				['total time / bound', `${sec(totalMs)} / ${sec(boundMs)} (${x(ratio)})`, '≤ 1.25 ×', verdict(timeTarget)],
-				['with perfect pacing', Number.isNaN(perfectMs) ? 'n/a' : `${sec(perfectMs)} (${x(boundMs > 0 ? perfectMs / boundMs : Number.NaN)})`, '', ''],
+				['total time / bound', `${sec(totalMs)} / ${sec(boundMs)} (${x(ratio)})`, '≤ 1.5 ×', verdict(timeTarget)],
+				['total time / perfect pacing', Number.isNaN(perfectMs) ? 'n/a' : `${sec(totalMs)} / ${sec(perfectMs)} (${x(perfectRatio)})`, '≤ 1.15 ×', verdict(timeTarget)],
 				['first HubSpot request after the first call', sec(firstRequestMs), '', ''],
 				['first window', `${firstWindow.length} requests, the last ${sec(fillMs)} after the first`, '', ''],
 				[
