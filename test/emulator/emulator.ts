@@ -100,6 +100,9 @@ export class HubSpotEmulator {
 		return this.listeningPort;
 	}
 
+	/** How many times reset() ran: an answer held past a reset (a delay fault) belongs to the run before it. */
+	private resets = 0;
+
 	/** 'http://127.0.0.1:<port>' */
 	get baseUrl(): string {
 		return `http://127.0.0.1:${this.port}`;
@@ -107,6 +110,7 @@ export class HubSpotEmulator {
 
 	/** Store, tokens, OAuth, custom objects, labels, settings, faults, stats and rate limits back to defaults. */
 	reset(): this {
+		this.resets++;
 		this.store.clear();
 		this.types.reset();
 		this.tokens.clear();
@@ -230,6 +234,7 @@ export class HubSpotEmulator {
 
 	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer | null): Promise<void> {
 		const stats = this.stats;
+		const resets = this.resets;
 		const method = req.method ?? 'GET';
 		const n = ++stats.requests;
 		const correlationId = randomUUID();
@@ -280,6 +285,8 @@ export class HubSpotEmulator {
 		await this.sleep(this.settings.latencyMs + extraDelay);
 		if (fault === 'drop-after') return this.drop(req, entry);
 		sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
+		// A test's late answer (its client gave up long ago) must not count in the next test's figures.
+		if (resets !== this.resets) return;
 		entry.status = reply.status;
 		entry.ms = Date.now() - entry.at;
 		stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
