@@ -31,7 +31,9 @@ export class HubSpotAssociations implements INodeType {
 		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["operation"]}}',
+		// The canvas shows the operation's action name under the node, not its value (archiveAll).
+		subtitle:
+			'={{ {"archive": "Archive associations", "archiveAll": "Remove all associations of records", "archiveLabels": "Remove association labels"}[$parameter["operation"]] }}',
 		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },
 		inputs: [NodeConnectionTypes.Main],

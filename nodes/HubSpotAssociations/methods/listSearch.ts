@@ -44,8 +44,17 @@ async function customObjects(ctx: ILoadOptionsFunctions): Promise<CustomObjectEn
 	}
 }
 
-/** The object type dropdowns: HubSpot's standard objects, then the portal's custom objects, filtered by what the user types. */
-export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+/**
+ * How many object types one answer carries: the editor asks for the next page as the user scrolls, so an
+ * account with hundreds of custom objects opens the dropdown as quickly as one with none.
+ */
+export const OBJECT_TYPES_PAGE_SIZE = 100;
+
+/**
+ * The object type dropdowns: HubSpot's standard objects, then the portal's custom objects, filtered by
+ * what the user types, a page at a time (the token is the offset of the next page).
+ */
+export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (...texts: string[]) => !needle || texts.some((t) => t.toLowerCase().includes(needle));
 	const results: INodeListSearchItems[] = STANDARD_OBJECT_TYPES.filter((t) => matches(t.name, t.label) || t.objectTypeId === needle).map(
@@ -59,5 +68,7 @@ export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: st
 			description: `Custom object ${c.fullyQualifiedName ? `${c.fullyQualifiedName} ` : ''}(${c.objectTypeId})`,
 		});
 	}
-	return { results };
+	const offset = Math.max(0, Number.parseInt(paginationToken ?? '0', 10) || 0);
+	const end = offset + OBJECT_TYPES_PAGE_SIZE;
+	return { results: results.slice(offset, end), paginationToken: end < results.length ? String(end) : undefined };
 }
