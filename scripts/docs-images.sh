@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# npm run docs:images: runs the browser tests (npm run test:ui), which save a screenshot of each step to
+# test/ui/artifacts/, then copies the three the README shows to docs/images/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ui.sh
+mkdir -p docs/images
+for name in 08-labels-dropdown 09-canvas-executed 11-output-table; do
+  cp "test/ui/artifacts/${name}.png" "docs/images/${name#*-}.png"
+done
+echo "docs/images/: labels-dropdown.png canvas-executed.png output-table.png refreshed" >&2
