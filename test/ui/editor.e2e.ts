@@ -129,13 +129,6 @@ describe('the node in the n8n editor', () => {
 		await waitForTexts(rlcItems, ['Assets 499'], 'the From Object Type list searched for a custom object far down the list');
 		await closeList();
 
-		// An id typed by hand: the mode switch, then the custom object's id.
-		await from.locator('[data-test-id="rlc-mode-selector"]').click();
-		await page.getByRole('option', { name: 'By ID' }).click();
-		const typed = from.locator('[data-test-id="rlc-input"]');
-		await typed.fill('2-3001');
-		expect(await typed.inputValue()).toBe('2-3001');
-
 		// Each dropdown opened three times with the account's 500 custom objects and three times with two:
 		// the time from the click to the first option on screen, compared within this run.
 		const opened = { many: [] as number[], few: [] as number[] };
@@ -209,6 +202,15 @@ describe('the node in the n8n editor', () => {
 		await screenshot('09-canvas-executed');
 		expect(emulator.typesOf('contacts', '1', 'companies', '11')).not.toContainEqual({ category: 'USER_DEFINED', typeId: 41 });
 		expect(emulator.has('contacts', '1', 'companies', '11')).toBe(true);
+
+		await openNode('HubSpot Associations');
+		const from = page.locator('[data-test-id="resource-locator-fromObjectType"]');
+		// Afterwards, an id typed by hand: the mode switch, then the custom object's id.
+		await from.locator('[data-test-id="rlc-mode-selector"]').click();
+		await page.getByRole('option', { name: 'By ID' }).click();
+		const typed = from.locator('[data-test-id="rlc-input"]');
+		await typed.fill('2-3001');
+		expect(await typed.inputValue()).toBe('2-3001');
 	});
 
 	it('items from a Code node: Execute step shows a dry run, then the paired output items in table and JSON views, and a bad id shows the node\'s own error with the item and hint', async () => {
