@@ -1,5 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
+import { OBJECT_TYPES_PAGE_SIZE } from '../nodes/HubSpotAssociations/methods/listSearch';
 import { listSearch, loadOptions } from './engine/loadOptions';
 import { APP_TOKEN, archiveParameters, credentialsFor, OAUTH_ACCESS_TOKEN, run, SECRETS, useEmulator } from './helpers/setup';
 
@@ -47,6 +48,32 @@ describe('Object type dropdowns', () => {
 		expect((await listSearch('searchObjectTypes', call, 'p1_bik')).results.map((r) => r.value)).toEqual(['2-456']);
 		expect((await listSearch('searchObjectTypes', call, '0-3')).results.map((r) => r.value)).toEqual(['deals']);
 		expect((await listSearch('searchObjectTypes', call, 'comp')).results.map((r) => r.value)).toEqual(['companies']);
+	});
+
+	it('come a page at a time in an account with hundreds of custom objects, the next page where the last ended', async () => {
+		const emu = emulator();
+		for (let n = 1; n <= 250; n++) {
+			emu.addCustomObject({ objectTypeId: `2-${1000 + n}`, fullyQualifiedName: `p1_asset_${n}`, name: `asset_${n}`, labels: { singular: `Asset ${n}`, plural: `Assets ${n}` } });
+		}
+		const call = { parameters: labelParameters(), credentials: credentialsFor(emu) };
+		const seen: string[] = [];
+		let token: string | undefined;
+		let pages = 0;
+		do {
+			const page = await listSearch('searchObjectTypes', call, undefined, token);
+			expect(page.results.length).toBeLessThanOrEqual(OBJECT_TYPES_PAGE_SIZE);
+			seen.push(...page.results.map((r) => String(r.value)));
+			token = page.paginationToken as string | undefined;
+			pages++;
+		} while (token !== undefined && pages < 10);
+		expect(pages).toBe(Math.ceil((32 + 250) / OBJECT_TYPES_PAGE_SIZE));
+		expect(seen).toHaveLength(32 + 250);
+		expect(new Set(seen).size).toBe(32 + 250);
+		expect(seen.slice(0, 2)).toEqual(['contacts', 'companies']);
+		expect(seen.at(-1)).toBe('2-1250');
+		// A filter narrows before paging: the one match comes on the first page, with no next page.
+		const filtered = await listSearch('searchObjectTypes', call, 'assets 250');
+		expect(filtered).toEqual({ results: [expect.objectContaining({ value: '2-1250' })], paginationToken: undefined });
 	});
 
 	it('use the OAuth2 credential when the node is set to it', async () => {

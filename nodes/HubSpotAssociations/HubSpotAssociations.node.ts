@@ -14,7 +14,8 @@ export class HubSpotAssociations implements INodeType {
 		displayName: 'HubSpot Associations', name: 'hubSpotAssociations', icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' }, group: ['transform'],
 		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
 		version: [1, 2], defaultVersion: 2,
-		subtitle: '={{$parameter["operation"]}}',
+		// The canvas shows the operation's action name under the node ("Remove association labels"), not its value.
+		subtitle: `={{ ${JSON.stringify(Object.fromEntries(operations.map((o) => [o.option.value, o.option.action])))}[$parameter["operation"]] }}`,
 		description: 'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
 		defaults: { name: 'HubSpot Associations' },
 		inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main], usableAsTool: true,

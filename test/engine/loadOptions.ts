@@ -72,9 +72,9 @@ export async function loadOptions(method: string, call: MethodCall): Promise<INo
 	return await fn.call(contextFor(call));
 }
 
-export async function listSearch(method: string, call: MethodCall, filter?: string): Promise<INodeListSearchResult> {
+export async function listSearch(method: string, call: MethodCall, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const nodeType = nodeTypes.getByNameAndVersion(HUBSPOT_NODE_TYPE, 1);
 	const fn = nodeType.methods?.listSearch?.[method];
 	if (!fn) throw new Error(`The node has no listSearch method ${method}`);
-	return await fn.call(contextFor(call), filter);
+	return await fn.call(contextFor(call), filter, paginationToken);
 }

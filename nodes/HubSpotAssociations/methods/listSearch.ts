@@ -32,8 +32,14 @@ async function customObjects(ctx: ILoadOptionsFunctions): Promise<Array<{ object
 	return entries;
 }
 
-/** Both dropdowns' entries, filtered by what the user types. */
-export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+/**
+ * How many object types one answer carries: the editor asks for the next page as the user scrolls, so an account with
+ * hundreds of custom objects opens the dropdown as quickly as one with none.
+ */
+export const OBJECT_TYPES_PAGE_SIZE = 100;
+
+/** Both dropdowns' entries, filtered by what the user types, a page at a time (the token is the next page's offset). */
+export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (...texts: string[]) => !needle || texts.some((t) => t.toLowerCase().includes(needle));
 	const standard = STANDARD_OBJECT_TYPES.filter((t) => matches(t.name, t.label) || t.objectTypeId === needle);
@@ -42,5 +48,7 @@ export async function searchObjectTypes(this: ILoadOptionsFunctions, filter?: st
 		const description = `Custom object ${c.fullyQualifiedName ? `${c.fullyQualifiedName} ` : ''}(${c.objectTypeId})`;
 		if (matches(c.label, c.fullyQualifiedName, c.objectTypeId)) results.push({ name: c.label, value: c.objectTypeId, description });
 	}
-	return { results };
+	const offset = Math.max(0, Number.parseInt(paginationToken ?? '0', 10) || 0);
+	const end = offset + OBJECT_TYPES_PAGE_SIZE;
+	return { results: results.slice(offset, end), paginationToken: end < results.length ? String(end) : undefined };
 }
