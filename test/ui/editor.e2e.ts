@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { NODE_TYPE } from '../e2e/n8nCli';
+import { NODE_TYPE, type WorkflowJson } from '../e2e/n8nCli';
 import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
 
 jest.setTimeout(600_000);
@@ -180,15 +180,8 @@ describe('the node in the n8n editor', () => {
 
 // ---- the workflows ------------------------------------------------------------------------------------
 
-interface WorkflowNode {
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: [number, number];
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string }>;
-	webhookId?: string;
-}
+/** A node as n8n exports and imports it. */
+type WorkflowNode = WorkflowJson['nodes'][number];
 
 function hubspotNode(name: string, position: [number, number], parameters: Record<string, unknown>): WorkflowNode {
 	return {
