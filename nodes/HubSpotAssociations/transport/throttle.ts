@@ -50,7 +50,7 @@ export interface ThrottleOptions {
 }
 
 /** Room kept free when a short execution takes its whole need at once (callers the headers do not show yet). */
-const SHORT_RUN_RESERVE_SHARE = 0.2;
+const SHORT_RUN_RESERVE_SHARE = 0.15;
 /** Longest single sleep while waiting: new answers may free room sooner than planned. */
 const MAX_NAP_MS = 250;
 /** A safety bound on re-checks per request; past it the request goes and HubSpot's answer decides. */
