@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 import { NODE_TYPE, type WorkflowJson } from '../e2e/n8nCli';
-import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
+import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, OAUTH_APP, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
 
 jest.setTimeout(600_000);
 
@@ -90,6 +90,40 @@ describe('the node in the n8n editor', () => {
 		const mine = saved.find((c) => c.type === 'hubSpotAssociationsAppTokenApi');
 		if (!mine) throw new Error(`the saved credential is not listed: ${JSON.stringify(saved)}`);
 		credential = { id: mine.id, name: mine.name };
+	});
+
+	it('Credentials → Add: the OAuth2 credential\'s Connect opens HubSpot\'s consent page; cancelling there shows HubSpot\'s reason, approving connects the credential', async () => {
+		const { emulator } = rig;
+		await page.goto(`${rig.baseUrl}/home/credentials/create`);
+		await page.locator('[data-test-id="new-credential-type-select"]').click();
+		await page.keyboard.type('HubSpot Associations OAuth2');
+		await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'HubSpot Associations OAuth2 API' }).click();
+		await page.locator('[data-test-id="new-credential-type-button"]').click();
+		await page.locator('[data-test-id="parameter-input-clientId"] input').first().fill(OAUTH_APP.clientId);
+		await page.locator('[data-test-id="parameter-input-clientSecret"] input').first().fill(OAUTH_APP.clientSecret);
+		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
+		const connect = page.locator('[data-test-id="oauth-not-connected-banner"]').getByRole('button', { name: 'Connect' });
+
+		// Cancelled on HubSpot's page: the window n8n opened says it failed, and its details give HubSpot's reason.
+		const [declined] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
+		await declined.getByRole('button', { name: 'Connect app' }).waitFor();
+		expect(await declined.locator('body').innerText()).toContain('crm.objects.contacts.write');
+		await declined.getByRole('button', { name: 'Cancel' }).click();
+		await declined.getByText('Failed to connect').waitFor();
+		await declined.getByText('More details').click();
+		await declined.getByText(/"error":"access_denied","error_description":"The user declined to connect the app"/).waitFor();
+		await declined.screenshot({ path: join(ARTIFACTS, '02-oauth2-declined.png') });
+		expect(emulator.stats.codeGrants).toBe(0);
+		await declined.close();
+
+		// Approved: the window closes and the credential shows it is connected.
+		const [consent] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
+		await consent.getByRole('button', { name: 'Connect app' }).click();
+		await consent.waitForEvent('close');
+		await page.getByText('Account connected').first().waitFor();
+		await screenshot('02-oauth2-connected');
+		expect(emulator.stats.codeGrants).toBe(1);
+		await page.keyboard.press('Escape');
 	});
 
 	it('a new workflow: the nodes panel finds the node by its name and by the words a user types, shows its icon and its three actions', async () => {
