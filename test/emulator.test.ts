@@ -321,6 +321,34 @@ describe('other endpoints', () => {
 		expect(emu.stats.refreshes).toBe(1);
 		expect(emu.stats.tokenRequests).toBe(3);
 	});
+
+	test('the consent page: shows the app and its scopes, sends the browser back with a code or with access_denied, and refuses an unknown app without redirecting', async () => {
+		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt' });
+		const back = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
+		const query = new URLSearchParams({ client_id: 'cid', redirect_uri: back, scope: 'oauth crm.objects.contacts.write', optional_scope: 'tickets', state: 's<1>' });
+		const shown = await fetch(`${emu.baseUrl}/oauth/authorize?${query.toString()}`);
+		expect(shown.status).toBe(200);
+		const html = await shown.text();
+		expect(html).toContain('oauth, crm.objects.contacts.write');
+		expect(html).toContain('value="s&#60;1&#62;"');
+		const decide = async (decision: string) => {
+			const res = await fetch(`${emu.baseUrl}/oauth/authorize`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ client_id: 'cid', redirect_uri: back, state: 's<1>', decision }).toString(),
+			});
+			expect(res.status).toBe(302);
+			const to = new URL(res.headers.get('location') ?? '');
+			expect(`${to.origin}${to.pathname}`).toBe(back);
+			return Object.fromEntries(to.searchParams);
+		};
+		expect(await decide('approve')).toEqual({ code: 'test-code', state: 's<1>' });
+		expect(await decide('deny')).toEqual({ error: 'access_denied', error_description: 'The user declined to connect the app', state: 's<1>' });
+		const unknown = await fetch(`${emu.baseUrl}/oauth/authorize?${new URLSearchParams({ client_id: 'other', redirect_uri: back }).toString()}`, { redirect: 'manual' });
+		expect(unknown.status).toBe(400);
+		expect(unknown.headers.get('location')).toBeNull();
+	});
 });
 
 describe('rate limits', () => {

@@ -19,7 +19,7 @@ import {
 import { RateLimiter } from './rateLimit';
 import { ApiContext, matchRoute, RouteDef } from './routes';
 import { controlRoute } from './routesControl';
-import { tokenEndpoint, tokenVersionOf } from './routesOAuth';
+import { AUTHORIZE_PATH, authorizePage, tokenEndpoint, tokenVersionOf } from './routesOAuth';
 import { defaultSettings, EmulatorSettings, resetSettings } from './settings';
 import { EmulatorStats, LogEntry } from './stats';
 import { AssociationStore } from './store';
@@ -211,6 +211,10 @@ export class HubSpotEmulator {
 				const reply = raw ? tokenEndpoint(this, req, raw, correlationId, tokenVersion) : this.tooLarge(correlationId);
 				await this.sleep(this.settings.latencyMs);
 				sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
+				return;
+			}
+			if (url.pathname === AUTHORIZE_PATH && (req.method === 'GET' || req.method === 'POST')) {
+				sendReply(res, raw ? authorizePage(this, req, url, raw) : this.tooLarge(randomUUID()), {});
 				return;
 			}
 			await this.handleApi(req, res, url, raw);

@@ -117,3 +117,58 @@ export function tokenEndpoint(
 			return bad('BAD_GRANT_TYPE', `missing or unknown grant_type ${JSON.stringify(params.grant_type ?? null)}`);
 	}
 }
+
+/** HubSpot's consent page (app.hubspot.com/oauth/authorize), served by the emulator at the same path. */
+export const AUTHORIZE_PATH = '/oauth/authorize';
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const page = (title: string, body: string): string =>
+	`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+
+/** The redirect back to the app, with `params` added to its query (RFC 6749 4.1.2 and 4.1.2.1). */
+function redirectBack(redirectUri: string, params: Record<string, string>): Reply {
+	const target = new URL(redirectUri);
+	for (const [k, v] of Object.entries(params)) if (v !== '') target.searchParams.set(k, v);
+	return { status: 302, headers: { Location: target.toString() }, body: undefined };
+}
+
+/**
+ * The consent page a user reaches from the credential's *Connect*: GET shows the app's client id and the scopes it asks for
+ * (`scope`, `optional_scope`) with *Connect app* and *Cancel*; the POST of that form sends the browser back to `redirect_uri` with
+ * `code` (the one the token endpoint takes) and `state`, or, when cancelled, with `error=access_denied` and an
+ * `error_description`, as RFC 6749 4.1.2.1 has it. HubSpot shows an error page of its own, never redirecting, when the client id
+ * is unknown or the redirect URI is missing (RFC 6749 4.1.2.1: a bad client or redirect URI must not redirect).
+ */
+export function authorizePage(emu: HubSpotEmulator, req: IncomingMessage, url: URL, raw: Buffer): Reply {
+	const html = (status: number, title: string, body: string): Reply => ({ status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page(title, body) });
+	const params = req.method === 'POST' ? formParams(req, raw) : Object.fromEntries(url.searchParams);
+	const cfg = emu.oauth;
+	const redirectUri = params.redirect_uri ?? '';
+	let validRedirect = false;
+	try {
+		validRedirect = ['http:', 'https:'].includes(new URL(redirectUri).protocol);
+	} catch {
+		validRedirect = false;
+	}
+	if (!cfg || params.client_id !== cfg.clientId) return html(400, 'Authorization failed', '<p>The app\'s client ID is not known to HubSpot.</p>');
+	if (!validRedirect) return html(400, 'Authorization failed', '<p>The request has no valid redirect URL.</p>');
+	const state = params.state ?? '';
+	if (req.method === 'POST') {
+		if (params.decision === 'approve') return redirectBack(redirectUri, { code: TEST_AUTH_CODE, state });
+		return redirectBack(redirectUri, { error: 'access_denied', error_description: 'The user declined to connect the app', state });
+	}
+	const hidden = ['client_id', 'redirect_uri', 'state']
+		.map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name] ?? '')}">`)
+		.join('');
+	const scopes = (s: string | undefined) => escapeHtml((s ?? '').split(/\s+/).filter(Boolean).join(', ') || 'none');
+	return html(
+		200,
+		'Connect app',
+		`<p>App <code>${escapeHtml(cfg.clientId)}</code> asks for access to your HubSpot account.</p>` +
+			`<p>Scopes: ${scopes(params.scope)}</p><p>Optional scopes: ${scopes(params.optional_scope)}</p>` +
+			`<form method="post" action="${AUTHORIZE_PATH}">${hidden}` +
+			'<button type="submit" name="decision" value="approve">Connect app</button> ' +
+			'<button type="submit" name="decision" value="deny">Cancel</button></form>',
+	);
+}

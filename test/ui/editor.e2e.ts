@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 import { NODE_TYPE, type WorkflowJson } from '../e2e/n8nCli';
-import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
+import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, OAUTH_APP, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
 
 jest.setTimeout(600_000);
 
@@ -92,6 +92,40 @@ describe('the node in the n8n editor', () => {
 		credential = { id: mine.id, name: mine.name };
 	});
 
+	it('Credentials → Add: the OAuth2 credential\'s Connect opens HubSpot\'s consent page; cancelling there shows HubSpot\'s reason, approving connects the credential', async () => {
+		const { emulator } = rig;
+		await page.goto(`${rig.baseUrl}/home/credentials/create`);
+		await page.locator('[data-test-id="new-credential-type-select"]').click();
+		await page.keyboard.type('HubSpot Associations OAuth2');
+		await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'HubSpot Associations OAuth2 API' }).click();
+		await page.locator('[data-test-id="new-credential-type-button"]').click();
+		await page.locator('[data-test-id="parameter-input-clientId"] input').first().fill(OAUTH_APP.clientId);
+		await page.locator('[data-test-id="parameter-input-clientSecret"] input').first().fill(OAUTH_APP.clientSecret);
+		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
+		const connect = page.locator('[data-test-id="oauth-not-connected-banner"]').getByRole('button', { name: 'Connect' });
+
+		// Cancelled on HubSpot's page: the window n8n opened says it failed, and its details give HubSpot's reason.
+		const [declined] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
+		await declined.getByRole('button', { name: 'Connect app' }).waitFor();
+		expect(await declined.locator('body').innerText()).toContain('crm.objects.contacts.write');
+		await declined.getByRole('button', { name: 'Cancel' }).click();
+		await declined.getByText('Failed to connect').waitFor();
+		await declined.getByText('More details').click();
+		await declined.getByText(/"error":"access_denied","error_description":"The user declined to connect the app"/).waitFor();
+		await declined.screenshot({ path: join(ARTIFACTS, '02-oauth2-declined.png') });
+		expect(emulator.stats.codeGrants).toBe(0);
+		await declined.close();
+
+		// Approved: the window closes and the credential shows it is connected.
+		const [consent] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
+		await consent.getByRole('button', { name: 'Connect app' }).click();
+		await consent.waitForEvent('close');
+		await page.getByText('Account connected').first().waitFor();
+		await screenshot('02-oauth2-connected');
+		expect(emulator.stats.codeGrants).toBe(1);
+		await page.keyboard.press('Escape');
+	});
+
 	it('a new workflow: the nodes panel finds the node by its name and by the words a user types, shows its icon and its three actions', async () => {
 		await page.goto(`${rig.baseUrl}/workflow/new`);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
@@ -105,6 +139,7 @@ describe('the node in the n8n editor', () => {
 		await expectIconRenders(page.locator('[data-test-id="node-creator"] img[src*="hubspot"]').first(), /hubspot\.svg/);
 		await found.click();
 		for (const action of ACTIONS) await page.locator('[data-test-id="node-creator"]').getByText(action, { exact: true }).waitFor();
+		await standsStill(page.locator('[data-test-id="node-creator"]'));
 		await screenshot('06-nodes-panel-actions');
 	});
 
@@ -129,20 +164,26 @@ describe('the node in the n8n editor', () => {
 		await waitForTexts(rlcItems, ['Assets 499'], 'the From Object Type list searched for a custom object far down the list');
 		await closeList();
 
-		// Each dropdown opened three times with the account's 500 custom objects and three times with two:
-		// the time from the click to the first option on screen, compared within this run.
+		// The To dropdown opened five times with the account's 500 custom objects and five times with two: the time from the click
+		// to the first option on screen, compared within this run. One opening first, not counted (the list's first opening also
+		// mounts it), and the order alternates from round to round, so neither kind always follows the other.
+		const openTo = async () => {
+			const ms = await timeToFirstOption(page.locator('[data-test-id="resource-locator-toObjectType"] [data-test-id="rlc-input"]'), '[role="dialog"] [data-test-id="rlc-item"]');
+			await closeList();
+			return ms;
+		};
+		await openTo();
 		const opened = { many: [] as number[], few: [] as number[] };
 		const fewSchemas = { results: rig.emulator.types.customObjects().slice(0, 2) };
-		for (let round = 0; round < 3; round++) {
-			for (const kind of ['many', 'few'] as const) {
+		for (let round = 0; round < 5; round++) {
+			for (const kind of round % 2 === 0 ? (['many', 'few'] as const) : (['few', 'many'] as const)) {
 				rig.emulator.faults.clear();
 				if (kind === 'few') rig.emulator.faults.onPath('/schemas', { status: 200, body: fewSchemas });
-				opened[kind].push(await timeToFirstOption(page.locator('[data-test-id="resource-locator-toObjectType"] [data-test-id="rlc-input"]'), '[role="dialog"] [data-test-id="rlc-item"]'));
-				await closeList();
+				opened[kind].push(await openTo());
 			}
 		}
 		rig.emulator.faults.clear();
-		const median = (values: number[]) => [...values].sort((a, b) => a - b)[1];
+		const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 		console.log(`object type dropdown, click to first option (ms): ${CUSTOM_OBJECT_COUNT} custom objects ${opened.many.map(Math.round).join(', ')}; 2 custom objects ${opened.few.map(Math.round).join(', ')}`);
 		expect(median(opened.many)).toBeLessThan(1.5 * median(opened.few));
 
@@ -175,6 +216,112 @@ describe('the node in the n8n editor', () => {
 		const subtitle = await page.locator('[data-node-name="HubSpot Associations"]').first().innerText();
 		expect(subtitle).toContain('Remove association labels');
 		expect(subtitle).not.toMatch(/archive(All|Labels)/);
+	});
+
+	it('Remove Association Labels: the labels dropdown asks for both object types, fills once both are chosen, and changes when they change', async () => {
+		await openNode('HubSpot Associations');
+		await pickFromList('fromObjectType', 'contacts', 'Contacts');
+		// Only one type chosen: the field says which one is missing.
+		const labelsItem = page.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('[data-test-id="parameter-input-labels"]') }).first();
+		await labelsItem.locator('[data-test-id="parameter-issues"]').hover();
+		await page.getByText('Choose the To Object Type first to see its labels').waitFor();
+
+		const options = page.locator('.el-select-dropdown__item:visible .option-headline');
+		await chooseToObjectType('companies', 'Companies');
+		await openLabels();
+		await waitForTexts(options, ['Unlabeled (HubSpot-defined, type ID 279)', 'Primary (HubSpot-defined, type ID 1)', 'Billing contact (user-defined, type ID 41)'], 'the labels between contacts and companies');
+		await screenshot('08-labels-dropdown');
+		await page.keyboard.press('Escape');
+
+		await chooseToObjectType('deals', 'Deals');
+		await openLabels();
+		await waitForTexts(options, ['Unlabeled (HubSpot-defined, type ID 4)', 'Decision maker (user-defined, type ID 51)'], 'the labels between contacts and deals');
+		await page.keyboard.press('Escape');
+
+		// Back to companies, the billing contact label chosen for the run from the canvas below.
+		await chooseToObjectType('companies', 'Companies');
+		await openLabels();
+		await options.filter({ hasText: /^Billing contact/ }).click();
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="parameter-input-labels"]').getByText(/^Billing contact/).waitFor();
+
+		// To IDs (cleared when the operation changed above) from the trigger's event, as an expression.
+		const toIds = page.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('[data-test-id="parameter-input-toIds"]') }).first();
+		await toIds.hover();
+		await toIds.locator('[data-test-id="radio-button-expression"]').click();
+		await toIds.locator('[data-test-id="inline-expression-editor-input"]').click();
+		await page.keyboard.type('{{ $json.companyId');
+		await page.locator('[data-test-id="ndv"] [data-test-id="tab-params"]').click();
+		await waitForTexts(page.locator('[data-test-id="parameter-expression-preview-toIds"]'), ['11'], 'the To IDs expression\'s preview');
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+	});
+
+	it('the whole workflow (pinned HubSpot Trigger → the node) executes from the canvas: the node shows success and the chosen label is gone', async () => {
+		const { emulator } = rig;
+		expect(emulator.typesOf('contacts', '1', 'companies', '11')).toContainEqual({ category: 'USER_DEFINED', typeId: 41 });
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const canvasNode = page.locator('[data-node-name="HubSpot Associations"]').first();
+		await canvasNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: 60_000 });
+		await screenshot('09-canvas-executed');
+		expect(emulator.typesOf('contacts', '1', 'companies', '11')).not.toContainEqual({ category: 'USER_DEFINED', typeId: 41 });
+		expect(emulator.has('contacts', '1', 'companies', '11')).toBe(true);
+
+		// The node's output after the run: the pair it changed.
+		await openNode('HubSpot Associations');
+		const output = page.locator('[data-test-id="output-panel"]');
+		await output.locator('[data-test-id="radio-button-json"]').click();
+		await waitForJson(output, ['"fromId":"1","toIds":["11"]', '"status":"COMPLETE"'], 'the output of the canvas run');
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+	});
+
+	it('items from a Code node: Execute step shows a dry run, then the paired output items in table and JSON views, and a bad id shows the node\'s own error naming the item, with its hint', async () => {
+		const { emulator } = rig;
+		const id = await createWorkflow(codeWorkflow());
+		await page.goto(`${rig.baseUrl}/workflow/${id}`);
+		const output = page.locator('[data-test-id="output-panel"]');
+		const input = page.locator('[data-test-id="ndv-input-panel"]');
+
+		// Dry run: what would be removed, and nothing removed.
+		await openNode('Dry run: remove all');
+		await page.locator('[data-test-id="node-execute-button"]').click();
+		await output.locator('[data-test-id="radio-button-json"]').click({ timeout: 60_000 });
+		await output.getByText('DRY_RUN').first().waitFor({ timeout: 60_000 });
+		await waitForJson(output, ['"fromId":"1","toIds":["10","11"],"status":"DRY_RUN"', '"fromId":"2","toIds":["12"],"status":"DRY_RUN"'], 'the dry run\'s output');
+		await screenshot('10-dry-run-json');
+		expect(emulator.has('contacts', '1', 'companies', '10')).toBe(true);
+		expect(emulator.has('contacts', '2', 'companies', '12')).toBe(true);
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+
+		// The removal: one output item per input item, each with its fields, paired with its input row.
+		await openNode('Remove associations');
+		await page.locator('[data-test-id="node-execute-button"]').click();
+		await output.locator('[data-test-id="radio-button-table"]').click({ timeout: 60_000 });
+		await output.locator('table').first().waitFor({ timeout: 60_000 });
+		const headers = (await output.locator('table th').allInnerTexts()).map((t) => t.trim());
+		expect(headers).toEqual(expect.arrayContaining(['fromObjectType', 'toObjectType', 'fromId', 'toIds', 'status']));
+		expect(await output.locator('[data-test-id="ndv-items-count"]').first().innerText()).toMatch(/2 items/);
+		await input.locator('[data-test-id="radio-button-table"]').click();
+		const outputRows = output.locator('table tbody tr');
+		for (const [row, contactId] of [[1, '2'], [0, '1']] as const) {
+			await outputRows.nth(row).locator('td').first().hover();
+			await waitForTexts(input.locator('[data-test-id="hovering-item"] td').first(), [contactId], `the input row paired with output row ${row}`);
+			expect(await outputRows.nth(row).innerText()).toMatch(new RegExp(`contacts\\s+companies\\s+${contactId}\\s`));
+		}
+		await screenshot('11-output-table');
+		await output.locator('[data-test-id="radio-button-json"]').click();
+		await waitForJson(output, ['"fromId":"1","toIds":["10"],"status":"COMPLETE"', '"fromId":"2","toIds":["12"],"status":"COMPLETE"'], 'the removal\'s output');
+		expect(emulator.has('contacts', '1', 'companies', '10')).toBe(false);
+		expect(emulator.has('contacts', '2', 'companies', '12')).toBe(false);
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+
+		// A bad id: the node's own message naming the item, and its hint.
+		await openNode('Remove associations (bad id)');
+		await page.locator('[data-test-id="node-execute-button"]').click();
+		const message = output.locator('[data-test-id="node-error-message"]').first();
+		await message.waitFor({ timeout: 60_000 });
+		expect(await message.innerText()).toMatch(/^Item 0: From ID is not valid: "abc" is not a HubSpot record id/);
+		expect(await output.locator('[data-test-id="node-error-description"]').first().innerText()).toContain('HubSpot record ids are positive whole numbers');
+		await screenshot('12-bad-id-error');
 	});
 });
 
@@ -217,7 +364,78 @@ function triggerWorkflow() {
 	};
 }
 
+const listValue = (value: string, name: string) => ({ __rl: true, mode: 'list', value, cachedResultName: name });
+
+/** A Code node's items into a dry run and a real removal, and an item with a bad id into a third node. */
+function codeWorkflow() {
+	const types = { fromObjectType: listValue('contacts', 'Contacts'), toObjectType: listValue('companies', 'Companies') };
+	return {
+		name: 'Contacts leave their companies',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ name: 'Contacts', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: "return [{ json: { contactId: '1', companyIds: ['10'] } }, { json: { contactId: '2', companyIds: ['12'] } }];" } },
+			{ name: 'A bad id', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 300], parameters: { jsCode: "return [{ json: { contactId: 'abc', companyIds: ['12'] } }];" } },
+			hubspotNode('Dry run: remove all', [500, -200], { operation: 'archiveAll', ...types, fromId: '={{ $json.contactId }}', options: { dryRun: true } }),
+			hubspotNode('Remove associations', [500, 0], { operation: 'archive', ...types, fromId: '={{ $json.contactId }}', toIds: '={{ $json.companyIds }}' }),
+			hubspotNode('Remove associations (bad id)', [500, 300], { operation: 'archive', ...types, fromId: '={{ $json.contactId }}', toIds: '={{ $json.companyIds }}' }),
+		],
+		connections: connect(['Start', 'Contacts'], ['Start', 'A bad id'], ['Contacts', 'Dry run: remove all'], ['Contacts', 'Remove associations'], ['A bad id', 'Remove associations (bad id)']),
+		pinData: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 // ---- helpers ------------------------------------------------------------------------------------------
+
+/**
+ * Waits until a panel's JSON view shows each of `inOrder` (whitespace ignored: the view lays values out on lines of their own),
+ * in that order, or fails showing what it saw. The view fills in after the switch to it.
+ */
+async function waitForJson(panel: Locator, inOrder: string[], what: string): Promise<void> {
+	const shown = async () => (await panel.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, '');
+	const ordered = (text: string) => {
+		let at = -1;
+		return inOrder.every((part) => (at = text.indexOf(part, at + 1)) >= 0);
+	};
+	await waitUntil(async () => ordered(await shown()), async () => `${what}: expected ${JSON.stringify(inOrder)} in this order, saw ${await shown()}`);
+}
+
+/** Picks an object type from its list, switching the field to "From list" first when it is in another mode. */
+async function pickFromList(parameter: string, value: string, label: string): Promise<void> {
+	const locator = page.locator(`[data-test-id="resource-locator-${parameter}"]`);
+	const mode = locator.locator('[data-test-id="rlc-mode-selector"] input');
+	if ((await mode.inputValue()) !== 'From list') {
+		await locator.locator('[data-test-id="rlc-mode-selector"]').click();
+		await page.getByRole('option', { name: 'From list' }).click();
+	}
+	await locator.locator('[data-test-id="rlc-input"]').click();
+	await page.locator('[role="dialog"] [data-test-id="rlc-search"]').fill(value);
+	await page.locator('[role="dialog"] [data-test-id="rlc-item"]').filter({ hasText: new RegExp(`^${label}$`) }).click();
+	await closeList();
+	const shown = async () => await locator.locator('[data-test-id="rlc-input"]').inputValue();
+	await waitUntil(async () => (await shown()) === label, async () => `${parameter} shows "${await shown()}", expected "${label}"`);
+}
+
+/**
+ * Chooses the To Object Type, From being contacts, and waits until n8n has asked HubSpot for the labels of the new pair: the
+ * labels field reloads (and is disabled while it does) only when a type it depends on changes.
+ */
+async function chooseToObjectType(value: string, label: string): Promise<void> {
+	const path = `/contacts/${value}/labels`;
+	const asked = () => rig.emulator.stats.log.filter((e) => e.path.endsWith(path)).length;
+	const before = asked();
+	await pickFromList('toObjectType', value, label);
+	await waitUntil(async () => asked() > before, async () => `n8n did not ask HubSpot for the labels of contacts → ${value} after the To Object Type changed`);
+}
+
+/** Opens the labels dropdown once it has loaded: the field is disabled while n8n loads its options, and ignores clicks. */
+async function openLabels(): Promise<void> {
+	const field = page.locator('[data-test-id="parameter-input-labels"]');
+	const loading = async () => await field.locator('input').first().isDisabled();
+	await waitUntil(async () => !(await loading()), async () => 'the labels field still loads its options');
+	await field.click();
+}
+
 
 /**
  * n8n's REST API from inside the page, as the editor calls it: with the session cookie and the browser id
@@ -288,6 +506,20 @@ async function expectIconRenders(img: Locator, src: RegExp): Promise<void> {
 	const drawn = async () => Boolean(await img.evaluate((e) => (e as unknown as { complete: boolean; naturalWidth: number }).complete && (e as unknown as { naturalWidth: number }).naturalWidth > 0));
 	await waitUntil(drawn, async () => `the icon ${await img.getAttribute('src')} did not render`);
 	expect(await img.getAttribute('src')).toMatch(src);
+}
+
+/** Waits until an element that slides in stays put for a moment, so its screenshot shows it whole. */
+async function standsStill(locator: Locator): Promise<void> {
+	let last = '';
+	await waitUntil(
+		async () => {
+			const box = JSON.stringify(await locator.boundingBox());
+			const still = box === last;
+			last = box;
+			return still;
+		},
+		async () => `${locator.toString()} kept moving`,
+	);
 }
 
 async function waitUntil(check: () => Promise<boolean>, describe: () => Promise<string>, timeoutMs = 15_000): Promise<void> {

@@ -18,6 +18,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 export const GOOD_TOKEN = 'pat-na1-22222222-3333-4444-5555-666666666666';
 export const WRONG_TOKEN = 'pat-na1-00000000-0000-0000-0000-000000000000';
 
+/** The HubSpot app the OAuth2 credential connects with (the emulator's consent page and token endpoint know it). */
+export const OAUTH_APP = { clientId: 'editor-test-app', clientSecret: 'editor-test-app-secret', refreshToken: 'editor-test-refresh-token' };
+
 /** How many custom objects the account has: the object type dropdowns must stay quick with this many. */
 export const CUSTOM_OBJECT_COUNT = 500;
 
@@ -32,6 +35,7 @@ export const SHIPMENTS = { objectTypeId: '2-3002', fullyQualifiedName: 'p1234567
  */
 export function seedAccount(emulator: HubSpotEmulator): void {
 	emulator.addToken(GOOD_TOKEN, { kind: 'private' });
+	emulator.configureOAuth(OAUTH_APP);
 	emulator.addCustomObject(CARS).addCustomObject(SHIPMENTS);
 	for (let n = 3; n <= CUSTOM_OBJECT_COUNT; n++) {
 		const padded = String(n).padStart(3, '0');
@@ -77,7 +81,13 @@ export async function startEditorRig(): Promise<EditorRig> {
 		seedAccount(emulator);
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
-		n8n = await N8nInstance.create(locateN8nApp(), { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' } });
+		// The OAuth2 credential's consent page and token endpoint are HubSpot's; n8n's credential overwrites point them at the
+		// emulator, as an operator points them at a proxy. The editor's address is the one the browser opens, so HubSpot's
+		// redirect comes back where n8n's sign-in and OAuth cookies are.
+		const overwrites = { hubSpotAssociationsOAuth2Api: { authUrl: `${emulator.baseUrl}/oauth/authorize`, accessTokenUrl: `${emulator.baseUrl}/oauth/2026-03/token` } };
+		n8n = await N8nInstance.create(locateN8nApp(), {
+			env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_EDITOR_BASE_URL: baseUrl, CREDENTIALS_OVERWRITE_DATA: JSON.stringify(overwrites) },
+		});
 		const [, launched] = await Promise.all([
 			n8n.installPackage(packPackage(tarballDir)),
 			chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }),
