@@ -1,47 +1,33 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
-import { Readings } from './readings';
 import type { HubSpotExchange } from './request';
-import { TimeLog } from './timeLog';
 
 /**
- * Paces requests so that HubSpot's rolling window ("TEN_SECONDLY_ROLLING": at most `max` requests
- * accepted in any `interval`) is used to the full and never overrun.
+ * Paces requests so that HubSpot's rolling window (at most `max` accepted in any `interval`, per account) is
+ * used to the full and seldom overrun by all executions at once. Each keeps a picture of the window: when its
+ * own requests were counted, and the others' (executions, workers, apps) as an answer's Remaining less ours
+ * in the window then. The window is first in, first out: fewer others than pictured means the oldest left.
  *
- * The throttle mirrors the window on its side: it logs when HubSpot counted each of its own requests,
- * so it knows when each leaves the window and frees a slot. HubSpot counts per account, not per
- * execution (other executions, queue-mode workers and other apps draw on the same window), and only
- * the headers tell about them: an answer's `X-HubSpot-RateLimit-Remaining`, less this execution's own
- * requests in the window when that request was counted, is what the others were using. A request goes
- * while this execution's requests in the window stay below its level (see `ownLevel`); otherwise it
- * waits for the moment the oldest one leaves the window.
- *
- * - Alone on the account it uses the whole window: a burst of `max`, then one request per freed slot,
- *   the fastest HubSpot allows.
- * - With others about it takes its part of the room (in proportion to its part of the window; a part
- *   of a request as a chance), keeps a small reserve, and once the window is half full spreads its
- *   requests over it with jitter, so that executions do not fall into step. A short execution whose
- *   whole plan fits the room (or its part) sends it at once instead. Requests in the air grow with the
- *   answers (slow start), so executions acting on the same stale headers cannot overrun the window by much.
- * - Shut out of a full window it tries one request now and then (at random moments; after a 429 only
- *   once the window has turned over since), and alone it refills freed slots a little late at random,
- *   so newcomers find a way in.
- * - A 429 means the picture was wrong (someone the headers had not shown yet): everyone in this
- *   execution holds back for the wait `send` chose, and the reserve grows (multiplicative), then
- *   shrinks again with every clean answer (additive): AIMD.
- * - Before the first answer, and whenever its last reading is older than a window, it knows nothing
- *   about the others: one request goes alone as a probe, the rest wait for its headers.
- * - When answers carry no rate-limit headers (a proxy strips them) it does not pace, and 429s are the
- *   only signal.
- *
- * One instance per execution of the node: nothing is shared between executions but HubSpot's answers.
- * Waiters are served in order (a chain of promises), so requests leave in the order they asked.
+ * The rules, with the `npm run bench:throttle` cells and unit cases they are for:
+ * - Fill: a request goes while the picture has a free slot; alone, the whole window, then each slot as
+ *   it frees. (One execution: a full window at once, then one request per freed slot.)
+ * - Wait for the oldest: with the picture full, wait for its oldest request to leave, not for one of ours.
+ * - Age prior: others first seen in an answer came in as executions like this one, one every START_GAP_MS,
+ *   not all just now. (250-pair cells: a late execution waits for the first ones' slots, not a window.)
+ * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left for
+ *   executions not yet in the picture, whose first request then finds room. (Every cell's 429s.)
+ * - Part of the room: with others about, the room nobody held at the last answer is shared in proportion
+ *   to each one's part of the window, a part of a request taken as a chance; a remaining plan that fits
+ *   half that room goes at once. (Executions starting together; short executions at 190 per 10 s.)
+ * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a time, and
+ *   requests in the air grow by one per clean answer, halved by a 429. (Woken executions; a newcomer.)
+ * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others about, so
+ *   that executions waiting for the same slots do not take them all at once. (2,000-pair cells.)
+ * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the picture takes
+ *   the whole window as counted just then. Blind: without rate-limit headers nothing paces.
+ * One instance per execution; waiters are served in the order they asked (a chain of promises).
  */
 export interface ThrottleOptions {
-	/** Share of the window left free while other callers are seen on the account. */
-	reserveShare?: number;
-	/** A slot counts as free this long (share of the window) after its request left the window: clock and network slack. */
-	marginShare?: number;
 	random?: () => number;
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
@@ -49,101 +35,55 @@ export interface ThrottleOptions {
 	signal?: AbortSignal;
 }
 
-/** Room kept free when a short execution takes its whole need at once (callers the headers do not show yet). */
-const SHORT_RUN_RESERVE_SHARE = 0.15;
-/** Longest single sleep while waiting: new answers may free room sooner than planned. */
+const RESERVE_SHARE = 0.1;
+const MIN_RESERVE = 4;
+const MAX_RESERVE_SHARE = 0.2;
+/** A picture counts as fresh for a round trip and this share of the window. */
+const STALE_SHARE = 0.005;
+/** A slot counts as free this share of the window after its request left: clock and network slack. */
+const MARGIN_SHARE = 0.005;
+const WAKE_JITTER_SHARE = 0.01;
+const CROWDED_WAKE_JITTER_SHARE = 0.04;
+/** How far apart n8n's queue mode starts the executions of a burst, at the quick end. */
+const START_GAP_MS = 50;
+/** Others count as about for this many windows after they were last seen. */
+const CROWDED_WINDOWS = 2;
+/** Longest single sleep while waiting: an answer may change the picture sooner. */
 const MAX_NAP_MS = 250;
-/** A safety bound on re-checks per request; past it the request goes and HubSpot's answer decides. */
-const MAX_CHECKS = 20_000;
-/** The reserve grows at most once per this share of the window (the 429s of one burst are one event). */
-const GROWTH_SPACING_SHARE = 0.1;
-/** A freed slot is taken again up to this share of the window later (random), leaving newcomers a way in. */
-const REFILL_DELAY_SHARE = 0.01;
-/** With others about, requests are spread over the window only once less than this share of it is left. */
-const CROWDED_WINDOW_SHARE = 0.5;
-/** Requests in the air at most by slow start (the pool's concurrency bounds them long before). */
-const MAX_ALLOWANCE = 10_000;
-/** How much of the 429-grown reserve each clean answer gives back. */
-const RECOVERY_PER_ANSWER = 0.05;
 
 export class RateLimitThrottle {
 	private max = 0;
-
 	private intervalMs = 0;
-
-	/** When HubSpot counted (at the latest) each of this execution's requests. */
-	private readonly sent = new TimeLog();
-
-	private readonly readings = new Readings();
-
-	/** Extra slots kept free after 429s; grows ×2 on a 429, shrinks a little with each clean answer. */
-	private extraReserve = 0;
-
-	private grewAt = Number.NEGATIVE_INFINITY;
-
-	/** No request may go before this (set after a 429). */
-	private heldUntil = 0;
-
-	/** When the last request was let through, and the gap before the next while others are about. */
-	private lastGrantAt = Number.NEGATIVE_INFINITY;
-
-	private nextGap = 0;
-
-	/** How long after a slot frees the next request may take it (drawn per request, see delayMs). */
-	private refillDelay = 0;
-
-	/** A request went out with no fresh reading; the others wait for its answer. */
-	private probeInFlight = false;
-
-	/** Shut out by others: when to try one request anyway, and whether the next grant is that try. */
-	private probeAt: number | undefined;
-
-	private probing = false;
-
-	/** 429s since the last answer that was not one. */
-	private refusedInRow = 0;
-
-	/** When HubSpot counted the last refused request (its send time). */
-	private refusedAt = 0;
-
-	/** Requests let through whose answer has not come back yet. */
-	private inFlight = 0;
-
-	/**
-	 * With others about, at most this many requests wait for answers at once (slow start): one after a
-	 * probe, one more with every clean answer, halved by a 429.
-	 */
-	private allowance = 1;
-
-	/** Drawn with every reading: whether this execution takes the fraction of a request its share leaves. */
+	/** This execution's requests HubSpot may hold, in the order they went (it counted each a little later). */
+	private own: Array<{ ticket: number; at: number }> = [];
+	/** When the others' requests in the window were counted, as far as the answers tell; oldest first. */
+	private others: number[] = [];
+	/** The newest answer's request: when it went, and what the window held of ours and of others' then. */
+	private picture = { at: Number.NEGATIVE_INFINITY, own: 0, others: 0 };
+	/** Drawn with every answer: whether a share's part of a request is taken (Part of the room). */
 	private coin = 0;
-
-	/** Answers came back without rate-limit headers: nothing to pace by. */
+	private othersSeenAt = Number.NEGATIVE_INFINITY;
+	private quickestMs = Number.POSITIVE_INFINITY;
+	/** Requests in the execution's plan, and those still to go (unknown: unbounded). */
+	private planned = 1;
+	private pending = Number.POSITIVE_INFINITY;
+	private nextTicket = 0;
+	private inFlight = 0;
+	/** With others about, at most this many requests wait for answers at once (Fresh or stale). */
+	private allowance = 1;
+	/** Answers came back without rate-limit headers (Blind). */
 	private blind = false;
-
 	/** The run was stopped (see `halt`): waiters go at once, to find that nothing more is sent. */
 	private halted = false;
-
-	/** Requests this execution still has to send (a hint from the batch plan; unknown = unbounded). */
-	private pendingRequests = Number.POSITIVE_INFINITY;
-
+	/** No request may go before this (Refusal). */
+	private heldUntil = 0;
 	private gate: Promise<void> = Promise.resolve();
-
-	private readonly reserveShare: number;
-
-	private readonly marginShare: number;
-
 	private readonly random: () => number;
-
 	private readonly now: () => number;
-
 	private readonly sleep: (ms: number) => Promise<void>;
-
 	private readonly signal?: AbortSignal;
 
 	constructor(options: ThrottleOptions = {}) {
-		this.reserveShare = options.reserveShare ?? 0.05;
-		this.marginShare = options.marginShare ?? 0.005;
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
 		this.sleep = options.sleep ?? n8nSleep;
@@ -155,19 +95,13 @@ export class RateLimitThrottle {
 		this.halted = true;
 	}
 
-	/**
-	 * Tells the throttle how many requests the execution still has to send. A short execution whose
-	 * whole need fits in the room the headers show goes at once instead of spreading its few requests
-	 * over the window as a share: spreading is for long runs that compete for the same room.
-	 */
+	/** The execution's plan: how many requests it will send (Age prior, Part of the room). */
 	expectRequests(count: number): void {
-		this.pendingRequests = Math.max(0, count);
+		this.planned = Math.max(1, count);
+		this.pending = count;
 	}
 
-	/**
-	 * Waits, if need be, until one more request may go; callers are served in the order they asked.
-	 * Resolves to the request's ticket, to hand back with its answer to `observe`.
-	 */
+	/** Waits until one more request may go, in the order callers asked; the ticket goes back with the answer to `observe`. */
 	acquire(): Promise<number> {
 		const turn = this.gate.then(async () => await this.waitForSlot());
 		// The next waiter's turn comes after this one's, whatever became of it.
@@ -178,23 +112,14 @@ export class RateLimitThrottle {
 		return turn;
 	}
 
-	/**
-	 * Reads HubSpot's rate-limit headers from any answer, success or not. With the request's ticket the
-	 * throttle knows which of its own requests went before this one (several leave in the same
-	 * millisecond) and when HubSpot can have counted it at the latest.
-	 */
+	/** Reads HubSpot's rate-limit headers from any answer, success or not, into the picture of the window. */
 	observe(exchange: HubSpotExchange, ticket?: number): void {
-		this.probeInFlight = false;
 		if (ticket !== undefined) this.inFlight = Math.max(0, this.inFlight - 1);
 		if (exchange.statusCode === 0) return;
-		const sentAt = exchange.sentAt.getTime();
-		if (ticket !== undefined) {
-			this.sent.answered(ticket, exchange.receivedAt.getTime(), exchange.receivedAt.getTime() - sentAt);
-			// A refused request holds no place in the window (if HubSpot counted it after all, the next
-			// readings show it as someone else's, which paces us just the same).
-			if (exchange.statusCode === 429) this.sent.remove(ticket);
-		}
-
+		const refused = exchange.statusCode === 429;
+		// A refused request holds no place in the window, and goes again.
+		if (refused) this.own = this.own.filter((request) => request.ticket !== ticket);
+		if (refused) this.pending++;
 		const limits = readLimits(exchange.headers);
 		if (!limits) {
 			if (this.max === 0) this.blind = true;
@@ -203,36 +128,42 @@ export class RateLimitThrottle {
 		this.blind = false;
 		this.max = limits.max;
 		this.intervalMs = limits.intervalMs;
-		if (exchange.statusCode !== 429) this.extraReserve = Math.max(0, this.extraReserve - RECOVERY_PER_ANSWER);
-		this.allowance = exchange.statusCode === 429 ? Math.max(1, Math.floor(this.allowance / 2)) : Math.min(MAX_ALLOWANCE, this.allowance + 1);
-		this.refusedInRow = exchange.statusCode === 429 ? this.refusedInRow + 1 : 0;
-		if (exchange.statusCode === 429) this.refusedAt = Math.max(this.refusedAt, sentAt);
-		// Which of our requests were in the window when HubSpot counted this one: those that went no later
-		// than it and whose time in the window had not passed by the moment it was sent (the earliest it
-		// can have been counted). Erring this way counts a few of ours too many rather than making up
-		// others that are not there.
-		const since = sentAt - limits.intervalMs - this.margin();
-		const own = ticket === undefined ? this.sent.countIn(since, sentAt) : this.sent.countSentBy(since, ticket);
-		const used = limits.max - limits.remaining;
-		this.readings.add({ at: sentAt, own, others: Math.max(0, used - own), remaining: limits.remaining }, limits.intervalMs);
+		this.allowance = refused ? Math.max(1, Math.floor(this.allowance / 2)) : this.allowance + 1;
+		const at = exchange.sentAt.getTime();
+		this.quickestMs = Math.min(this.quickestMs, exchange.receivedAt.getTime() - at);
+		// HubSpot counted it as late as the answer less the quickest round trip: whatever held the answer up
+		// (a busy event loop, the network) may have held the request up, and its slot then frees that much later.
+		const mine = this.own.find((r) => r.ticket === ticket);
+		if (mine) mine.at = Math.max(mine.at, exchange.receivedAt.getTime() - this.quickestMs);
+		this.own.sort((x, y) => x.at - y.at);
+		if (at < this.picture.at) return;
+		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out of order).
+		const ownThen = this.own.filter((r) => r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket))).length;
+		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers it.
+		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
+		const othersThen = Math.max(0, limits.max - limits.remaining - ownThen);
+		if (othersThen > 0) this.othersSeenAt = at + CROWDED_WINDOWS * this.intervalMs;
+		const held = refused ? [] : this.others.filter((t) => t > at - this.intervalMs);
+		if (othersThen < held.length) held.splice(0, held.length - othersThen);
+		const missing = othersThen - held.length;
+		if (missing > 0) {
+			const span = refused ? 0 : Math.min(this.intervalMs, (othersThen / this.planned) * START_GAP_MS);
+			const start = Math.max(at - span, held.length > 0 ? Math.max(this.picture.at, held[held.length - 1]) : at - this.intervalMs);
+			for (let i = 1; i <= missing; i++) held.push(start + ((at - start) * i) / missing);
+		}
+		this.others = held.sort((a, b) => a - b);
+		this.picture = { at, own: ownThen, others: othersThen };
 		this.coin = this.random();
 	}
 
-	/**
-	 * A TEN_SECONDLY 429: everyone in this execution holds back for `waitMs`, and the reserve grows,
-	 * because a refusal means the window had less room than the headers had shown.
-	 */
+	/** A 429: everyone in this execution holds back for `waitMs`. */
 	penalize(waitMs: number): void {
-		const now = this.now();
-		this.heldUntil = Math.max(this.heldUntil, now + Math.max(0, waitMs));
-		if (now - this.grewAt < this.intervalMs * GROWTH_SPACING_SHARE) return;
-		this.grewAt = now;
-		this.extraReserve = Math.min(Math.floor(this.max / 4), Math.max(1, this.extraReserve * 2));
+		this.heldUntil = Math.max(this.heldUntil, this.now() + Math.max(0, waitMs));
 	}
 
 	/** Time between two requests at the window's steady rate (0 while the window is unknown). */
 	steadySpacingMs(): number {
-		return this.max > 0 && this.intervalMs > 0 ? this.intervalMs / this.max : 0;
+		return this.max > 0 ? this.intervalMs / this.max : 0;
 	}
 
 	windowMs(): number {
@@ -240,126 +171,63 @@ export class RateLimitThrottle {
 	}
 
 	private async waitForSlot(): Promise<number> {
-		for (let check = 0; check < MAX_CHECKS; check++) {
+		for (;;) {
 			if (this.signal?.aborted || this.halted) break;
 			const delay = this.delayMs(this.now());
 			if (delay <= 0) break;
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
 		}
 		const now = this.now();
-		const reading = this.blind ? undefined : this.readings.fresh(now, this.intervalMs);
-		if ((!this.blind && !reading) || this.probing) this.probeInFlight = true;
-		// Nothing known about the window: the answers to come start from one request again.
-		if (!this.blind && !reading) this.allowance = 1;
-		this.probing = false;
-		const level = reading ? this.ownLevel(now) : 0;
-		this.lastGrantAt = now;
-		this.nextGap = level > 0 ? (this.intervalMs / level) * (0.75 + this.random() * 0.5) : 0;
-		this.refillDelay = this.random() * this.intervalMs * REFILL_DELAY_SHARE;
-		this.sent.dropBefore(now - 3 * Math.max(this.intervalMs, 1));
-		if (this.pendingRequests > 1 && Number.isFinite(this.pendingRequests)) this.pendingRequests--;
+		// Answers come back a round trip late: what the window held when they were counted is kept a while longer.
+		this.own = this.own.filter((r) => r.at > now - 2 * this.intervalMs);
+		this.others = this.others.filter((t) => t > now - 2 * this.intervalMs);
+		this.pending--;
 		this.inFlight++;
-		return this.sent.add(now);
+		this.own.push({ ticket: this.nextTicket, at: now });
+		return this.nextTicket++;
 	}
 
 	/** 0 when a request may go now, else how long to wait before looking again. */
 	private delayMs(now: number): number {
 		if (now < this.heldUntil) return this.heldUntil - now;
 		if (this.blind) return 0;
-		const reading = this.readings.fresh(now, this.intervalMs);
-		if (!reading) return this.probeInFlight ? this.answerWaitMs() : 0;
-		// With others about, every answer's headers are already old when they arrive: executions that all
-		// read the same free room and take it at once overrun it together, and each loses every request it
-		// sent on the stale view. So requests in the air grow with the answers that vouch for them.
-		if (this.inFlight >= this.allowance && this.readings.crowded(now, this.intervalMs)) return this.answerWaitMs();
-		const margin = this.margin();
+		// Before the first answer one request goes alone, and its headers tell about the window.
+		if (this.max === 0) return this.inFlight > 0 ? this.answerWaitMs() : 0;
+		const margin = Math.max(1, this.intervalMs * MARGIN_SHARE);
 		const since = now - this.intervalMs - margin;
-		const own = this.sent.countIn(since, now);
-		const level = this.ownLevel(now);
-		if (this.pendingRequests <= this.freeRoom(now, own)) return 0;
-		// A share of the room is seldom a whole number of requests. The part of a request is taken as a
-		// chance, drawn once per reading: over many executions that share the room, the requests sent
-		// add up to the room, where rounding up would overrun it and rounding down leave it unused.
+		const ownIn = this.own.filter((r) => r.at > since);
+		const othersIn = this.others.filter((t) => t > since);
+		const own = ownIn.length;
+		const used = own + othersIn.length;
+		const crowded = now < this.othersSeenAt;
+		// A newcomer's first request may take the reserve; that is what it is for.
+		const reserve = crowded && own > 0 ? Math.min(this.max * MAX_RESERVE_SHARE, Math.max(MIN_RESERVE, this.max * RESERVE_SHARE)) : 0;
+		if (this.max - used - reserve < 1) {
+			const oldest = Math.min(ownIn[0]?.at ?? Number.POSITIVE_INFINITY, othersIn[0] ?? Number.POSITIVE_INFINITY);
+			if (!Number.isFinite(oldest)) return this.answerWaitMs();
+			const jitter = this.random() * this.intervalMs * (crowded ? CROWDED_WAKE_JITTER_SHARE : WAKE_JITTER_SHARE);
+			return Math.max(1, oldest + this.intervalMs + margin + jitter - now);
+		}
+		if (!crowded) return 0;
+		if (now - this.picture.at > this.intervalMs * STALE_SHARE + this.quickestMs) {
+			this.allowance = 1;
+			return this.inFlight > 0 ? this.answerWaitMs() : 0;
+		}
+		const mine = Math.max(1, this.picture.own);
+		const level = this.picture.own + Math.max(0, this.max - this.picture.own - this.picture.others - reserve) * (mine / (mine + this.picture.others));
 		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
-		// With others about and the window half full, spread our requests evenly over it instead of
-		// refilling slots in bursts as they free: bursts line up with the others' and make the headers lie in between (a
-		// reading taken after their slots freed, before they refill them, shows room that is not there).
-		// The gap is jittered (±25 %, same mean) so that executions do not fall into step. An execution
-		// whose remaining plan fits in its part does not spread: it would only hold a worker longer.
-		if (this.pendingRequests > cap - own && this.readings.crowded(now, this.intervalMs) && level > 0 && this.readings.nearlyFull(this.max * CROWDED_WINDOW_SHARE)) {
-			const next = this.lastGrantAt + this.nextGap;
-			if (now < next) return next - now;
+		const fitsAtOnce = this.pending <= (this.max - own - this.picture.others - reserve) / 2;
+		if (own >= cap && !fitsAtOnce) {
+			// Our part is taken: the next room comes with one of our slots freeing, or with an answer.
+			const ownFrees = ownIn.length > 0 ? ownIn[0].at + this.intervalMs + margin - now : MAX_NAP_MS;
+			return Math.max(1, Math.min(ownFrees, this.inFlight > 0 ? this.answerWaitMs() : ownFrees));
 		}
-		if (own < cap) return 0;
-		const keep = cap - 1;
-		if (keep < 0) {
-			// Others hold the whole window as far as we know: try one request anyway, when `nextProbeAt` says.
-			if (this.probeInFlight) return this.answerWaitMs();
-			this.probeAt ??= this.nextProbeAt(now);
-			if (now < this.probeAt) return this.probeAt - now;
-			this.probeAt = undefined;
-			this.probing = true;
-			return 0;
-		}
-		this.probeAt = undefined;
-		// Our (own - keep)-th oldest request in the window leaving it brings us below the level. Its slot
-		// is taken a random moment later (up to 1 % of the window): the account often has a free slot
-		// somewhere for a little while, so a newcomer's first request gets in and shows it to us.
-		const freesAt = this.sent.nthIn(since, own - keep - 1) + this.intervalMs + margin + this.refillDelay;
-		return Math.max(1, freesAt - now);
+		return this.inFlight >= this.allowance ? this.answerWaitMs() : 0;
 	}
 
-	/**
-	 * How many requests this execution may have in the window. The room the last reading showed (the
-	 * window less the others' requests, our own and the reserve) is shared out in proportion to each
-	 * caller's part of the window: every execution reading the same headers takes only its part, so
-	 * executions that ramp up together do not overrun the window between two readings, and negative
-	 * room shrinks everyone alike. The reserve for others is in proportion too, so a small newcomer
-	 * sees room that the large incumbents do not, and the parts even out.
-	 */
-	private ownLevel(now: number): number {
-		const reading = this.readings.fresh(now, this.intervalMs);
-		if (!reading) return 0;
-		const others = this.readings.othersNow(now, this.intervalMs);
-		const mine = Math.max(reading.own, 1);
-		const share = mine / (mine + others);
-		const forOthers = this.readings.crowded(now, this.intervalMs) ? this.max * this.reserveShare * share : 0;
-		const room = this.max - forOthers - this.extraReserve - others - reading.own;
-		return reading.own + room * share;
-	}
-
-	/**
-	 * Slots free in the window now as far as the headers show, less a reserve for callers not yet
-	 * seen: what a short execution may take at once without pushing anyone into a 429.
-	 */
-	private freeRoom(now: number, own: number): number {
-		const others = this.readings.othersNow(now, this.intervalMs);
-		return this.max - others - own - this.extraReserve - Math.ceil(this.max * SHORT_RUN_RESERVE_SHARE);
-	}
-
-	/**
-	 * When a shut-out execution tries one request anyway. Not refused yet (its part of the window is
-	 * simply used up): at a random moment a tenth to six tenths of a window away, since slots free and
-	 * refill all the time and a request that gets in shows it to the others, who then make room.
-	 * Refused: once the window has turned over since the refusal (plus up to a tenth of a window, at
-	 * random, so that executions shut out together do not come back together). Everything the window
-	 * held then has left it by that time, whereas earlier tries mostly meet the same full window: after
-	 * a burst (webhook executions starting together) HubSpot frees nothing until the burst's first
-	 * requests leave, and the headers do not say when that is.
-	 */
-	private nextProbeAt(now: number): number {
-		if (this.refusedInRow === 0) return now + this.intervalMs * (0.1 + 0.5 * this.random());
-		return Math.max(now, this.refusedAt + this.intervalMs * (1 + 0.1 * this.random()) + this.margin());
-	}
-
-	/** How soon to look again while waiting for an answer that may change the picture: at most 5 ms. */
+	/** How soon to look again while waiting for an answer that may change the picture. */
 	private answerWaitMs(): number {
 		return Math.max(1, Math.min(5, this.steadySpacingMs()));
-	}
-
-	/** Clock and network slack after a request's time in the window has passed. */
-	private margin(): number {
-		return Math.max(1, this.intervalMs * this.marginShare);
 	}
 }
 
