@@ -60,11 +60,7 @@ describe('the node in the n8n editor', () => {
 
 	it('Credentials → Add: the private app token form, saved and tested against HubSpot, never showing the token', async () => {
 		const { emulator } = rig;
-		await page.goto(`${rig.baseUrl}/home/credentials/create`);
-		await page.locator('[data-test-id="new-credential-type-select"]').click();
-		await page.keyboard.type('HubSpot Associations Private');
-		await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'HubSpot Associations Private App Token API' }).click();
-		await page.locator('[data-test-id="new-credential-type-button"]').click();
+		await openNewCredential('HubSpot Associations Private', 'HubSpot Associations Private App Token API');
 		const token = page.locator('[data-test-id="parameter-input-accessToken"] input').first();
 		expect(await token.getAttribute('type')).toBe('password');
 		expect(await page.locator('a', { hasText: 'docs' }).first().getAttribute('href')).toBe('https://developers.hubspot.com/docs/api/private-apps');
@@ -94,11 +90,7 @@ describe('the node in the n8n editor', () => {
 
 	it('Credentials → Add: the OAuth2 credential\'s Connect opens HubSpot\'s consent page; cancelling there shows HubSpot\'s reason, approving connects the credential', async () => {
 		const { emulator } = rig;
-		await page.goto(`${rig.baseUrl}/home/credentials/create`);
-		await page.locator('[data-test-id="new-credential-type-select"]').click();
-		await page.keyboard.type('HubSpot Associations OAuth2');
-		await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'HubSpot Associations OAuth2 API' }).click();
-		await page.locator('[data-test-id="new-credential-type-button"]').click();
+		await openNewCredential('HubSpot Associations OAuth2', 'HubSpot Associations OAuth2 API');
 		await page.locator('[data-test-id="parameter-input-clientId"] input').first().fill(OAUTH_APP.clientId);
 		await page.locator('[data-test-id="parameter-input-clientSecret"] input').first().fill(OAUTH_APP.clientSecret);
 		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
@@ -386,6 +378,15 @@ function codeWorkflow() {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------------
+
+/** Credentials → Add: types `search` into the credential type list and opens the form of `typeName`. */
+async function openNewCredential(search: string, typeName: string): Promise<void> {
+	await page.goto(`${rig.baseUrl}/home/credentials/create`);
+	await page.locator('[data-test-id="new-credential-type-select"]').click();
+	await page.keyboard.type(search);
+	await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: typeName }).click();
+	await page.locator('[data-test-id="new-credential-type-button"]').click();
+}
 
 /**
  * Waits until a panel's JSON view shows each of `inOrder` (whitespace ignored: the view lays values out on lines of their own),
