@@ -54,7 +54,7 @@ const MAX_NAP_MS = 250;
 export class RateLimitThrottle {
 	private max = 0;
 	private intervalMs = 0;
-	/** This execution's requests HubSpot may hold, in the order they went (it counted each a little later). */
+	/** This execution's requests HubSpot may hold, oldest first, each at the latest moment HubSpot can have counted it. */
 	private own: Array<{ ticket: number; at: number }> = [];
 	/** When the others' requests in the window were counted, as far as the answers tell; oldest first. */
 	private others: number[] = [];
@@ -133,8 +133,8 @@ export class RateLimitThrottle {
 		this.quickestMs = Math.min(this.quickestMs, exchange.receivedAt.getTime() - at);
 		// HubSpot counted it as late as the answer less the quickest round trip: whatever held the answer up
 		// (a busy event loop, the network) may have held the request up, and its slot then frees that much later.
-		const mine = this.own.find((r) => r.ticket === ticket);
-		if (mine) mine.at = Math.max(mine.at, exchange.receivedAt.getTime() - this.quickestMs);
+		const answered = this.own.find((r) => r.ticket === ticket);
+		if (answered) answered.at = Math.max(answered.at, exchange.receivedAt.getTime() - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
 		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out of order).
