@@ -21,7 +21,7 @@ const sentAt = new Date('2026-11-28T10:00:00.000Z');
 const receivedAt = new Date('2026-11-28T10:00:00.250Z');
 
 function ok(body: unknown): BatchOutcome {
-	return { answers: [readBatchResponse(body, sentAt, receivedAt)], idFailures: [] };
+	return { parts: [{ answer: readBatchResponse(body, sentAt, receivedAt) }] };
 }
 
 /** The same plan, except that no item is ever in exactly one batch: every item takes the general path. */
@@ -68,8 +68,7 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 
 	it('in a dry run', () => {
 		const outcome: BatchOutcome = {
-			answers: [{ status: 'DRY_RUN', startedAt: 'a', completedAt: 'a', requestedAt: 'a', numErrors: 0, errors: [], results: [] }],
-			idFailures: [],
+			parts: [{ answer: { status: 'DRY_RUN', startedAt: 'a', completedAt: 'a', requestedAt: 'a', numErrors: 0, errors: [], results: [] } }],
 		};
 		const { fast, general } = run(items, plan, [outcome], { dryRun: true });
 		expect(fast.map((o) => o.json.status)).toEqual(['DRY_RUN', 'DRY_RUN', 'DRY_RUN']);

@@ -7,7 +7,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { executeBatched, type BatchedOperation } from '../helpers/executeBatched';
 import { labelKey, labelProperties, passesLabelFilter, type LabelFilter } from '../helpers/labels';
-import { readAssociations, recordKey } from '../helpers/readAssociations';
+import { readAssociations } from '../helpers/readAssociations';
 import type { ItemFailures, ItemPairs } from '../helpers/readItems';
 import { archiveEndpoint } from './archive.operation';
 
@@ -41,13 +41,13 @@ const operation: BatchedOperation = {
 	endpoint: archiveEndpoint,
 	async expand(run, items) {
 		const mode = filterMode(run.ctx);
-		const reads = await readAssociations(await run.transport(), items, run.options, run.continueOnFail);
+		const readOf = await readAssociations(await run.transport(), items, run.options, run.continueOnFail);
 		const valid: ItemPairs[] = [];
 		const failed: ItemFailures = new Map();
 		for (const item of items) {
-			const read = reads.get(recordKey(item));
-			if (read?.ok === false) failed.set(item.itemIndex, { item, report: read.report });
-			else if (read) {
+			const read = readOf(item);
+			if (!read.ok) failed.set(item.itemIndex, { item, report: read.report });
+			else {
 				// The item's labels are its filter, not labels to remove: the pairs it plans carry none.
 				const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
 				const toIds = read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId);

@@ -56,7 +56,7 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 	const outcomes: Array<BatchOutcome | undefined> = new Array(plan.batches.length);
 	if (options.dryRun) {
 		const at = new Date().toISOString();
-		outcomes.fill({ answers: [{ status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] }], idFailures: [] });
+		outcomes.fill({ parts: [{ answer: { status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] } }] });
 	} else if (plan.batches.length > 0) {
 		const sender = await transport();
 		sender.throttle.expectRequests(plan.batches.length);
@@ -64,17 +64,17 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 		const send = async (b: number) => {
 			const batch = plan.batches[b];
 			const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
-			if (outcome.failure || outcome.idFailures.length > 0) anyFailed = true;
+			if (outcome.parts.some((part) => part.failure)) anyFailed = true;
 		};
 		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
 		// credential refused, the daily limit spent) no batch can succeed.
 		await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
 		// Batches never started because the run was halted: their items say why.
 		const { halted } = sender;
-		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { answers: [], idFailures: [], failure: notSentReport(halted) };
+		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { parts: [{ failure: notSentReport(halted) }] };
 	}
 
 	const { outputMode: mode, dryRun } = options;
-	const inputsOf = (batch: PairTypes & { units: Unit[] }) => endpointOf(batch).inputs(batch.units);
+	const inputsOf = (batch: PairTypes, units: readonly Unit[]) => endpointOf(batch).inputs(units);
 	return outputItems({ node: ctx.getNode(), itemCount: items.length, mode, continueOnFail, dryRun, valid: planned, invalid, failed, plan, outcomes, inputsOf });
 }

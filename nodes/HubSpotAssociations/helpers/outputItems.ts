@@ -5,7 +5,7 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeApiError, type FailureReport } from '../transport/errors';
-import type { BatchPlan } from './planBatches';
+import type { BatchPlan, PlannedBatch, Unit } from './planBatches';
 import type { ItemFailures, ItemPairs } from './readItems';
 import { answerFailure, DRY_RUN_STATUS, idsNamedByError, mergeResults, namesAnyId, namesPairOf, type ResponseFields } from './responses';
 import type { BatchOutcome } from './sendBatch';
@@ -16,8 +16,8 @@ export interface OutputInput {
 	/** Refused before anything was sent (bad ids, types, labels). */
 	invalid: ReadonlyMap<number, NodeOperationError>;
 	failed: ItemFailures; plan: BatchPlan; outcomes: ReadonlyArray<BatchOutcome | undefined>;
-	/** The request body inputs of a batch, shown by the per-request output. */
-	inputsOf(batch: BatchPlan['batches'][number]): unknown[];
+	/** The request body inputs for some units of a batch, shown by the per-request output. */
+	inputsOf(batch: PlannedBatch, units: readonly Unit[]): unknown[];
 }
 
 const NOT_SENT: FailureReport = { message: 'Not sent: the node stopped after an earlier batch failed', description: '', hint: 'Fix the failure reported for the other items and run again.', notSent: true };
@@ -43,78 +43,155 @@ function itemFields(item: ItemPairs): IDataObject {
 
 export const outputItems = (run: OutputInput): INodeExecutionData[][] => [run.mode === 'perBatch' ? perBatch(run) : perItem(run)];
 
+const pairKey = (from: string, to: string | undefined) => `${from}\u0000${to}`;
+
+/** The answer of an item that went in no request (nothing to remove): nothing failed. */
+const noRequestAnswer = (dryRun: boolean): ResponseFields => ({ ...mergeResults([]), ...(dryRun ? { status: DRY_RUN_STATUS } : {}) });
+
+/** The items of a batch with at least one pair among `units` (one part of the batch), ascending. */
+function itemsCarrying(batch: PlannedBatch, units: readonly Unit[], byIndex: ReadonlyArray<ItemPairs | undefined>): number[] {
+	const keys = new Set(units.map((u) => pairKey(u.from, u.to)));
+	return batch.itemIndexes.filter((i) => byIndex[i]?.toIds.some((to) => keys.has(pairKey(byIndex[i]!.fromId, to))));
+}
+
+function itemsByIndex(run: OutputInput): Array<ItemPairs | undefined> {
+	const byIndex: Array<ItemPairs | undefined> = new Array(run.itemCount);
+	for (const item of run.valid) byIndex[item.itemIndex] = item;
+	return byIndex;
+}
+
+/**
+ * One output item per request HubSpot answered (or, never sent, per request the run stopped before), with the pairs it carried,
+ * then one for each input item no request carried, so that every input item is accounted for and the nodes after this one run.
+ */
 function perBatch(run: OutputInput): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
+	const byIndex = itemsByIndex(run);
+	const covered = new Uint8Array(run.itemCount);
 	run.plan.batches.forEach((batch, b) => {
-		const outcome = run.outcomes[b];
-		const pairedItem = batch.itemIndexes.map((item) => ({ item }));
-		const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: batch.pairCount, inputs: run.inputsOf(batch) };
-		const answer = outcome && mergeResults(outcome.answers);
-		const failure = outcome?.failure ?? outcome?.idFailures[0]?.report ?? (answer && answerFailure(answer, 'request'));
-		const report = failure ?? (answer ? undefined : NOT_SENT);
-		if (report && !run.continueOnFail) throw toNodeApiError(run.node, report, batch.itemIndexes[0] ?? 0, `Batch ${b} (items ${batch.itemIndexes.join(', ')})`);
-		const json = report ? errorJson(report, { ...fields, results: answer as unknown as IDataObject }) : ({ ...fields, ...answer } as unknown as IDataObject);
-		out.push({ json, pairedItem });
+		for (const part of run.outcomes[b]?.parts ?? [{ failure: NOT_SENT }]) {
+			const units = part.units ?? batch.units;
+			const itemIndexes = part.units ? itemsCarrying(batch, part.units, byIndex) : batch.itemIndexes;
+			const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: units.length, inputs: run.inputsOf(batch, units) };
+			const { answer } = part;
+			const report = part.failure ?? (answer && answerFailure(answer, 'request'));
+			if (report && !run.continueOnFail) throw toNodeApiError(run.node, report, itemIndexes[0] ?? 0, `Batch ${b} (items ${itemIndexes.join(', ')})`);
+			const json = report ? errorJson(report, { ...fields, ...(answer ? { results: answer as unknown as IDataObject } : {}) }) : ({ ...fields, ...answer } as unknown as IDataObject);
+			for (const i of itemIndexes) covered[i] = 1;
+			out.push({ json, pairedItem: itemIndexes.map((item) => ({ item })) });
+		}
 	});
+	for (const item of run.valid) {
+		if (!covered[item.itemIndex]) out.push({ json: { ...itemFields(item), ...noRequestAnswer(run.dryRun) } as unknown as IDataObject, pairedItem: { item: item.itemIndex } });
+	}
 	for (const [itemIndex, { item, report }] of run.failed) out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
 	for (const [itemIndex, error] of run.invalid) out.push({ json: refusalJson(error, itemIndex), pairedItem: { item: itemIndex } });
 	return out;
 }
 
+/** What came of one pair: the answer of the request that removed it, or why it was not removed. */
+type PairFate = { answer: ResponseFields; report?: undefined } | { report: FailureReport; answer?: undefined };
+
 /**
- * One valid item's fate from the outcomes of the batches that carried its pairs. Of HubSpot's errors, those naming one of its ids
- * concern it, and so does one that names no id (it cannot be pinned on anyone).
+ * Each pair of a batch with the fate of the last request that carried it. A refusal that named ids is final for the pairs it
+ * named; the others went again in a later request. A batch never started leaves its pairs not sent.
  */
-function judgeItem(item: ItemPairs, outcomes: readonly BatchOutcome[]): { report?: FailureReport; fields?: ResponseFields } {
-	for (const outcome of outcomes) {
-		if (outcome.failure) return { report: outcome.failure };
-		for (const f of outcome.idFailures) if (namesPairOf(f.ids, item.fromId, item.toIds)) return { report: f.report };
+function pairFates(batch: PlannedBatch, outcome: BatchOutcome | undefined): Map<string, PairFate> {
+	const fates = new Map<string, PairFate>();
+	const refusedByName = new Set<string>();
+	for (const part of outcome?.parts ?? [{ failure: NOT_SENT }]) {
+		for (const unit of part.units ?? batch.units) {
+			const key = pairKey(unit.from, unit.to);
+			if (refusedByName.has(key)) continue;
+			if (part.named && !namesPairOf(part.named, unit.from, unit.to === undefined ? [] : [unit.to])) continue;
+			if (part.named) refusedByName.add(key);
+			fates.set(key, part.answer ? { answer: part.answer } : { report: part.failure ?? NOT_SENT });
+		}
 	}
-	const fields = mergeResults(outcomes.flatMap((o) => o.answers));
+	return fates;
+}
+
+/** HubSpot's errors in an answer that concern an item's pairs: those naming one of its ids, and those naming no id at all. */
+function errorsConcerning(answer: ResponseFields, item: ItemPairs, toIds: readonly string[]) {
+	return answer.errors.filter((e) => {
+		const named = idsNamedByError(e, item);
+		return !namesAnyId(named) || namesPairOf(named, item.fromId, toIds);
+	});
+}
+
+type PairReport = { toId: string; outcome: 'removed' | 'failed' | 'notSent'; error?: string };
+
+/**
+ * One valid item's fate from the fates of its own pairs. The item's answer merges the answers that removed its pairs, keeping
+ * only HubSpot's errors that concern it; it fails with the first pair that failed (one that was sent before one that was not),
+ * and then lists what came of each of its pairs.
+ */
+function judgeItem(item: ItemPairs, fateOf: (toId: string) => PairFate): { report?: FailureReport; fields: ResponseFields; pairs?: PairReport[] } {
+	const answers = new Set<ResponseFields>();
+	const pairs: PairReport[] = [];
+	let report: FailureReport | undefined;
+	for (const toId of item.toIds) {
+		const fate = fateOf(toId);
+		const failure = fate.report ?? answerFailure({ ...fate.answer, errors: errorsConcerning(fate.answer, item, [toId]) }, 'item');
+		if (fate.answer) answers.add(fate.answer);
+		if (failure && (!report || (report.notSent && !failure.notSent))) report = failure;
+		pairs.push(failure ? { toId, outcome: failure.notSent ? 'notSent' : 'failed', error: failure.message } : { toId, outcome: 'removed' });
+	}
+	const fields = mergeResults([...answers]);
 	if (fields.errors.length > 0) {
-		fields.errors = fields.errors.filter((e) => {
-			const named = idsNamedByError(e, item);
-			return !namesAnyId(named) || namesPairOf(named, item.fromId, item.toIds);
-		});
+		fields.errors = errorsConcerning(fields, item, item.toIds);
 		fields.numErrors = fields.errors.length;
 	}
-	return { fields, report: answerFailure(fields, 'item') };
+	report ??= answerFailure(fields, 'item');
+	return { fields, report, ...(report && pairs.length > 1 ? { pairs } : {}) };
 }
 
 function perItem(run: OutputInput): INodeExecutionData[] {
 	const { plan, outcomes } = run;
-	const byIndex: Array<ItemPairs | undefined> = new Array(run.itemCount);
-	for (const item of run.valid) byIndex[item.itemIndex] = item;
+	const byIndex = itemsByIndex(run);
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: FailureReport }> = [];
-	// Nearly every item sits in one batch HubSpot answered without an error: that batch's answer is merged once, not per item.
+	// Nearly every item sits in one batch HubSpot answered in one request without an error: that answer is read once, not per item.
 	const clean: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
 	const cleanAnswer = (b: number): ResponseFields | undefined => {
 		if (clean[b] !== undefined) return clean[b] ?? undefined;
-		const outcome = outcomes[b];
-		const fields = outcome && !outcome.failure && outcome.idFailures.length === 0 ? mergeResults(outcome.answers) : undefined;
+		const parts = outcomes[b]?.parts;
+		const fields = parts?.length === 1 && !parts[0].failure ? parts[0].answer : undefined;
 		const complete = fields && (fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) && fields.errors.length === 0 && fields.startedAt && fields.links === undefined;
 		return (clean[b] = complete ? fields : null) ?? undefined;
 	};
+	// The fates of the pairs of a batch that was not answered cleanly, worked out once for all the items it carried.
+	const fates = new Map<number, Map<string, PairFate>>();
+	const fatesOf = (b: number) => fates.get(b) ?? fates.set(b, pairFates(plan.batches[b], outcomes[b])).get(b)!;
 	const itemJson = (i: number): IDataObject | undefined => {
 		const refused = run.invalid.get(i);
 		if (refused) return refusalJson(refused, i);
 		const unread = run.failed.get(i);
-		const item = unread?.item ?? byIndex[i];
+		if (unread) {
+			failures.push({ itemIndex: i, report: unread.report });
+			return errorJson(unread.report, itemFields(unread.item));
+		}
+		const item = byIndex[i];
 		if (!item) return undefined;
-		const only = unread || item.types ? -1 : plan.batchesOfItem.only(i);
+		const only = item.types ? -1 : plan.batchesOfItem.only(i);
 		const answer = only >= 0 ? cleanAnswer(only) : undefined;
 		if (answer) return cleanItemJson(item, answer, run.dryRun);
-		const batches = unread ? [] : (plan.batchesOfItem.get(i) ?? []);
-		const itemOutcomes = batches.map((b) => outcomes[b]).filter((o): o is BatchOutcome => o !== undefined);
-		const verdict: { report?: FailureReport; fields?: ResponseFields } = unread ? { report: unread.report } : itemOutcomes.length < batches.length ? { report: NOT_SENT } : judgeItem(item, itemOutcomes);
-		if (!verdict.report) {
+		const batches = plan.batchesOfItem.get(i) ?? [];
+		const fateOf = (toId: string): PairFate => {
+			for (const b of batches) {
+				const fate = fatesOf(b).get(pairKey(item.fromId, toId));
+				if (fate) return fate;
+			}
+			return { report: NOT_SENT };
+		};
+		const { report, fields, pairs } = judgeItem(item, fateOf);
+		if (!report) {
 			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
-			if (run.dryRun) verdict.fields!.status = DRY_RUN_STATUS;
-			return Object.assign(itemFields(item), verdict.fields) as IDataObject;
+			if (run.dryRun) fields.status = DRY_RUN_STATUS;
+			return Object.assign(itemFields(item), fields) as IDataObject;
 		}
-		failures.push({ itemIndex: i, report: verdict.report });
-		return errorJson(verdict.report, { ...itemFields(item), ...verdict.fields });
+		failures.push({ itemIndex: i, report });
+		return errorJson(report, { ...itemFields(item), ...fields, ...(pairs ? { pairs: pairs as unknown as IDataObject[] } : {}) });
 	};
 	for (let i = 0; i < run.itemCount; i++) {
 		const json = itemJson(i);

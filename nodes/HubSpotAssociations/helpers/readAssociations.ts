@@ -26,7 +26,7 @@ export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: fals
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
 
-export const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
+const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
 type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
 type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
@@ -79,23 +79,24 @@ const NOT_READ: FailureReport = {
 	hint: 'Fix the failure reported for the other items and run again.', notSent: true,
 };
 
-/** Folds one read request's outcome into the records it asked about; returns whether any of them failed. */
+/** Folds the outcome of one read batch, request by request, into the records it asked about; returns whether any of them failed. */
 function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): boolean {
-	const asked = new Set(units.map((u) => u.from));
 	const settled = new Set<string>();
 	let failed = false;
-	const settle = (id: string, failure?: FailureReport) => {
-		const state = group.states.get(id);
-		if (!state || settled.has(id) || !asked.has(id)) return;
-		settled.add(id);
-		if (failure) {
-			state.failure ??= failure;
-			failed = true;
-		} else state.done = true;
-	};
-	const unattributed: HubSpotBatchError[] = [];
-	for (const answer of outcome.answers) {
-		for (const page of readPages(answer.results)) {
+	for (const part of outcome.parts) {
+		const partUnits = part.units ?? units;
+		const asked = new Set(partUnits.map((u) => u.from));
+		const settle = (id: string, failure?: FailureReport) => {
+			const state = group.states.get(id);
+			if (!state || settled.has(id) || !asked.has(id)) return;
+			settled.add(id);
+			if (failure) {
+				state.failure ??= failure;
+				failed = true;
+			} else state.done = true;
+		};
+		const unattributed: HubSpotBatchError[] = [];
+		for (const page of readPages(part.answer?.results ?? [])) {
 			const state = group.states.get(page.fromId);
 			if (!state || !asked.has(page.fromId) || settled.has(page.fromId)) continue;
 			state.pages++;
@@ -109,25 +110,29 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 				group.pending.push({ from: page.fromId, after: page.after });
 			}
 		}
-		for (const error of answer.errors) {
+		for (const error of part.answer?.errors ?? []) {
 			const found = idsNamedByError(error, group.endpoint.types);
 			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
 			const named = [...found.from, ...found.either].filter((id) => asked.has(id));
 			if (named.length === 0 && !meansNothingToRemove(error)) unattributed.push(error);
 			for (const id of named) settle(id, meansNothingToRemove(error) ? undefined : readErrorReport(error, id));
 		}
+		// A refusal that named records concerns them only: the others were asked again in the next request.
+		if (part.named) {
+			for (const id of [...part.named.from, ...part.named.either]) settle(id, part.failure);
+			continue;
+		}
+		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated.
+		for (const { from } of partUnits) settle(from, part.failure ?? (unattributed.length > 0 ? readErrorReport(unattributed[0], from) : undefined));
 	}
-	for (const f of outcome.idFailures) for (const id of [...f.ids.from, ...f.ids.either]) settle(id, f.report);
-	// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated.
-	for (const { from } of units) settle(from, outcome.failure ?? (unattributed.length > 0 ? readErrorReport(unattributed[0], from) : undefined));
 	return failed;
 }
 
 /**
- * Reads the associations of every record (each distinct record once) and says, per record, which records it is associated with or
- * why they could not be read. Records left unread when the run stops reading are reported as not read.
+ * Reads the associations of every record (each distinct record once) and gives, for any record asked about, which records it is
+ * associated with or why they could not be read. Records left unread when the run stops reading are reported as not read.
  */
-export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<Map<string, ReadOutcome>> {
+export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<(record: RecordToRead) => ReadOutcome> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
@@ -166,5 +171,6 @@ export async function readAssociations(transport: Transport, records: readonly R
 			outcomes.set(recordKey({ ...endpoint.types, fromId }), report ? { ok: false, report } : { ok: true, targets: [...state.targets.values()] });
 		}
 	}
-	return outcomes;
+	// Every record asked about has its outcome; one that somehow has none is reported as not read, never passed over.
+	return (record) => outcomes.get(recordKey(record)) ?? { ok: false, report: NOT_READ };
 }

@@ -13,14 +13,23 @@ import { idsNamedByError, isRecord, namesAnyId, namesPairOf, noIds, readBatchRes
 /** An endpoint between two object types and how it takes its units (`inputs`: the request body's for these units). */
 export type BatchEndpoint = { types: PairTypes; path: string; inputs(units: readonly Unit[]): unknown[] };
 
-export interface BatchOutcome {
-	/** Every successful answer for this batch (several when it went in parts). */
-	answers: ResponseFields[];
-	/** The whole batch failed: every item it carried is concerned. */
+/**
+ * One request of a batch and what came of it. A batch goes as one request unless HubSpot refuses its size or names ids it will
+ * not take; then each request is judged on its own, so a part that failed never marks the pairs another part removed.
+ */
+export interface SentPart {
+	/** The pairs (or records) it carried; absent when it carried the whole batch, which is then not kept twice. */
+	units?: Unit[];
+	/** HubSpot's 2xx answer. */
+	answer?: ResponseFields;
+	/** Why it failed, or why it was never sent (`notSent`): every unit it carried is concerned, unless `named` says otherwise. */
 	failure?: FailureReport;
-	/** Failures HubSpot pinned on given ids: only the items with these ids are concerned. */
-	idFailures: Array<{ ids: NamedIds; report: FailureReport }>;
+	/** A refusal that named ids: only the units carrying them are concerned; the others went again in a later part. */
+	named?: NamedIds;
 }
+
+/** Every request a batch took, in the order they were sent. */
+export type BatchOutcome = { parts: SentPart[] };
 
 export const batchEndpoint = (version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint => ({
 	types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs,
@@ -29,33 +38,39 @@ export const batchEndpoint = (version: ApiVersion, types: PairTypes, name: strin
 /** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
 const MAX_RESENDS_WITHOUT_NAMED = 12;
 
-export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[], outcome: BatchOutcome = { answers: [], idFailures: [] }, resends = 0): Promise<BatchOutcome> {
-	if (units.length === 0) return outcome;
+export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[]): Promise<BatchOutcome> {
+	const parts = await sendParts(transport, endpoint, units, [], 0);
+	// Nearly every batch goes as one request: its units are the batch's own, and are not kept for the rest of the run.
+	return { parts: parts.length === 1 && parts[0].units === units ? [{ ...parts[0], units: undefined }] : parts };
+}
+
+async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: Unit[], parts: SentPart[], resends: number): Promise<SentPart[]> {
+	if (units.length === 0) return parts;
 	// A size HubSpot refused earlier in the run: send in parts it takes, without asking again.
 	const limit = transport.batchLimits.get(endpoint.path);
 	if (limit !== undefined && units.length > limit) {
-		for (let at = 0; at < units.length; at += limit) await sendBatch(transport, endpoint, units.slice(at, at + limit), outcome, resends);
-		return outcome;
+		for (let at = 0; at < units.length; at += limit) await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends);
+		return parts;
 	}
 	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
 	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
 	const blocked = refused();
 	const sent = blocked ? { notSent: blocked } : await sendWithRetries(transport, { method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } }, refused);
 	if ('notSent' in sent) {
-		outcome.failure ??= notSentReport(sent.notSent);
-		return outcome;
+		parts.push({ units, failure: notSentReport(sent.notSent) });
+		return parts;
 	}
 	const { exchange, verdict } = sent;
 	if (verdict.kind === 'success') {
-		outcome.answers.push(readBatchResponse(exchange.body, exchange.sentAt, exchange.receivedAt));
-		return outcome;
+		parts.push({ units, answer: readBatchResponse(exchange.body, exchange.sentAt, exchange.receivedAt) });
+		return parts;
 	}
 	if (verdict.kind === 'tooLarge' && units.length > 1) {
 		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal at least halves the
 		// size again, so a batch costs at most log2(pairs) refused requests.
 		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
 		transport.batchLimits.set(endpoint.path, Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller));
-		return await sendBatch(transport, endpoint, units, outcome, resends);
+		return await sendParts(transport, endpoint, units, parts, resends);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
 	// An object type HubSpot does not know fails every request with it the same way: ask no more.
@@ -63,13 +78,13 @@ export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, u
 	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
 		const named = namedIdsIn(exchange.body, units, endpoint.types);
 		if (namesAnyId(named)) {
-			outcome.idFailures.push({ ids: named, report });
+			parts.push({ units, failure: report, named });
 			const rest = units.filter((u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]));
-			return await sendBatch(transport, endpoint, rest, outcome, resends + 1);
+			return await sendParts(transport, endpoint, rest, parts, resends + 1);
 		}
 	}
-	outcome.failure = report;
-	return outcome;
+	parts.push({ units, failure: report });
+	return parts;
 }
 
 /** The ids a refusal names that these units carry, each on the side they carry it. */
