@@ -83,13 +83,13 @@ describe('auth and scopes', () => {
 		emu.addToken('narrow', { scopes: ['crm.objects.contacts.write'] });
 		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'companies', 'narrow');
 		expectHubSpotError(a, 403, 'MISSING_SCOPES');
-		expect(a.body.errors[0].context.requiredScopes).toEqual(['crm.objects.companies.write']);
+		expect(a.body.errors[0].context.requiredGranularScopes).toEqual(['crm.objects.companies.write']);
 		expect(a.body.links.scopes).toBe('https://developers.hubspot.com/scopes');
 		emu.addToken('tickets-only', { scopes: ['crm.objects.contacts.write'] });
 		const t = await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'tickets', 'tickets-only');
-		expect(t.body.errors[0].context.requiredScopes).toEqual(['tickets']);
+		expect(t.body.errors[0].context.requiredGranularScopes).toEqual(['tickets']);
 		const r = await call('POST', `${ASSOC}/contacts/contacts/batch/read`, { inputs: [{ id: '1' }] }, 'narrow');
-		expect(r.body.errors[0].context.requiredScopes).toEqual(['crm.objects.contacts.read']);
+		expect(r.body.errors[0].context.requiredGranularScopes).toEqual(['crm.objects.contacts.read']);
 		expectHubSpotError(await call('GET', '/crm/v3/schemas', undefined, 'narrow'), 403, 'MISSING_SCOPES');
 		emu.settings.missingScopes = true;
 		expectHubSpotError(await call('GET', `${ASSOC}/contacts/companies/labels`), 403, 'MISSING_SCOPES');

@@ -354,6 +354,8 @@ export class HubSpotEmulator {
 			to = this.types.resolve(params[route.objectParams[1]]);
 		}
 
+		// HubSpot's 403 MISSING_SCOPES for a token without the object type's scope, naming them as it does today
+		// (`errors[].context.requiredGranularScopes`, see missingScopesError for the recorded answers).
 		const missing = this.missingScope(route, info, from, to);
 		if (missing) return this.withRateHeaders({ status: 403, body: missingScopesError(correlationId, missing) }, info);
 		if (this.settings.oauthUserLacksEditAssociations && route.access === 'write' && info.kind === 'oauth' && (params.version ?? '') >= '2026-09') {

@@ -27,9 +27,18 @@ export const AUTH_NOT_FOUND_MESSAGE =
 export const MISSING_SCOPES_MESSAGE =
 	"This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.";
 
-export function missingScopesError(correlationId: string, requiredScopes: string[]): HubSpotError {
+/**
+ * Where a MISSING_SCOPES answer names the scopes (any one of them would do): `requiredGranularScopes` is how HubSpot answers today
+ * (recorded from live portals, e.g. `{"requiredGranularScopes": ["crm.objects.contacts.read", "sales-email-read"]}`);
+ * `requiredScopes` is the older answer's key, with the same message and links (HubSpot/hubspot-api-nodejs#268:
+ * `{"requiredScopes": ["contacts"]}`).
+ */
+export type ScopesKey = 'requiredGranularScopes' | 'requiredScopes';
+
+/** HubSpot's 403 MISSING_SCOPES, naming the scopes the call needs. */
+export function missingScopesError(correlationId: string, scopes: string[], key: ScopesKey = 'requiredGranularScopes'): HubSpotError {
 	return hubspotError(correlationId, 'MISSING_SCOPES', MISSING_SCOPES_MESSAGE, {
-		errors: [{ message: 'One or more of the following scopes are required.', context: { requiredScopes } }],
+		errors: [{ message: 'One or more of the following scopes are required.', context: { [key]: scopes } }],
 		links: { scopes: 'https://developers.hubspot.com/scopes' },
 	});
 }

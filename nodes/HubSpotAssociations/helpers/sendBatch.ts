@@ -5,7 +5,7 @@
  */
 import { describeFailure, notSentReport, type FailureReport } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
-import { unknownObjectType } from '../transport/policy';
+import { refusalScope } from '../transport/policy';
 import { sendWithRetries, type Transport } from '../transport/send';
 import type { Unit } from './planBatches';
 import { idsNamedByError, isRecord, namesAnyId, namesPairOf, noIds, readBatchResponse, type NamedIds, type PairTypes, type ResponseFields } from './responses';
@@ -73,8 +73,9 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 		return await sendParts(transport, endpoint, units, parts, resends);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
-	// An object type HubSpot does not know fails every request with it the same way: ask no more.
-	if (unknownObjectType(exchange) || exchange.statusCode === 404) transport.refusedTypes.set(typesKey, report);
+	// A refusal of these two object types (a type HubSpot does not know, a scope the credential lacks for one of them) fails every
+	// request between them the same way: ask no more.
+	if (refusalScope(exchange, verdict) === 'types') transport.refusedTypes.set(typesKey, report);
 	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
 		const named = namedIdsIn(exchange.body, units, endpoint.types);
 		if (namesAnyId(named)) {

@@ -6,7 +6,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Connection } from './credentials';
-import { errorBody, lacksAssociationPermission, refusedByValidationRule, unknownObjectType } from './policy';
+import { errorBody, lacksAssociationPermission, refusedByValidationRule, refusesObjectTypes, requiredScopes, unknownObjectType } from './policy';
 import type { SendResult } from './send';
 
 /** What the node tells the user about a HubSpot failure, already free of secrets. */
@@ -23,19 +23,6 @@ export interface FailureReport {
 
 /** What the items of a request that was never sent get: the cause that stopped the run, named as such. */
 export const notSentReport = (cause: FailureReport): FailureReport => ({ ...cause, message: `Not sent: ${cause.message}`, attempts: 0, notSent: true });
-
-function missingScopes(body: ReturnType<typeof errorBody>): string[] {
-	const scopes = new Set<string>();
-	for (const e of body.errors ?? []) {
-		for (const key of ['requiredScopes', 'missingScopes', 'requiredGranularScopes']) {
-			const value = e.context?.[key];
-			if (Array.isArray(value)) value.forEach((s) => typeof s === 'string' && scopes.add(s));
-		}
-		// The endpoint page shows the context as a string: "{missingScopes=[scope1, scope2]}".
-		if (typeof e.context === 'string') /\[([^\]]*)\]/.exec(e.context)?.[1].split(',').forEach((s) => s.trim() && scopes.add(s.trim()));
-	}
-	return [...scopes];
-}
 
 const OBJECT_TYPE_HINT =
 	'Pick the object from the list, or give its type id (0-… for HubSpot\'s objects, 2-… for custom objects) or a custom object\'s fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.';
@@ -81,15 +68,18 @@ export function describeFailure(result: SendResult, context: Pick<Connection, 's
 		hint = oauth
 			? `n8n tried to refresh the OAuth2 token and HubSpot still refused it. ${RECONNECT_OAUTH2}.`
 			: 'Check the private app token in the "HubSpot Associations Private App Token" credential: it may be mistyped, rotated or the app deleted.';
-	} else if (status === 403) {
-		const scopes = missingScopes(body);
-		[message, cause] = [scopes.length ? `The HubSpot credential is missing scopes: ${scopes.join(', ')}` : 'HubSpot refused the call for this credential', 'credential-invalid'];
-		hint = oauth
-			? `${RECONNECT_OAUTH2} and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
-			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
 	} else if (lacksAssociationPermission(exchange)) {
 		[message, cause] = ['HubSpot refused the write: the connected user may not edit associations', 'credential-invalid'];
 		hint = 'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
+	} else if (status === 403) {
+		const scopes = requiredScopes(body);
+		// A refusal pinned on object types stops only the items between these two types: say which, and that the others went on.
+		const pinned = refusesObjectTypes(exchange);
+		[message, cause] = [`${scopes.length ? `The HubSpot credential is missing scopes: ${scopes.join(', ')}` : 'HubSpot refused the call for this credential'}${pinned ? between : ''}`, 'credential-invalid'];
+		hint = oauth
+			? `${RECONNECT_OAUTH2} and grant ${scopes.length ? 'these scopes' : 'the scopes the object types need'} when HubSpot asks.`
+			: `Add ${scopes.length ? 'these scopes' : 'the write scopes of both object types'} to the private app in HubSpot (Settings → Integrations → Private Apps), then use its token.`;
+		if (pinned && types) hint += ` Until then nothing more is sent between ${types.fromObjectType} and ${types.toObjectType}; items of other object types are sent as usual.`;
 	} else if (refusedByValidationRule(exchange)) {
 		message = 'HubSpot refused the write under one of the account\'s validation rules';
 		hint = 'API version 2026-09 applies the account\'s validation rules to API writes. HubSpot\'s message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.';

@@ -28,7 +28,7 @@ export interface Transport {
 	halted?: FailureReport;
 	/** Per endpoint path, the most pairs a request may carry, learned when HubSpot refuses one as too large. */
 	batchLimits: Map<string, number>;
-	/** Per pair of object types, why HubSpot refused them (a type it does not know, a 404): not asked again. */
+	/** Per pair of object types, why HubSpot refused them (a type it does not know, a scope the credential lacks): not asked again. */
 	refusedTypes: Map<string, FailureReport>;
 }
 
