@@ -21,6 +21,25 @@ describe('No secret in any output, error or log', () => {
 		expect(() => assertNoSecrets(result)).toThrow(/secret leaked/);
 	});
 
+	it('a 2xx answer that echoes a secret (a 207 error message, a result) reaches the output redacted', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '2');
+		// Not an answer HubSpot is known to give: a proxy or gateway in front of it may echo what it was sent.
+		const echo = {
+			status: 'COMPLETE',
+			results: [{ note: `seen Authorization: Bearer ${APP_TOKEN}` }],
+			numErrors: 1,
+			errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: `token ${APP_TOKEN} is not allowed here`, context: {} }],
+			startedAt: '2026-12-06T10:00:00.000Z',
+			completedAt: '2026-12-06T10:00:00.100Z',
+		};
+		emu.faults.onPath('batch/archive', { status: 207, body: echo }, 1);
+		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters(), { continueOnFail: true });
+		const details = result.items[0].json.details as { errors: Array<{ message: string }>; results: Array<{ note: string }> };
+		expect(details.errors[0].message).toBe('token [redacted] is not allowed here');
+		expect(details.results[0].note).toBe('seen Authorization: Bearer [redacted]');
+	});
+
 	it('a private app token pasted with a space and a line break around it is sent without them', async () => {
 		const emu = emulator();
 		// The emulator forgives stray spaces in the header; a server that records it shows what HubSpot gets.

@@ -3,7 +3,7 @@
  * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
  * them).
  */
-import { describeFailure, notSentReport, type FailureReport } from '../transport/errors';
+import { describeFailure, notSentReport, redactValue, type FailureReport } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
 import { refusalScope } from '../transport/policy';
 import { sendWithRetries, type Transport } from '../transport/send';
@@ -62,7 +62,10 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 	}
 	const { exchange, verdict } = sent;
 	if (verdict.kind === 'success') {
-		parts.push({ units, answer: readBatchResponse(exchange.body, exchange.sentAt, exchange.receivedAt) });
+		// HubSpot's messages pass on to outputs: scrubbed of the credential's secrets, as error bodies are, should anything on the way
+		// (a proxy, a gateway) echo what it was sent.
+		const body = exchange.body && typeof exchange.body === 'object' ? redactValue(exchange.body, transport.connection.secrets) : exchange.body;
+		parts.push({ units, answer: readBatchResponse(body, exchange.sentAt, exchange.receivedAt) });
 		return parts;
 	}
 	if (verdict.kind === 'tooLarge' && units.length > 1) {
