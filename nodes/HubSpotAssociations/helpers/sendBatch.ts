@@ -3,7 +3,7 @@
  * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
  * them).
  */
-import { describeFailure, notSentReport, redactValue, type FailureReport } from '../transport/errors';
+import { describeFailure, notSentReport, redactAnswer, type FailureReport } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
 import { refusalScope } from '../transport/policy';
 import { sendWithRetries, type Transport } from '../transport/send';
@@ -64,7 +64,7 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 	if (verdict.kind === 'success') {
 		// HubSpot's messages pass on to outputs: scrubbed of the credential's secrets, as error bodies are, should anything on the way
 		// (a proxy, a gateway) echo what it was sent.
-		const body = exchange.body && typeof exchange.body === 'object' ? redactValue(exchange.body, transport.connection.secrets) : exchange.body;
+		const body = redactAnswer(exchange.body, transport.connection.secrets);
 		parts.push({ units, answer: readBatchResponse(body, exchange.sentAt, exchange.receivedAt) });
 		return parts;
 	}

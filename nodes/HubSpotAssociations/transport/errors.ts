@@ -147,6 +147,16 @@ export function redactText(text: string, secrets: readonly string[]): string {
 	return out;
 }
 
+/**
+ * `redactValue` for answers that can be large (a batch/read of 1,000 records): one look at the whole text first, and a scrubbed
+ * copy only when something in it must go. Nearly every answer holds nothing to scrub, and copying it would cost more than reading
+ * it.
+ */
+export function redactAnswer<T>(value: T, secrets: readonly string[]): T {
+	const text = JSON.stringify(value);
+	return text !== undefined && redactText(text, secrets) !== text ? redactValue(value, secrets) : value;
+}
+
 /** Deep copy of JSON-like data with every string scrubbed. */
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
 	if (typeof value === 'string') return redactText(value, secrets) as unknown as T;
