@@ -5,11 +5,18 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { archiveParameters, OAUTH_ACCESS_TOKEN, run, useEmulator } from './helpers/setup';
+import type { HubSpotEmulator } from './emulator';
+import { archiveParameters, credentialsFor, OAUTH_ACCESS_TOKEN, run, seedPairs, useEmulator } from './helpers/setup';
 
 /** n items with one pair each, none seeded: the run must stop before it matters. */
 function items(n: number): IDataObject[] {
 	return Array.from({ length: n }, (_, i) => ({ id: i + 1, to: 1_000_000 + i }));
+}
+
+/** The test credentials, with the OAuth2 one refreshing at `tokenPath` of the emulator. */
+function refreshingAt(emu: HubSpotEmulator, tokenPath: string) {
+	const base = credentialsFor(emu);
+	return { ...base, hubSpotAssociationsOAuth2Api: { ...base.hubSpotAssociationsOAuth2Api, accessTokenUrl: `${emu.baseUrl}${tokenPath}` } };
 }
 
 describe('A refusal that no retry can cure stops the run', () => {
@@ -44,11 +51,14 @@ describe('A refusal that no retry can cure stops the run', () => {
 		expect(unsent.length).toBe(2_000 - 10 * emu.stats.requests);
 	});
 
-	it('a refused OAuth2 refresh: one refresh asked for, a handful of requests, every other item not sent', async () => {
+	// n8n-core 2.40/2.41 throw a different error for each: the dated endpoint answers RFC 6749's `invalid_grant`, which n8n turns
+	// into its own "needs to be reconnected" error; the v1 endpoint's `{status, message}` comes back as the OAuth2 client's
+	// ResponseError holding HTTP status 400.
+	it.each(['/oauth/2026-03/token', '/oauth/v1/token'])('a refused OAuth2 refresh at %s: one refresh asked for, a handful of requests, every other item not sent', async (tokenPath) => {
 		const emu = emulator();
 		emu.expireToken(OAUTH_ACCESS_TOKEN);
 		emu.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-xxxxxxxx', refreshToken: 'other' });
-		const result = await run(emu, items(5_000), archiveParameters({ authentication: 'oAuth2', options: { batchSize: 10 } }), { continueOnFail: true });
+		const result = await run(emu, items(5_000), archiveParameters({ authentication: 'oAuth2', options: { batchSize: 10 } }), { continueOnFail: true, credentials: refreshingAt(emu, tokenPath) });
 		expect(emu.stats.tokenRequests).toBeLessThanOrEqual(2);
 		expect(emu.stats.requests).toBeLessThanOrEqual(5);
 		expect(result.items).toHaveLength(5_000);
@@ -73,5 +83,35 @@ describe('A refusal that no retry can cure stops the run', () => {
 		expect(result.items).toHaveLength(5_000);
 		expect(result.items.every((i) => /missing scopes/.test(String(i.json.error)))).toBe(true);
 		expect(result.items.filter((i) => /^Not sent: /.test(String(i.json.error))).length).toBeGreaterThan(0);
+	});
+});
+
+describe("An OAuth2 request's own answer is judged by its status, not taken for a refused refresh", () => {
+	const emulator = useEmulator();
+	const oAuth2 = (options: IDataObject = {}) => archiveParameters({ authentication: 'oAuth2', options: { batchSize: 2, concurrency: 1, ...options } });
+
+	it('a 400 to one batch fails that batch only and does not say to reconnect', async () => {
+		const emu = emulator();
+		const pairs = seedPairs(emu, 6);
+		emu.faults.onPath('batch/archive', { status: 400 }, 1);
+		const result = await run(emu, pairs, oAuth2(), { continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.error ?? i.json.status)).toEqual(['HubSpot refused the request (400)', 'HubSpot refused the request (400)', 'COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(JSON.stringify(result.items)).not.toMatch(/reconnect/i);
+		expect(emu.stats.tokenRequests).toBe(0);
+		expect(emu.stats.requests).toBe(3);
+		expect(emu.count()).toBe(2);
+	});
+
+	it('a lasting 5xx is retried, then reported as a temporary fault of HubSpot', async () => {
+		const emu = emulator();
+		const pairs = seedPairs(emu, 2);
+		emu.faults.onPath('batch/archive', { status: 503 });
+		const result = await run(emu, pairs, oAuth2({ maxRetries: 1 }), { continueOnFail: true });
+		expect(result.items.map((i) => i.json.error)).toEqual(['HubSpot answered 503 after 2 tries', 'HubSpot answered 503 after 2 tries']);
+		expect((result.items[0].json.details as { hint: string }).hint).toMatch(/temporary fault/);
+		expect(JSON.stringify(result.items)).not.toMatch(/reconnect/i);
+		expect(emu.stats.requests).toBe(2);
+		expect(emu.stats.tokenRequests).toBe(0);
 	});
 });

@@ -24,6 +24,8 @@ const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
 const FRESH_OAUTH2: CredentialRef = { id: 'e2eOAuth2Fresh01', name: 'HubSpot OAuth2, fresh token (emulator)' };
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
+/** The stale token again, refreshed at HubSpot's v1 token endpoint, whose refusals are not RFC 6749's (n8n throws another error). */
+const STALE_OAUTH2_V1: CredentialRef = { id: 'e2eOAuth2V1Tok01', name: 'HubSpot OAuth2, v1 token URL (emulator)' };
 
 /** Item 1 is not an id; item 3 is refused by HubSpot when a test adds '104' to the emulator's error ids. */
 const MIXED_ITEMS =
@@ -78,6 +80,7 @@ beforeAll(async () => {
 			data: oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN),
 		},
 		{ ...FRESH_OAUTH2, type: CREDENTIAL_TYPES.oAuth2, data: oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN) },
+		{ ...STALE_OAUTH2_V1, type: CREDENTIAL_TYPES.oAuth2, data: { ...oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN), accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token` } },
 	]);
 
 	const sheet = loadExample('clean-up-pairs-from-a-sheet.json');
@@ -89,6 +92,7 @@ beforeAll(async () => {
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetOAuth2', authentication: 'oAuth2' }),
 		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: FRESH_OAUTH2 }, id: 'e2eSheetOAuth2Fresh', authentication: 'oAuth2' }),
+		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: STALE_OAUTH2_V1 }, id: 'e2eSheetOAuth2V1Token', authentication: 'oAuth2' }),
 		adaptWorkflow(trigger, { ...common, id: 'e2eTriggerExample' }),
 		adaptWorkflow(label, { ...common, id: 'e2eRemoveOneLabel' }),
 		codeToHubSpot({
@@ -117,6 +121,14 @@ beforeAll(async () => {
 				branches: true,
 			}),
 		),
+		codeToHubSpot({
+			id: 'e2eOAuth2OneByOne',
+			name: 'e2e: OAuth2, one pair per request, Continue On Fail',
+			jsCode: "return [{ json: { id: '101', to: ['201'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];",
+			parameters: archiveParameters({ authentication: 'oAuth2', options: { batchSize: 1, concurrency: 1, maxRetries: 1 } }),
+			credential: { type: CREDENTIAL_TYPES.oAuth2, ref: FRESH_OAUTH2 },
+			onError: 'continueRegularOutput',
+		}),
 		codeToHubSpot({
 			id: 'e2eStopOnBadItem',
 			name: 'e2e: stop on a bad item',
@@ -232,19 +244,50 @@ describe('the packed package in the n8n application', () => {
 
 	// From n8n 2.41 the refresh goes to HubSpot's own token URL (see pinsOAuth2Endpoints), so only older
 	// versions can show a refused refresh here; the engine tests cover it on the n8n-core this repo uses.
-	(pinsOAuth2Endpoints(locateN8nApp().version) ? it.skip : it)(
-		'when HubSpot refuses the refresh, the run stops at once and says to reconnect (n8n before 2.41)',
-		async () => {
-			emulator.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-eeeeeeee', refreshToken: 'another-refresh' });
-			const { result } = await execute('e2eSheetOAuth2');
-			expect(result.code).not.toBe(0);
-			expect(`${result.stdout}\n${result.stderr}`).toContain('HubSpot refused to refresh the OAuth2 access token');
-			// Asked once: a refused refresh is not retried as if the network had failed.
-			expect(emulator.stats.tokenRequests).toBe(1);
-			expect(emulator.stats.refreshes).toBe(0);
-			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
-		},
-	);
+	// n8n 2.40 throws its "needs to be reconnected" error for the dated endpoint's RFC 6749 invalid_grant, and
+	// the OAuth2 client's ResponseError (HTTP status 400, no response) for the v1 endpoint's {status, message}.
+	(pinsOAuth2Endpoints(locateN8nApp().version) ? it.skip : it).each([
+		['the dated token endpoint', 'e2eSheetOAuth2'],
+		['the v1 token endpoint', 'e2eSheetOAuth2V1Token'],
+	])('when HubSpot refuses the refresh at %s, the run stops at once and says to reconnect (n8n before 2.41)', async (_endpoint, workflowId) => {
+		emulator.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-eeeeeeee', refreshToken: 'another-refresh' });
+		const { result } = await execute(workflowId);
+		expect(result.code).not.toBe(0);
+		const printedText = `${result.stdout}\n${result.stderr}`;
+		expect(printedText).toContain('HubSpot refused to refresh the OAuth2 access token');
+		expect(printedText).toMatch(/Reconnect the \\?"HubSpot Associations OAuth2 API\\?" credential/);
+		// Asked once: a refused refresh is not retried as if the network had failed.
+		expect(emulator.stats.tokenRequests).toBe(1);
+		expect(emulator.stats.refreshes).toBe(0);
+		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+	});
+
+	describe("an OAuth2 request's own answer, through n8n's OAuth2 helper, is judged by its status", () => {
+		it('a 400 to one request fails its item only, and says nothing of reconnecting', async () => {
+			emulator.faults.onPath('batch/archive', { status: 400 }, 1);
+			const { result, execution } = await execute('e2eOAuth2OneByOne');
+			expect(result.code).toBe(0);
+			const items = nodeOutput(execution!, 'HubSpot Associations');
+			expect(items.map((i) => i.json.error ?? i.json.status)).toEqual(['HubSpot refused the request (400)', 'COMPLETE', 'COMPLETE']);
+			expect(JSON.stringify(items)).not.toMatch(/reconnect/i);
+			expect(emulator.stats.tokenRequests).toBe(0);
+			expect(emulator.stats.requests).toBe(3);
+			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
+			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
+		});
+
+		it('a lasting 503 is retried, then reported as a temporary fault of HubSpot', async () => {
+			emulator.faults.onPath('batch/archive', { status: 503 });
+			const { result, execution } = await execute('e2eOAuth2OneByOne');
+			expect(result.code).toBe(0);
+			const items = nodeOutput(execution!, 'HubSpot Associations');
+			expect(items.map((i) => i.json.error)).toEqual(Array(3).fill('HubSpot answered 503 after 2 tries'));
+			expect((items[0].json.details as { hint: string }).hint).toMatch(/temporary fault/);
+			expect(JSON.stringify(items)).not.toMatch(/reconnect/i);
+			expect(emulator.stats.requests).toBe(6);
+			expect(emulator.stats.tokenRequests).toBe(0);
+		});
+	});
 
 	it('example "archive after a HubSpot trigger" (pinned events): only disqualified contacts lose their deals', async () => {
 		const { result, execution } = await execute('e2eTriggerExample');

@@ -1,8 +1,12 @@
 import { AuthError } from '@n8n/client-oauth2';
+// Not exported from the package's index; what its token request throws for a refusal without RFC 6749's `error`.
+import { ResponseError } from '@n8n/client-oauth2/dist/client-oauth2';
 import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { Connection } from '../../nodes/HubSpotAssociations/transport/credentials';
+import { describeFailure } from '../../nodes/HubSpotAssociations/transport/errors';
+import { judge, stopsRun } from '../../nodes/HubSpotAssociations/transport/policy';
 import { sendRequest } from '../../nodes/HubSpotAssociations/transport/request';
 
 /**
@@ -48,9 +52,43 @@ describe('sendRequest: a refused OAuth2 refresh is a refusal, not a network faul
 		expect(exchange.networkCode).toBeUndefined();
 	});
 
+	it("takes the OAuth2 client's ResponseError (a refusal without RFC 6749's `error`, as HubSpot's v1 token endpoint answers) for a refusal, with the answer", async () => {
+		const v1Answer = { status: 'BAD_REFRESH_TOKEN', message: 'missing or unknown refresh token', correlationId: 'c-1' };
+		// n8n-core 2.40/2.41: NodeApiError around it, httpCode '400' found on the ResponseError's `status`; no `response` anywhere.
+		const exchange = await send(new NodeApiError(node, new ResponseError(400, JSON.stringify(v1Answer)) as unknown as JsonObject));
+		expect(exchange).toMatchObject({ statusCode: 400, answerUnread: true, body: v1Answer });
+	});
+
 	it('still reads a failed connection as a network fault, to be retried', async () => {
 		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 		const exchange = await send(Object.assign(new Error('The service refused the connection'), { cause: refused }));
 		expect(exchange).toMatchObject({ statusCode: 0, networkCode: 'ECONNREFUSED' });
+	});
+});
+
+describe('sendRequest: an error with only an HTTP code is judged by that code, not taken for a refused refresh', () => {
+	const hubspot400 = { status: 'error', message: 'Invalid input JSON on line 1', correlationId: 'c-400', category: 'VALIDATION_ERROR' };
+
+	it('a NodeApiError with httpCode 400 and HubSpot\'s answer in its context, but no response layer, is HubSpot\'s 400', async () => {
+		// n8n's NodeApiError keeps an answer's status and data (httpCode, context.data) even where the layer holding the response
+		// is gone: a plain refusal of the API call, nothing to do with the token.
+		const error = new NodeApiError(node, { message: hubspot400.message, httpCode: '400' } as JsonObject);
+		error.context.data = hubspot400;
+		const exchange = await send(error);
+		expect(exchange).toMatchObject({ statusCode: 400, body: hubspot400 });
+		expect(exchange.answerUnread).toBeUndefined();
+		// Fatal for its batch only, in HubSpot's words, and nothing about the credential.
+		const verdict = judge(exchange);
+		expect(verdict.kind).toBe('fatal');
+		expect(stopsRun(exchange, verdict)).toBe(false);
+		const report = describeFailure({ exchange, verdict, attempts: 1 }, oAuth2);
+		expect(report.message).toBe('HubSpot refused the request (400)');
+		expect(report.description).not.toMatch(/reconnect/i);
+	});
+
+	it('a 5xx in the same shape stays a 5xx', async () => {
+		const exchange = await send(new NodeApiError(node, { message: 'Service unavailable', httpCode: '503' } as JsonObject));
+		expect(exchange.statusCode).toBe(503);
+		expect(exchange.answerUnread).toBeUndefined();
 	});
 });

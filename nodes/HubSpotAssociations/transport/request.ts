@@ -12,7 +12,7 @@ export interface HubSpotExchange {
 	headers: Record<string, string>; body: unknown;
 	/** Network error code (ECONNRESET, ETIMEDOUT, …) and its description, when there was no answer. */
 	networkCode?: string; networkMessage?: string;
-	/** Only a status is known, no HubSpot answer: n8n's helper failed outside the API call (an OAuth2 refresh refused). */
+	/** No answer to the API call: n8n's helper failed before it, HubSpot's token endpoint having refused the OAuth2 refresh. */
 	answerUnread?: boolean;
 	sentAt: Date; receivedAt: Date;
 }
@@ -40,22 +40,35 @@ function parseBody(body: unknown): unknown {
 interface ErrorShape {
 	response?: { status?: number; statusCode?: number; headers?: unknown; data?: unknown; body?: unknown };
 	cause?: unknown; code?: string; httpCode?: string | null; message?: string; context?: { data?: unknown };
-	/** The token endpoint's answer, on the OAuth2 client's AuthError. */
+	/** The token endpoint's answer, on the OAuth2 client's AuthError and ResponseError. */
 	body?: unknown;
+	/** The token endpoint's HTTP status, on the OAuth2 client's ResponseError. */
+	status?: unknown;
 	/** n8n's own classification, on its errors. */
 	failure?: { cause?: string };
 }
 
 /**
- * A refused OAuth2 refresh comes back without an HTTP status when the token endpoint answers the RFC 6749 way (`{"error":
- * "invalid_grant", …}`, as HubSpot's token endpoints do): n8n's OAuth2 client throws an AuthError (code EAUTH) holding that
- * answer. n8n 1.x wraps it in a NodeApiError that keeps only the code, as `httpCode: 'EAUTH'`; n8n 2.x turns it into its own
- * "needs to be reconnected" error, classed `credential-invalid`. None of these is a network fault worth retrying.
+ * What n8n's OAuth2 path throws when HubSpot's token endpoint refuses the refresh after a 401 (n8n-core 2.40.3, in the n8n 2.40.7
+ * application, and 2.41.1 alike: `requestOAuth2` and `refreshOrFetchToken`), each inside the NodeApiError that
+ * `httpRequestWithAuthentication` wraps everything in, and never with a `response` of its own:
+ * - an RFC 6749 answer `{"error": "invalid_grant", …}` (HubSpot's dated token endpoint): the OAuth2 client's AuthError (code
+ *   EAUTH, the answer as `body`), which n8n 2.x replaces by its own "needs to be reconnected" error, classed
+ *   `credential-invalid`; n8n 1.x wraps the AuthError itself in a NodeApiError that keeps only its code, as `httpCode: 'EAUTH'`.
+ *   Another RFC 6749 error (`invalid_client`, …) stays an AuthError in every version.
+ * - an answer without RFC 6749's `error` (HubSpot's v1 token endpoint: `{"status": "BAD_REFRESH_TOKEN", "message": …}`): the
+ *   OAuth2 client's ResponseError (code ESTATUS) with the token endpoint's HTTP status and raw answer; the NodeApiError around it
+ *   copies that status as its `httpCode`.
+ * A 5xx from the token endpoint is an HTTP client error with a `response`, read as any other answer. An answer to the API call
+ * itself always has its `response` (n8n's HTTP client error) under the NodeApiError: nothing here matches it.
  */
-function refusedRefresh(layer: ErrorShape): { body: unknown } | undefined {
+function refusedRefresh(layer: ErrorShape): { status: number; body: unknown } | undefined {
+	// A 429 there is a rate limit, not a refusal: judged by its status (the NodeApiError's httpCode) and retried.
+	if (layer.code === 'ESTATUS' && typeof layer.status === 'number' && layer.status >= 400 && layer.status < 500 && layer.status !== 429) return { status: layer.status, body: parseBody(layer.body) };
+	// HubSpot answers a bad refresh token or client with 400.
 	const body = layer.body as { error?: unknown } | undefined;
-	if (layer.code === 'EAUTH') return { body: body && typeof body === 'object' && typeof body.error === 'string' ? body : undefined };
-	if (layer.httpCode === 'EAUTH' || layer.failure?.cause === 'credential-invalid') return { body: undefined };
+	if (layer.code === 'EAUTH') return { status: 400, body: body && typeof body === 'object' && typeof body.error === 'string' ? body : undefined };
+	if (layer.httpCode === 'EAUTH' || layer.failure?.cause === 'credential-invalid') return { status: 400, body: undefined };
 	return undefined;
 }
 
@@ -72,11 +85,13 @@ function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 		if (response && typeof status === 'number') return { statusCode: status, headers: lowerCaseHeaders(response.headers), body: parseBody(response.data ?? response.body), sentAt, receivedAt };
 	}
 	const refusals = layers.map(refusedRefresh).filter((r) => r !== undefined);
-	// HubSpot answers a bad refresh token or client with 400; its answer, where some layer kept it.
-	if (refusals.length > 0) return { statusCode: 400, headers: {}, body: refusals.find((r) => r.body !== undefined)?.body, answerUnread: true, sentAt, receivedAt };
+	// The token endpoint's answer, where some layer kept it.
+	if (refusals.length > 0) return { statusCode: refusals[0].status, headers: {}, body: refusals.find((r) => r.body !== undefined)?.body, answerUnread: true, sentAt, receivedAt };
+	// Only a status and maybe the answer's data kept, by a NodeApiError whose layer with the response is gone: still HubSpot's
+	// answer to the API call, judged by its status like any other.
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
-		if (Number.isInteger(status) && status >= 100) return { statusCode: status, headers: {}, body: layer.context?.data, answerUnread: true, sentAt, receivedAt };
+		if (Number.isInteger(status) && status >= 100) return { statusCode: status, headers: {}, body: layer.context?.data, sentAt, receivedAt };
 	}
 	const networkCode = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code))?.code ?? 'ECONNRESET';
 	const message = layers[layers.length - 1]?.message;
