@@ -220,6 +220,25 @@ describe('labels', () => {
 });
 
 describe('batch/read', () => {
+	test('answers toObjectId as a bare JSON number with all its digits, also past 2^53', async () => {
+		emu.seed('contacts', '1', 'companies', '9007199254740993').seed('contacts', '1', 'companies', '9223372036854775807');
+		const res = await fetch(`${emu.baseUrl}${ASSOC}/contacts/companies/batch/read`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ inputs: [{ id: '1' }] }),
+		});
+		const text = await res.text();
+		expect(text).toContain('"toObjectId":9007199254740993,');
+		expect(text).toContain('"toObjectId":9223372036854775807,');
+	});
+
+	test('refuses, with the whole request, an id past the largest int64', async () => {
+		const a = await read([{ id: '1' }, { id: '9223372036854775808' }]);
+		expectHubSpotError(a, 400, 'VALIDATION_ERROR');
+		expect(a.body.message).toContain('"9223372036854775808" at inputs[1].id');
+		expect(emu.stats.invalidIdRequests).toBe(1);
+	});
+
 	test('pages across a from id, 207 for ids without associations, empty mode', async () => {
 		emu.settings.readPageSize = 2;
 		for (const id of ['10', '11', '12', '13', '14']) emu.seed('contacts', '1', 'companies', id);

@@ -163,6 +163,16 @@ export function labelsArchive(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	return archiveSuccess(emu, ctx, outcome.errors);
 }
 
+/**
+ * A record id as batch/read answers carry `toObjectId` (and batch/create its `fromObjectId` and `toObjectId`): a bare JSON number
+ * with every digit, also past 2^53, where the client's JSON parsing (not HubSpot) rounds it. HubSpot's v4 spec typed `toObjectId`
+ * as an integer until May 2024 (HubSpot/HubSpot-public-api-spec-collection, PublicApiSpecs/CRM/Associations/Rollouts/130902/v4/
+ * associations.json, MultiAssociatedObjectWithLabel); its Flexible Associations spec types these fields integer int64
+ * (Rollouts/50914/v4, LabelsBetweenObjectPair_1); the reference page now shows a string, which the node reads as well.
+ * JSON.rawJSON (Node 21+) writes the digits into the answer's text as they are.
+ */
+const bareJsonNumber = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
+
 /** POST /crm/v4/associations/{from}/{to}/batch/create */
 export function batchCreate(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	const results: unknown[] = [];
@@ -170,9 +180,9 @@ export function batchCreate(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 		emu.store.add(ctx.from, fromId, ctx.to, toId, types);
 		results.push({
 			fromObjectTypeId: ctx.from.id,
-			fromObjectId: Number(fromId),
+			fromObjectId: bareJsonNumber(fromId),
 			toObjectTypeId: ctx.to.id,
-			toObjectId: Number(toId),
+			toObjectId: bareJsonNumber(toId),
 			labels: types.map((t) => emu.types.labelOf(ctx.from, ctx.to, t)).filter((l): l is string => l !== null),
 		});
 	});
@@ -233,7 +243,7 @@ export function batchRead(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 				break;
 			}
 			to.push({
-				toObjectId: Number(toId),
+				toObjectId: bareJsonNumber(toId),
 				associationTypes: [...typeKeys].map((key) => {
 					const t = parseTypeKey(key);
 					return { category: t.category, typeId: t.typeId, label: emu.types.labelOf(ctx.from, ctx.to, t) };

@@ -5,12 +5,20 @@
  */
 import { ASSOCIATION_CATEGORIES, AssociationCategory, AssociationType } from './objectTypes';
 
+/**
+ * The largest record id: HubSpot's ids are int64 where its specs type them as integers (the Flexible Associations
+ * spec's `LabelsBetweenObjectPair_1.toObjectId`, Limits Tracking's and Calling Extensions' `objectId`). A longer id is
+ * refused with the rest of the request, like any other invalid id (the words of that 400 are the emulator's own).
+ */
+const MAX_ID = '9223372036854775807';
+
 /** Canonical id ("007" → "7"), or undefined when HubSpot would reject it. */
 export function normalizeId(value: unknown): string | undefined {
 	if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
 	if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return undefined;
 	const id = value.replace(/^0+/, '');
-	return id === '' ? undefined : id;
+	const fits = id.length < MAX_ID.length || (id.length === MAX_ID.length && id <= MAX_ID);
+	return id === '' || !fits ? undefined : id;
 }
 
 /** Normalises ids and remembers the bad ones with where they were. */

@@ -1,6 +1,7 @@
 import { parseId, parseIdList } from '../../nodes/HubSpotAssociations/helpers/ids';
 import { normalizeObjectType } from '../../nodes/HubSpotAssociations/helpers/objectTypes';
 import { fieldPathOf, readPath } from '../../nodes/HubSpotAssociations/helpers/readItems';
+import { idsNamedByError } from '../../nodes/HubSpotAssociations/helpers/responses';
 
 describe('parseId', () => {
 	it.each([
@@ -8,9 +9,10 @@ describe('parseId', () => {
 		['123', '123'],
 		[' 42 ', '42'],
 		['007', '7'],
+		// HubSpot's record ids are signed 64-bit integers (int64 in its OpenAPI specs): the largest is 2^63 - 1.
 		['9223372036854775807', '9223372036854775807'],
-		// Longer than a signed 64-bit integer: still digits, so HubSpot (not the node) judges it.
-		['12345678901234567890123', '12345678901234567890123'],
+		['0009223372036854775807', '9223372036854775807'],
+		[2n ** 63n - 1n, '9223372036854775807'],
 		[Number.MAX_SAFE_INTEGER, '9007199254740991'],
 	])('accepts %p as %p', (input, expected) => {
 		expect(parseId(input)).toEqual({ ok: true, id: expected });
@@ -35,16 +37,21 @@ describe('parseId', () => {
 		[undefined, 'undefined'],
 		[{ id: 1 }, 'an object'],
 		[true, 'true'],
+		// Past the largest int64 HubSpot refuses the whole request, and its answer may not name the id.
+		['9223372036854775808', 'larger than the largest HubSpot record id (9223372036854775807)'],
+		['12345678901234567890123', '"12345678901234567890123" is larger than the largest HubSpot record id'],
+		[2n ** 63n, 'larger than the largest HubSpot record id'],
 	])('refuses %p, saying why', (input, why) => {
 		const result = parseId(input);
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.reason).toContain(why);
 	});
 
-	it('shows a long string shortened in its reason', () => {
-		const result = parseId('x'.repeat(100_000));
+	it.each([['x'], ['9']])('shows a long string of %p shortened in its reason', (char) => {
+		const result = parseId(char.repeat(100_000));
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.reason.length).toBeLessThan(200);
+		if (!result.ok) expect(result.reason).toContain('(100000 characters)');
 	});
 });
 
@@ -58,6 +65,14 @@ describe('parseIdList', () => {
 
 	it.each([[[]], [''], [null], [undefined], [[1, [2]]], ['1,,2'], [[1, 'x']]])('refuses %p', (input) => {
 		expect(parseIdList(input).ok).toBe(false);
+	});
+});
+
+describe('idsNamedByError', () => {
+	it('reads the ids an error names by the same rule as the ids of items', () => {
+		const named = idsNamedByError({ id: ' 007 ', context: { ids: ['0', '9223372036854775808', 42, 2 ** 60, '9223372036854775807'], fromObjectId: ['12345678901234567890123', '5'] } });
+		expect([...named.either]).toEqual(['7', '42', '9223372036854775807']);
+		expect([...named.from]).toEqual(['5']);
 	});
 });
 

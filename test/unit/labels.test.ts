@@ -8,11 +8,17 @@ describe('parseLabel', () => {
 		[' hubspot_defined : 279 ', ref('HUBSPOT_DEFINED', 279)],
 		[{ associationCategory: 'INTEGRATOR_DEFINED', associationTypeId: 7 }, ref('INTEGRATOR_DEFINED', 7)],
 		[{ category: 'USER_DEFINED', typeId: '41', label: 'Decision maker' }, ref('USER_DEFINED', 41)],
+		// Association type ids are int32 in HubSpot's specs (AssociationSpec.associationTypeId).
+		['USER_DEFINED:2147483647', ref('USER_DEFINED', 2147483647)],
 	])('reads %p', (value, expected) => {
 		expect(parseLabel(value)).toEqual(expected);
 	});
 
-	it.each([['41'], ['MADE_UP:41'], ['USER_DEFINED:0'], ['USER_DEFINED:-1'], ['USER_DEFINED:4.5'], [{ category: 'USER_DEFINED' }], [41], [null], [['USER_DEFINED:41']]])(
+	it.each([
+		['41'], ['MADE_UP:41'], ['USER_DEFINED:0'], ['USER_DEFINED:-1'], ['USER_DEFINED:4.5'], [{ category: 'USER_DEFINED' }], [41], [null], [['USER_DEFINED:41']],
+		// Past int32 HubSpot would refuse the whole request.
+		['USER_DEFINED:2147483648'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 2 ** 40 }],
+	])(
 		'refuses %p',
 		(value) => {
 			expect(parseLabel(value)).toBeUndefined();

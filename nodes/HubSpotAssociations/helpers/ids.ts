@@ -1,9 +1,19 @@
 /**
- * Whatever an item holds → HubSpot record ids. HubSpot ids are positive integers sent as strings; anything else would only earn a
- * 400 for the whole batch, so it is refused per item here. A string of digits is an id whatever its length: HubSpot, not the
- * node, says whether it exists.
+ * Whatever an item holds → HubSpot record ids. HubSpot ids are positive 64-bit integers sent as strings; anything else would
+ * only earn a 400 for the whole batch (whose answer may not name the id, so its innocent items would fail too), so it is
+ * refused per item here. Within that range HubSpot, not the node, says whether a record exists.
  */
 type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
+
+/**
+ * The largest HubSpot record id, 2^63 - 1: where HubSpot's OpenAPI specs and SDKs type record ids as numbers they are int64
+ * (`toObjectId`, `fromObjectId`, `objectId`). Compared as digits: a JavaScript number cannot hold it.
+ */
+export const MAX_RECORD_ID = '9223372036854775807';
+
+/** Whether digits without leading zeros name a number no larger than `MAX_RECORD_ID`. */
+const fitsRecordId = (digits: string): boolean =>
+	digits.length < MAX_RECORD_ID.length || (digits.length === MAX_RECORD_ID.length && digits <= MAX_RECORD_ID);
 
 export function describeValue(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value);
@@ -28,7 +38,9 @@ export function parseId(value: unknown): IdCheck {
 	if (!/^\d+$/.test(trimmed)) return { ok: false, reason: `${describeValue(value)} is not a HubSpot record id (digits only)` };
 	// Leading zeros would make "007" and "7" two different pairs for the same record.
 	const id = trimmed.charCodeAt(0) === 48 ? trimmed.replace(/^0+/, '') : trimmed;
-	return id === '' ? { ok: false, reason: '0 is not a HubSpot record id' } : { ok: true, id };
+	if (id === '') return { ok: false, reason: '0 is not a HubSpot record id' };
+	if (!fitsRecordId(id)) return { ok: false, reason: `${describeValue(value)} is larger than the largest HubSpot record id (${MAX_RECORD_ID})` };
+	return { ok: true, id };
 }
 
 /**

@@ -15,10 +15,13 @@ export interface AssociationTypeRef {
 /** The value a dropdown entry carries and an expression may give: `USER_DEFINED:41`. */
 export const labelKey = (t: { associationCategory: string; associationTypeId: number }): string => `${t.associationCategory}:${t.associationTypeId}`;
 
+/** HubSpot's association type ids are int32 (`associationTypeId`, `typeId` in its specs): a larger one fails the whole request. */
+const MAX_TYPE_ID = 2_147_483_647;
+
 function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undefined {
 	const c = typeof category === 'string' ? category.trim().toUpperCase() : '';
 	const id = typeof typeId === 'number' ? typeId : typeof typeId === 'string' && /^\s*\d+\s*$/.test(typeId) ? Number(typeId) : NaN;
-	if (!(ASSOCIATION_CATEGORIES as readonly string[]).includes(c) || !Number.isSafeInteger(id) || id <= 0) return undefined;
+	if (!(ASSOCIATION_CATEGORIES as readonly string[]).includes(c) || !Number.isInteger(id) || id <= 0 || id > MAX_TYPE_ID) return undefined;
 	return { associationCategory: c as AssociationTypeRef['associationCategory'], associationTypeId: id };
 }
 

@@ -6,7 +6,7 @@
 import { notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
 import type { RunOptions } from './options';
-import { parseId } from './ids';
+import { describeValue, parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
 import type { Unit } from './planBatches';
 import type { ItemPairs } from './readItems';
@@ -31,8 +31,6 @@ const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toO
 type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
 type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
-const idOf = (value: unknown): string | undefined => (parseId(value) as { id?: string }).id;
-
 /**
  * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids with a 207 and
  * NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is left to remove, which is what the
@@ -43,23 +41,63 @@ export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	return error.category === 'OBJECT_NOT_FOUND' || /NO_ASSOCIATIONS|NOT_FOUND/i.test(subCategory) || /\bno\b.*\bassociations?\b.*\bfound\b/i.test(String(error.message ?? ''));
 }
 
-/** The pages in one answer's `results`; an entry or target without a readable id is skipped (nothing to remove for it). */
-export function readPages(results: readonly unknown[]): Array<{ fromId: string; targets: AssociatedRecord[]; after?: string }> {
-	const pages = [];
+/** One record's page of a batch/read answer; `unreadable` says why its associations cannot all be read exactly. */
+export type ReadPage = { fromId: string; targets: AssociatedRecord[]; after?: string; unreadable?: string };
+
+/**
+ * Why an id in an answer cannot be read. HubSpot's ids are int64 and `toObjectId` comes as a bare JSON number, which JSON parsing
+ * turns into a double: past 2^53 its last digits are lost, and what is left may name another record.
+ */
+function unreadableId(value: unknown, reason: string): string {
+	const rounded = typeof value === 'number' && Number.isInteger(value) && value > 0 && !Number.isSafeInteger(value);
+	return rounded ? `${value} is too large for a number to hold exactly (above ${Number.MAX_SAFE_INTEGER}), so its last digits are lost` : reason;
+}
+
+/** A record's associated records, or why one of them cannot be read exactly (the first such). */
+function readTargets(to: unknown): { targets: AssociatedRecord[]; unreadable?: string } {
+	if (!Array.isArray(to)) return { targets: [], unreadable: `HubSpot's answer holds no list of associated records for it (${describeValue(to)})` };
+	const targets: AssociatedRecord[] = [];
+	for (const entry of to) {
+		if (!isRecord(entry)) return { targets, unreadable: `an associated record in HubSpot's answer is ${describeValue(entry)}, not a record` };
+		const value = entry.toObjectId ?? entry.id;
+		const toId = parseId(value);
+		if (!toId.ok) return { targets, unreadable: `an associated record's id in HubSpot's answer cannot be read: ${unreadableId(value, toId.reason)}` };
+		const labels = Array.isArray(entry.associationTypes) ? entry.associationTypes : [];
+		targets.push({ toId: toId.id, types: labels.map(parseLabel).filter((t): t is AssociationTypeRef => t !== undefined) });
+	}
+	return { targets };
+}
+
+/**
+ * The pages in one answer's `results`. Nothing is skipped: a record with an associated record it cannot read exactly gets
+ * `unreadable`, and a result whose record cannot be told (`unattributed`) makes the records left without a result fail.
+ */
+export function readPages(results: readonly unknown[]): { pages: ReadPage[]; unattributed?: string } {
+	const pages: ReadPage[] = [];
+	let unattributed: string | undefined;
 	for (const result of results) {
-		const fromId = isRecord(result) && isRecord(result.from) ? idOf(result.from.id) : undefined;
-		if (!isRecord(result) || !fromId) continue;
-		const targets: AssociatedRecord[] = [];
-		for (const to of Array.isArray(result.to) ? result.to.filter(isRecord) : []) {
-			const toId = idOf(to.toObjectId ?? to.id);
-			const labels = Array.isArray(to.associationTypes) ? to.associationTypes : [];
-			if (toId) targets.push({ toId, types: labels.map(parseLabel).filter((t): t is AssociationTypeRef => t !== undefined) });
+		if (!isRecord(result)) {
+			unattributed ??= `HubSpot's answer holds ${describeValue(result)}, which is not a result`;
+			continue;
 		}
+		const from = isRecord(result.from) ? result.from.id : undefined;
+		const fromId = parseId(from);
+		if (!fromId.ok) {
+			unattributed ??= `a result in HubSpot's answer names its record by an id that cannot be read: ${unreadableId(from, fromId.reason)}`;
+			continue;
+		}
+		const { targets, unreadable } = readTargets(result.to);
 		const next = isRecord(result.paging) && isRecord(result.paging.next) ? result.paging.next.after : undefined;
 		const after = typeof next === 'string' && next !== '' ? next : typeof next === 'number' ? String(next) : undefined;
-		pages.push({ fromId, targets, ...(after !== undefined ? { after } : {}) });
+		pages.push({ fromId: fromId.id, targets, ...(after !== undefined ? { after } : {}), ...(unreadable !== undefined ? { unreadable } : {}) });
 	}
-	return pages;
+	return { pages, ...(unattributed !== undefined ? { unattributed } : {}) };
+}
+
+/** A record whose associations could not all be read exactly: removing only the others would report a removal not made. */
+function unreadableReport(fromId: string, why: string): FailureReport {
+	const hint = 'Nothing was removed for this record. Find the association in HubSpot and remove it there, or with the Archive Associations operation giving the associated record\'s id as a string of digits; then run again.';
+	return { message: `The associations of record ${fromId} could not be read exactly: ${why}`, description: hint, hint };
 }
 
 function readErrorReport(error: HubSpotBatchError, fromId: string): FailureReport {
@@ -95,10 +133,14 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 				failed = true;
 			} else state.done = true;
 		};
-		const unattributed: HubSpotBatchError[] = [];
-		for (const page of readPages(part.answer?.results ?? [])) {
+		const { pages, unattributed: unattributedResult } = readPages(part.answer?.results ?? []);
+		for (const page of pages) {
 			const state = group.states.get(page.fromId);
 			if (!state || !asked.has(page.fromId) || settled.has(page.fromId)) continue;
+			if (page.unreadable !== undefined) {
+				settle(page.fromId, unreadableReport(page.fromId, page.unreadable));
+				continue;
+			}
 			state.pages++;
 			for (const target of page.targets) if (!state.targets.has(target.toId)) state.targets.set(target.toId, target);
 			if (page.after === undefined) settle(page.fromId);
@@ -110,6 +152,7 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 				group.pending.push({ from: page.fromId, after: page.after });
 			}
 		}
+		const unattributed: HubSpotBatchError[] = [];
 		for (const error of part.answer?.errors ?? []) {
 			const found = idsNamedByError(error, group.endpoint.types);
 			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
@@ -122,8 +165,11 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 			for (const id of [...part.named.from, ...part.named.either]) settle(id, part.failure);
 			continue;
 		}
-		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated.
-		for (const { from } of partUnits) settle(from, part.failure ?? (unattributed.length > 0 ? readErrorReport(unattributed[0], from) : undefined));
+		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated; unless a
+		// result or an error did not say which record it is about, which may be this one.
+		const unsaid = (from: string) =>
+			unattributed.length > 0 ? readErrorReport(unattributed[0], from) : unattributedResult !== undefined ? unreadableReport(from, unattributedResult) : undefined;
+		for (const { from } of partUnits) settle(from, part.failure ?? unsaid(from));
 	}
 	return failed;
 }

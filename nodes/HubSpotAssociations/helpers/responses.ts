@@ -4,6 +4,7 @@
  * siblings, so every 2xx is read the same way here and the node fills in what a bodiless answer leaves out.
  */
 import type { FailureReport } from '../transport/errors';
+import { parseId } from './ids';
 import { normalizeObjectType } from './objectTypes';
 
 export type HubSpotBatchError = Record<string, unknown> & { category?: string; subCategory?: unknown; message?: string; context?: Record<string, unknown>; id?: string };
@@ -89,9 +90,10 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
  * neither, the id concerns either side.
  */
 export function idsNamedByError(error: Record<string, unknown>, types?: PairTypes, named = noIds()): NamedIds {
+	// Read as the node reads an item's ids, so an id HubSpot names is the very string the node sent.
 	const add = (side: keyof NamedIds, value: unknown) => {
-		if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) named[side].add(String(value));
-		else if (typeof value === 'string' && /^\d+$/.test(value.trim())) named[side].add(value.trim().replace(/^0+(?=\d)/, ''));
+		const check = parseId(value);
+		if (check.ok) named[side].add(check.id);
 	};
 	const typed = (type: unknown, value: unknown) => {
 		const check = types && typeof type === 'string' ? normalizeObjectType(type) : undefined;
