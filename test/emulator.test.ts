@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Config } from '@jest/types';
+
 import { HubSpotEmulator } from './emulator';
 
 const TOKEN = 'test-token';
@@ -50,6 +52,34 @@ const archive = (inputs: unknown, from = 'contacts', to = 'companies', token: st
 	call('POST', `${ASSOC}/${from}/${to}/batch/archive`, { inputs }, token);
 const read = (inputs: unknown, from = 'contacts', to = 'companies'): Promise<Answer> =>
 	call('POST', `${ASSOC}/${from}/${to}/batch/read`, { inputs });
+
+type FakeableApi = Config.FakeableAPI;
+const FAKEABLE: FakeableApi[] = ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
+	'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'];
+
+/**
+ * Jest's fake timers for `apis` only, until the test ends: the emulator's clock moves when the test says, however
+ * slow the machine. The HTTP client and server keep their own (real) timers and I/O.
+ */
+function fakeOnly(...apis: FakeableApi[]): void {
+	jest.useFakeTimers({ doNotFake: FAKEABLE.filter((api) => !apis.includes(api)) });
+}
+
+afterEach(() => {
+	jest.useRealTimers();
+});
+
+/** Lets real I/O run until `done()` holds (the test's timeout ends a wait that never does). */
+async function until(done: () => boolean): Promise<void> {
+	while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Numbers of the API requests answered so far, in the order their answers went out. */
+function answeredOrder(): number[] {
+	const order: number[] = [];
+	emu.events.on('answered', (entry) => order.push(entry.n));
+	return order;
+}
 
 function expectHubSpotError(a: Answer, status: number, category: string): void {
 	expect(a.status).toBe(status);
@@ -372,21 +402,26 @@ describe('other endpoints', () => {
 
 describe('rate limits', () => {
 	test('headers on every answer; 429 after max accepted; clears after the window', async () => {
-		emu.settings.rateLimit = { max: 3, intervalMs: 300 };
+		// The window's clock stands still until the test moves it: the four calls fall in one window however slow the machine.
+		fakeOnly('performance');
+		emu.settings.rateLimit = { max: 3, intervalMs: 10_000 };
 		emu.settings.retryAfter = true;
 		const first = await call('GET', '/account-info/v3/details');
 		expect(first.headers.get('x-hubspot-ratelimit-max')).toBe('3');
 		expect(first.headers.get('x-hubspot-ratelimit-remaining')).toBe('2');
-		expect(first.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('300');
+		expect(first.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
 		await call('GET', '/account-info/v3/details');
 		await call('GET', '/account-info/v3/details');
 		const limited = await call('GET', '/account-info/v3/details');
 		expect(limited.status).toBe(429);
 		expect(limited.body).toMatchObject({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
 		expect(limited.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
-		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(limited.headers.get('retry-after')).toBe('10');
 		expect(emu.stats.rateLimited).toBe(1);
-		await new Promise((r) => setTimeout(r, 350));
+		// Refused up to the last millisecond of the window, accepted once the first three have left it.
+		jest.advanceTimersByTime(9_999);
+		expect((await call('GET', '/account-info/v3/details')).status).toBe(429);
+		jest.advanceTimersByTime(1);
 		expect((await call('GET', '/account-info/v3/details')).status).toBe(200);
 		// a 401 carries the headers too
 		expect((await call('GET', '/account-info/v3/details', undefined, 'nope')).headers.get('x-hubspot-ratelimit-max')).toBe('3');
@@ -436,27 +471,49 @@ describe('faults, latency, stats', () => {
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(false);
 	});
 
-	test('latency does not serialise concurrent requests', async () => {
+	// The latency timers are fake: the test moves their clock, so no answer can come early or late by the machine's speed.
+	test('latency does not serialise concurrent requests: ten at once are all answered when the latency has passed once', async () => {
+		fakeOnly('setTimeout', 'clearTimeout');
 		emu.settings.latencyMs = 100;
-		const timed = async (count: number) => {
-			const t0 = Date.now();
-			const answers = await Promise.all(Array.from({ length: count }, () => call('GET', '/account-info/v3/details')));
-			expect(answers.every((a) => a.status === 200)).toBe(true);
-			return Date.now() - t0;
-		};
-		const one = await timed(1);
-		const ten = await timed(10);
-		expect(one).toBeGreaterThanOrEqual(95);
-		// Ten at once take about as long as one, not ten times as long: a ratio, so a loaded machine slows both.
-		expect(ten / one).toBeLessThan(5);
-		expect(emu.stats.maxConcurrent).toBeGreaterThan(1);
+		const answered = answeredOrder();
+		const calls = Array.from({ length: 10 }, () => call('GET', '/account-info/v3/details'));
+		await until(() => emu.stats.requests === 10);
+		jest.advanceTimersByTime(99);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(answered).toEqual([]);
+		jest.advanceTimersByTime(1);
+		const answers = await Promise.all(calls);
+		expect(answers.every((a) => a.status === 200)).toBe(true);
+		expect(answered).toHaveLength(10);
+		expect(emu.stats.maxConcurrent).toBe(10);
 	});
 
-	test('delayMs fault answers late', async () => {
+	test('delayMs fault answers late: a later request without it is answered first', async () => {
+		fakeOnly('setTimeout', 'clearTimeout');
 		emu.faults.at(1, { delayMs: 150 });
-		const t0 = Date.now();
+		const answered = answeredOrder();
+		const late = call('GET', '/account-info/v3/details');
+		await until(() => emu.stats.requests === 1);
 		expect((await call('GET', '/account-info/v3/details')).status).toBe(200);
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+		jest.advanceTimersByTime(149);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(answered).toEqual([2]);
+		jest.advanceTimersByTime(1);
+		expect((await late).status).toBe(200);
+		expect(answered).toEqual([2, 1]);
+	});
+
+	test('answerAfter fault: the answer waits for a later request\'s', async () => {
+		emu.faults.at(1, { answerAfter: 3 });
+		const answered = answeredOrder();
+		const held = call('GET', '/account-info/v3/details');
+		await until(() => emu.stats.requests === 1);
+		expect((await call('GET', '/account-info/v3/details')).status).toBe(200);
+		expect(answered).toEqual([2]);
+		expect((await call('GET', '/account-info/v3/details')).status).toBe(200);
+		expect((await held).status).toBe(200);
+		expect(answered).toEqual([2, 3, 1]);
+		expect(emu.stats.log[0].fault).toBe('hold');
 	});
 
 	test('recordBodies keeps parsed bodies in the log', async () => {

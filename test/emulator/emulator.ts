@@ -8,6 +8,7 @@
  * still sees HubSpot's state change (as it would in production).
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AUTH_NOT_FOUND_MESSAGE, faultBody, hubspotError, missingScopesError, rateLimitBody } from './errors';
@@ -40,6 +41,15 @@ export type SeedType = AssociationType | { associationCategory: AssociationCateg
 
 export type ObjectId = string | number;
 
+/**
+ * What a test can wait for instead of a time: `request` when an API request arrives (before it is processed),
+ * `answered` once its answer went out or its connection was dropped. Listeners go with reset().
+ */
+export interface EmulatorEvents {
+	request: [entry: LogEntry];
+	answered: [entry: LogEntry];
+}
+
 export class HubSpotEmulator {
 	readonly settings: EmulatorSettings = defaultSettings();
 	readonly faults = new FaultSwitchboard();
@@ -50,6 +60,7 @@ export class HubSpotEmulator {
 	readonly store = new AssociationStore(this.types);
 	readonly tokens = new TokenRegistry();
 	readonly limiter = new RateLimiter();
+	readonly events = new EventEmitter<EmulatorEvents>();
 	/** Set by configureOAuth(); null = the token endpoint refuses everything. */
 	oauth: OAuthConfig | null = null;
 
@@ -119,6 +130,7 @@ export class HubSpotEmulator {
 		this.faults.clear();
 		this.stats.reset();
 		this.limiter.reset();
+		this.events.removeAllListeners();
 		this.options.onReset?.(this);
 		return this;
 	}
@@ -265,11 +277,12 @@ export class HubSpotEmulator {
 		}
 		if (this.settings.recordBodies) entry.body = body;
 		stats.record(entry, this.settings.logLimit);
+		this.events.emit('request', entry);
 
 		const fault = this.faults.take(n, req.url ?? '/');
 		if (fault !== undefined) {
 			stats.faultsInjected++;
-			entry.fault = typeof fault === 'string' ? fault : fault.status !== undefined ? 'status' : 'delay';
+			entry.fault = typeof fault === 'string' ? fault : fault.status !== undefined ? 'status' : fault.answerAfter !== undefined ? 'hold' : 'delay';
 		}
 		if (fault === 'drop') return this.drop(req, entry);
 
@@ -286,6 +299,7 @@ export class HubSpotEmulator {
 		}
 
 		const extraDelay = typeof fault === 'object' ? fault.delayMs ?? 0 : 0;
+		if (typeof fault === 'object' && fault.answerAfter !== undefined) await this.answerOf(fault.answerAfter);
 		await this.sleep(this.settings.latencyMs + extraDelay);
 		if (fault === 'drop-after') return this.drop(req, entry);
 		sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
@@ -294,6 +308,20 @@ export class HubSpotEmulator {
 		entry.status = reply.status;
 		entry.ms = Date.now() - entry.at;
 		stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
+		this.events.emit('answered', entry);
+	}
+
+	/** Resolves once API request number `n` has been answered (at once if it already was). */
+	private answerOf(n: number): Promise<void> {
+		if (this.stats.log.some((e) => e.n === n && e.ms !== undefined)) return Promise.resolve();
+		return new Promise((resolve) => {
+			const answered = (entry: LogEntry) => {
+				if (entry.n !== n) return;
+				this.events.off('answered', answered);
+				resolve();
+			};
+			this.events.on('answered', answered);
+		});
 	}
 
 	/** Auth → rate limit → scopes → handler. Runs synchronously at arrival. */
@@ -418,6 +446,7 @@ export class HubSpotEmulator {
 		entry.status = 0;
 		entry.ms = Date.now() - entry.at;
 		req.socket.destroy();
+		this.events.emit('answered', entry);
 	}
 
 	private sleep(ms: number): Promise<void> {

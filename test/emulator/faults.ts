@@ -17,6 +17,11 @@ export type Fault =
 			headers?: Record<string, string>;
 			/** Extra delay before the answer (on top of settings.latencyMs), e.g. to trigger client timeouts. */
 			delayMs?: number;
+			/**
+			 * Hold the answer until the answer to API request number `answerAfter` has gone out: a later request
+			 * finishes first whatever the machine's speed (the client must send that one meanwhile, or this waits).
+			 */
+			answerAfter?: number;
 	  };
 
 interface PathFault {

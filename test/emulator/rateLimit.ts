@@ -4,10 +4,9 @@
  *
  * A request is refused when `max` requests were ACCEPTED in the last `intervalMs`. Timestamps of accepted
  * requests sit in a ring buffer: push and prune are amortised O(1), so 100k-pair benchmarks with hundreds
- * of concurrent requests never scan anything larger than the window.
+ * of concurrent requests never scan anything larger than the window. The clock is the global `performance`
+ * (not node:perf_hooks' own), so that a test's fake clock (jest's fake timers) moves the window.
  */
-import { performance } from 'node:perf_hooks';
-
 export interface RateLimitSettings {
 	max: number;
 	intervalMs: number;

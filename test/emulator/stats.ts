@@ -23,7 +23,7 @@ export interface LogEntry {
 	pairs?: number;
 	/** The bearer token presented. */
 	authorization?: string;
-	/** Set when a fault was injected: 'drop', 'drop-after', 'status', 'delay'. */
+	/** Set when a fault was injected: 'drop', 'drop-after', 'status', 'hold' (answerAfter), 'delay'. */
 	fault?: string;
 	/** Parsed body, only with settings.recordBodies. */
 	body?: unknown;

@@ -33,8 +33,11 @@ export interface RunOptions {
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** Another node type in the HubSpot node's place (the benchmark's pass-through baseline). */
 	nodeType?: string;
-	/** Cancel the execution this long after it started, as n8n's Stop button or execution timeout does. */
-	cancelAfterMs?: number;
+	/**
+	 * Called once the execution has started, with a function that cancels it as n8n's Stop button or execution timeout
+	 * does: a test calls it on an event (an emulator request or answer) rather than at a time. Once the run is over it does nothing.
+	 */
+	cancelOn?: (cancel: () => void) => void;
 }
 
 export interface RunResult {
@@ -50,7 +53,7 @@ export interface RunResult {
 	tries: number;
 	/** The execution's id, as the node's `getExecutionId()` gives it. */
 	executionId: string;
-	/** Date.now() when the execution was canceled (with `cancelAfterMs`), and when it was over. */
+	/** Date.now() when the execution was canceled (through `cancelOn`), and when it was over. */
 	cancelledAt?: number;
 	finishedAt: number;
 }
@@ -141,20 +144,20 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	let cancelTimer: NodeJS.Timeout | undefined;
 	try {
 		const execution = new WorkflowExecute(additionalData, 'manual').run({
 			workflow,
 			startNode: workflow.getNode('Trigger')!,
 		});
 		let cancelledAt: number | undefined;
-		if (options.cancelAfterMs !== undefined) {
-			cancelTimer = setTimeout(() => {
-				cancelledAt = Date.now();
-				execution.cancel();
-			}, options.cancelAfterMs);
-		}
+		let over = false;
+		options.cancelOn?.(() => {
+			if (over || cancelledAt !== undefined) return;
+			cancelledAt = Date.now();
+			execution.cancel();
+		});
 		const run = await execution;
+		over = true;
 		const finishedAt = Date.now();
 		const taskData = run.data.resultData.runData[HUBSPOT_NODE_NAME] ?? [];
 		const last = taskData[taskData.length - 1];
@@ -170,7 +173,6 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			finishedAt,
 		};
 	} finally {
-		clearTimeout(cancelTimer);
 		emittedItems.delete(key);
 	}
 }

@@ -59,9 +59,9 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 			{ requests: 500, concurrency: 20, startAt: 3000 },
 		]);
 		expect(result.executions.map((e) => e.failed)).toEqual([0, 0]);
-		// The newcomer's first requests find the window full (a handful of 429s) until one gets in and
-		// the first execution makes room for it.
-		expect(hubspot.rateLimited).toBeGreaterThan(0);
+		expect(hubspot.requests - hubspot.rateLimited).toBe(1500);
+		// The newcomer's first requests may find the window full until one gets in and the first execution
+		// makes room for it: a handful of 429s at most (none would be better still).
 		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.02);
 		// The account stays busy throughout: both are done within a quarter more than HubSpot's floor for all 1,500.
 		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1500, 100, 1000) * 1.25);
@@ -69,11 +69,17 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 
 	it('another app taking the window by surprise costs a few 429s, then pacing resumes; nothing fails', async () => {
 		const hubspot = new SimulatedHubSpot(WINDOW);
+		const occupiedAt = Date.now() + 3_000;
 		setTimeout(() => hubspot.occupy(60), 3_000);
 		const result = await simulate(hubspot, [{ requests: 1000, concurrency: 20 }]);
 		expect(result.executions[0].failed).toBe(0);
-		expect(hubspot.rateLimited).toBeGreaterThan(0);
+		expect(hubspot.requests - hubspot.rateLimited).toBe(1000);
+		// The surprise costs a few 429s at most (none would be better still), all while the other app's
+		// requests fill the window: once they have left it, pacing is back and nothing more is refused.
 		expect(hubspot.rateLimited).toBeLessThan(40);
+		expect(hubspot.rejectedAt.filter((t) => t < occupiedAt || t >= occupiedAt + WINDOW.intervalMs)).toEqual([]);
+		// The account stays busy: done within a quarter more than HubSpot's floor for ours and the other app's 60.
+		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1060, 100, 1000) * 1.25);
 	});
 
 	it('without rate-limit headers it cannot pace: 429s hold everyone back and every request still succeeds', async () => {
