@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import type { FailureReport } from '../transport/errors';
+import { failuresBecomeItems } from './asTool';
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
 import { normalizeObjectType } from './objectTypes';
@@ -118,7 +119,7 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 	const readFromId = itemValueReader(ctx, 'fromId', items, '={{ $json.id }}');
 	const readToIds = fields.toIds ? itemValueReader(ctx, 'toIds', items) : undefined;
 	const readLabels = fields.labels ? labelReader(ctx) : undefined;
-	const continueOnFail = ctx.continueOnFail();
+	const continueOnFail = failuresBecomeItems(ctx);
 	const valid: ItemPairs[] = [];
 	const invalid = new Map<number, NodeOperationError>();
 	// Object types are nearly always the same for every item: each distinct value is checked once.
