@@ -128,6 +128,26 @@ describe('As an AI tool', () => {
 		expect(answerOf(call).summary).toMatch(/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential/);
 	});
 
+	it.each([
+		['archive', [{ fromId: '1', toIds: '10,11' }], 'Removed the associations between contacts 1 and companies 10, 11.'],
+		['archiveLabels', [{ fromId: '1', toIds: '10,11' }], 'Removed the label USER_DEFINED:41 from the associations between contacts 1 and companies 10, 11.'],
+		['archiveAll', [{ fromId: '1' }], 'Removed 2 associations of contacts 1 with companies: 10, 11.'],
+	] as const)('%s, set up with no more than its object types: the model is told what it does, and a call built from what it is offered succeeds', async (operation, calls, summary) => {
+		const emu = emulator();
+		emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
+		const label = [{ category: 'USER_DEFINED' as const, typeId: 41 }];
+		emu.seed('contacts', '1', 'companies', '10', label).seed('contacts', '1', 'companies', '11', label);
+		const { fromId: _f, toIds: _t, ...typesOnly } = archiveParameters({ operation, ...(operation === 'archiveLabels' ? { labels: ['USER_DEFINED:41'] } : {}) });
+		const [call] = await callTool(emu, [...calls], typesOnly);
+		expect(call.name).toBe('HubSpot_Associations');
+		expect(call.description).toMatch(/^Removes /);
+		expect(call.description).toContain('HubSpot record id');
+		expect(call.description).toMatch(/Answers with a short summary/);
+		expect(Object.keys(call.parameters)).toEqual(Object.keys(calls[0]));
+		for (const text of Object.values(call.parameters)) expect(text.length).toBeGreaterThan(20);
+		expect(answerOf(call).summary).toBe(summary);
+	});
+
 	it('not a tool: the node still throws on a refusal (On Error: Stop Workflow)', async () => {
 		const emu = emulator();
 		emu.faults.onPath('batch/archive', { status: 401 });

@@ -193,6 +193,8 @@ export interface ToolRunOptions {
 /** What the model got for one call: the tool's name and description, and the tool message's content. */
 export interface ToolCallResult {
 	name: string; description: string; observation: string;
+	/** The tool's parameters as offered to the model: key → description. */
+	parameters: Record<string, string>;
 	/** The error the tool threw (the model then got an empty observation). */
 	threw?: string;
 }

@@ -88,16 +88,19 @@ export class ToolCaller implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const tools = (await this.getInputConnectionData('ai_tool', 0)) as Array<{
-			name: string; description: string; schema: unknown; invoke(args: unknown): Promise<unknown>;
+			name: string; description: string; schema: { shape: Record<string, { description?: string }> }; invoke(args: unknown): Promise<unknown>;
 		}>;
 		const tool = tools[0];
 		const calls = JSON.parse(this.getNodeParameter('calls', 0) as string) as unknown[];
+		// The parameters the model is offered: each $fromAI key with its description.
+		const parameters = Object.fromEntries(Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description ?? '']));
+		const seen = { name: tool.name, description: tool.description, parameters };
 		const out: INodeExecutionData[] = [];
 		for (const args of calls) {
 			try {
-				out.push({ json: { name: tool.name, description: tool.description, observation: String(await tool.invoke(args)) } });
+				out.push({ json: { ...seen, observation: String(await tool.invoke(args)) } });
 			} catch (error) {
-				out.push({ json: { name: tool.name, description: tool.description, observation: '', threw: (error as Error).message } });
+				out.push({ json: { ...seen, observation: '', threw: (error as Error).message } });
 			}
 		}
 		return [out];
