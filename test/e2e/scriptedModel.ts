@@ -1,8 +1,8 @@
 /**
  * A scripted OpenAI-compatible chat model on 127.0.0.1, for n8n's OpenAI Chat Model (its credential's Base URL points here). It
  * answers `POST /v1/chat/completions` as OpenAI's Chat Completions API does (https://platform.openai.com/docs/api-reference/chat:
- * `choices[0].message.tool_calls` with `finish_reason: "tool_calls"`, then a plain answer with `"stop"`; with `stream: true`, the
- * same as server-sent `chat.completion.chunk` events ending in `data: [DONE]`), and records every request body n8n sends.
+ * `choices[0].message.tool_calls` with `finish_reason: "tool_calls"`, then a plain answer with `"stop"`; not streamed), and records
+ * every request body n8n sends.
  *
  * Like a model, it builds each tool call from what it is offered alone: it reads the first tool's JSON schema and fills each
  * parameter whose description speaks of the "from side" or "to side" (or of checking only) with the scenario's values. The
@@ -59,18 +59,6 @@ function completion(model: string, message: Record<string, unknown>, finishReaso
 	};
 }
 
-/** The same answer as chunks: role and content or tool calls in one delta, then the finish reason, then [DONE]. */
-function sendStream(res: ServerResponse, body: ReturnType<typeof completion>): void {
-	const { message, finish_reason } = body.choices[0];
-	const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-		`data: ${JSON.stringify({ id: body.id, object: 'chat.completion.chunk', created: body.created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-	const toolCalls = (message.tool_calls as Array<Record<string, unknown>> | undefined)?.map((call, index) => ({ index, ...call }));
-	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-	res.write(chunk({ role: 'assistant', content: message.content ?? '', ...(toolCalls ? { tool_calls: toolCalls } : {}) }, null));
-	res.write(chunk({}, finish_reason));
-	res.end('data: [DONE]\n\n');
-}
-
 export async function startScriptedModel(scenarios: Record<string, Scenario>): Promise<ScriptedModel> {
 	const requests: ChatRequest[] = [];
 	const started = new Set<string>();
@@ -101,9 +89,12 @@ export async function startScriptedModel(scenarios: Record<string, Scenario>): P
 			}
 			const request = JSON.parse(raw) as ChatRequest;
 			requests.push(request);
-			const body = answer(request);
-			if (request.stream) sendStream(res, body);
-			else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+			// n8n's Agent streams only under a trigger that streams its answer (the Chat Trigger); a run from the CLI does not.
+			if (request.stream) {
+				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Streaming is not scripted' } }));
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(request)));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
