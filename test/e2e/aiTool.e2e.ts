@@ -118,6 +118,7 @@ beforeAll(async () => {
 	model = await startScriptedModel(CASES);
 
 	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
+	// n8n 2.x has no switch for community tools (2.40.7's code never reads this); older 1.x releases needed it.
 	n8n = await N8nInstance.create(app, { env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
 	await n8n.installPackage(packPackage(tarballDir), { omitPeers: true });
 	await n8n.importCredentials([
