@@ -148,6 +148,20 @@ describe('As an AI tool', () => {
 		expect(answerOf(call).summary).toBe(summary);
 	});
 
+	it('Output "One Item per HubSpot Request" on the tool node changes nothing: the answer is made from each item\'s outcome', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10');
+		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }], toolParameters({ options: { outputMode: 'perBatch' } }));
+		expect(answerOf(call)).toEqual({ summary: 'Removed the associations between contacts 1 and companies 10.', removed: 1, notRemoved: 0 });
+	});
+
+	it('a failure no item accounts for (an unknown operation) still reaches the model in words', async () => {
+		const emu = emulator();
+		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }], toolParameters({ operation: 'removeEverything' }));
+		expect(call.threw).toBeUndefined();
+		expect(JSON.parse(call.observation)).toEqual([{ summary: 'The tool failed: The operation "removeEverything" is not known. Pick an operation from the list.' }]);
+	});
+
 	it('not a tool: the node still throws on a refusal (On Error: Stop Workflow)', async () => {
 		const emu = emulator();
 		emu.faults.onPath('batch/archive', { status: 401 });
