@@ -1,6 +1,6 @@
 /** The HubSpot Associations node: what n8n shows (its parameters, in order) and where each run goes (the router). */
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
 import { optionsProperty } from './helpers/options';
@@ -8,6 +8,15 @@ import { itemProperties } from './helpers/readItems';
 import { getAssociationLabels } from './methods/loadOptions';
 import { searchObjectTypes } from './methods/listSearch';
 import { DEFAULT_API_VERSION } from './transport/paths';
+
+/** The tool variant's Description parameter for one operation, defaulting to what that operation tells a model. */
+function toolDescriptionProperty(operation: string, text: string): INodeProperties {
+	return {
+		displayName: 'Description', name: 'toolDescription', type: 'string', typeOptions: { rows: 4 }, default: text,
+		displayOptions: { show: { '@tool': [true], operation: [operation] } },
+		description: 'What the model is told this tool does: what it removes, which IDs it takes and what it answers',
+	};
+}
 
 export class HubSpotAssociations implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,6 +52,8 @@ export class HubSpotAssociations implements INodeType {
 				description: 'Which of HubSpot\'s API versions every call goes to',
 			},
 			optionsProperty,
+			// The tool variant's description for models, per operation; with it here n8n adds no description parameter of its own.
+			...operations.map((o) => toolDescriptionProperty(o.option.value, o.toolDescription)),
 		],
 	};
 

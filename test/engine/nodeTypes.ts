@@ -2,10 +2,26 @@ import { NodeHelpers } from 'n8n-workflow';
 import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 
 import { HubSpotAssociations } from '../../nodes/HubSpotAssociations/HubSpotAssociations.node';
-import { EmitItems, ManualTrigger, PassThrough } from './testNodes';
+import { EmitItems, ManualTrigger, PassThrough, ToolCaller } from './testNodes';
 
 export const HUBSPOT_NODE_TYPE = 'n8n-nodes-hubspot-associations.hubSpotAssociations';
 export const PASS_THROUGH_NODE_TYPE = 'test.passThrough';
+export const HUBSPOT_TOOL_NODE_TYPE = `${HUBSPOT_NODE_TYPE}Tool`;
+export const TOOL_CALLER_NODE_TYPE = 'test.toolCaller';
+
+/**
+ * The node's tool variant as n8n 2.40 makes it at run time (`NodeTypes.getByNameAndVersion` → `convertNodeToAiTool` in n8n's
+ * tool-generation/ai-tools.ts): the same execute, named `…Tool`, no main input, one ai_tool output, and a Tool Description
+ * parameter added unless the node brings its own.
+ */
+function asTool(node: INodeType): INodeType {
+	const base = node.description;
+	const own = base.properties.some((p) => p.name === 'toolDescription');
+	const properties = own ? base.properties : [...base.properties, { displayName: 'Description', name: 'toolDescription', type: 'string' as const, default: base.description }];
+	const description = { ...base, name: `${base.name}Tool`, displayName: `${base.displayName} Tool`, inputs: [], outputs: ['ai_tool' as const], properties };
+	delete description.usableAsTool;
+	return Object.create(node, { description: { value: description } }) as INodeType;
+}
 
 /** The node types a test workflow may use, by the names n8n would give them. */
 export class TestNodeTypes implements INodeTypes {
@@ -14,6 +30,8 @@ export class TestNodeTypes implements INodeTypes {
 		'test.emitItems': new EmitItems(),
 		[PASS_THROUGH_NODE_TYPE]: new PassThrough(),
 		[HUBSPOT_NODE_TYPE]: new HubSpotAssociations(),
+		[HUBSPOT_TOOL_NODE_TYPE]: asTool(new HubSpotAssociations()),
+		[TOOL_CALLER_NODE_TYPE]: new ToolCaller(),
 	};
 
 	getByName(type: string): INodeType | IVersionedNodeType {

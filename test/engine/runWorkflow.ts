@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentialsHelper';
-import { HUBSPOT_NODE_TYPE, TestNodeTypes } from './nodeTypes';
+import { HUBSPOT_NODE_TYPE, HUBSPOT_TOOL_NODE_TYPE, TestNodeTypes, TOOL_CALLER_NODE_TYPE } from './nodeTypes';
 import { emittedItems } from './testNodes';
 
 export const HUBSPOT_NODE_NAME = 'HubSpot Associations';
@@ -56,6 +56,48 @@ export interface RunResult {
 	/** Date.now() when the execution was canceled (through `cancelOn`), and when it was over. */
 	cancelledAt?: number;
 	finishedAt: number;
+}
+
+/** What n8n hands an execution besides the workflow: lifecycle hooks, credentials and the instance's base URLs. */
+function additionalDataFor(executionId: string, workflow: Workflow, nodes: INode[], credentialsHelper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	return {
+		hooks,
+		credentialsHelper,
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not used in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
 const nodeTypes = new TestNodeTypes();
@@ -105,44 +147,7 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test-workflow',
-		name: 'test',
-		nodes,
-		connections: workflow.connectionsBySourceNode,
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
-	const additionalData = {
-		hooks,
-		credentialsHelper,
-		executionId,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formBaseUrl: 'http://localhost:5678/form',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		formTestBaseUrl: 'http://localhost:5678/form-test',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		mcpBaseUrl: 'http://localhost:5678/mcp',
-		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('not used in tests');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => undefined,
-		startRunnerTask: async () => {
-			throw new Error('not used in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(executionId, workflow, nodes, credentialsHelper);
 
 	try {
 		const execution = new WorkflowExecute(additionalData, 'manual').run({
@@ -175,4 +180,64 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 	} finally {
 		emittedItems.delete(key);
 	}
+}
+
+export interface ToolRunOptions {
+	/** The tool node's parameters; ids usually `={{ $fromAI('…') }}`. */
+	parameters: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** The arguments of each call the model makes, in order. */
+	calls: IDataObject[];
+	/** The tool node's Settings → On Error (n8n does not consult it for a tool call). */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+}
+
+/** What the model got for one call: the tool's name and description, and the tool message's content. */
+export interface ToolCallResult {
+	name: string; description: string; observation: string;
+	/** The tool's parameters as offered to the model: key → description. */
+	parameters: Record<string, string>;
+	/** The error the tool threw (the model then got an empty observation). */
+	threw?: string;
+}
+
+/**
+ * Runs Manual Trigger → Tool Caller, with the node's tool variant on the caller's ai_tool input, through WorkflowExecute: the
+ * tool is built and invoked by n8n-core itself (`getInputConnectionData` → `createNodeAsTool` → `makeHandleToolInvocation`), as
+ * for n8n's AI Agent and MCP Server Trigger.
+ */
+export async function runHubSpotTool(options: ToolRunOptions): Promise<{ calls: ToolCallResult[]; run: IRun }> {
+	const executionId = `exec-${++runCounter}`;
+	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
+	const nodes: INode[] = [
+		{ id: 't', name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: 'c', name: 'Agent', type: TOOL_CALLER_NODE_TYPE, typeVersion: 1, position: [200, 0], parameters: { calls: JSON.stringify(options.calls) } },
+		{
+			id: 'h',
+			name: 'HubSpot_Associations',
+			type: HUBSPOT_TOOL_NODE_TYPE,
+			typeVersion: 2,
+			position: [200, 200],
+			parameters: options.parameters,
+			credentials: { hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' }, hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' } },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: {
+			Trigger: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
+			HubSpot_Associations: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
+	const run = await new WorkflowExecute(additionalDataFor(executionId, workflow, nodes, credentialsHelper), 'manual').run({ workflow, startNode: workflow.getNode('Trigger')! });
+	const error = run.data.resultData.error;
+	if (error) throw new Error(`The tool caller failed: ${error.message}`);
+	const out = run.data.resultData.runData.Agent?.[0]?.data?.main?.[0] ?? [];
+	return { calls: out.map((item) => item.json as unknown as ToolCallResult), run };
 }

@@ -66,3 +66,43 @@ export class PassThrough implements INodeType {
 		return [this.getInputData().map((item, i) => ({ json: item.json, pairedItem: { item: i } }))];
 	}
 }
+
+/**
+ * Stands in for n8n's AI Agent: takes the tools connected to its ai_tool input (n8n-core builds them from a node's tool variant,
+ * `createNodeAsTool`), calls the first one once per entry of `calls` and outputs what the model would get. n8n 2.40's Agent
+ * (LangChain's AgentExecutor without `handleToolRuntimeErrors`) gives the model an empty observation when the tool throws:
+ * `observation` is '' then, and `threw` holds the error's message.
+ */
+export class ToolCaller implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tool Caller',
+		name: 'toolCaller',
+		group: ['transform'],
+		version: 1,
+		description: 'Calls its connected tool as a model would',
+		defaults: { name: 'Tool Caller' },
+		inputs: ['main', 'ai_tool'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Calls', name: 'calls', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const tools = (await this.getInputConnectionData('ai_tool', 0)) as Array<{
+			name: string; description: string; schema: { shape: Record<string, { description?: string }> }; invoke(args: unknown): Promise<unknown>;
+		}>;
+		const tool = tools[0];
+		const calls = JSON.parse(this.getNodeParameter('calls', 0) as string) as unknown[];
+		// The parameters the model is offered: each $fromAI key with its description.
+		const parameters = Object.fromEntries(Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description ?? '']));
+		const seen = { name: tool.name, description: tool.description, parameters };
+		const out: INodeExecutionData[] = [];
+		for (const args of calls) {
+			try {
+				out.push({ json: { ...seen, observation: String(await tool.invoke(args)) } });
+			} catch (error) {
+				out.push({ json: { ...seen, observation: '', threw: (error as Error).message } });
+			}
+		}
+		return [out];
+	}
+}

@@ -13,7 +13,11 @@ export const option = {
 	description: 'Remove every association between each pair of records', action: 'Archive associations',
 };
 
-export const description: INodeProperties[] = [toIdsProperty('archive')];
+/** What a model is told this operation does as a tool, unless the workflow says otherwise. */
+export const toolDescription =
+	'Removes associations between HubSpot CRM records: every association, with all its labels, between one record on the from side and each given record on the to side. The object types of both sides are set in the tool. Give the from record\'s HubSpot record id and the to records\' ids (digits; several separated by commas). Removing an association that does not exist succeeds. Answers with a short summary: what was removed, what was not and why, and what the user can do.';
+
+export const description: INodeProperties[] = toIdsProperty('archive');
 
 /** batch/archive takes one input per from id with its to ids; consecutive pairs of one from id share it. */
 export function archiveEndpoint(version: ApiVersion, types: PairTypes) {

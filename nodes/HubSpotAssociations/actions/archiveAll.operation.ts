@@ -17,6 +17,10 @@ export const option = {
 	action: 'Remove all associations of records',
 };
 
+/** What a model is told this operation does as a tool, unless the workflow says otherwise. */
+export const toolDescription =
+	'Removes every association of one HubSpot CRM record with the records of another object type (both object types, and any label filter, are set in the tool). Give the record\'s HubSpot record id (digits). Answers with a short summary: which associations were removed, what was not removed and why, and what the user can do.';
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Which Associations', name: 'labelFilter', type: 'options', noDataExpression: true, displayOptions: { show: { operation: ['archiveAll'] } },

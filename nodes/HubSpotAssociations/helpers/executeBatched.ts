@@ -8,6 +8,7 @@ import { resolveConnection, type AuthenticationMethod } from '../transport/crede
 import { notSentReport } from '../transport/errors';
 import type { ApiVersion } from '../transport/paths';
 import { createTransport, type Transport } from '../transport/send';
+import { failuresBecomeItems } from './asTool';
 import { readOptions, type RunOptions } from './options';
 import { firstFailureError, outputItems } from './outputItems';
 import { planBatches, type Unit } from './planBatches';
@@ -33,7 +34,7 @@ export interface BatchedOperation {
 export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedOperation): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const options = readOptions(ctx);
-	const continueOnFail = ctx.continueOnFail();
+	const continueOnFail = failuresBecomeItems(ctx);
 	const { valid, invalid } = readItems(ctx, items, operation.fields?.(ctx) ?? PAIR_FIELDS);
 
 	let made: Promise<Transport> | undefined;

@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { toApiVersion } from '../transport/paths';
+import { runsAsTool } from './asTool';
 
 /**
  * Requests under way at once unless the user says otherwise, chosen with `npm run bench`. The throttle, not this number, keeps
@@ -56,7 +57,8 @@ export function readOptions(ctx: IExecuteFunctions) {
 	};
 	return {
 		batchSize: whole(options.batchSize, 100, 1, 1000),
-		outputMode: options.outputMode === 'perBatch' ? ('perBatch' as const) : ('perItem' as const),
+		// A tool call's answer is made from the per-item output, whatever the workflow's Output option says.
+		outputMode: options.outputMode === 'perBatch' && !runsAsTool(ctx) ? ('perBatch' as const) : ('perItem' as const),
 		maxRetries: whole(options.maxRetries, 5, 0, 10),
 		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
 		timeout: whole(options.timeout, 60_000, 1_000, 600_000),

@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import type { FailureReport } from '../transport/errors';
+import { failuresBecomeItems } from './asTool';
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
 import { normalizeObjectType } from './objectTypes';
@@ -42,17 +43,32 @@ export const itemProperties: INodeProperties[] = [
 	objectTypeProperty('fromObjectType', 'From Object Type', 'The type of the records whose associations are removed'),
 	objectTypeProperty('toObjectType', 'To Object Type', 'The type of the records they are associated with'),
 	{
-		displayName: 'From ID', name: 'fromId', type: 'string', default: '={{ $json.id }}', required: true,
+		displayName: 'From ID', name: 'fromId', type: 'string', default: '={{ $json.id }}', required: true, displayOptions: { hide: { '@tool': [true] } },
 		description: 'The record ID on the "from" side, for each item. For "Remove All Associations of Records", the record whose associations are removed.',
 		hint: 'A plain field reference like {{ $json.id }} is read straight from the item, skipping the expression engine for speed',
 	},
+	// The tool variant: the model gives the ids. Without these defaults a tool call would read $json.id of the model's arguments,
+	// which the model is never asked for. The descriptions are what the model is told about each argument.
+	{
+		displayName: 'From ID', name: 'fromId', type: 'string', required: true, displayOptions: { show: { '@tool': [true] } },
+		default: "={{ $fromAI('fromId', 'The HubSpot record id of the record on the from side, whose associations are removed: digits only, e.g. 12345', 'string') }}",
+		description: 'The record ID on the "from" side. By default the model gives it.',
+	},
 ];
 
-export const toIdsProperty = (operation: string): INodeProperties => ({
-	displayName: 'To IDs', name: 'toIds', type: 'string', default: '', required: true, displayOptions: { show: { operation: [operation] } },
-	placeholder: 'e.g. {{ $json.companyIds }} or 101,102',
-	description: 'The record ID(s) on the "to" side: one ID, an array of IDs, or a comma-separated list',
-});
+const TO_IDS_FOR_MODEL = "={{ $fromAI('toIds', 'The HubSpot record ids of the records on the to side: digits only, one id or several separated by commas, e.g. 101,102', 'string') }}";
+
+export const toIdsProperty = (operation: string): INodeProperties[] => [
+	{
+		displayName: 'To IDs', name: 'toIds', type: 'string', default: '', required: true, displayOptions: { show: { operation: [operation] }, hide: { '@tool': [true] } },
+		placeholder: 'e.g. {{ $json.companyIds }} or 101,102',
+		description: 'The record ID(s) on the "to" side: one ID, an array of IDs, or a comma-separated list',
+	},
+	{
+		displayName: 'To IDs', name: 'toIds', type: 'string', default: TO_IDS_FOR_MODEL, required: true, displayOptions: { show: { operation: [operation], '@tool': [true] } },
+		description: 'The record ID(s) on the "to" side. By default the model gives them.',
+	},
+];
 
 export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
 
@@ -118,7 +134,7 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 	const readFromId = itemValueReader(ctx, 'fromId', items, '={{ $json.id }}');
 	const readToIds = fields.toIds ? itemValueReader(ctx, 'toIds', items) : undefined;
 	const readLabels = fields.labels ? labelReader(ctx) : undefined;
-	const continueOnFail = ctx.continueOnFail();
+	const continueOnFail = failuresBecomeItems(ctx);
 	const valid: ItemPairs[] = [];
 	const invalid = new Map<number, NodeOperationError>();
 	// Object types are nearly always the same for every item: each distinct value is checked once.
