@@ -29,31 +29,36 @@ import { parseArgs } from 'node:util';
 import { currentContext, markdownTable, resultsMarkdown, writeResults } from '../bench/markdown';
 import { HubSpotEmulator } from '../test/emulator';
 import type { LogEntry } from '../test/emulator/stats';
-import { CREDENTIAL_TYPES, type CredentialRef } from '../test/e2e/examples';
-import { archiveParameters } from '../test/helpers/archiveParameters';
-import {
-	freePort,
-	locateN8nApp,
-	N8nInstance,
-	NODE_TYPE,
-	packPackage,
-	startLongRunning,
-	stopAll,
-	type LongRunning,
-	type WorkflowJson,
-} from '../test/e2e/n8nCli';
+import { CREDENTIAL_TYPES } from '../test/e2e/examples';
+import { freePort, locateN8nApp, N8nInstance, packPackage, startLongRunning, stopAll, type LongRunning } from '../test/e2e/n8nCli';
 
 import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from '../bench/throttleSim';
 
 import { perfectPacing, type PacedCall } from './perfectPacing';
 import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
-
-const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
-const CREDENTIAL: CredentialRef = { id: 'scaleAppToken001', name: 'HubSpot (scale emulator)' };
-const WORKFLOW_ID = 'scaleWebhookArch';
-const WEBHOOK_PATH = 'hubspot-associations-archive';
-const FIRST_CONTACT = 1_000_000;
-const FIRST_COMPANY = 5_000_000;
+import {
+	CREDENTIAL,
+	failedExecutions,
+	fireCalls,
+	FIRST_COMPANY,
+	FIRST_CONTACT,
+	fromOf,
+	httpOk,
+	linesMatching,
+	printErrorLines,
+	rateLimitBoundMs,
+	sqliteRows,
+	TOKEN,
+	waitFor,
+	waitForWebhooks,
+	warmUpWorkflow,
+	WARMUP_ID,
+	webhookWorkflow,
+	WEBHOOK_PATH,
+	WORKFLOW_ID,
+	type CallResult,
+	type RowsQuery,
+} from './scaleParts';
 
 interface Options {
 	calls: number;
@@ -119,73 +124,11 @@ function readDb(value: string | undefined): Options['db'] {
 	throw new Error(`--db must be postgres or sqlite, got ${value}`);
 }
 
-const WARMUP_ID = 'scaleWebhookPing';
-const WARMUP_PATH = 'scale-warm-up';
 /**
  * The stop case: one execution whose workflow times out (n8n's Timeout Workflow setting) while the
  * node still has most of its requests to send; the worker cancels it and the node must end at once.
  */
 const STOP_CASE = { id: 'scaleTimeoutStops', path: 'hubspot-associations-timeout', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e03', timeoutS: 3, pairs: 300 };
-
-/** An n8n Webhook node (POST) at the start of a workflow. */
-function webhookNode(webhookId: string, parameters: Record<string, unknown>): WorkflowJson['nodes'][number] {
-	return { id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', ...parameters, options: {} } };
-}
-
-/**
- * A second webhook workflow, called before the burst until it answers: it tells when n8n main has
- * registered the published webhooks (some time after /healthz/readiness), and its first call takes the
- * first use of the Webhook node type. Without it, n8n 2.40 main answered 404 ("not registered for POST
- * requests") to the first one or two of 40 simultaneous calls, before any execution existed.
- */
-function warmUpWorkflow(): WorkflowJson {
-	return {
-		id: WARMUP_ID,
-		name: 'Scale: warm-up webhook',
-		nodes: [
-			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02', { path: WARMUP_PATH, responseMode: 'onReceived' }),
-			{ id: 'n', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
-		],
-		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		active: false,
-	};
-}
-
-function webhookWorkflow(
-	batchSize: number,
-	which: { id: string; name: string; path: string; webhookId: string; timeoutS?: number; responseMode?: 'onReceived' } = {
-		id: WORKFLOW_ID,
-		name: 'Scale: HubSpot webhook → remove associations',
-		path: WEBHOOK_PATH,
-		webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e01',
-	},
-): WorkflowJson {
-	return {
-		id: which.id,
-		name: which.name,
-		nodes: [
-			// Answers each call when its execution has finished, with the node's output items (the stop
-			// case's answers at once: see runStopCase).
-			webhookNode(
-				which.webhookId,
-				which.responseMode === 'onReceived' ? { path: which.path, responseMode: 'onReceived' } : { path: which.path, responseMode: 'lastNode', responseData: 'allEntries' },
-			),
-			{
-				id: 'h',
-				name: 'HubSpot Associations',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: archiveParameters({ fromId: '={{ $json.body.contactId }}', toIds: '={{ $json.body.companyIds }}', options: { batchSize } }),
-				credentials: { [CREDENTIAL_TYPES.appToken]: CREDENTIAL },
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'HubSpot Associations', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1', ...(which.timeoutS ? { executionTimeout: which.timeoutS } : {}) },
-		active: false,
-	};
-}
 
 async function redisPing(port: number): Promise<boolean> {
 	return await new Promise((resolve) => {
@@ -199,34 +142,6 @@ async function redisPing(port: number): Promise<boolean> {
 		socket.once('connect', () => socket.write('PING\r\n'));
 		socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
 	});
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, alive: () => string | undefined): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const dead = alive();
-		if (dead) throw new Error(`${dead} exited while waiting for ${what}`);
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
-
-async function httpOk(url: string): Promise<boolean> {
-	try {
-		const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-		return response.ok;
-	} catch {
-		return false;
-	}
-}
-
-interface CallResult {
-	call: number;
-	httpStatus: number;
-	ms: number;
-	items: Array<Record<string, unknown>>;
-	error?: string;
 }
 
 type QueueModel = Omit<Scenario, 'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'>;
@@ -277,11 +192,6 @@ async function simulateScale(options: Options, model: QueueModel): Promise<Outco
 		rateIntervalMs: options.rateIntervalMs,
 		seed: 1,
 	});
-}
-
-/** Lower bound the shared rolling window puts on N requests: the last one cannot go before this. */
-export function rateLimitBoundMs(requests: number, max: number, intervalMs: number): number {
-	return Math.max(0, Math.ceil(requests / max) - 1) * intervalMs;
 }
 
 async function main(): Promise<number> {
@@ -402,22 +312,7 @@ async function main(): Promise<number> {
 		await waitFor('n8n main', () => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`), 180_000, aliveCheck);
 		// Readiness comes before the published workflows' webhooks are registered: wait for the warm-up
 		// webhook to answer, and for the real one to be known for POST (a GET says "did you mean POST").
-		const base = `http://127.0.0.1:${mainPort}/webhook`;
-		await waitFor(
-			'the webhooks to be registered',
-			async () => {
-				try {
-					const warm = await fetch(`${base}/${WARMUP_PATH}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
-					if (!warm.ok) return false;
-					const probe = await fetch(`${base}/${WEBHOOK_PATH}`, { signal: AbortSignal.timeout(5000) });
-					return (await probe.text()).includes('Did you mean to make a POST request');
-				} catch {
-					return false;
-				}
-			},
-			180_000,
-			aliveCheck,
-		);
+		await waitForWebhooks(`http://127.0.0.1:${mainPort}/webhook`, [WEBHOOK_PATH], aliveCheck);
 		for (const port of workerHealth) await waitFor('an n8n worker', () => httpOk(`http://127.0.0.1:${port}/healthz/readiness`), 180_000, aliveCheck);
 		console.log(`Redis, main and ${options.workers} workers ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; firing ${options.calls} webhook calls at once …`);
 
@@ -426,36 +321,10 @@ async function main(): Promise<number> {
 		const before = new Map(processes.map(({ name, proc }) => [name, startedBefore(proc)]));
 		emu.stats.reset();
 		const url = `http://127.0.0.1:${mainPort}/webhook/${WEBHOOK_PATH}`;
-		const fireStart = Date.now();
-		const results: CallResult[] = await Promise.all(
-			Array.from({ length: options.calls }, async (_, call): Promise<CallResult> => {
-				const body = {
-					contactId: String(FIRST_CONTACT + call),
-					companyIds: Array.from({ length: options.pairs }, (_, p) => String(FIRST_COMPANY + p)),
-				};
-				const t0 = Date.now();
-				try {
-					const response = await fetch(url, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify(body),
-						signal: AbortSignal.timeout(20 * 60_000),
-					});
-					const text = await response.text();
-					let items: Array<Record<string, unknown>> = [];
-					try {
-						const parsed = JSON.parse(text) as unknown;
-						items = Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>) : [parsed as Record<string, unknown>];
-					} catch {
-						return { call, httpStatus: response.status, ms: Date.now() - t0, items, error: text.slice(0, 300) };
-					}
-					return { call, httpStatus: response.status, ms: Date.now() - t0, items };
-				} catch (error) {
-					return { call, httpStatus: 0, ms: Date.now() - t0, items: [], error: error instanceof Error ? error.message : String(error) };
-				}
-			}),
-		);
-		const totalMs = Date.now() - fireStart;
+		const { results, fireStart, totalMs } = await fireCalls(url, options.calls, (call) => ({
+			contactId: String(FIRST_CONTACT + call),
+			companyIds: Array.from({ length: options.pairs }, (_, p) => String(FIRST_COMPANY + p)),
+		}));
 
 		// Figures.
 		const okCalls = results.filter(
@@ -518,13 +387,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		for (const f of failed.slice(0, 5)) console.log(`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
 		if (failed.length > 0) {
 			// What n8n said about it: the webhook answers only "Error in workflow".
-			for (const { name, proc } of processes) {
-				const lines = proc
-					.output()
-					.split('\n')
-					.filter((line) => /error|fail|problem|exception/i.test(line) && !/^\s+at |api\.n8n\.io|strapi|system task|python task runner|license|telemetry/i.test(line));
-				if (lines.length > 0) console.log(`  ${name} said:\n    ${lines.slice(-15).join('\n    ')}`);
-			}
+			printErrorLines(processes);
 			const query = postgres ? postgresRows(postgres.port) : sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite'));
 			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
@@ -638,28 +501,6 @@ Stop case (workflow timeout ${STOP_CASE.timeoutS} s; ${STOP_CASE.pairs} pairs at
 	return { ok: endedAfterS <= STOP_CASE.timeoutS + 3 && mine.length > 0 && late === 0 && removed < STOP_CASE.pairs, endedAfterS, lastRequestS: last };
 }
 
-/** How often a process has printed what `pattern` (global) matches so far. */
-function linesMatching(proc: LongRunning, pattern: RegExp): number {
-	return (proc.output().match(pattern) ?? []).length;
-}
-
-type Row = { id: string; status: string; data: string };
-type RowsQuery = (sql: string) => Row[];
-
-/** Rows from n8n's SQLite database, with Node's own SQLite module (read-only). */
-function sqliteRows(databaseFile: string): RowsQuery {
-	return (sql) => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-		const db = new DatabaseSync(databaseFile, { readOnly: true });
-		try {
-			return (db.prepare(sql).all() as Array<Record<string, unknown>>).map((r) => ({ id: String(r.id), status: String(r.status), data: String(r.data ?? '') }));
-		} finally {
-			db.close();
-		}
-	};
-}
-
 /** Rows from the test's PostgreSQL server, with Debian's psql client. */
 function postgresRows(port: number): RowsQuery {
 	return (sql) =>
@@ -670,30 +511,6 @@ function postgresRows(port: number): RowsQuery {
 				const [id = '', status = '', data = ''] = line.split('\x1f');
 				return { id, status, data };
 			});
-}
-
-/**
- * The failed executions as n8n's database holds them (the webhook answers only "Error in workflow"):
- * id, status and the error messages in their run data.
- */
-function failedExecutions(query: RowsQuery): string[] {
-	try {
-		const rows = query(
-			`SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.status NOT IN ('success', 'new', 'running', 'waiting')`,
-		);
-		return rows.slice(0, 5).map(({ id, status, data }) => {
-			const messages = [...new Set(data.match(/"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(0, 6);
-			return `n8n execution ${id}: ${status}; ${messages.join(' · ') || '(no message in its data)'}`;
-		});
-	} catch (error) {
-		return [`(could not read n8n's database: ${error instanceof Error ? error.message : String(error)})`];
-	}
-}
-
-/** The from id (the call's contact) of a logged batch/archive request. */
-function fromOf(body: unknown): string | undefined {
-	const inputs = (body as { inputs?: Array<{ from?: { id?: string } }> } | undefined)?.inputs;
-	return inputs?.[0]?.from?.id;
 }
 
 /**
