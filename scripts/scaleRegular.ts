@@ -1,0 +1,308 @@
+/**
+ * npm run test:scale -- --mode regular: a burst of webhook executions in n8n's regular mode (one main
+ * process runs every execution; no workers, no Redis; SQLite) against the HubSpot emulator with one rolling
+ * limit, measured against n8n's own cost of starting the same burst.
+ * Installs the packed package, imports and publishes Webhook → HubSpot Associations (archive) and the same
+ * workflow with n8n's No Op node in the node's place, starts `n8n start`, and fires the burst twice in one
+ * run: first at the No Op workflow (the baseline: n8n taking the webhooks, starting and finishing N
+ * executions, nothing sent to HubSpot), then at the HubSpot one. Each webhook answers when its execution has
+ * finished, with the last node's output. It prints the archive requests (and the fewest that would do),
+ * pairs per request, 429s and their share, the burst's time, its ratio to the shared rate-limit bound and
+ * to the No Op burst, and whether anything was lost: every pair removed, every call answered with its own
+ * pair. An instrument, not a gate: issue 30's targets are printed as met or missed; the exit code is 1 only
+ * when the run is not a valid measurement (a pair left, a call unanswered or answered with another's pair,
+ * the baseline failing).
+ * Every process it starts is stopped by its own process id (group), also on failure or Ctrl+C.
+ *   Options: --calls N (300) --pairs N (1 per call) --batch-size N (100) --rate-max N (100)
+ *   --rate-interval-ms MS (10000) --latency-ms MS (20) --logs DIR (n8n's output, written when it ends)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { currentContext, headerLine, markdownTable } from '../bench/markdown';
+import { HubSpotEmulator } from '../test/emulator';
+import { CREDENTIAL_TYPES } from '../test/e2e/examples';
+import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning, type WorkflowJson } from '../test/e2e/n8nCli';
+
+import {
+	CREDENTIAL,
+	failedExecutions,
+	fireCalls,
+	FIRST_COMPANY,
+	FIRST_CONTACT,
+	httpOk,
+	printErrorLines,
+	rateLimitBoundMs,
+	sqliteRows,
+	TOKEN,
+	waitFor,
+	waitForWebhooks,
+	warmUpWorkflow,
+	WARMUP_ID,
+	webhookWorkflow,
+	WEBHOOK_PATH,
+	WORKFLOW_ID,
+	type CallResult,
+} from './scaleParts';
+
+interface Options {
+	calls: number;
+	pairs: number;
+	batchSize: number;
+	rateMax: number;
+	rateIntervalMs: number;
+	latencyMs: number;
+	logs?: string;
+}
+
+function readOptions(): Options {
+	const { values } = parseArgs({
+		options: {
+			calls: { type: 'string' },
+			pairs: { type: 'string' },
+			'batch-size': { type: 'string' },
+			'rate-max': { type: 'string' },
+			'rate-interval-ms': { type: 'string' },
+			'latency-ms': { type: 'string' },
+			logs: { type: 'string' },
+		},
+	});
+	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
+		if (value === undefined) return fallback;
+		const n = Number(value);
+		if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
+		return n;
+	};
+	return {
+		calls: num('calls', values.calls, 300, 1),
+		pairs: num('pairs', values.pairs, 1, 1),
+		batchSize: num('batch-size', values['batch-size'], 100, 1),
+		rateMax: num('rate-max', values['rate-max'], 100, 1),
+		rateIntervalMs: num('rate-interval-ms', values['rate-interval-ms'], 10_000, 1),
+		latencyMs: num('latency-ms', values['latency-ms'], 20, 0),
+		logs: values.logs,
+	};
+}
+
+const BASELINE = { id: 'scaleWebhookNoOp', path: 'no-op-baseline', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e04' };
+
+/** The HubSpot workflow with n8n's No Op node in the HubSpot node's place: what n8n alone costs per execution. */
+function baselineWorkflow(): WorkflowJson {
+	const workflow = webhookWorkflow(1, { ...BASELINE, name: 'Scale: webhook → No Op (n8n alone)' });
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			node.name === 'Webhook' ? node : { id: 'n', name: 'No Op', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: node.position, parameters: {} },
+		),
+		connections: { Webhook: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Call `call`'s pairs: its own contact and companies of its own, so that an answer naming another call's pair shows. */
+function pairsOf(call: number, pairs: number): { contactId: string; companyIds: string[] } {
+	return {
+		contactId: String(FIRST_CONTACT + call),
+		companyIds: Array.from({ length: pairs }, (_, p) => String(FIRST_COMPANY + call * pairs + p)),
+	};
+}
+
+/** The node answered this call with one item, complete, for exactly the call's own contact and companies. */
+function answeredWithOwnPairs(result: CallResult, pairs: number): boolean {
+	const own = pairsOf(result.call, pairs);
+	const item = result.items[0];
+	return (
+		result.httpStatus === 200 &&
+		result.items.length === 1 &&
+		item.status === 'COMPLETE' &&
+		!item.error &&
+		String(item.fromId) === own.contactId &&
+		JSON.stringify((item.toIds as unknown[] | undefined)?.map(String)) === JSON.stringify(own.companyIds)
+	);
+}
+
+/** The No Op passed on the webhook's own item: the call's body. */
+function answeredByBaseline(result: CallResult, pairs: number): boolean {
+	const body = result.items[0]?.body as { contactId?: unknown } | undefined;
+	return result.httpStatus === 200 && result.items.length === 1 && body?.contactId === pairsOf(result.call, pairs).contactId;
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ×` : 'n/a');
+const pct = (part: number, whole: number) => (whole > 0 ? (part / whole) * 100 : 0);
+
+async function main(): Promise<number> {
+	const options = readOptions();
+	const app = locateN8nApp();
+	const processes: Array<{ name: string; proc: LongRunning }> = [];
+	const emu = new HubSpotEmulator();
+	const work = mkdtempSync(join(tmpdir(), 'hubspot-assoc-scale-regular-'));
+	let n8n: N8nInstance | undefined;
+	let exitCode = 1;
+
+	const stopEverything = async () => {
+		for (const { proc } of processes.reverse()) await proc.stop();
+		if (options.logs) {
+			mkdirSync(options.logs, { recursive: true });
+			for (const { name, proc } of processes) writeFileSync(join(options.logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
+		}
+		await stopAll();
+		await emu.stop().catch(() => undefined);
+		n8n?.dispose();
+		rmSync(work, { recursive: true, force: true });
+	};
+	const onSignal = () => {
+		console.log('\nInterrupted: stopping every process started here …');
+		void stopEverything().then(() => process.exit(130));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
+	try {
+		const totalPairs = options.calls * options.pairs;
+		console.log(
+			`Scale test, regular mode: n8n ${app.version}, one main process, SQLite; ${options.calls} webhook calls × ${options.pairs} pairs = ${totalPairs} pairs; ` +
+				`batch size ${options.batchSize}; shared HubSpot limit ${options.rateMax} requests per ${options.rateIntervalMs} ms, ${options.latencyMs} ms latency`,
+		);
+
+		emu.settings.rateLimit = { max: options.rateMax, intervalMs: options.rateIntervalMs };
+		emu.settings.latencyMs = options.latencyMs;
+		emu.addToken(TOKEN, { kind: 'private' });
+		for (let c = 0; c < options.calls; c++) {
+			const { contactId, companyIds } = pairsOf(c, options.pairs);
+			for (const companyId of companyIds) emu.seed('contacts', contactId, 'companies', companyId);
+		}
+		await emu.start();
+
+		const mainPort = await freePort();
+		n8n = await N8nInstance.create(app, {
+			env: {
+				EXECUTIONS_MODE: 'regular',
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PORT: String(mainPort),
+				WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
+			},
+		});
+		console.log('Setting up: npm pack, install into the n8n user folder, import, publish …');
+		await n8n.installPackage(packPackage(work), { omitPeers: true });
+		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
+		await n8n.importWorkflows([webhookWorkflow(options.batchSize), baselineWorkflow(), warmUpWorkflow()]);
+		for (const id of [WORKFLOW_ID, BASELINE.id, WARMUP_ID]) {
+			const published = await n8n.cli(['publish:workflow', `--id=${id}`]);
+			if (published.code !== 0 || /error/i.test(published.stdout)) throw new Error(`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`);
+		}
+
+		const mainProcess = n8n.startProcess(['start']);
+		processes.push({ name: 'n8n main', proc: mainProcess });
+		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
+		const startedAt = Date.now();
+		await waitFor('n8n', () => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`), 180_000, aliveCheck);
+		const base = `http://127.0.0.1:${mainPort}/webhook`;
+		await waitForWebhooks(base, [WEBHOOK_PATH, BASELINE.path], aliveCheck);
+		console.log(`n8n ready after ${sec(Date.now() - startedAt)}; firing ${options.calls} calls at the No Op workflow, then at the HubSpot one …`);
+
+		const bodyOf = (call: number) => pairsOf(call, options.pairs);
+		const baseline = await fireCalls(`${base}/${BASELINE.path}`, options.calls, bodyOf);
+		const baselineFailed = baseline.results.filter((r) => !answeredByBaseline(r, options.pairs));
+		// Let n8n finish saving the baseline's executions before the measured burst.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+
+		emu.stats.reset();
+		const burst = await fireCalls(`${base}/${WEBHOOK_PATH}`, options.calls, bodyOf);
+		const failed = burst.results.filter((r) => !answeredWithOwnPairs(r, options.pairs));
+
+		// Figures.
+		let left = 0;
+		for (let c = 0; c < options.calls; c++) left += emu.toIds('contacts', pairsOf(c, options.pairs).contactId, 'companies').length;
+		const s = emu.stats;
+		const archiveLog = s.log.filter((e) => e.route === 'batch/archive');
+		const acceptedLog = archiveLog.filter((e) => e.status >= 200 && e.status < 300);
+		const archiveRequests = archiveLog.length;
+		const accepted = acceptedLog.length;
+		const rateLimited = archiveLog.filter((e) => e.status === 429).length;
+		const otherRequests = s.requests - archiveRequests;
+		const pairsAccepted = acceptedLog.reduce((n, e) => n + (e.pairs ?? 0), 0);
+		const sharedMinimum = Math.ceil(totalPairs / options.batchSize);
+		const perExecutionMinimum = options.calls * Math.ceil(options.pairs / options.batchSize);
+		const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
+		const minimumBoundMs = rateLimitBoundMs(sharedMinimum, options.rateMax, options.rateIntervalMs);
+		const boundRatio = boundMs > 0 ? burst.totalMs / boundMs : Number.NaN;
+		const minimumBoundRatio = minimumBoundMs > 0 ? burst.totalMs / minimumBoundMs : Number.NaN;
+		const noOpRatio = burst.totalMs / baseline.totalMs;
+		const rate429 = pct(rateLimited, archiveRequests);
+		const firstRequestMs = archiveLog.length > 0 ? archiveLog[0].at - burst.fireStart : Number.NaN;
+		const lastRequestMs = archiveLog.length > 0 ? archiveLog[archiveLog.length - 1].at - burst.fireStart : Number.NaN;
+		const pairsPerRequest = accepted > 0 ? pairsAccepted / accepted : 0;
+		const callMs = (results: CallResult[]) => `fastest ${sec(Math.min(...results.map((r) => r.ms)))}, slowest ${sec(Math.max(...results.map((r) => r.ms)))}`;
+
+		console.log(`
+Results (regular mode, ${options.calls} calls × ${options.pairs} pairs, ${options.rateMax} per ${options.rateIntervalMs / 1000} s, ${options.latencyMs} ms latency)
+  No Op burst (n8n alone)    ${sec(baseline.totalMs)} from the first call to the last answer; ${options.calls - baselineFailed.length} of ${options.calls} answered with their own body (${callMs(baseline.results)})
+  HubSpot burst              ${sec(burst.totalMs)}  → ${times(noOpRatio)} the No Op burst (${callMs(burst.results)})
+  archive requests           ${archiveRequests} (${accepted} accepted, ${rateLimited} answered 429 = ${rate429.toFixed(1)} %); the fewest that would do: ${sharedMinimum} shared across executions, ${perExecutionMinimum} one execution at a time${otherRequests > 0 ? `; ${otherRequests} other HubSpot requests` : ''}
+  pairs per request          ${pairsPerRequest.toFixed(1)} (${pairsAccepted} pairs in ${accepted} accepted requests; batch size ${options.batchSize})
+  HubSpot requests           first ${sec(firstRequestMs)}, last ${sec(lastRequestMs)} after the first call; at most ${s.maxConcurrent} at once
+  shared rate-limit bound    ${sec(boundMs)} for the ${accepted} accepted requests  → ${Number.isNaN(boundRatio) ? 'n/a (under one window)' : `${times(boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
+  pairs removed              ${totalPairs - left} of ${totalPairs} (${left} left)
+  calls answered, own pairs  ${options.calls - failed.length} of ${options.calls}`);
+		for (const f of failed.slice(0, 5)) console.log(`  not answered with its own pairs: call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+		for (const f of baselineFailed.slice(0, 5)) console.log(`  No Op call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+		if (failed.length > 0 || baselineFailed.length > 0) {
+			printErrorLines(processes);
+			for (const line of failedExecutions(sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite')))) console.log(`  ${line}`);
+		}
+
+		// Issue 30's targets for the shared queue, reported, not enforced: this measures what users get.
+		const onePair = options.pairs === 1;
+		const targets: Array<[string, boolean]> = [
+			['nothing lost: every pair removed, every call answered with its own pairs', left === 0 && failed.length === 0],
+			['429s ≤ 1 % of archive requests', rate429 <= 1],
+			onePair
+				? ['≥ 50 pairs per archive request on average', pairsPerRequest >= 50]
+				: ['≤ 1.10 × the shared bound', Number.isNaN(boundRatio) || boundRatio <= 1.1],
+			...(onePair ? [['burst ≤ 1.5 × the No Op burst', noOpRatio <= 1.5] as [string, boolean]] : []),
+		];
+		console.log('\nIssue 30 targets (not enforced)');
+		for (const [name, ok] of targets) console.log(`  ${ok ? 'met   ' : 'missed'}  ${name}`);
+
+		const context = currentContext(`npm run test:scale -- --mode regular${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`, `n8n ${app.version}`);
+		console.log(`\n${headerLine(context)}\n`);
+		console.log(
+			markdownTable(
+				['burst', 'archive requests', 'pairs per request', 'answered 429', 'time', 'No Op burst', 'time ÷ No Op', 'time ÷ bound', 'lost'],
+				[
+					[
+						`${options.calls} × ${options.pairs} pairs`,
+						`${archiveRequests} (${sharedMinimum} would do)`,
+						pairsPerRequest.toFixed(1),
+						`${rateLimited} (${rate429.toFixed(1)} %)`,
+						sec(burst.totalMs),
+						sec(baseline.totalMs),
+						times(noOpRatio),
+						`${times(boundRatio)} (bound ${sec(boundMs)})`,
+						`${left} pairs, ${failed.length} calls`,
+					],
+				],
+			),
+		);
+		exitCode = left === 0 && failed.length === 0 && baselineFailed.length === 0 ? 0 : 1;
+		console.log(exitCode === 0 ? '\nregular-mode burst: measured' : '\nregular-mode burst: NOT a valid measurement (see above)');
+	} catch (error) {
+		console.error(`regular-mode scale test failed: ${error instanceof Error ? error.message : String(error)}`);
+		for (const { name, proc } of processes) console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
+		exitCode = 1;
+	} finally {
+		await stopEverything();
+	}
+	return exitCode;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	},
+);
