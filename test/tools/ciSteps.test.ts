@@ -6,8 +6,13 @@ import { join } from 'node:path';
 /** .ci/steps.sh, which .ci/run sources: runs `script` after it, as .ci/run does (set -euo pipefail). */
 const STEPS = join(__dirname, '..', '..', '.ci', 'steps.sh');
 
-function ci(script: string): { status: number | null; output: string; lines: string[] } {
-	const result = spawnSync('bash', ['-c', `set -euo pipefail\nsource ${JSON.stringify(STEPS)}\n${script}`], { encoding: 'utf8', timeout: 30_000 });
+/** `tmp`: where the logs go (TMPDIR), removed by the test: a failed run keeps its logs. */
+function ci(script: string, tmp: string): { status: number | null; output: string; lines: string[] } {
+	const result = spawnSync('bash', ['-c', `set -euo pipefail\nsource ${JSON.stringify(STEPS)}\n${script}`], {
+		encoding: 'utf8',
+		timeout: 30_000,
+		env: { ...process.env, TMPDIR: tmp },
+	});
 	const output = `${result.stdout}${result.stderr}`;
 	return { status: result.status, output, lines: output.trimEnd().split('\n') };
 }
@@ -35,7 +40,7 @@ run echo "first step's output"
 step "second"
 run bash -c 'for i in $(seq 1 200); do echo "line $i"; done; echo "the actual error" >&2; exit 3'
 step "never reached"
-`);
+`, work);
 		expect(status).toBe(3);
 		expect(output).toContain("first step's output");
 		expect(output).not.toContain('=== never reached');
@@ -56,7 +61,7 @@ run echo "installed"
 step "check"
 echo "checking"
 false
-`);
+`, work);
 		expect(status).toBe(1);
 		expect(lines[lines.length - 1]).toMatch(/^=== CI failed: step "check" failed \(exit 1\)/);
 		const logs = /every step's whole output is in (\S+)/.exec(lines[lines.length - 1])?.[1] ?? '';
@@ -69,7 +74,7 @@ false
 step "only"
 run echo "fine"
 echo "logs in $ci_logs" >&2
-`);
+`, work);
 		expect(status).toBe(0);
 		expect(output).toContain('=== only (0 s since start)');
 		expect(output).not.toMatch(/failed/);
@@ -85,7 +90,7 @@ step "tests meanwhile"
 run echo "tests ran"
 wait_background slow-install "$background_pid"
 step "e2e"
-`);
+`, work);
 		expect(status).toBe(7);
 		expect(output).toContain('tests ran');
 		expect(output).not.toContain('=== e2e');
@@ -97,7 +102,7 @@ step "e2e"
 		const { status, output } = ci(`
 background quick bash -c 'echo one; echo two; echo three; echo four'
 wait_background quick "$background_pid"
-`);
+`, work);
 		expect(status).toBe(0);
 		expect(output).toMatch(/=== waiting for quick \(\d+ s since start\)\ntwo\nthree\nfour\n/);
 	});
@@ -109,7 +114,7 @@ background install bash -c 'sleep 300 & echo $! > ${pidFile}; wait'
 while [ ! -s ${pidFile} ]; do sleep 0.05; done
 step "unit tests"
 run false
-`);
+`, work);
 		expect(status).toBe(1);
 		const grandchild = Number(readFileSync(pidFile, 'utf8'));
 		expect(grandchild).toBeGreaterThan(0);
