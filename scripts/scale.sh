@@ -31,14 +31,7 @@ if [[ " $* " != *" --db sqlite "* ]] && ! ls /usr/lib/postgresql/*/bin/postgres 
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "scale: installing ${missing[*]} from Debian's packages" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The packages may start system services of their own (Debian's postgresql makes and starts a main
-  # cluster where it can); the test starts its own servers on free ports, so stop those.
-  "${sudo_cmd[@]}" service postgresql stop >/dev/null 2>&1 || true
-  "${sudo_cmd[@]}" service redis-server stop >/dev/null 2>&1 || true
+  bash scripts/apt-install.sh "${missing[@]}"
 fi
 N8N_APP_DIR="$(bash scripts/install-n8n.sh)"
 export N8N_APP_DIR

@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "ui: installing chromium from Debian's packages" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  bash scripts/apt-install.sh chromium
 fi
 N8N_APP_DIR="$(bash scripts/install-n8n.sh)"
 export N8N_APP_DIR
