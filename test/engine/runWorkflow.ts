@@ -31,6 +31,11 @@ export interface RunOptions {
 	/** The node's Settings → On Error; default Stop Workflow. */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+	/**
+	 * The credential id the node's credentials carry. Each run gets ids of its own unless told: executions with one credential
+	 * share its pace in the node (transport/pace.ts), and the tests' runs stand for separate accounts unless a test says so.
+	 */
+	credentialId?: string;
 	/** Another node type in the HubSpot node's place (the benchmark's pass-through baseline). */
 	nodeType?: string;
 	/**
@@ -125,8 +130,8 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			position: [400, 0],
 			parameters: options.parameters,
 			credentials: {
-				hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' },
-				hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' },
+				hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${options.credentialId ?? key}`, name: 'HubSpot OAuth2' },
+				hubSpotAssociationsAppTokenApi: { id: `cred-token-${options.credentialId ?? key}`, name: 'HubSpot token' },
 			},
 			...(options.onError ? { onError: options.onError } : options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(options.retryOnFail
@@ -219,7 +224,7 @@ export async function runHubSpotTool(options: ToolRunOptions): Promise<{ calls: 
 			typeVersion: 2,
 			position: [200, 200],
 			parameters: options.parameters,
-			credentials: { hubSpotAssociationsAppTokenApi: { id: 'cred-token', name: 'HubSpot token' }, hubSpotAssociationsOAuth2Api: { id: 'cred-oauth', name: 'HubSpot OAuth2' } },
+			credentials: { hubSpotAssociationsAppTokenApi: { id: `cred-token-${executionId}`, name: 'HubSpot token' }, hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${executionId}`, name: 'HubSpot OAuth2' } },
 			...(options.onError ? { onError: options.onError } : {}),
 		},
 	];

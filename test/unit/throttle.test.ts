@@ -187,6 +187,45 @@ describe('RateLimitThrottle bookkeeping', () => {
 		expect(now).toBeGreaterThanOrEqual(450);
 	});
 
+	it('a refusal without rate-limit headers (a revoked token) does not stop pacing: the next request still goes alone', async () => {
+		let now = 0;
+		let naps = 0;
+		let second = -1;
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => {
+				now += ms;
+				// The second request is answered after a while: only then may the third go.
+				if (++naps === 20) throttle.observe({ statusCode: 401, headers: {}, body: undefined, sentAt: new Date(50), receivedAt: new Date(now) }, second);
+			},
+		});
+		const first = await throttle.acquire();
+		now = 50;
+		throttle.observe({ statusCode: 401, headers: {}, body: undefined, sentAt: new Date(0), receivedAt: new Date(50) }, first);
+		second = await throttle.acquire();
+		expect(now).toBe(50);
+		await throttle.acquire();
+		expect(naps).toBeGreaterThanOrEqual(20);
+		expect(now).toBeGreaterThan(50);
+	});
+
+	it('a waiter whose execution stopped leaves at once, behind other waiters, and takes no place in the window', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const probe = await throttle.acquire();
+		now = 50;
+		throttle.observe(answer(0, 50, 0), probe);
+		// The window is full: the next waiter waits for the probe's slot, about a window away.
+		let stopped = false;
+		const ahead = throttle.acquire();
+		const behind = throttle.acquire(() => stopped);
+		stopped = true;
+		expect(await behind).toBe(-1);
+		expect(now).toBeLessThan(1000);
+		await ahead;
+		expect(throttle.isIdle()).toBe(false);
+	});
+
 	it('stops pacing when the answers carry no rate-limit headers', async () => {
 		let now = 0;
 		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });

@@ -42,40 +42,48 @@ export async function executeBatched(ctx: IExecuteFunctions, operation: BatchedO
 	const connect = async () => createTransport(ctx, await resolveConnection(ctx, authentication), { maxRetries: options.maxRetries, timeoutMs: options.timeout });
 	const transport = () => (made ??= connect());
 
-	let [planned, failed]: [ItemPairs[], ItemFailures] = [valid, new Map()];
-	if (operation.expand && valid.length > 0) {
-		({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
-		// Without Continue On Fail a failed read stops the node before anything is removed.
-		if (failed.size > 0 && !continueOnFail) {
-			const failures = [...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report }));
-			throw firstFailureError(ctx.getNode(), failures, 'Nothing was removed: a failed read stops the node before any write. Running the node again is safe.');
+	try {
+		let [planned, failed]: [ItemPairs[], ItemFailures] = [valid, new Map()];
+		if (operation.expand && valid.length > 0) {
+			({ valid: planned, failed } = await operation.expand({ ctx, options, continueOnFail, transport }, valid));
+			// Without Continue On Fail a failed read stops the node before anything is removed.
+			if (failed.size > 0 && !continueOnFail) {
+				const failures = [...failed].map(([itemIndex, f]) => ({ itemIndex, report: f.report }));
+				throw firstFailureError(ctx.getNode(), failures, 'Nothing was removed: a failed read stops the node before any write. Running the node again is safe.');
+			}
 		}
-	}
 
-	const plan = planBatches(planned, options.batchSize);
-	const endpointOf = (batch: PairTypes) => operation.endpoint(options.apiVersion, batch);
-	const outcomes: Array<BatchOutcome | undefined> = new Array(plan.batches.length);
-	if (options.dryRun) {
-		const at = new Date().toISOString();
-		outcomes.fill({ parts: [{ answer: { status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] } }] });
-	} else if (plan.batches.length > 0) {
-		const sender = await transport();
-		sender.throttle.expectRequests(plan.batches.length);
-		let anyFailed = false;
-		const send = async (b: number) => {
-			const batch = plan.batches[b];
-			const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
-			if (outcome.parts.some((part) => part.failure)) anyFailed = true;
-		};
-		// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
-		// credential refused, the daily limit spent) no batch can succeed.
-		await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
-		// Batches never started because the run was halted: their items say why.
-		const { halted } = sender;
-		if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { parts: [{ failure: notSentReport(halted) }] };
-	}
+		const plan = planBatches(planned, options.batchSize);
+		const endpointOf = (batch: PairTypes) => operation.endpoint(options.apiVersion, batch);
+		const outcomes: Array<BatchOutcome | undefined> = new Array(plan.batches.length);
+		if (options.dryRun) {
+			const at = new Date().toISOString();
+			outcomes.fill({ parts: [{ answer: { status: DRY_RUN_STATUS, startedAt: at, completedAt: at, requestedAt: at, numErrors: 0, errors: [], results: [] } }] });
+		} else if (plan.batches.length > 0) {
+			const sender = await transport();
+			sender.throttle.expectRequests(plan.batches.length);
+			let anyFailed = false;
+			const send = async (b: number) => {
+				const batch = plan.batches[b];
+				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
+				if (outcome.parts.some((part) => part.failure)) anyFailed = true;
+			};
+			// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
+			// credential refused, the daily limit spent) no batch can succeed.
+			await runPool(plan.batches.length, options.concurrency, send, () => sender.halted !== undefined || (anyFailed && !continueOnFail));
+			// Batches never started because the run was halted: their items say why.
+			const { halted } = sender;
+			if (halted) for (let b = 0; b < outcomes.length; b++) outcomes[b] ??= { parts: [{ failure: notSentReport(halted) }] };
+		}
 
-	const { outputMode: mode, dryRun } = options;
-	const inputsOf = (batch: PairTypes, units: readonly Unit[]) => endpointOf(batch).inputs(units);
-	return outputItems({ node: ctx.getNode(), itemCount: items.length, mode, continueOnFail, dryRun, valid: planned, invalid, failed, plan, outcomes, inputsOf });
+		const { outputMode: mode, dryRun } = options;
+		const inputsOf = (batch: PairTypes, units: readonly Unit[]) => endpointOf(batch).inputs(units);
+		return outputItems({ node: ctx.getNode(), itemCount: items.length, mode, continueOnFail, dryRun, valid: planned, invalid, failed, plan, outcomes, inputsOf });
+	} finally {
+		// The credential's pace is shared with the process's other executions: this one no longer uses it.
+		void made?.then(
+			(sender) => sender.release(),
+			() => undefined,
+		);
+	}
 }

@@ -9,7 +9,8 @@ import { resolveConnection, type AuthenticationMethod, type Connection } from '.
 import { describeFailure, type FailureReport } from './errors';
 import { backoffMs, judge, retryAfterMs, stopsRun, type Verdict } from './policy';
 import { sendRequest, type HubSpotExchange, type HubSpotRequest } from './request';
-import { RateLimitThrottle } from './throttle';
+import { usePace } from './pace';
+import type { RateLimitThrottle } from './throttle';
 
 /**
  * `maxRetries`: further tries after the first, for rate limits and transient faults together; `maxTotalWaitMs`: no request waits
@@ -19,9 +20,14 @@ import { RateLimitThrottle } from './throttle';
 const DEFAULT_RETRY_OPTIONS = { maxRetries: 5, maxTotalWaitMs: 120_000, transientBaseMs: 500, rateLimitBaseMs: 1_000, timeoutMs: undefined as number | undefined };
 type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
 
-/** Everything the transport needs for one execution; made anew per execution, never kept. */
+/**
+ * Everything the transport needs for one execution; made anew per execution, never kept. Only its throttle is shared: with the
+ * other executions of this n8n process that use the same credential (see pace.ts).
+ */
 export interface Transport {
 	ctx: IExecuteFunctions | ILoadOptionsFunctions; connection: Connection; throttle: RateLimitThrottle; retry: RetryOptions;
+	/** The execution is done with the shared throttle. */
+	release(): void;
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
 	cancelSignal?: AbortSignal;
 	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
@@ -41,8 +47,10 @@ export type NotSent = { notSent: FailureReport };
 export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, retry: Partial<RetryOptions> = {}): Transport {
 	// Older n8n releases have no cancel signal; dropdowns (load options) have none either.
 	const cancelSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
-	const throttle = new RateLimitThrottle({ signal: cancelSignal });
-	return { ctx, connection, throttle, retry: { ...DEFAULT_RETRY_OPTIONS, ...retry }, cancelSignal, batchLimits: new Map(), refusedTypes: new Map() };
+	// Executions share the pace of their credential; a dropdown's few requests keep one of their own.
+	const credentialId = 'getInputData' in ctx ? ctx.getNode().credentials?.[connection.credentialType]?.id : undefined;
+	const { throttle, release } = usePace(credentialId ? `${connection.credentialType}\u0000${credentialId}\u0000${connection.baseUrl}` : undefined);
+	return { ctx, connection, throttle, release, retry: { ...DEFAULT_RETRY_OPTIONS, ...retry }, cancelSignal, batchLimits: new Map(), refusedTypes: new Map() };
 }
 
 /**
@@ -73,8 +81,8 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
-		const ticket = await throttle.acquire();
-		// The throttle lets waiters go at once when the execution is stopped: they go no further.
+		// A waiter whose execution stopped, or whose request may not go any more, leaves the throttle at once, holding no place.
+		const ticket = await throttle.acquire(() => transport.halted !== undefined || transport.cancelSignal?.aborted === true || refused() !== undefined);
 		stopIfCancelled(transport);
 		const blocked = transport.halted ?? refused();
 		if (blocked) return { notSent: blocked };
@@ -86,7 +94,6 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		const verdict = judge(exchange);
 		if (stopsRun(exchange, verdict)) {
 			transport.halted ??= describeFailure({ exchange, verdict, attempts }, transport.connection);
-			throttle.halt();
 		}
 		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') return { exchange, verdict, attempts };
 		if (attempts > retry.maxRetries) return { exchange, verdict, attempts, gaveUp: 'maxRetries' };

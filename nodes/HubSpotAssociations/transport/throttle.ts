@@ -25,14 +25,13 @@ import type { HubSpotExchange } from './request';
  *   that executions waiting for the same slots do not take them all at once. (2,000-pair cells.)
  * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the picture takes
  *   the whole window as counted just then. Blind: without rate-limit headers nothing paces.
- * One instance per execution; waiters are served in the order they asked (a chain of promises).
+ * One instance per credential in an n8n process, shared by its executions (see pace.ts), so that the picture holds every request
+ * the process sent and the others are other processes and apps; waiters are served in the order they asked (a chain of promises).
  */
 export interface ThrottleOptions {
 	random?: () => number;
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
-	/** The execution's cancel signal: once it fires, waiters are let go at once (the caller then stops). */
-	signal?: AbortSignal;
 }
 
 const RESERVE_SHARE = 0.1;
@@ -50,12 +49,14 @@ const START_GAP_MS = 50;
 const CROWDED_WINDOWS = 2;
 /** Longest single sleep while waiting: an answer may change the picture sooner. */
 const MAX_NAP_MS = 250;
+/** The ticket of a waiter that stopped: no request may go for it. */
+const STOPPED = -1;
 
 export class RateLimitThrottle {
 	private max = 0;
 	private intervalMs = 0;
 	/** This execution's requests HubSpot may hold, oldest first, each at the latest moment HubSpot can have counted it. */
-	private own: Array<{ ticket: number; at: number }> = [];
+	private own: Array<{ ticket: number; sent: number; received?: number; at: number }> = [];
 	/** When the others' requests in the window were counted, as far as the answers tell; oldest first. */
 	private others: number[] = [];
 	/** The newest answer's request: when it went, and what the window held of ours and of others' then. */
@@ -64,7 +65,7 @@ export class RateLimitThrottle {
 	private coin = 0;
 	private othersSeenAt = Number.NEGATIVE_INFINITY;
 	private quickestMs = Number.POSITIVE_INFINITY;
-	/** Requests in the execution's plan, and those still to go (unknown: unbounded). */
+	/** Requests in the plans of the executions pacing here, and those still to go (unknown until a plan is told: unbounded). */
 	private planned = 1;
 	private pending = Number.POSITIVE_INFINITY;
 	private nextTicket = 0;
@@ -73,43 +74,48 @@ export class RateLimitThrottle {
 	private allowance = 1;
 	/** Answers came back without rate-limit headers (Blind). */
 	private blind = false;
-	/** The run was stopped (see `halt`): waiters go at once, to find that nothing more is sent. */
-	private halted = false;
 	/** No request may go before this (Refusal). */
 	private heldUntil = 0;
 	private gate: Promise<void> = Promise.resolve();
 	private readonly random: () => number;
 	private readonly now: () => number;
 	private readonly sleep: (ms: number) => Promise<void>;
-	private readonly signal?: AbortSignal;
 
 	constructor(options: ThrottleOptions = {}) {
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
 		this.sleep = options.sleep ?? n8nSleep;
-		this.signal = options.signal;
 	}
 
-	/** No request of the run may go any more: let every waiter go now rather than when its slot frees. */
-	halt(): void {
-		this.halted = true;
-	}
-
-	/** The execution's plan: how many requests it will send (Age prior, Part of the room). */
+	/** An execution's plan: how many requests it will send (Age prior, Part of the room). Executions pacing here add up. */
 	expectRequests(count: number): void {
-		this.planned = Math.max(1, count);
-		this.pending = count;
+		const known = Number.isFinite(this.pending);
+		this.planned = Math.max(1, known ? this.planned + count : count);
+		this.pending = known ? this.pending + count : count;
 	}
 
-	/** Waits until one more request may go, in the order callers asked; the ticket goes back with the answer to `observe`. */
-	acquire(): Promise<number> {
-		const turn = this.gate.then(async () => await this.waitForSlot());
+	/**
+	 * Waits until one more request may go, in the order callers asked; the ticket goes back with the answer to `observe`. A waiter
+	 * whose `stop` says yes (its execution was canceled, or its run must send nothing more) is let go at once, to find that out;
+	 * the others keep their turns.
+	 */
+	acquire(stop?: () => boolean): Promise<number> {
+		const turn = this.gate.then(async () => await this.waitForSlot(stop));
 		// The next waiter's turn comes after this one's, whatever became of it.
 		this.gate = turn.then(
 			() => undefined,
 			() => undefined,
 		);
-		return turn;
+		if (!stop) return turn;
+		// Other executions' waiters may be ahead of this one: a stopped execution does not wait for their slots.
+		let served = false;
+		const done = () => void (served = true);
+		turn.then(done, done);
+		const stopped = (async () => {
+			while (!served && !stop()) await this.sleep(MAX_NAP_MS);
+			return STOPPED;
+		})();
+		return Promise.race([turn, stopped]);
 	}
 
 	/** Reads HubSpot's rate-limit headers from any answer, success or not, into the picture of the window. */
@@ -122,7 +128,9 @@ export class RateLimitThrottle {
 		if (refused) this.pending++;
 		const limits = readLimits(exchange.headers);
 		if (!limits) {
-			if (this.max === 0) this.blind = true;
+			// Only a successful answer without headers says nothing paces here (a proxy, a stand-in). A refusal without them
+			// (a revoked token, a missing scope) says nothing of the window: the next execution's first request still goes alone.
+			if (this.max === 0 && exchange.statusCode < 400) this.blind = true;
 			return;
 		}
 		this.blind = false;
@@ -131,10 +139,12 @@ export class RateLimitThrottle {
 		this.allowance = refused ? Math.max(1, Math.floor(this.allowance / 2)) : this.allowance + 1;
 		const at = exchange.sentAt.getTime();
 		this.quickestMs = Math.min(this.quickestMs, exchange.receivedAt.getTime() - at);
-		// HubSpot counted it as late as the answer less the quickest round trip: whatever held the answer up
-		// (a busy event loop, the network) may have held the request up, and its slot then frees that much later.
+		// HubSpot counted each of ours as late as its answer less the quickest round trip: whatever held an answer up
+		// (a busy event loop, the network, a first connection) may have held its request up, and its slot then frees that
+		// much later. A quicker trip seen later moves every answered one.
 		const answered = this.own.find((r) => r.ticket === ticket);
-		if (answered) answered.at = Math.max(answered.at, exchange.receivedAt.getTime() - this.quickestMs);
+		if (answered) answered.received = exchange.receivedAt.getTime();
+		for (const r of this.own) if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
 		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out of order).
@@ -156,7 +166,16 @@ export class RateLimitThrottle {
 		this.coin = this.random();
 	}
 
-	/** A 429: everyone in this execution holds back for `waitMs`. */
+	/**
+	 * Whether nothing it knows still matters: no request in the air, none it let go that HubSpot may still count (it keeps two
+	 * windows, as `waitForSlot` does), no hold after a 429. An execution starting later then loses nothing by starting afresh.
+	 */
+	isIdle(): boolean {
+		const now = this.now();
+		return this.inFlight === 0 && now >= this.heldUntil && this.own.every((request) => request.at <= now - 2 * this.intervalMs);
+	}
+
+	/** A 429: everyone pacing here holds back for `waitMs`. */
 	penalize(waitMs: number): void {
 		this.heldUntil = Math.max(this.heldUntil, this.now() + Math.max(0, waitMs));
 	}
@@ -170,9 +189,10 @@ export class RateLimitThrottle {
 		return this.intervalMs;
 	}
 
-	private async waitForSlot(): Promise<number> {
+	private async waitForSlot(stop?: () => boolean): Promise<number> {
 		for (;;) {
-			if (this.signal?.aborted || this.halted) break;
+			// A waiter that stops takes no place in the window: no request goes for it.
+			if (stop?.()) return STOPPED;
 			const delay = this.delayMs(this.now());
 			if (delay <= 0) break;
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
@@ -183,7 +203,7 @@ export class RateLimitThrottle {
 		this.others = this.others.filter((t) => t > now - 2 * this.intervalMs);
 		this.pending--;
 		this.inFlight++;
-		this.own.push({ ticket: this.nextTicket, at: now });
+		this.own.push({ ticket: this.nextTicket, sent: now, at: now });
 		return this.nextTicket++;
 	}
 
