@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Response } from 'playwright-core';
 
 import { STANDARD_OBJECT_TYPES } from '../../nodes/HubSpotAssociations/helpers/objectTypes';
 import { OBJECT_TYPES_PAGE_SIZE } from '../../nodes/HubSpotAssociations/methods/listSearch';
@@ -163,15 +163,26 @@ describe('the node in the n8n editor', () => {
 		// what shows first is that page. The node's panel is opened afresh each time: n8n keeps a dropdown's results while the
 		// panel stays open, and would not ask again. Three openings of each, alternating, the account's answer switched between.
 		const toInput = page.locator('[data-test-id="resource-locator-toObjectType"] [data-test-id="rlc-input"]');
+		type ListAnswer = { data: { results: unknown[]; paginationToken?: string } };
 		const openTo = async () => {
 			await page.locator('[data-test-id="ndv-close-button"]').click();
 			await openNode('HubSpot Associations');
-			const answer = page.waitForResponse((r) => r.url().includes('/rest/dynamic-node-parameters/resource-locator-results') && String(r.request().postData()).includes('toObjectType'));
+			// The answer that fills the list: n8n may also ask for the To list while the panel opens (an empty answer for the
+			// value it holds), so every answer for it is kept until the list shows, and the last one with items is read.
+			const answers: Array<Promise<ListAnswer>> = [];
+			const onResponse = (r: Response) => {
+				if (r.url().includes('/rest/dynamic-node-parameters/resource-locator-results') && String(r.request().postData()).includes('toObjectType')) {
+					answers.push(r.json() as Promise<ListAnswer>);
+				}
+			};
+			page.on('response', onResponse);
 			await toInput.click();
-			const { data } = (await (await answer).json()) as { data: { results: unknown[]; paginationToken?: string } };
 			await rlcItems.first().waitFor();
 			const shownFirst = await rlcItems.count();
+			page.off('response', onResponse);
 			await closeList();
+			const filled = (await Promise.all(answers)).filter(({ data }) => data.results.length > 0);
+			const { data } = filled[filled.length - 1] ?? { data: { results: [] } };
 			return { answered: data.results.length, more: Boolean(data.paginationToken), shownFirst };
 		};
 		const fewSchemas = { results: rig.emulator.types.customObjects().slice(0, 2) };
