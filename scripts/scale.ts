@@ -20,7 +20,7 @@
  *   it works). The defaults (HubSpot's own 100 requests per 10 s) are what CI runs, about 1.5 minutes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ import { currentContext, markdownTable, resultsMarkdown, writeResults } from '..
 import { HubSpotEmulator } from '../test/emulator';
 import type { LogEntry } from '../test/emulator/stats';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, startLongRunning, stopAll, type LongRunning } from '../test/e2e/n8nCli';
+import { freePort, locateN8nApp, N8nInstance, packPackage, startLongRunning, type LongRunning } from '../test/e2e/n8nCli';
 
 import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from '../bench/throttleSim';
 
@@ -58,6 +58,7 @@ import {
 	WORKFLOW_ID,
 	type CallResult,
 	type RowsQuery,
+	processHarness,
 } from './scaleParts';
 
 interface Options {
@@ -197,31 +198,18 @@ async function simulateScale(options: Options, model: QueueModel): Promise<Outco
 async function main(): Promise<number> {
 	const options = readOptions();
 	const app = locateN8nApp();
-	const processes: Array<{ name: string; proc: LongRunning }> = [];
 	const emu = new HubSpotEmulator();
 	const work = mkdtempSync(join(tmpdir(), 'hubspot-assoc-scale-'));
 	let n8n: N8nInstance | undefined;
 	let postgres: PostgresServer | undefined;
 	let exitCode = 1;
 
-	const stopEverything = async () => {
-		for (const { proc } of processes.reverse()) await proc.stop();
-		if (options.logs) {
-			mkdirSync(options.logs, { recursive: true });
-			for (const { name, proc } of processes) writeFileSync(join(options.logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
-		}
-		await stopAll();
+	const { processes, stopEverything } = processHarness(options.logs, async () => {
 		await emu.stop().catch(() => undefined);
 		n8n?.dispose();
 		postgres?.remove();
 		rmSync(work, { recursive: true, force: true });
-	};
-	const onSignal = () => {
-		console.log('\nInterrupted: stopping every process started here …');
-		void stopEverything().then(() => process.exit(130));
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	});
 
 	try {
 		const totalPairs = options.calls * options.pairs;

@@ -3,9 +3,12 @@
  * workflows they publish, the credential and ids they seed the HubSpot emulator with, the burst of webhook
  * calls fired at once, waiting for n8n and reading what it said about failed executions.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { CredentialRef } from '../test/e2e/examples';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
-import { NODE_TYPE, type LongRunning, type WorkflowJson } from '../test/e2e/n8nCli';
+import { NODE_TYPE, stopAll, type LongRunning, type WorkflowJson } from '../test/e2e/n8nCli';
 import { archiveParameters } from '../test/helpers/archiveParameters';
 
 export const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
@@ -226,4 +229,31 @@ export function printErrorLines(processes: ReadonlyArray<{ name: string; proc: L
 			.filter((line) => /error|fail|problem|exception/i.test(line) && !/^\s+at |api\.n8n\.io|strapi|system task|python task runner|license|telemetry/i.test(line));
 		if (lines.length > 0) console.log(`  ${name} said:\n    ${lines.slice(-15).join('\n    ')}`);
 	}
+}
+
+/** A process a scale run started, by the name its log and failure read-outs give it. */
+export type Started = { name: string; proc: LongRunning };
+
+/**
+ * The processes a scale run starts, and how they end: each stopped by its own id, last started first, its output written to
+ * `logs` when asked, then whatever `cleanUp` removes (the emulator, databases, folders); on Ctrl+C or SIGTERM too.
+ */
+export function processHarness(logs: string | undefined, cleanUp: () => Promise<void>): { processes: Started[]; stopEverything(): Promise<void> } {
+	const processes: Started[] = [];
+	const stopEverything = async () => {
+		for (const { proc } of [...processes].reverse()) await proc.stop();
+		if (logs) {
+			mkdirSync(logs, { recursive: true });
+			for (const { name, proc } of processes) writeFileSync(join(logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
+		}
+		await stopAll();
+		await cleanUp();
+	};
+	const onSignal = () => {
+		console.log('\nInterrupted: stopping every process started here …');
+		void stopEverything().then(() => process.exit(130));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	return { processes, stopEverything };
 }

@@ -18,7 +18,7 @@
  *   fired in the same n8n, each with pairs of its own; on a loaded machine one round's ratio varies)
  *   --logs DIR (n8n's output, written when it ends)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { currentContext, headerLine, markdownTable } from '../bench/markdown';
 import { HubSpotEmulator } from '../test/emulator';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, stopAll, type LongRunning, type WorkflowJson } from '../test/e2e/n8nCli';
+import { freePort, locateN8nApp, N8nInstance, packPackage, type WorkflowJson } from '../test/e2e/n8nCli';
 
 import {
 	CREDENTIAL,
@@ -47,6 +47,7 @@ import {
 	WEBHOOK_PATH,
 	WORKFLOW_ID,
 	type CallResult,
+	processHarness,
 } from './scaleParts';
 
 interface Options {
@@ -211,29 +212,16 @@ async function measureRound(round: number, options: Options, emu: HubSpotEmulato
 async function main(): Promise<number> {
 	const options = readOptions();
 	const app = locateN8nApp();
-	const processes: Array<{ name: string; proc: LongRunning }> = [];
 	const emu = new HubSpotEmulator();
 	const work = mkdtempSync(join(tmpdir(), 'hubspot-assoc-scale-regular-'));
 	let n8n: N8nInstance | undefined;
 	let exitCode = 1;
 
-	const stopEverything = async () => {
-		for (const { proc } of processes.reverse()) await proc.stop();
-		if (options.logs) {
-			mkdirSync(options.logs, { recursive: true });
-			for (const { name, proc } of processes) writeFileSync(join(options.logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
-		}
-		await stopAll();
+	const { processes, stopEverything } = processHarness(options.logs, async () => {
 		await emu.stop().catch(() => undefined);
 		n8n?.dispose();
 		rmSync(work, { recursive: true, force: true });
-	};
-	const onSignal = () => {
-		console.log('\nInterrupted: stopping every process started here …');
-		void stopEverything().then(() => process.exit(130));
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	});
 
 	try {
 		const totalPairs = options.calls * options.pairs;
