@@ -42,7 +42,8 @@ export class EmulatorControl {
 			signal: AbortSignal.timeout(120_000),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+		if (!response.ok)
+			throw new Error(`emulator ${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
 		return JSON.parse(text) as T;
 	}
 
@@ -59,7 +60,9 @@ export class EmulatorControl {
 	async seed(pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
 		const chunk = 20_000;
 		for (let i = 0; i < pairs.length; i += chunk) {
-			const part = pairs.slice(i, i + chunk).map(([from, to]) => ['contacts', from, 'companies', to]);
+			const part = pairs
+				.slice(i, i + chunk)
+				.map(([from, to]) => ['contacts', from, 'companies', to]);
 			await this.call('POST', '/seed', { pairs: part });
 		}
 	}
@@ -89,14 +92,25 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(root: string): Promise<EmulatorProcess> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'test/emulator/cli.ts'), '--port', '0', '--token', BENCH_TOKEN],
+		[
+			'-r',
+			require.resolve('ts-node/register/transpile-only'),
+			join(root, 'test/emulator/cli.ts'),
+			'--port',
+			'0',
+			'--token',
+			BENCH_TOKEN,
+		],
 		{ cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const pid = child.pid;
 	if (pid === undefined) throw new Error('could not start the emulator');
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const baseUrl = await new Promise<string>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('the emulator did not print its base URL within 60 s')), 60_000);
+		const timer = setTimeout(
+			() => reject(new Error('the emulator did not print its base URL within 60 s')),
+			60_000,
+		);
 		const lines = createInterface({ input: child.stdout! });
 		lines.once('line', (line) => {
 			clearTimeout(timer);

@@ -23,7 +23,15 @@ export interface RunContext {
 /** This machine and process, for a run that has just finished. */
 export function currentContext(command: string, n8n: string, date = new Date()): RunContext {
 	const cpu = cpus();
-	return { command, date, cpuModel: cpu[0]?.model.trim() ?? 'unknown CPU', cores: cpu.length, memoryBytes: totalmem(), nodeVersion: process.version, n8n };
+	return {
+		command,
+		date,
+		cpuModel: cpu[0]?.model.trim() ?? 'unknown CPU',
+		cores: cpu.length,
+		memoryBytes: totalmem(),
+		nodeVersion: process.version,
+		n8n,
+	};
 }
 
 /** `2026-12-06 05:12 UTC`. */
@@ -43,9 +51,16 @@ function cell(text: string): string {
 }
 
 /** A Markdown table; columns listed in `right` are right-aligned (numbers). */
-export function markdownTable(header: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string {
+export function markdownTable(
+	header: string[],
+	rows: string[][],
+	right: ReadonlySet<number> = new Set(),
+): string {
 	for (const row of rows) {
-		if (row.length !== header.length) throw new Error(`a row has ${row.length} cells, the header ${header.length}: ${row.join(' | ')}`);
+		if (row.length !== header.length)
+			throw new Error(
+				`a row has ${row.length} cells, the header ${header.length}: ${row.join(' | ')}`,
+			);
 	}
 	const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
 	const rule = `|${header.map((_, i) => (right.has(i) ? '---:' : '---')).join('|')}|`;
@@ -53,7 +68,12 @@ export function markdownTable(header: string[], rows: string[][], right: Readonl
 }
 
 /** The whole file: a title, the header line, the table, and notes (targets, say) under it. */
-export function resultsMarkdown(title: string, context: RunContext, table: string, notes: string[] = []): string {
+export function resultsMarkdown(
+	title: string,
+	context: RunContext,
+	table: string,
+	notes: string[] = [],
+): string {
 	const parts = [`# ${title}`, headerLine(context), table];
 	if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'));
 	return `${parts.join('\n\n')}\n`;
@@ -61,7 +81,10 @@ export function resultsMarkdown(title: string, context: RunContext, table: strin
 
 /** `bench-2026-12-06T05-12-00Z.md` and `bench-latest.md`. */
 export function resultFileNames(kind: string, date: Date): { dated: string; latest: string } {
-	const stamp = date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+	const stamp = date
+		.toISOString()
+		.replace(/\.\d{3}Z$/, 'Z')
+		.replace(/:/g, '-');
 	return { dated: `${kind}-${stamp}.md`, latest: `${kind}-latest.md` };
 }
 

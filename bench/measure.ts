@@ -65,6 +65,15 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 		collected = collections.stop()?.statistics ?? [];
 	}
 	let peakHeapBytes = Math.max(heapBeforeBytes, heapUsed());
-	for (const gc of collected) peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
-	return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, heapBeforeBytes, peakHeapBytes, startedAt, endedAt: Date.now() };
+	for (const gc of collected)
+		peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
+	return {
+		result,
+		wallMs,
+		cpuMs: (cpu.user + cpu.system) / 1000,
+		heapBeforeBytes,
+		peakHeapBytes,
+		startedAt,
+		endedAt: Date.now(),
+	};
 }

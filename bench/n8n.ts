@@ -23,7 +23,13 @@ import { parseArgs } from 'node:util';
 import { HubSpotEmulator } from '../test/emulator';
 import { codeToHubSpot, CREDENTIAL_TYPES, type Authentication } from '../test/e2e/examples';
 import { locateN8nApp, N8nInstance, packPackage, stopAll } from '../test/e2e/n8nCli';
-import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, oAuth2CredentialData } from '../test/helpers/setup';
+import {
+	addTestCredentials,
+	APP_TOKEN,
+	archiveParameters,
+	OAUTH_ACCESS_TOKEN,
+	oAuth2CredentialData,
+} from '../test/helpers/setup';
 
 import { medianBy } from './repeats';
 
@@ -49,26 +55,44 @@ function buildRevision(rev: string): string {
 	const dir = join(mkdtempSync(join(tmpdir(), 'bench-n8n-')), 'package');
 	run('git', ['worktree', 'add', '--detach', '--quiet', dir, rev], ROOT);
 	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-	run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+	run(
+		process.execPath,
+		[join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+		dir,
+	);
 	run(process.execPath, [join(ROOT, 'node_modules/gulp/bin/gulp.js'), 'build:icons'], dir);
 	return dir;
 }
 
 function credentialData(auth: Authentication, baseUrl: string): Record<string, unknown> {
-	return auth === 'appToken' ? { accessToken: APP_TOKEN, baseUrl } : oAuth2CredentialData(baseUrl, OAUTH_ACCESS_TOKEN);
+	return auth === 'appToken'
+		? { accessToken: APP_TOKEN, baseUrl }
+		: oAuth2CredentialData(baseUrl, OAUTH_ACCESS_TOKEN);
 }
 
-async function install(variant: Variant, packs: string, auth: Authentication, baseUrl: string, items: number, batchSize: number): Promise<void> {
+async function install(
+	variant: Variant,
+	packs: string,
+	auth: Authentication,
+	baseUrl: string,
+	items: number,
+	batchSize: number,
+): Promise<void> {
 	const n8n = await N8nInstance.create(locateN8nApp());
 	variant.n8n = n8n;
 	await n8n.installPackage(packPackage(mkdtempSync(join(packs, 'pack-')), variant.dir));
-	await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES[auth], data: credentialData(auth, baseUrl) }]);
+	await n8n.importCredentials([
+		{ ...CREDENTIAL, type: CREDENTIAL_TYPES[auth], data: credentialData(auth, baseUrl) },
+	]);
 	await n8n.importWorkflows([
 		codeToHubSpot({
 			id: WORKFLOW_ID,
 			name: 'bench:n8n',
 			jsCode: `return Array.from({ length: ${items} }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));`,
-			parameters: archiveParameters({ authentication: auth, options: { batchSize, concurrency: 1 } }),
+			parameters: archiveParameters({
+				authentication: auth,
+				options: { batchSize, concurrency: 1 },
+			}),
 			credential: { type: CREDENTIAL_TYPES[auth], ref: CREDENTIAL },
 		}),
 	]);
@@ -82,7 +106,9 @@ async function measure(variant: Variant, items: number): Promise<number> {
 		| undefined;
 	const out = nodeRun?.data?.main[0]?.length ?? 0;
 	if (!nodeRun?.executionTime || out !== items) {
-		throw new Error(`${variant.label}: the node did not put out ${items} items (${out}): ${JSON.stringify(nodeRun?.error ?? execution.data.resultData.error ?? {}).slice(0, 400)}`);
+		throw new Error(
+			`${variant.label}: the node did not put out ${items} items (${out}): ${JSON.stringify(nodeRun?.error ?? execution.data.resultData.error ?? {}).slice(0, 400)}`,
+		);
 	}
 	return nodeRun.executionTime;
 }
@@ -102,7 +128,12 @@ async function main(): Promise<void> {
 	const requests = Math.ceil(items / batchSize);
 	const rounds = Number(values.rounds);
 	const auth = values.auth as Authentication;
-	if (!(items >= 1) || !(batchSize >= 1 && batchSize <= 1000) || !(rounds >= 1) || !(auth in CREDENTIAL_TYPES)) {
+	if (
+		!(items >= 1) ||
+		!(batchSize >= 1 && batchSize <= 1000) ||
+		!(rounds >= 1) ||
+		!(auth in CREDENTIAL_TYPES)
+	) {
 		throw new Error('usage: --items N --batch-size 1..1000 --rounds N --auth appToken|oAuth2');
 	}
 
@@ -114,13 +145,17 @@ async function main(): Promise<void> {
 	const baseline: Variant = { label: `${values.against} (baseline)`, dir: '', ms: [] };
 	const current: Variant = { label: 'working tree', dir: ROOT, ms: [] };
 	const packs = mkdtempSync(join(tmpdir(), 'bench-n8n-packs-'));
-	const figures = (ms: number) => `${((ms * 1000) / requests).toFixed(0).padStart(6)} µs per request, ${((ms * 1000) / items).toFixed(1).padStart(6)} µs per item`;
+	const figures = (ms: number) =>
+		`${((ms * 1000) / requests).toFixed(0).padStart(6)} µs per request, ${((ms * 1000) / items).toFixed(1).padStart(6)} µs per item`;
 	try {
 		console.log(`Building ${values.against} in a git worktree …`);
 		baseline.dir = buildRevision(values.against);
 		const app = locateN8nApp();
-		console.log(`n8n ${app.version}; ${items} items, ${requests} requests per execution (Batch Size ${batchSize}), ${auth}, ${rounds} rounds, by turns`);
-		for (const variant of [baseline, current]) await install(variant, packs, auth, emulator.baseUrl, items, batchSize);
+		console.log(
+			`n8n ${app.version}; ${items} items, ${requests} requests per execution (Batch Size ${batchSize}), ${auth}, ${rounds} rounds, by turns`,
+		);
+		for (const variant of [baseline, current])
+			await install(variant, packs, auth, emulator.baseUrl, items, batchSize);
 		for (let round = 1; round <= rounds; round++) {
 			for (const variant of round % 2 === 1 ? [baseline, current] : [current, baseline]) {
 				const ms = await measure(variant, items);
@@ -129,7 +164,9 @@ async function main(): Promise<void> {
 			}
 		}
 		const [b, c] = [medianBy(baseline.ms, (ms) => ms), medianBy(current.ms, (ms) => ms)];
-		console.log(`\nmedians: ${baseline.label} ${figures(b).trim()}; ${current.label} ${figures(c).trim()}  → × ${(c / b).toFixed(2)}`);
+		console.log(
+			`\nmedians: ${baseline.label} ${figures(b).trim()}; ${current.label} ${figures(c).trim()}  → × ${(c / b).toFixed(2)}`,
+		);
 	} finally {
 		await stopAll();
 		await emulator.stop();

@@ -59,22 +59,45 @@ export function planRows(options: PlanOptions): RowSpec[] {
 	const rows: RowSpec[] = [];
 	for (const size of options.sizes) {
 		for (const shape of options.shapes) {
-			rows.push({ kind: 'node', size, shape, concurrency: options.concurrency, repeats: options.repeats });
+			rows.push({
+				kind: 'node',
+				size,
+				shape,
+				concurrency: options.concurrency,
+				repeats: options.repeats,
+			});
 			rows.push({ kind: 'officialScaled', size, shape });
 			// As shipped the official client sends 9 requests a second whatever the shape: above 10,000 items
 			// one shape is enough to show it (each such row takes N / 100 / 9 seconds).
-			if (size <= options.officialMaxSize && (size <= 10_000 || shape === options.shapes[0])) rows.push({ kind: 'official', size, shape });
-			if (size <= options.perItemMaxSize) rows.push({ kind: 'perItem', size, shape, concurrency: options.concurrency });
+			if (size <= options.officialMaxSize && (size <= 10_000 || shape === options.shapes[0]))
+				rows.push({ kind: 'official', size, shape });
+			if (size <= options.perItemMaxSize)
+				rows.push({ kind: 'perItem', size, shape, concurrency: options.concurrency });
 		}
 	}
 	if (options.parallel) {
-		rows.push({ kind: 'parallel', size: options.parallel.size, shape: 'onePair', executions: options.parallel.executions, concurrency: options.concurrency });
+		rows.push({
+			kind: 'parallel',
+			size: options.parallel.size,
+			shape: 'onePair',
+			executions: options.parallel.executions,
+			concurrency: options.concurrency,
+		});
 	}
 	if (options.perRequestCost) {
-		rows.push({ kind: 'node', size: options.perRequestCost, shape: 'onePair', batchSize: 1000, concurrency: options.concurrency, sweep: true, repeats: options.repeats });
+		rows.push({
+			kind: 'node',
+			size: options.perRequestCost,
+			shape: 'onePair',
+			batchSize: 1000,
+			concurrency: options.concurrency,
+			sweep: true,
+			repeats: options.repeats,
+		});
 	}
 	for (const size of options.sweep?.sizes ?? []) {
-		for (const concurrency of options.sweep?.concurrencies ?? []) rows.push({ kind: 'node', size, shape: 'onePair', concurrency, sweep: true });
+		for (const concurrency of options.sweep?.concurrencies ?? [])
+			rows.push({ kind: 'node', size, shape: 'onePair', concurrency, sweep: true });
 	}
 	return rows;
 }

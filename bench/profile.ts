@@ -33,8 +33,12 @@ interface SamplingNode {
 /** Who a frame belongs to, for the allocation summary. */
 export function ownerOf(url: string): string {
 	if (url.includes('/nodes/HubSpotAssociations/')) return 'the node (nodes/HubSpotAssociations)';
-	if (/node_modules\/(n8n-core|n8n-workflow)\//.test(url)) return "n8n's engine (n8n-core, n8n-workflow)";
-	if (/node_modules\/(axios|@n8n\/backend-network|proxy-from-env|follow-redirects)\//.test(url) || /^node:(_http|http|net|internal\/(streams|stream_base|http))/.test(url)) {
+	if (/node_modules\/(n8n-core|n8n-workflow)\//.test(url))
+		return "n8n's engine (n8n-core, n8n-workflow)";
+	if (
+		/node_modules\/(axios|@n8n\/backend-network|proxy-from-env|follow-redirects)\//.test(url) ||
+		/^node:(_http|http|net|internal\/(streams|stream_base|http))/.test(url)
+	) {
 		return "the HTTP stack (n8n's request helper, axios, Node's http)";
 	}
 	if (url.includes('/test/') || url.includes('/bench/')) return 'the benchmark and its harness';
@@ -42,7 +46,11 @@ export function ownerOf(url: string): string {
 	return 'other';
 }
 
-function summarise(head: SamplingNode): { byOwner: Map<string, number>; byFunction: Map<string, number>; total: number } {
+function summarise(head: SamplingNode): {
+	byOwner: Map<string, number>;
+	byFunction: Map<string, number>;
+	total: number;
+} {
 	const byOwner = new Map<string, number>();
 	const byFunction = new Map<string, number>();
 	let total = 0;
@@ -73,7 +81,9 @@ function summarise(head: SamplingNode): { byOwner: Map<string, number>; byFuncti
 async function runNodeAndCheck(baseUrl: string, workload: Workload, round: number): Promise<void> {
 	const result = await runNode(baseUrl, workload);
 	if (result.error || result.output.length !== workload.size) {
-		throw new Error(`round ${round}: ${result.output.length} of ${workload.size} items, ${result.error ?? 'no error'}`);
+		throw new Error(
+			`round ${round}: ${result.output.length} of ${workload.size} items, ${result.error ?? 'no error'}`,
+		);
 	}
 }
 
@@ -93,8 +103,13 @@ async function main(): Promise<void> {
 	const shape: Shape = values.shape === 'tenPerFrom' ? 'tenPerFrom' : 'onePair';
 	const rounds = Math.max(1, Number(values.rounds ?? 2));
 	// As the benchmark's node rows have it, less the window with --no-window.
-	const settings = { ...emulatorSettings(DEFAULT_SETTINGS, false), ...(values['no-window'] ? { rateLimit: null } : {}) };
-	console.log(`Profile: node alone, ${size} items (${shape}), ${rounds} round(s), window ${settings.rateLimit ? `${settings.rateLimit.max} per ${settings.rateLimit.intervalMs} ms` : 'off'}, latency ${settings.latencyMs} ms`);
+	const settings = {
+		...emulatorSettings(DEFAULT_SETTINGS, false),
+		...(values['no-window'] ? { rateLimit: null } : {}),
+	};
+	console.log(
+		`Profile: node alone, ${size} items (${shape}), ${rounds} round(s), window ${settings.rateLimit ? `${settings.rateLimit.max} per ${settings.rateLimit.intervalMs} ms` : 'off'}, latency ${settings.latencyMs} ms`,
+	);
 
 	const emulator = await startEmulatorProcess(ROOT);
 	const session = new Session();
@@ -116,7 +131,11 @@ async function main(): Promise<void> {
 			const sampling = values.heap && round === rounds;
 			collectGarbage();
 			if (sampling) {
-				await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+				await session.post('HeapProfiler.startSampling', {
+					samplingInterval: 16_384,
+					includeObjectsCollectedByMajorGC: true,
+					includeObjectsCollectedByMinorGC: true,
+				} as never);
 			}
 			const threadsBefore = threadCpu();
 			const cpuBefore = process.cpuUsage();
@@ -131,12 +150,16 @@ async function main(): Promise<void> {
 					`pass-through ${engineMs.toFixed(0)} ms; node CPU ${(((cpuMs - engineMs) * 1000) / size).toFixed(1)} µs per item`,
 			);
 			if (sampling) {
-				const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingNode } };
+				const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {
+					profile: { head: SamplingNode };
+				};
 				const { byOwner, byFunction, total } = summarise(profile.head);
 				console.log(`\nAllocated during the node's run (collected or not): ${mb(total)}`);
-				for (const [owner, bytes] of [...byOwner].sort((a, b) => b[1] - a[1])) console.log(`  ${mb(bytes).padStart(9)}  ${owner}`);
+				for (const [owner, bytes] of [...byOwner].sort((a, b) => b[1] - a[1]))
+					console.log(`  ${mb(bytes).padStart(9)}  ${owner}`);
 				console.log('\nTop allocating functions (own allocations):');
-				for (const [name, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${mb(bytes).padStart(9)}  ${name}`);
+				for (const [name, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20))
+					console.log(`  ${mb(bytes).padStart(9)}  ${name}`);
 			}
 		}
 	} finally {

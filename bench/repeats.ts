@@ -29,7 +29,9 @@ export function combineRuns(runs: RowResult[]): RepeatedRow {
 	if (runs.length === 0) throw new Error('combineRuns needs at least one run');
 	const byTime = medianBy(runs, (r) => r.wallMs);
 	const byCpu = medianBy(runs, (r) => r.cpuUsPerItem);
-	const worst = (key: 'requests' | 'rateLimited' | 'lost' | 'duplicated' | 'failed' | 'misplaced') => Math.max(...runs.map((r) => r[key]));
+	const worst = (
+		key: 'requests' | 'rateLimited' | 'lost' | 'duplicated' | 'failed' | 'misplaced',
+	) => Math.max(...runs.map((r) => r[key]));
 	return {
 		...byTime,
 		cpuMs: byCpu.cpuMs,

@@ -26,7 +26,8 @@ function rowLabel(row: RowResult): string {
 }
 
 function workloadLabel(row: RowResult): string {
-	const per = row.executions && row.executions > 1 ? `${row.executions} × ${k(row.size)}` : k(row.size);
+	const per =
+		row.executions && row.executions > 1 ? `${row.executions} × ${k(row.size)}` : k(row.size);
 	return `${per} · ${SHAPE_LABEL[row.shape]}`;
 }
 
@@ -42,7 +43,21 @@ function nodeCpu(row: RowResult): string {
 }
 
 export function table(rows: RowResult[]): string {
-	const header = ['items · shape', 'approach', 'requests', '429s', 'time s', 'bound s', 'time/bound', 'run CPU µs/item', 'node CPU µs/item', 'peak heap MB', 'lost', 'dup', 'failed'];
+	const header = [
+		'items · shape',
+		'approach',
+		'requests',
+		'429s',
+		'time s',
+		'bound s',
+		'time/bound',
+		'run CPU µs/item',
+		'node CPU µs/item',
+		'peak heap MB',
+		'lost',
+		'dup',
+		'failed',
+	];
 	const lines = rows.map((row) => [
 		workloadLabel(row),
 		rowLabel(row),
@@ -91,7 +106,12 @@ export function checkTargets(rows: RowResult[], settings: BenchSettings): Target
 	}
 	for (const row of rows) {
 		const share = row.requests > 0 ? row.rateLimited / row.requests : 0;
-		checks.push({ target: '429s ≤ 1 % of requests', subject: `${rowLabel(row)} ${workloadLabel(row)}`, value: `${(share * 100).toFixed(2)} % (${row.rateLimited}/${row.requests})`, pass: share <= 0.01 });
+		checks.push({
+			target: '429s ≤ 1 % of requests',
+			subject: `${rowLabel(row)} ${workloadLabel(row)}`,
+			value: `${(share * 100).toFixed(2)} % (${row.rateLimited}/${row.requests})`,
+			pass: share <= 0.01,
+		});
 	}
 	for (const row of rows) {
 		const bad = row.lost + row.duplicated + row.failed + row.misplaced;
@@ -107,7 +127,12 @@ export function checkTargets(rows: RowResult[], settings: BenchSettings): Target
 			const peer = find(rows, kind, row.size, row.shape);
 			if (!peer) continue;
 			const speedup = peer.wallMs / row.wallMs;
-			checks.push({ target: '≥ 1.5 × faster than the official client', subject: `${KIND_LABEL[kind]} ${workloadLabel(row)}`, value: `${speedup.toFixed(2)} × (${s(peer.wallMs)} s vs ${s(row.wallMs)} s)`, pass: speedup >= 1.5 });
+			checks.push({
+				target: '≥ 1.5 × faster than the official client',
+				subject: `${KIND_LABEL[kind]} ${workloadLabel(row)}`,
+				value: `${speedup.toFixed(2)} × (${s(peer.wallMs)} s vs ${s(row.wallMs)} s)`,
+				pass: speedup >= 1.5,
+			});
 		}
 		const perItem = find(rows, 'perItem', row.size, row.shape);
 		const perItemRequests = perItem ? perItem.requests : row.size;
@@ -117,16 +142,33 @@ export function checkTargets(rows: RowResult[], settings: BenchSettings): Target
 			subject: workloadLabel(row),
 			value: `${fewer.toFixed(0)} × (${perItemRequests} vs ${row.requests})`,
 			pass: fewer >= 50,
-			note: perItem ? undefined : `per-item row not run at this size: one request per item is ${row.size} requests by construction (and at least ${s(((row.size - settings.rateMax) / settings.rateMax) * settings.rateIntervalMs)} s)`,
+			note: perItem
+				? undefined
+				: `per-item row not run at this size: one request per item is ${row.size} requests by construction (and at least ${s(((row.size - settings.rateMax) / settings.rateMax) * settings.rateIntervalMs)} s)`,
 		});
-		checks.push({ target: 'node CPU ≤ 20 µs per item', subject: workloadLabel(row), value: `${nodeCpu(row)} µs`, pass: row.size >= 10_000 ? row.cpuUsPerItem <= 20 : null, note: row.size < 10_000 ? 'fixed cost per run (engine, first request) dominates at this size' : undefined });
+		checks.push({
+			target: 'node CPU ≤ 20 µs per item',
+			subject: workloadLabel(row),
+			value: `${nodeCpu(row)} µs`,
+			pass: row.size >= 10_000 ? row.cpuUsPerItem <= 20 : null,
+			note:
+				row.size < 10_000
+					? 'fixed cost per run (engine, first request) dominates at this size'
+					: undefined,
+		});
 	}
 	// The diagnostic row (same items, a tenth of the requests) splits the node's CPU into per request and per item.
-	const fewer = rows.find((r) => r.kind === 'node' && r.batchSize !== undefined && r.executions === 1);
+	const fewer = rows.find(
+		(r) => r.kind === 'node' && r.batchSize !== undefined && r.executions === 1,
+	);
 	const same = fewer && main.find((r) => r.size === fewer.size && r.shape === fewer.shape);
 	if (fewer && same && same.requests > fewer.requests) {
-		const perRequestMs = (same.cpuMs - same.engineCpuMs - (fewer.cpuMs - fewer.engineCpuMs)) / (same.requests - fewer.requests);
-		const perItemUs = ((fewer.cpuMs - fewer.engineCpuMs) * 1000 - perRequestMs * 1000 * fewer.requests) / fewer.items;
+		const perRequestMs =
+			(same.cpuMs - same.engineCpuMs - (fewer.cpuMs - fewer.engineCpuMs)) /
+			(same.requests - fewer.requests);
+		const perItemUs =
+			((fewer.cpuMs - fewer.engineCpuMs) * 1000 - perRequestMs * 1000 * fewer.requests) /
+			fewer.items;
 		checks.push({
 			target: 'node CPU: what it is made of',
 			subject: `${workloadLabel(same)}, ${same.requests} vs ${fewer.requests} requests`,
@@ -142,7 +184,10 @@ export function checkTargets(rows: RowResult[], settings: BenchSettings): Target
 		const large = bySize[bySize.length - 1];
 		if (small === large) continue;
 		const growth = large.cpuUsPerItem / small.cpuUsPerItem;
-		const heapGrowth = (large.peakHeapMB - large.heapBeforeMB) / large.size / ((small.peakHeapMB - small.heapBeforeMB) / small.size);
+		const heapGrowth =
+			(large.peakHeapMB - large.heapBeforeMB) /
+			large.size /
+			((small.peakHeapMB - small.heapBeforeMB) / small.size);
 		checks.push({
 			target: 'cost linear in items (per-item CPU and heap at the largest size ≤ 1.25 × at 10k)',
 			subject: `${SHAPE_LABEL[shape]} ${k(small.size)} → ${k(large.size)}`,
@@ -159,6 +204,9 @@ function settingsPairs(row: RowResult): number {
 
 export function targetsText(checks: TargetCheck[]): string {
 	return checks
-		.map((c) => `${c.pass === null ? 'n/a ' : c.pass ? 'PASS' : 'FAIL'}  ${c.target} · ${c.subject}: ${c.value}${c.note ? ` (${c.note})` : ''}`)
+		.map(
+			(c) =>
+				`${c.pass === null ? 'n/a ' : c.pass ? 'PASS' : 'FAIL'}  ${c.target} · ${c.subject}: ${c.value}${c.note ? ` (${c.note})` : ''}`,
+		)
 		.join('\n');
 }

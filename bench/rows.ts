@@ -5,7 +5,13 @@
 import type { EmulatorSettings } from '../test/emulator/settings';
 import type { EmulatorControl } from './emulator';
 import { measure } from './measure';
-import { runNode, runOfficialClient, runPassThrough, tallyNodeOutput, type ItemTally } from './runners';
+import {
+	runNode,
+	runOfficialClient,
+	runPassThrough,
+	tallyNodeOutput,
+	type ItemTally,
+} from './runners';
 import { makeWorkload, type Shape, type Workload } from './workloads';
 
 export interface BenchSettings {
@@ -91,7 +97,10 @@ const MB = 1024 * 1024;
 
 /** Requests an approach needs: one per pair for the per-item approach, batches of `batchSize` otherwise. */
 export function requestsNeeded(spec: RowSpec, settings: BenchSettings): number {
-	const perExecution = spec.kind === 'perItem' ? spec.size : Math.ceil(spec.size / (spec.batchSize ?? settings.batchSize));
+	const perExecution =
+		spec.kind === 'perItem'
+			? spec.size
+			: Math.ceil(spec.size / (spec.batchSize ?? settings.batchSize));
 	return perExecution * (spec.executions ?? 1);
 }
 
@@ -100,7 +109,10 @@ export function rateLimitBoundMs(requests: number, settings: BenchSettings): num
 }
 
 /** The emulator as a row runs against it: the benchmark's window and latency, and the answer its client takes. */
-export function emulatorSettings(settings: BenchSettings, official: boolean): Partial<EmulatorSettings> {
+export function emulatorSettings(
+	settings: BenchSettings,
+	official: boolean,
+): Partial<EmulatorSettings> {
 	return {
 		rateLimit: { max: settings.rateMax, intervalMs: settings.rateIntervalMs },
 		latencyMs: settings.latencyMs,
@@ -123,32 +135,48 @@ export async function runRow(
 	await control.reset();
 	await control.settings(emulatorSettings(settings, official));
 	const workloads: Workload[] = [];
-	for (let e = 0; e < executions; e++) workloads.push(makeWorkload(spec.size, spec.shape, e * 100_000_000));
+	for (let e = 0; e < executions; e++)
+		workloads.push(makeWorkload(spec.size, spec.shape, e * 100_000_000));
 	for (const workload of workloads) await control.seed(workload.pairs);
 	await prepare?.(control);
 
 	const baseUrl = control.baseUrl;
 	const measured = await measure(async (): Promise<ItemTally[]> => {
 		if (official) {
-			return [await runOfficialClient(baseUrl, workloads[0], { timeScale: spec.kind === 'officialScaled' ? timeScale(settings) : 1 })];
+			return [
+				await runOfficialClient(baseUrl, workloads[0], {
+					timeScale: spec.kind === 'officialScaled' ? timeScale(settings) : 1,
+				}),
+			];
 		}
-		const options = { concurrency: spec.concurrency, batchSize: spec.kind === 'perItem' ? 1 : (spec.batchSize ?? settings.batchSize) };
-		const runs = await Promise.all(workloads.map(async (workload) => await runNode(baseUrl, workload, options)));
+		const options = {
+			concurrency: spec.concurrency,
+			batchSize: spec.kind === 'perItem' ? 1 : (spec.batchSize ?? settings.batchSize),
+		};
+		const runs = await Promise.all(
+			workloads.map(async (workload) => await runNode(baseUrl, workload, options)),
+		);
 		return runs.map((run, e) => tallyNodeOutput(workloads[e].size, run.output, run.error));
 	});
 
 	// The engine's share: the same items through a pass-through node (no HubSpot involved).
 	const engine = official
 		? undefined
-		: await measure(async () => await Promise.all(workloads.map(async (workload) => await runPassThrough(workload))));
+		: await measure(
+				async () =>
+					await Promise.all(workloads.map(async (workload) => await runPassThrough(workload))),
+			);
 
 	const stats = await control.stats();
 	const left = await control.count();
 	const pairs = workloads.reduce((n, w) => n + w.pairs.length, 0);
 	let sentPairs = 0;
-	for (const entry of stats.log) if (entry.route === 'batch/archive' && entry.status >= 200 && entry.status < 300) sentPairs += entry.pairs ?? 0;
+	for (const entry of stats.log)
+		if (entry.route === 'batch/archive' && entry.status >= 200 && entry.status < 300)
+			sentPairs += entry.pairs ?? 0;
 	const tallies = measured.result;
-	const sum = (key: 'failed' | 'missing' | 'duplicated' | 'misplaced') => tallies.reduce((n, t) => n + t[key], 0);
+	const sum = (key: 'failed' | 'missing' | 'duplicated' | 'misplaced') =>
+		tallies.reduce((n, t) => n + t[key], 0);
 	const items = spec.size * executions;
 	let firstAt = Number.POSITIVE_INFINITY;
 	let lastAt = Number.NEGATIVE_INFINITY;

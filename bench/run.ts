@@ -39,7 +39,11 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 		},
 	});
 	const plan: PlanOptions = structuredClone(values.quick ? QUICK_PLAN : FULL_PLAN);
-	const numbers = (text: string) => text.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
+	const numbers = (text: string) =>
+		text
+			.split(',')
+			.map((x) => Number(x.trim()))
+			.filter((x) => Number.isInteger(x) && x > 0);
 	if (values.sizes) plan.sizes = numbers(values.sizes);
 	if (values.sweep) plan.sweep = SWEEP;
 	if (values['no-parallel']) plan.parallel = undefined;
@@ -52,7 +56,12 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 	if (values['rate-interval-ms']) settings.rateIntervalMs = Number(values['rate-interval-ms']);
 	if (values['latency-ms']) settings.latencyMs = Number(values['latency-ms']);
 	const args = process.argv.slice(2);
-	return { plan, settings, out: values.out ?? join(ROOT, 'bench', 'results'), command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` };
+	return {
+		plan,
+		settings,
+		out: values.out ?? join(ROOT, 'bench', 'results'),
+		command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+	};
 }
 
 /** One small run of each approach first, so that no measured row pays for loading and compiling code. */
@@ -80,7 +89,8 @@ async function main(): Promise<void> {
 		await warmUp(emulator.control.baseUrl);
 		for (const [i, spec] of rows.entries()) {
 			const runs = [];
-			for (let r = 0; r < (spec.repeats ?? 1); r++) runs.push(await runRow(emulator.control, spec, settings));
+			for (let r = 0; r < (spec.repeats ?? 1); r++)
+				runs.push(await runRow(emulator.control, spec, settings));
 			const row = runs.length > 1 ? combineRuns(runs) : runs[0];
 			results.push(row);
 			process.stdout.write(
@@ -95,23 +105,49 @@ async function main(): Promise<void> {
 	const totalS = (Date.now() - started) / 1000;
 	const context = currentContext(command, `n8n-core ${n8nCoreVersion()}`);
 	const markdownTable = table(results);
-	process.stdout.write(`\n${markdownTable}\n\nTargets:\n${targetsText(checks)}\n\n${headerLine(context)}, ${totalS.toFixed(0)} s\n`);
+	process.stdout.write(
+		`\n${markdownTable}\n\nTargets:\n${targetsText(checks)}\n\n${headerLine(context)}, ${totalS.toFixed(0)} s\n`,
+	);
 	mkdirSync(out, { recursive: true });
-	const report = { command, finishedAt: context.date.toISOString(), totalSeconds: totalS, context, settings, defaultConcurrency: DEFAULT_CONCURRENCY, plan, rows: results, targets: checks };
+	const report = {
+		command,
+		finishedAt: context.date.toISOString(),
+		totalSeconds: totalS,
+		context,
+		settings,
+		defaultConcurrency: DEFAULT_CONCURRENCY,
+		plan,
+		rows: results,
+		targets: checks,
+	};
 	const file = join(out, `bench-${context.date.toISOString().replace(/[:.]/g, '-')}.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 	writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-	const notes = checks.map((c) => `${c.pass === null ? 'n/a' : c.pass ? 'pass' : '**fail**'}: ${c.target} · ${c.subject}: ${c.value}`);
-	const markdown = writeResults(out, 'bench', context.date, resultsMarkdown('npm run bench', context, markdownTable, notes));
+	const notes = checks.map(
+		(c) =>
+			`${c.pass === null ? 'n/a' : c.pass ? 'pass' : '**fail**'}: ${c.target} · ${c.subject}: ${c.value}`,
+	);
+	const markdown = writeResults(
+		out,
+		'bench',
+		context.date,
+		resultsMarkdown('npm run bench', context, markdownTable, notes),
+	);
 	process.stdout.write(`Figures written to ${file}, the table to ${markdown}\n`);
 }
 
 /** The version of n8n's engine the rows ran in (this checkout's n8n-core). */
 function n8nCoreVersion(): string {
-	return (JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as { version: string }).version;
+	return (
+		JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as {
+			version: string;
+		}
+	).version;
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

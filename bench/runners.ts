@@ -59,18 +59,29 @@ export async function runNode(baseUrl: string, workload: Workload, options: Node
  * the engine and the item feed cost by themselves, to subtract from a node run's CPU time.
  */
 export async function runPassThrough(workload: Workload): Promise<number> {
-	const result = await runHubSpotNode({ parameters: {}, items: workload.items as unknown as IDataObject[], credentials: {}, nodeType: PASS_THROUGH_NODE_TYPE });
-	if (result.items.length !== workload.size) throw new Error(`the pass-through run gave ${result.items.length} items for ${workload.size}`);
+	const result = await runHubSpotNode({
+		parameters: {},
+		items: workload.items as unknown as IDataObject[],
+		credentials: {},
+		nodeType: PASS_THROUGH_NODE_TYPE,
+	});
+	if (result.items.length !== workload.size)
+		throw new Error(`the pass-through run gave ${result.items.length} items for ${workload.size}`);
 	return result.items.length;
 }
 
 /** Did every input item get exactly one successful output item, at its own position? */
-export function tallyNodeOutput(size: number, output: INodeExecutionData[], error?: string): ItemTally {
+export function tallyNodeOutput(
+	size: number,
+	output: INodeExecutionData[],
+	error?: string,
+): ItemTally {
 	const seen = new Uint8Array(size);
 	const tally: ItemTally = { failed: 0, missing: 0, duplicated: 0, misplaced: 0, error };
 	output.forEach((item, position) => {
 		const paired = item.pairedItem;
-		const index = typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
+		const index =
+			typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
 		if (index === undefined || index < 0 || index >= size) {
 			tally.failed++;
 			return;
@@ -96,22 +107,36 @@ export interface OfficialClientOptions {
  * The official client, as its README recommends: retries on, the default limiter (at most 9 requests
  * a second, 6 at once), every chunk handed to it at once and left to the limiter to schedule.
  */
-export async function runOfficialClient(baseUrl: string, workload: Workload, options: OfficialClientOptions): Promise<ItemTally> {
+export async function runOfficialClient(
+	baseUrl: string,
+	workload: Workload,
+	options: OfficialClientOptions,
+): Promise<ItemTally> {
 	const scale = options.timeScale;
 	const client = new Client({
 		accessToken: BENCH_TOKEN,
 		basePath: baseUrl,
 		numberOfApiCallRetries: 3,
-		limiterOptions: scale === 1 ? DEFAULT_LIMITER_OPTIONS : { ...DEFAULT_LIMITER_OPTIONS, minTime: (DEFAULT_LIMITER_OPTIONS.minTime ?? 0) / scale, id: `bench-scaled-${scale}` },
+		limiterOptions:
+			scale === 1
+				? DEFAULT_LIMITER_OPTIONS
+				: {
+						...DEFAULT_LIMITER_OPTIONS,
+						minTime: (DEFAULT_LIMITER_OPTIONS.minTime ?? 0) / scale,
+						id: `bench-scaled-${scale}`,
+					},
 	});
 	// The client applies its retry and limiter to an API object when it is first touched: touch it now.
 	const batchApi = client.crm.associations.v4.batchApi;
 	const chunks: Array<Workload['items']> = [];
-	for (let i = 0; i < workload.items.length; i += 100) chunks.push(workload.items.slice(i, i + 100));
+	for (let i = 0; i < workload.items.length; i += 100)
+		chunks.push(workload.items.slice(i, i + 100));
 	const send = () =>
 		Promise.allSettled(
 			chunks.map((chunk) =>
-				batchApi.archive('contacts', 'companies', { inputs: chunk.map(({ id, to }) => ({ _from: { id }, to: [{ id: to }] })) }),
+				batchApi.archive('contacts', 'companies', {
+					inputs: chunk.map(({ id, to }) => ({ _from: { id }, to: [{ id: to }] })),
+				}),
 			),
 		);
 	const settled = scale === 1 ? await send() : await withScaledRetryWaits(scale, send);
@@ -126,15 +151,25 @@ export async function runOfficialClient(baseUrl: string, workload: Workload, opt
 }
 
 interface RetryDecoratorPrototype {
-	_waitAfterRequestFailure(statusCode: number, retryNumber: number, retryTimeout: number): Promise<void>;
+	_waitAfterRequestFailure(
+		statusCode: number,
+		retryNumber: number,
+		retryTimeout: number,
+	): Promise<void>;
 }
 
 /** Divides the official client's retry waits (10 s × try after a 429, 200 ms × try after a 5xx) by `scale`. */
 async function withScaledRetryWaits<T>(scale: number, work: () => Promise<T>): Promise<T> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const decorator = require('@hubspot/api-client/lib/src/services/decorators/RetryDecorator').default as { prototype: RetryDecoratorPrototype };
+	const decorator = require('@hubspot/api-client/lib/src/services/decorators/RetryDecorator')
+		.default as { prototype: RetryDecoratorPrototype };
 	const original = decorator.prototype._waitAfterRequestFailure;
-	decorator.prototype._waitAfterRequestFailure = function (this: unknown, statusCode, retryNumber, retryTimeout) {
+	decorator.prototype._waitAfterRequestFailure = function (
+		this: unknown,
+		statusCode,
+		retryNumber,
+		retryTimeout,
+	) {
 		return original.call(this, statusCode, retryNumber, retryTimeout / scale);
 	};
 	try {

@@ -45,13 +45,17 @@ export function threadCpu(): ThreadCpu[] {
 }
 
 /** CPU spent between two snapshots: the main thread (the process's own id) and V8's helper threads. */
-export function threadCpuSince(before: ThreadCpu[], after: ThreadCpu[] = threadCpu()): { mainMs: number; v8HelpersMs: number; otherMs: number } {
+export function threadCpuSince(
+	before: ThreadCpu[],
+	after: ThreadCpu[] = threadCpu(),
+): { mainMs: number; v8HelpersMs: number; otherMs: number } {
 	const was = new Map(before.map((t) => [t.tid, t.cpuMs]));
 	const split = { mainMs: 0, v8HelpersMs: 0, otherMs: 0 };
 	for (const t of after) {
 		const spent = t.cpuMs - (was.get(t.tid) ?? 0);
 		if (t.tid === String(process.pid)) split.mainMs += spent;
-		else if (t.name.startsWith('V8Worker') || t.name.startsWith('V8 DefaultWorke')) split.v8HelpersMs += spent;
+		else if (t.name.startsWith('V8Worker') || t.name.startsWith('V8 DefaultWorke'))
+			split.v8HelpersMs += spent;
 		else split.otherMs += spent;
 	}
 	return split;

@@ -26,10 +26,22 @@ interface Cell {
 
 const PAIRS_PER_REQUEST = 100;
 
-function cell(calls: number, rateMax: number, pairs: number, rateIntervalMs = 10_000, stress = false): Cell {
+function cell(
+	calls: number,
+	rateMax: number,
+	pairs: number,
+	rateIntervalMs = 10_000,
+	stress = false,
+): Cell {
 	return {
 		name: `${calls} executions × ${pairs} pairs, ${rateMax} per ${rateIntervalMs / 1000} s`,
-		scenario: { ...QUEUE_DEFAULTS, calls, requestsPerCall: Math.ceil(pairs / PAIRS_PER_REQUEST), rateMax, rateIntervalMs },
+		scenario: {
+			...QUEUE_DEFAULTS,
+			calls,
+			requestsPerCall: Math.ceil(pairs / PAIRS_PER_REQUEST),
+			rateMax,
+			rateIntervalMs,
+		},
 		maxTimeRatio: stress ? 1.5 : 1.15,
 		max429Share: stress ? 0.05 : 0.02,
 	};
@@ -37,7 +49,9 @@ function cell(calls: number, rateMax: number, pairs: number, rateIntervalMs = 10
 
 function grid(callsList: number[]): Cell[] {
 	const cells: Cell[] = [];
-	for (const calls of callsList) for (const rateMax of [100, 190]) for (const pairs of [250, 2_000]) cells.push(cell(calls, rateMax, pairs));
+	for (const calls of callsList)
+		for (const rateMax of [100, 190])
+			for (const pairs of [250, 2_000]) cells.push(cell(calls, rateMax, pairs));
 	cells.push(cell(40, 20, 250, 1_000, true));
 	return cells;
 }
@@ -62,19 +76,38 @@ function worst(outcomes: Outcome[]) {
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { reduced: { type: 'boolean' }, calls: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' } } });
-	const callsList = values.calls ? values.calls.split(',').map(Number) : values.reduced ? REDUCED_CALLS : FULL_CALLS;
+	const { values } = parseArgs({
+		options: {
+			reduced: { type: 'boolean' },
+			calls: { type: 'string' },
+			seeds: { type: 'string' },
+			out: { type: 'string' },
+		},
+	});
+	const callsList = values.calls
+		? values.calls.split(',').map(Number)
+		: values.reduced
+			? REDUCED_CALLS
+			: FULL_CALLS;
 	const seeds = Math.max(1, Number(values.seeds ?? 3));
 	const rows: string[] = [];
 	let failed = 0;
-	const header = '| cell | time s | perfect pacing s | time ÷ perfect | bound s | requests | 429s | lost | failed executions | verdict |';
+	const header =
+		'| cell | time s | perfect pacing s | time ÷ perfect | bound s | requests | 429s | lost | failed executions | verdict |';
 	rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-	console.log(`bench:throttle: ${seeds} seed(s) a cell, the worst shown; queue model ${JSON.stringify(QUEUE_DEFAULTS)}`);
+	console.log(
+		`bench:throttle: ${seeds} seed(s) a cell, the worst shown; queue model ${JSON.stringify(QUEUE_DEFAULTS)}`,
+	);
 	for (const c of grid(callsList)) {
 		const outcomes: Outcome[] = [];
-		for (let seed = 1; seed <= seeds; seed++) outcomes.push(await simulate({ ...c.scenario, seed }));
+		for (let seed = 1; seed <= seeds; seed++)
+			outcomes.push(await simulate({ ...c.scenario, seed }));
 		const w = worst(outcomes);
-		const ok = w.ratio <= c.maxTimeRatio && w.share <= c.max429Share && w.lost === 0 && w.failedExecutions === 0;
+		const ok =
+			w.ratio <= c.maxTimeRatio &&
+			w.share <= c.max429Share &&
+			w.lost === 0 &&
+			w.failedExecutions === 0;
 		if (!ok) failed++;
 		const { slowest, mostRefused } = w;
 		const row = `| ${c.name} | ${(slowest.totalMs / 1000).toFixed(1)} | ${(slowest.perfectMs / 1000).toFixed(1)} | ${w.ratio.toFixed(2)} (≤ ${c.maxTimeRatio}) | ${(slowest.boundMs / 1000).toFixed(1)} | ${mostRefused.requests} | ${mostRefused.rateLimited} (${(w.share * 100).toFixed(1)} %, ≤ ${c.max429Share * 100} %) | ${w.lost} | ${w.failedExecutions} | ${ok ? 'pass' : 'FAIL'} |`;
@@ -85,7 +118,9 @@ async function main(): Promise<void> {
 	mkdirSync(out, { recursive: true });
 	const file = join(out, `throttle-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
 	writeFileSync(file, `${rows.join('\n')}\n`);
-	console.log(`${failed === 0 ? 'every cell meets its targets' : `${failed} cell(s) miss a target`}; table written to ${file}`);
+	console.log(
+		`${failed === 0 ? 'every cell meets its targets' : `${failed} cell(s) miss a target`}; table written to ${file}`,
+	);
 	process.exitCode = failed === 0 ? 0 : 1;
 }
 

@@ -45,7 +45,10 @@ export interface Scenario {
  * starting about 85–100 ms apart, 110–150 ms from an execution's last answer to the webhook's reply, and
  * the emulator on loopback answering in 1–2 ms.
  */
-export const QUEUE_DEFAULTS: Omit<Scenario, 'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'> = {
+export const QUEUE_DEFAULTS: Omit<
+	Scenario,
+	'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'
+> = {
 	latencyMs: 2,
 	slots: 10,
 	enqueueGapMs: 85,
@@ -99,7 +102,8 @@ class Window {
 	arrive(now: number, call: number): { ok: boolean; remaining: number } {
 		const { rateMax, rateIntervalMs } = this.scenario;
 		this.requests++;
-		while (this.accepted.length > 0 && this.accepted[0] <= now - rateIntervalMs) this.accepted.shift();
+		while (this.accepted.length > 0 && this.accepted[0] <= now - rateIntervalMs)
+			this.accepted.shift();
 		const ok = this.accepted.length < rateMax;
 		if (ok) this.accepted.push(now);
 		else this.rateLimited++;
@@ -112,7 +116,10 @@ class Window {
 export async function simulate(scenario: Scenario): Promise<Outcome> {
 	const random = Math.random;
 	Math.random = seeded(scenario.seed);
-	const clock = FakeTimers.install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+	const clock = FakeTimers.install({
+		now: 0,
+		toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+	});
 	try {
 		return await run(scenario, clock);
 	} finally {
@@ -133,12 +140,27 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		const verdict = window.arrive(Date.now(), call);
 		await new Promise((resolve) => setTimeout(resolve, latencyMs));
 		if (verdict.ok) return { statusCode: 204, headers: headers(verdict.remaining), body: '' };
-		const body = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' };
-		throw Object.assign(new Error('Request failed with status code 429'), { response: { status: 429, headers: headers(verdict.remaining), data: body } });
+		const body = {
+			status: 'error',
+			message: 'You have reached your ten_secondly_rolling limit.',
+			errorType: 'RATE_LIMIT',
+			policyName: 'TEN_SECONDLY_ROLLING',
+		};
+		throw Object.assign(new Error('Request failed with status code 429'), {
+			response: { status: 429, headers: headers(verdict.remaining), data: body },
+		});
 	};
 	const contextFor = (call: number) =>
-		({ helpers: { httpRequestWithAuthentication: answerFor(call) }, getNode: () => ({ name: 'HubSpot Associations' }) }) as unknown as IExecuteFunctions;
-	const connection = { authentication: 'appToken' as const, credentialType: 'hubSpotAssociationsAppTokenApi', baseUrl: 'http://hubspot.sim', secrets: [] };
+		({
+			helpers: { httpRequestWithAuthentication: answerFor(call) },
+			getNode: () => ({ name: 'HubSpot Associations' }),
+		}) as unknown as IExecuteFunctions;
+	const connection = {
+		authentication: 'appToken' as const,
+		credentialType: 'hubSpotAssociationsAppTokenApi',
+		baseUrl: 'http://hubspot.sim',
+		secrets: [],
+	};
 
 	const calls: PacedCall[] = [];
 	const slotsHeld: Outcome['calls'] = [];
@@ -147,7 +169,9 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 	let freeSlots = scenario.slots;
 	const waiting: Array<() => void> = [];
 	const execute = async (c: number) => {
-		await new Promise((resolve) => setTimeout(resolve, (scenario.initialDelayMs ?? 0) + c * scenario.enqueueGapMs));
+		await new Promise((resolve) =>
+			setTimeout(resolve, (scenario.initialDelayMs ?? 0) + c * scenario.enqueueGapMs),
+		);
 		if (freeSlots > 0) freeSlots--;
 		else await new Promise<void>((resolve) => waiting.push(resolve));
 		const startedAt = Date.now();
@@ -157,7 +181,11 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 		const call: PacedCall = { readyAt: Number.NaN, endAt: 0, lastRequestAt: 0, requests: 0 };
 		let failed = 0;
 		await runPool(scenario.requestsPerCall, scenario.concurrency, async () => {
-			const sent = await sendWithRetries(transport, { method: 'POST', path: '/crm/v4/associations/contacts/companies/batch/archive', body: {} });
+			const sent = await sendWithRetries(transport, {
+				method: 'POST',
+				path: '/crm/v4/associations/contacts/companies/batch/archive',
+				body: {},
+			});
 			if ('notSent' in sent || sent.verdict.kind !== 'success') {
 				failed++;
 				return;
@@ -187,7 +215,8 @@ async function run(scenario: Scenario, clock: FakeTimers.InstalledClock): Promis
 	}
 	await all;
 	// As the scale test has it: a call could send from its first request, refused or not.
-	for (const entry of window.timeline) if (!(calls[entry.call].readyAt <= entry.at)) calls[entry.call].readyAt = entry.at;
+	for (const entry of window.timeline)
+		if (!(calls[entry.call].readyAt <= entry.at)) calls[entry.call].readyAt = entry.at;
 	const accepted = calls.reduce((n, c) => n + c.requests, 0);
 	const complete = calls.filter((c) => !Number.isNaN(c.readyAt));
 	return {

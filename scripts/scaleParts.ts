@@ -12,7 +12,10 @@ import { NODE_TYPE, stopAll, type LongRunning, type WorkflowJson } from '../test
 import { archiveParameters } from '../test/helpers/archiveParameters';
 
 export const TOKEN = 'pat-na1-scale-0000-0000-000000000000';
-export const CREDENTIAL: CredentialRef = { id: 'scaleAppToken001', name: 'HubSpot (scale emulator)' };
+export const CREDENTIAL: CredentialRef = {
+	id: 'scaleAppToken001',
+	name: 'HubSpot (scale emulator)',
+};
 export const WORKFLOW_ID = 'scaleWebhookArch';
 export const WEBHOOK_PATH = 'hubspot-associations-archive';
 export const FIRST_CONTACT = 1_000_000;
@@ -20,7 +23,14 @@ export const FIRST_COMPANY = 5_000_000;
 
 export function webhookWorkflow(
 	batchSize: number,
-	which: { id: string; name: string; path: string; webhookId: string; timeoutS?: number; responseMode?: 'onReceived' } = {
+	which: {
+		id: string;
+		name: string;
+		path: string;
+		webhookId: string;
+		timeoutS?: number;
+		responseMode?: 'onReceived';
+	} = {
 		id: WORKFLOW_ID,
 		name: 'Scale: HubSpot webhook → remove associations',
 		path: WEBHOOK_PATH,
@@ -35,7 +45,9 @@ export function webhookWorkflow(
 			// case's answers at once: see runStopCase in scale.ts).
 			webhookNode(
 				which.webhookId,
-				which.responseMode === 'onReceived' ? { path: which.path, responseMode: 'onReceived' } : { path: which.path, responseMode: 'lastNode', responseData: 'allEntries' },
+				which.responseMode === 'onReceived'
+					? { path: which.path, responseMode: 'onReceived' }
+					: { path: which.path, responseMode: 'lastNode', responseData: 'allEntries' },
 			),
 			{
 				id: 'h',
@@ -43,12 +55,21 @@ export function webhookWorkflow(
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: archiveParameters({ fromId: '={{ $json.body.contactId }}', toIds: '={{ $json.body.companyIds }}', options: { batchSize } }),
+				parameters: archiveParameters({
+					fromId: '={{ $json.body.contactId }}',
+					toIds: '={{ $json.body.companyIds }}',
+					options: { batchSize },
+				}),
 				credentials: { [CREDENTIAL_TYPES.appToken]: CREDENTIAL },
 			},
 		],
-		connections: { Webhook: { main: [[{ node: 'HubSpot Associations', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1', ...(which.timeoutS ? { executionTimeout: which.timeoutS } : {}) },
+		connections: {
+			Webhook: { main: [[{ node: 'HubSpot Associations', type: 'main', index: 0 }]] },
+		},
+		settings: {
+			executionOrder: 'v1',
+			...(which.timeoutS ? { executionTimeout: which.timeoutS } : {}),
+		},
 		active: false,
 	};
 }
@@ -57,8 +78,19 @@ export const WARMUP_ID = 'scaleWebhookPing';
 export const WARMUP_PATH = 'scale-warm-up';
 
 /** An n8n Webhook node (POST) at the start of a workflow. */
-export function webhookNode(webhookId: string, parameters: Record<string, unknown>): WorkflowJson['nodes'][number] {
-	return { id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', ...parameters, options: {} } };
+export function webhookNode(
+	webhookId: string,
+	parameters: Record<string, unknown>,
+): WorkflowJson['nodes'][number] {
+	return {
+		id: 'w',
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId,
+		parameters: { httpMethod: 'POST', ...parameters, options: {} },
+	};
 }
 
 /**
@@ -72,8 +104,18 @@ export function warmUpWorkflow(): WorkflowJson {
 		id: WARMUP_ID,
 		name: 'Scale: warm-up webhook',
 		nodes: [
-			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02', { path: WARMUP_PATH, responseMode: 'onReceived' }),
-			{ id: 'n', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			webhookNode('0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e02', {
+				path: WARMUP_PATH,
+				responseMode: 'onReceived',
+			}),
+			{
+				id: 'n',
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
 		connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -81,7 +123,12 @@ export function warmUpWorkflow(): WorkflowJson {
 	};
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, alive: () => string | undefined): Promise<void> {
+export async function waitFor(
+	what: string,
+	check: () => Promise<boolean>,
+	timeoutMs: number,
+	alive: () => string | undefined,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const dead = alive();
@@ -129,7 +176,11 @@ export function sqliteRows(databaseFile: string): RowsQuery {
 		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 		const db = new DatabaseSync(databaseFile, { readOnly: true });
 		try {
-			return (db.prepare(sql).all() as Array<Record<string, unknown>>).map((r) => ({ id: String(r.id), status: String(r.status), data: String(r.data ?? '') }));
+			return (db.prepare(sql).all() as Array<Record<string, unknown>>).map((r) => ({
+				id: String(r.id),
+				status: String(r.status),
+				data: String(r.data ?? ''),
+			}));
 		} finally {
 			db.close();
 		}
@@ -146,11 +197,16 @@ export function failedExecutions(query: RowsQuery): string[] {
 			`SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.status NOT IN ('success', 'new', 'running', 'waiting')`,
 		);
 		return rows.slice(0, 5).map(({ id, status, data }) => {
-			const messages = [...new Set(data.match(/"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(0, 6);
+			const messages = [...new Set(data.match(/"[^"]*(?:Error|error)[^"]{0,300}"/g) ?? [])].slice(
+				0,
+				6,
+			);
 			return `n8n execution ${id}: ${status}; ${messages.join(' · ') || '(no message in its data)'}`;
 		});
 	} catch (error) {
-		return [`(could not read n8n's database: ${error instanceof Error ? error.message : String(error)})`];
+		return [
+			`(could not read n8n's database: ${error instanceof Error ? error.message : String(error)})`,
+		];
 	}
 }
 
@@ -164,12 +220,21 @@ export function fromOf(body: unknown): string | undefined {
  * Waits until n8n has registered the published webhooks, which comes some time after /healthz/readiness:
  * the warm-up webhook answers, and each of `paths` is known for POST (a GET says "did you mean POST").
  */
-export async function waitForWebhooks(base: string, paths: readonly string[], alive: () => string | undefined): Promise<void> {
+export async function waitForWebhooks(
+	base: string,
+	paths: readonly string[],
+	alive: () => string | undefined,
+): Promise<void> {
 	await waitFor(
 		'the webhooks to be registered',
 		async () => {
 			try {
-				const warm = await fetch(`${base}/${WARMUP_PATH}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+				const warm = await fetch(`${base}/${WARMUP_PATH}`, {
+					method: 'POST',
+					body: '{}',
+					headers: { 'content-type': 'application/json' },
+					signal: AbortSignal.timeout(5000),
+				});
 				if (!warm.ok) return false;
 				for (const path of paths) {
 					const probe = await fetch(`${base}/${path}`, { signal: AbortSignal.timeout(5000) });
@@ -190,7 +255,11 @@ export async function waitForWebhooks(base: string, paths: readonly string[], al
  * has finished, with the last node's output items. `fireStart` is when the first went, `totalMs` until the
  * last answer.
  */
-export async function fireCalls(url: string, calls: number, bodyOf: (call: number) => unknown): Promise<{ results: CallResult[]; fireStart: number; totalMs: number }> {
+export async function fireCalls(
+	url: string,
+	calls: number,
+	bodyOf: (call: number) => unknown,
+): Promise<{ results: CallResult[]; fireStart: number; totalMs: number }> {
 	const bodies = Array.from({ length: calls }, (_, call) => JSON.stringify(bodyOf(call)));
 	const fireStart = Date.now();
 	const results = await Promise.all(
@@ -207,13 +276,27 @@ export async function fireCalls(url: string, calls: number, bodyOf: (call: numbe
 				let items: Array<Record<string, unknown>> = [];
 				try {
 					const parsed = JSON.parse(text) as unknown;
-					items = Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>) : [parsed as Record<string, unknown>];
+					items = Array.isArray(parsed)
+						? (parsed as Array<Record<string, unknown>>)
+						: [parsed as Record<string, unknown>];
 				} catch {
-					return { call, httpStatus: response.status, ms: Date.now() - t0, items, error: text.slice(0, 300) };
+					return {
+						call,
+						httpStatus: response.status,
+						ms: Date.now() - t0,
+						items,
+						error: text.slice(0, 300),
+					};
 				}
 				return { call, httpStatus: response.status, ms: Date.now() - t0, items };
 			} catch (error) {
-				return { call, httpStatus: 0, ms: Date.now() - t0, items: [], error: error instanceof Error ? error.message : String(error) };
+				return {
+					call,
+					httpStatus: 0,
+					ms: Date.now() - t0,
+					items: [],
+					error: error instanceof Error ? error.message : String(error),
+				};
 			}
 		}),
 	);
@@ -221,12 +304,20 @@ export async function fireCalls(url: string, calls: number, bodyOf: (call: numbe
 }
 
 /** What n8n's processes logged about errors (the webhook answers a failed execution only "Error in workflow"). */
-export function printErrorLines(processes: ReadonlyArray<{ name: string; proc: LongRunning }>): void {
+export function printErrorLines(
+	processes: ReadonlyArray<{ name: string; proc: LongRunning }>,
+): void {
 	for (const { name, proc } of processes) {
 		const lines = proc
 			.output()
 			.split('\n')
-			.filter((line) => /error|fail|problem|exception/i.test(line) && !/^\s+at |api\.n8n\.io|strapi|system task|python task runner|license|telemetry/i.test(line));
+			.filter(
+				(line) =>
+					/error|fail|problem|exception/i.test(line) &&
+					!/^\s+at |api\.n8n\.io|strapi|system task|python task runner|license|telemetry/i.test(
+						line,
+					),
+			);
 		if (lines.length > 0) console.log(`  ${name} said:\n    ${lines.slice(-15).join('\n    ')}`);
 	}
 }
@@ -238,13 +329,17 @@ export type Started = { name: string; proc: LongRunning };
  * The processes a scale run starts, and how they end: each stopped by its own id, last started first, its output written to
  * `logs` when asked, then whatever `cleanUp` removes (the emulator, databases, folders); on Ctrl+C or SIGTERM too.
  */
-export function processHarness(logs: string | undefined, cleanUp: () => Promise<void>): { processes: Started[]; stopEverything(): Promise<void> } {
+export function processHarness(
+	logs: string | undefined,
+	cleanUp: () => Promise<void>,
+): { processes: Started[]; stopEverything(): Promise<void> } {
 	const processes: Started[] = [];
 	const stopEverything = async () => {
 		for (const { proc } of [...processes].reverse()) await proc.stop();
 		if (logs) {
 			mkdirSync(logs, { recursive: true });
-			for (const { name, proc } of processes) writeFileSync(join(logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
+			for (const { name, proc } of processes)
+				writeFileSync(join(logs, `${name.replace(/\s+/g, '-')}.log`), proc.output());
 		}
 		await stopAll();
 		await cleanUp();

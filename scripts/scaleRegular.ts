@@ -26,7 +26,13 @@ import { parseArgs } from 'node:util';
 import { currentContext, headerLine, markdownTable } from '../bench/markdown';
 import { HubSpotEmulator } from '../test/emulator';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, type WorkflowJson } from '../test/e2e/n8nCli';
+import {
+	freePort,
+	locateN8nApp,
+	N8nInstance,
+	packPackage,
+	type WorkflowJson,
+} from '../test/e2e/n8nCli';
 
 import {
 	CREDENTIAL,
@@ -78,7 +84,8 @@ function readOptions(): Options {
 	const num = (name: string, value: string | undefined, fallback: number, min: number) => {
 		if (value === undefined) return fallback;
 		const n = Number(value);
-		if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
+		if (!Number.isInteger(n) || n < min)
+			throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
 		return n;
 	};
 	return {
@@ -93,7 +100,11 @@ function readOptions(): Options {
 	};
 }
 
-const BASELINE = { id: 'scaleWebhookNoOp', path: 'no-op-baseline', webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e04' };
+const BASELINE = {
+	id: 'scaleWebhookNoOp',
+	path: 'no-op-baseline',
+	webhookId: '0f6b4a52-2d55-4f0e-8c8e-5b1a6c0d9e04',
+};
 
 /** The HubSpot workflow with n8n's No Op node in the HubSpot node's place: what n8n alone costs per execution. */
 function baselineWorkflow(): WorkflowJson {
@@ -101,7 +112,16 @@ function baselineWorkflow(): WorkflowJson {
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((node) =>
-			node.name === 'Webhook' ? node : { id: 'n', name: 'No Op', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: node.position, parameters: {} },
+			node.name === 'Webhook'
+				? node
+				: {
+						id: 'n',
+						name: 'No Op',
+						type: 'n8n-nodes-base.noOp',
+						typeVersion: 1,
+						position: node.position,
+						parameters: {},
+					},
 		),
 		connections: { Webhook: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
 	};
@@ -125,14 +145,19 @@ function answeredWithOwnPairs(result: CallResult, pairs: number, firstCall: numb
 		item.status === 'COMPLETE' &&
 		!item.error &&
 		String(item.fromId) === own.contactId &&
-		JSON.stringify((item.toIds as unknown[] | undefined)?.map(String)) === JSON.stringify(own.companyIds)
+		JSON.stringify((item.toIds as unknown[] | undefined)?.map(String)) ===
+			JSON.stringify(own.companyIds)
 	);
 }
 
 /** The No Op passed on the webhook's own item: the call's body. */
 function answeredByBaseline(result: CallResult, pairs: number, firstCall: number): boolean {
 	const body = result.items[0]?.body as { contactId?: unknown } | undefined;
-	return result.httpStatus === 200 && result.items.length === 1 && body?.contactId === pairsOf(firstCall + result.call, pairs).contactId;
+	return (
+		result.httpStatus === 200 &&
+		result.items.length === 1 &&
+		body?.contactId === pairsOf(firstCall + result.call, pairs).contactId
+	);
 }
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -165,11 +190,18 @@ interface Round {
 
 type Burst = Awaited<ReturnType<typeof fireCalls>>;
 
-async function measureRound(round: number, options: Options, emu: HubSpotEmulator, base: string): Promise<Round> {
+async function measureRound(
+	round: number,
+	options: Options,
+	emu: HubSpotEmulator,
+	base: string,
+): Promise<Round> {
 	const first = round * options.calls;
 	const bodyOf = (call: number) => pairsOf(first + call, options.pairs);
 	const baseline = await fireCalls(`${base}/${BASELINE.path}`, options.calls, bodyOf);
-	const baselineFailed = baseline.results.filter((r) => !answeredByBaseline(r, options.pairs, first));
+	const baselineFailed = baseline.results.filter(
+		(r) => !answeredByBaseline(r, options.pairs, first),
+	);
 	// Let n8n finish saving the baseline's executions before the measured burst.
 	await new Promise((resolve) => setTimeout(resolve, 3000));
 
@@ -178,7 +210,8 @@ async function measureRound(round: number, options: Options, emu: HubSpotEmulato
 	const failed = burst.results.filter((r) => !answeredWithOwnPairs(r, options.pairs, first));
 
 	let left = 0;
-	for (let c = 0; c < options.calls; c++) left += emu.toIds('contacts', bodyOf(c).contactId, 'companies').length;
+	for (let c = 0; c < options.calls; c++)
+		left += emu.toIds('contacts', bodyOf(c).contactId, 'companies').length;
 	const s = emu.stats;
 	const archiveLog = s.log.filter((e) => e.route === 'batch/archive');
 	const acceptedLog = archiveLog.filter((e) => e.status >= 200 && e.status < 300);
@@ -204,7 +237,8 @@ async function measureRound(round: number, options: Options, emu: HubSpotEmulato
 		boundRatio: boundMs > 0 ? burst.totalMs / boundMs : Number.NaN,
 		noOpRatio: burst.totalMs / baseline.totalMs,
 		firstRequestMs: archiveLog.length > 0 ? archiveLog[0].at - burst.fireStart : Number.NaN,
-		lastRequestMs: archiveLog.length > 0 ? archiveLog[archiveLog.length - 1].at - burst.fireStart : Number.NaN,
+		lastRequestMs:
+			archiveLog.length > 0 ? archiveLog[archiveLog.length - 1].at - burst.fireStart : Number.NaN,
 		maxConcurrent: s.maxConcurrent,
 	};
 }
@@ -251,21 +285,44 @@ async function main(): Promise<number> {
 		});
 		console.log('Setting up: npm pack, install into the n8n user folder, import, publish …');
 		await n8n.installPackage(packPackage(work), { omitPeers: true });
-		await n8n.importCredentials([{ ...CREDENTIAL, type: CREDENTIAL_TYPES.appToken, data: { accessToken: TOKEN, baseUrl: emu.baseUrl } }]);
-		await n8n.importWorkflows([webhookWorkflow(options.batchSize), baselineWorkflow(), warmUpWorkflow()]);
+		await n8n.importCredentials([
+			{
+				...CREDENTIAL,
+				type: CREDENTIAL_TYPES.appToken,
+				data: { accessToken: TOKEN, baseUrl: emu.baseUrl },
+			},
+		]);
+		await n8n.importWorkflows([
+			webhookWorkflow(options.batchSize),
+			baselineWorkflow(),
+			warmUpWorkflow(),
+		]);
 		for (const id of [WORKFLOW_ID, BASELINE.id, WARMUP_ID]) {
 			const published = await n8n.cli(['publish:workflow', `--id=${id}`]);
-			if (published.code !== 0 || /error/i.test(published.stdout)) throw new Error(`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`);
+			if (published.code !== 0 || /error/i.test(published.stdout))
+				throw new Error(
+					`publish:workflow --id=${id} failed:\n${published.stdout}\n${published.stderr}`,
+				);
 		}
 
 		const mainProcess = n8n.startProcess(['start']);
 		processes.push({ name: 'n8n main', proc: mainProcess });
-		const aliveCheck = () => processes.find(({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null)?.name;
+		const aliveCheck = () =>
+			processes.find(
+				({ proc }) => proc.process.exitCode !== null || proc.process.signalCode !== null,
+			)?.name;
 		const startedAt = Date.now();
-		await waitFor('n8n', () => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`), 180_000, aliveCheck);
+		await waitFor(
+			'n8n',
+			() => httpOk(`http://127.0.0.1:${mainPort}/healthz/readiness`),
+			180_000,
+			aliveCheck,
+		);
 		const base = `http://127.0.0.1:${mainPort}/webhook`;
 		await waitForWebhooks(base, [WEBHOOK_PATH, BASELINE.path], aliveCheck);
-		console.log(`n8n ready after ${sec(Date.now() - startedAt)}; firing ${options.calls} calls at the No Op workflow, then at the HubSpot one …`);
+		console.log(
+			`n8n ready after ${sec(Date.now() - startedAt)}; firing ${options.calls} calls at the No Op workflow, then at the HubSpot one …`,
+		);
 
 		const rounds: Round[] = [];
 		for (let round = 0; round < options.rounds; round++) {
@@ -277,7 +334,8 @@ async function main(): Promise<number> {
 		const sharedMinimum = Math.ceil(totalPairs / options.batchSize);
 		const perExecutionMinimum = options.calls * Math.ceil(options.pairs / options.batchSize);
 		const minimumBoundMs = rateLimitBoundMs(sharedMinimum, options.rateMax, options.rateIntervalMs);
-		const callMs = (results: CallResult[]) => `fastest ${sec(Math.min(...results.map((r) => r.ms)))}, slowest ${sec(Math.max(...results.map((r) => r.ms)))}`;
+		const callMs = (results: CallResult[]) =>
+			`fastest ${sec(Math.min(...results.map((r) => r.ms)))}, slowest ${sec(Math.max(...results.map((r) => r.ms)))}`;
 		for (const r of rounds) {
 			const minimumBoundRatio = minimumBoundMs > 0 ? r.burst.totalMs / minimumBoundMs : Number.NaN;
 			console.log(`
@@ -290,36 +348,71 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
   shared rate-limit bound    ${sec(r.boundMs)} for the ${r.accepted} accepted requests  → ${Number.isNaN(r.boundRatio) ? 'n/a (under one window)' : `${times(r.boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
   pairs removed              ${totalPairs - r.left} of ${totalPairs} (${r.left} left)
   calls answered, own pairs  ${options.calls - r.failed.length} of ${options.calls}`);
-			for (const f of r.failed.slice(0, 5)) console.log(`  not answered with its own pairs: call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
-			for (const f of r.baselineFailed.slice(0, 5)) console.log(`  No Op call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`);
+			for (const f of r.failed.slice(0, 5))
+				console.log(
+					`  not answered with its own pairs: call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`,
+				);
+			for (const f of r.baselineFailed.slice(0, 5))
+				console.log(
+					`  No Op call ${f.call}: HTTP ${f.httpStatus} ${f.error ?? JSON.stringify(f.items).slice(0, 300)}`,
+				);
 		}
-		const valid = (r: Round) => r.left === 0 && r.failed.length === 0 && r.baselineFailed.length === 0;
+		const valid = (r: Round) =>
+			r.left === 0 && r.failed.length === 0 && r.baselineFailed.length === 0;
 		if (!rounds.every(valid)) {
 			printErrorLines(processes);
-			for (const line of failedExecutions(sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite')))) console.log(`  ${line}`);
+			for (const line of failedExecutions(
+				sqliteRows(join(n8n.userFolder, '.n8n', 'database.sqlite')),
+			))
+				console.log(`  ${line}`);
 		}
 
 		// Issue 30's targets for the shared queue, reported, not enforced: this measures what users get.
 		const onePair = options.pairs === 1;
 		const targets: Array<[string, (r: Round) => boolean]> = [
-			['nothing lost: every pair removed, every call answered with its own pairs', (r) => r.left === 0 && r.failed.length === 0],
+			[
+				'nothing lost: every pair removed, every call answered with its own pairs',
+				(r) => r.left === 0 && r.failed.length === 0,
+			],
 			['429s ≤ 1 % of archive requests', (r) => r.rate429 <= 1],
 			onePair
 				? ['≥ 50 pairs per archive request on average', (r) => r.pairsPerRequest >= 50]
 				: ['≤ 1.10 × the shared bound', (r) => Number.isNaN(r.boundRatio) || r.boundRatio <= 1.1],
-			...(onePair ? [['burst ≤ 1.5 × the No Op burst', (r: Round) => r.noOpRatio <= 1.5] as [string, (r: Round) => boolean]] : []),
+			...(onePair
+				? [
+						['burst ≤ 1.5 × the No Op burst', (r: Round) => r.noOpRatio <= 1.5] as [
+							string,
+							(r: Round) => boolean,
+						],
+					]
+				: []),
 		];
 		console.log('\nIssue 30 targets (not enforced)');
 		for (const [name, check] of targets) {
 			const met = rounds.filter(check).length;
-			console.log(`  ${met === rounds.length ? 'met   ' : 'missed'}  ${name}${rounds.length > 1 ? ` (met in ${met} of ${rounds.length} rounds)` : ''}`);
+			console.log(
+				`  ${met === rounds.length ? 'met   ' : 'missed'}  ${name}${rounds.length > 1 ? ` (met in ${met} of ${rounds.length} rounds)` : ''}`,
+			);
 		}
 
-		const context = currentContext(`npm run test:scale -- --mode regular${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`, `n8n ${app.version}`);
+		const context = currentContext(
+			`npm run test:scale -- --mode regular${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+			`n8n ${app.version}`,
+		);
 		console.log(`\n${headerLine(context)}\n`);
 		console.log(
 			markdownTable(
-				['burst', 'archive requests', 'pairs per request', 'answered 429', 'time', 'No Op burst', 'time ÷ No Op', 'time ÷ bound', 'lost'],
+				[
+					'burst',
+					'archive requests',
+					'pairs per request',
+					'answered 429',
+					'time',
+					'No Op burst',
+					'time ÷ No Op',
+					'time ÷ bound',
+					'lost',
+				],
 				rounds.map((r) => [
 					`${options.calls} × ${options.pairs} pairs${options.rounds > 1 ? `, round ${r.round + 1}` : ''}`,
 					`${r.archiveRequests} (${sharedMinimum} would do)`,
@@ -334,10 +427,17 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 			),
 		);
 		exitCode = rounds.every(valid) ? 0 : 1;
-		console.log(exitCode === 0 ? '\nregular-mode burst: measured' : '\nregular-mode burst: NOT a valid measurement (see above)');
+		console.log(
+			exitCode === 0
+				? '\nregular-mode burst: measured'
+				: '\nregular-mode burst: NOT a valid measurement (see above)',
+		);
 	} catch (error) {
-		console.error(`regular-mode scale test failed: ${error instanceof Error ? error.message : String(error)}`);
-		for (const { name, proc } of processes) console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
+		console.error(
+			`regular-mode scale test failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
+		for (const { name, proc } of processes)
+			console.error(`--- ${name} (pid ${proc.pid}), last output:\n${proc.output().slice(-2500)}`);
 		exitCode = 1;
 	} finally {
 		await stopEverything();

@@ -71,11 +71,17 @@ function walk(dir, base = dir) {
 }
 
 async function lint(cwd, patterns) {
-	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: scanConfig() });
+	const eslint = new ESLint({
+		cwd,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: scanConfig(),
+	});
 	const results = await eslint.lintFiles(patterns);
 	const errors = results.reduce((n, r) => n + r.errorCount, 0);
 	const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-	const text = errors + warnings > 0 ? await (await eslint.loadFormatter('stylish')).format(results) : '';
+	const text =
+		errors + warnings > 0 ? await (await eslint.loadFormatter('stylish')).format(results) : '';
 	return { files: results.length, errors, warnings, text };
 }
 
@@ -84,7 +90,10 @@ async function main() {
 	try {
 		let tarball = process.argv[2] ? resolve(process.argv[2]) : undefined;
 		if (!tarball) {
-			const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+			const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+				cwd: root,
+				encoding: 'utf8',
+			});
 			tarball = join(work, out.trim().split('\n').pop());
 		}
 		const unpacked = join(work, 'package');
@@ -92,14 +101,21 @@ async function main() {
 		const files = walk(unpacked).sort();
 
 		let failed = false;
-		const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)) || FORBIDDEN.some((re) => re.test(f)));
+		const unexpected = files.filter(
+			(f) => !ALLOWED.some((re) => re.test(f)) || FORBIDDEN.some((re) => re.test(f)),
+		);
 		console.log(`tarball: ${files.length} files`);
 		for (const f of files) console.log(`  ${f}`);
 		if (unexpected.length > 0) {
 			failed = true;
 			console.error(`not allowed in the tarball:\n  ${unexpected.join('\n  ')}`);
 		}
-		for (const needed of ['package.json', 'README.md', 'index.js', 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.js']) {
+		for (const needed of [
+			'package.json',
+			'README.md',
+			'index.js',
+			'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.js',
+		]) {
 			if (!files.includes(needed)) {
 				failed = true;
 				console.error(`missing from the tarball: ${needed}`);
@@ -112,8 +128,13 @@ async function main() {
 
 		const source = await lint(root, ['package.json', '{nodes,credentials}/**/*.{js,ts,json}']);
 		const packed = await lint(unpacked, ['**/*.js', 'package.json']);
-		for (const [leg, result] of [['source', source], ['tarball', packed]]) {
-			console.log(`scanner lint, ${leg}: ${result.files} files, ${result.errors} errors, ${result.warnings} warnings`);
+		for (const [leg, result] of [
+			['source', source],
+			['tarball', packed],
+		]) {
+			console.log(
+				`scanner lint, ${leg}: ${result.files} files, ${result.errors} errors, ${result.warnings} warnings`,
+			);
 			if (result.text) console.log(result.text);
 			if (result.errors > 0) failed = true;
 		}

@@ -18,7 +18,10 @@ describe('Remove All Associations of Records', () => {
 
 	it('reads every associated record, removes them all, and lists the removed ids per item', async () => {
 		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '10').seed('contacts', '1', 'companies', '11').seed('contacts', '2', 'companies', '20');
+		emu
+			.seed('contacts', '1', 'companies', '10')
+			.seed('contacts', '1', 'companies', '11')
+			.seed('contacts', '2', 'companies', '20');
 		emu.seed('contacts', '1', 'deals', '10').seed('contacts', '3', 'companies', '30');
 		const result = await run(emu, [{ id: 1 }, { id: '2' }], allParameters());
 		expect(result.error).toBeUndefined();
@@ -44,25 +47,30 @@ describe('Remove All Associations of Records', () => {
 		expect(result.items[1].json).toMatchObject({ fromId: '2', toIds: ['20'], status: 'COMPLETE' });
 	});
 
-	it.each(['207', 'empty'] as const)('treats a record without associations as nothing to remove (read answers %s)', async (readMissingAs) => {
-		const emu = emulator();
-		emu.settings.readMissingAs = readMissingAs;
-		emu.seed('contacts', '1', 'companies', '10');
-		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters());
-		expect(result.error).toBeUndefined();
-		expect(emu.stats.byStatus).toEqual(readMissingAs === '207' ? { 207: 1, 204: 1 } : { 200: 1, 204: 1 });
-		expect(result.items[1].json).toEqual({
-			fromObjectType: 'contacts',
-			toObjectType: 'companies',
-			fromId: '2',
-			toIds: [],
-			status: 'COMPLETE',
-			numErrors: 0,
-			errors: [],
-			results: [],
-		});
-		expect(result.items[0].json).toMatchObject({ toIds: ['10'], status: 'COMPLETE' });
-	});
+	it.each(['207', 'empty'] as const)(
+		'treats a record without associations as nothing to remove (read answers %s)',
+		async (readMissingAs) => {
+			const emu = emulator();
+			emu.settings.readMissingAs = readMissingAs;
+			emu.seed('contacts', '1', 'companies', '10');
+			const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters());
+			expect(result.error).toBeUndefined();
+			expect(emu.stats.byStatus).toEqual(
+				readMissingAs === '207' ? { 207: 1, 204: 1 } : { 200: 1, 204: 1 },
+			);
+			expect(result.items[1].json).toEqual({
+				fromObjectType: 'contacts',
+				toObjectType: 'companies',
+				fromId: '2',
+				toIds: [],
+				status: 'COMPLETE',
+				numErrors: 0,
+				errors: [],
+				results: [],
+			});
+			expect(result.items[0].json).toMatchObject({ toIds: ['10'], status: 'COMPLETE' });
+		},
+	);
 
 	it('follows paging.next.after across several read pages', async () => {
 		const emu = emulator();
@@ -73,7 +81,9 @@ describe('Remove All Associations of Records', () => {
 		emu.seed('contacts', '2', 'companies', '20');
 		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters());
 		expect(result.error).toBeUndefined();
-		const reads = emu.stats.log.filter((l) => l.route === 'batch/read').map((l) => (l.body as ReadBody).inputs);
+		const reads = emu.stats.log
+			.filter((l) => l.route === 'batch/read')
+			.map((l) => (l.body as ReadBody).inputs);
 		expect(reads).toHaveLength(3);
 		expect(reads[0]).toEqual([{ id: '1' }, { id: '2' }]);
 		expect(reads[1]).toEqual([{ id: '1', after: expect.any(String) }]);
@@ -110,9 +120,20 @@ describe('Remove All Associations of Records', () => {
 
 	it('removes only the associations with a chosen label', async () => {
 		const emu = emulator();
-		emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
-		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER]).seed('contacts', '1', 'companies', '11').seed('contacts', '1', 'companies', '12', [PRIMARY]);
-		const result = await run(emu, [{ id: 1 }], allParameters({ labelFilter: 'only', labels: ['USER_DEFINED:41', 'HUBSPOT_DEFINED:1'] }));
+		emu.addLabel('contacts', 'companies', {
+			typeId: 41,
+			inverseTypeId: 42,
+			label: 'Decision maker',
+		});
+		emu
+			.seed('contacts', '1', 'companies', '10', [DECISION_MAKER])
+			.seed('contacts', '1', 'companies', '11')
+			.seed('contacts', '1', 'companies', '12', [PRIMARY]);
+		const result = await run(
+			emu,
+			[{ id: 1 }],
+			allParameters({ labelFilter: 'only', labels: ['USER_DEFINED:41', 'HUBSPOT_DEFINED:1'] }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['11']);
 		expect(result.items[0].json.toIds).toEqual(['10', '12']);
@@ -120,22 +141,41 @@ describe('Remove All Associations of Records', () => {
 
 	it('removes all but the associations with a chosen label', async () => {
 		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '10', [PRIMARY]).seed('contacts', '1', 'companies', '11').seed('contacts', '1', 'companies', '12');
+		emu
+			.seed('contacts', '1', 'companies', '10', [PRIMARY])
+			.seed('contacts', '1', 'companies', '11')
+			.seed('contacts', '1', 'companies', '12');
 		const result = await run(
 			emu,
 			[{ id: 1 }],
-			allParameters({ labelFilter: 'except', labelSource: 'typeIds', labelTypes: { types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] } }),
+			allParameters({
+				labelFilter: 'except',
+				labelSource: 'typeIds',
+				labelTypes: { types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] },
+			}),
 		);
 		expect(result.error).toBeUndefined();
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
-		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 279 }, PRIMARY]);
+		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([
+			{ category: 'HUBSPOT_DEFINED', typeId: 279 },
+			PRIMARY,
+		]);
 		expect(result.items[0].json.toIds).toEqual(['11', '12']);
 	});
 
 	it('retries a read HubSpot rate-limits or fails, through the same transport as the writes', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10');
-		emu.faults.at(1, { status: 429, body: { status: 'error', message: 'slow down', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' }, headers: { 'Retry-After': '0' } });
+		emu.faults.at(1, {
+			status: 429,
+			body: {
+				status: 'error',
+				message: 'slow down',
+				errorType: 'RATE_LIMIT',
+				policyName: 'TEN_SECONDLY_ROLLING',
+			},
+			headers: { 'Retry-After': '0' },
+		});
 		emu.faults.at(2, { status: 502 });
 		const result = await run(emu, [{ id: 1 }], allParameters());
 		expect(result.error).toBeUndefined();
@@ -150,7 +190,10 @@ describe('Remove All Associations of Records', () => {
 
 	it('stops before removing anything when a read fails (missing read scope)', async () => {
 		const emu = emulator();
-		emu.addToken(APP_TOKEN, { kind: 'private', scopes: ['crm.objects.contacts.write', 'crm.objects.companies.write'] });
+		emu.addToken(APP_TOKEN, {
+			kind: 'private',
+			scopes: ['crm.objects.contacts.write', 'crm.objects.companies.write'],
+		});
 		emu.seed('contacts', '1', 'companies', '10');
 		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters());
 		expect(result.error?.name).toBe('NodeApiError');
@@ -171,15 +214,29 @@ describe('Remove All Associations of Records', () => {
 				status: 'COMPLETE',
 				results: [{ from: { id: '1' }, to: [{ toObjectId: 10, associationTypes: [] }] }],
 				numErrors: 1,
-				errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'Record 2 is locked', context: { fromObjectId: ['2'] } }],
+				errors: [
+					{
+						status: 'error',
+						category: 'VALIDATION_ERROR',
+						message: 'Record 2 is locked',
+						context: { fromObjectId: ['2'] },
+					},
+				],
 				startedAt: '2026-01-01T00:00:00.000Z',
 				completedAt: '2026-01-01T00:00:00.100Z',
 			},
 		});
-		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters(), { continueOnFail: true });
+		const result = await run(emu, [{ id: 1 }, { id: 2 }], allParameters(), {
+			continueOnFail: true,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ fromId: '1', toIds: ['10'], status: 'COMPLETE' });
-		expect(result.items[1].json.details).toMatchObject({ fromId: '2', toIds: [], category: 'VALIDATION_ERROR', httpCode: '207' });
+		expect(result.items[1].json.details).toMatchObject({
+			fromId: '2',
+			toIds: [],
+			category: 'VALIDATION_ERROR',
+			httpCode: '207',
+		});
 		expect(result.items[1].json.error).toContain('Record 2 is locked');
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(false);
 		expect(emu.has('contacts', '2', 'companies', '20')).toBe(true);

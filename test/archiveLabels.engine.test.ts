@@ -10,29 +10,56 @@ const UNLABELED = { category: 'HUBSPOT_DEFINED' as const, typeId: 279 };
 const labelParameters = (overrides: INodeParameters = {}): INodeParameters =>
 	archiveParameters({ operation: 'archiveLabels', labels: ['USER_DEFINED:41'], ...overrides });
 
-type LabelsBody = { inputs: Array<{ from: { id: string }; to: { id: string }; types: Array<{ associationCategory: string; associationTypeId: number }> }> };
+type LabelsBody = {
+	inputs: Array<{
+		from: { id: string };
+		to: { id: string };
+		types: Array<{ associationCategory: string; associationTypeId: number }>;
+	}>;
+};
 
 describe('Remove Association Labels', () => {
 	const emulator = useEmulator();
 	beforeEach(() => {
 		const emu = emulator();
-		emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
-		emu.addLabel('contacts', 'companies', { typeId: 43, inverseTypeId: 44, label: 'Billing contact' });
+		emu.addLabel('contacts', 'companies', {
+			typeId: 41,
+			inverseTypeId: 42,
+			label: 'Decision maker',
+		});
+		emu.addLabel('contacts', 'companies', {
+			typeId: 43,
+			inverseTypeId: 44,
+			label: 'Billing contact',
+		});
 	});
 
 	it('removes only the chosen label and keeps the association with its other labels', async () => {
 		const emu = emulator();
 		emu.settings.recordBodies = true;
-		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING]).seed('contacts', '1', 'companies', '11', [DECISION_MAKER]);
+		emu
+			.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING])
+			.seed('contacts', '1', 'companies', '11', [DECISION_MAKER]);
 		const result = await run(emu, [{ id: 1, to: [10, 11] }], labelParameters());
 		expect(result.error).toBeUndefined();
 		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([UNLABELED, BILLING]);
 		expect(emu.typesOf('contacts', '1', 'companies', '11')).toEqual([UNLABELED]);
-		expect(emu.typesOf('companies', '10', 'contacts', '1')).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 280 }, { category: 'USER_DEFINED', typeId: 44 }]);
+		expect(emu.typesOf('companies', '10', 'contacts', '1')).toEqual([
+			{ category: 'HUBSPOT_DEFINED', typeId: 280 },
+			{ category: 'USER_DEFINED', typeId: 44 },
+		]);
 		expect(emu.stats.byRoute).toEqual({ 'batch/labels/archive': 1 });
 		expect((emu.stats.log[0].body as LabelsBody).inputs).toEqual([
-			{ from: { id: '1' }, to: { id: '10' }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }] },
-			{ from: { id: '1' }, to: { id: '11' }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }] },
+			{
+				from: { id: '1' },
+				to: { id: '10' },
+				types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }],
+			},
+			{
+				from: { id: '1' },
+				to: { id: '11' },
+				types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }],
+			},
 		]);
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toEqual({
@@ -54,13 +81,20 @@ describe('Remove Association Labels', () => {
 
 	it('takes labels by type id and category, each field an expression per item', async () => {
 		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING]).seed('contacts', '2', 'companies', '20', [DECISION_MAKER, BILLING]);
+		emu
+			.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING])
+			.seed('contacts', '2', 'companies', '20', [DECISION_MAKER, BILLING]);
 		const result = await run(
 			emu,
-			[{ id: 1, to: 10, label: 41 }, { id: 2, to: 20, label: 43 }],
+			[
+				{ id: 1, to: 10, label: 41 },
+				{ id: 2, to: 20, label: 43 },
+			],
 			labelParameters({
 				labelSource: 'typeIds',
-				labelTypes: { types: [{ associationCategory: 'USER_DEFINED', associationTypeId: '={{ $json.label }}' }] },
+				labelTypes: {
+					types: [{ associationCategory: 'USER_DEFINED', associationTypeId: '={{ $json.label }}' }],
+				},
 			}),
 		);
 		expect(result.error).toBeUndefined();
@@ -74,7 +108,9 @@ describe('Remove Association Labels', () => {
 
 	it('takes the label list as an expression giving "CATEGORY:ID" strings or HubSpot-shaped objects', async () => {
 		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING]).seed('contacts', '2', 'companies', '20', [DECISION_MAKER, BILLING]);
+		emu
+			.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING])
+			.seed('contacts', '2', 'companies', '20', [DECISION_MAKER, BILLING]);
 		const result = await run(
 			emu,
 			[
@@ -91,7 +127,11 @@ describe('Remove Association Labels', () => {
 	it('removes the whole association when the unlabeled type is chosen', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER]);
-		const result = await run(emu, [{ id: 1, to: 10 }], labelParameters({ labels: ['HUBSPOT_DEFINED:279'] }));
+		const result = await run(
+			emu,
+			[{ id: 1, to: 10 }],
+			labelParameters({ labels: ['HUBSPOT_DEFINED:279'] }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(false);
 	});
@@ -103,7 +143,8 @@ describe('Remove Association Labels', () => {
 		const result = await run(emu, items, labelParameters({ options: { batchSize: 2 } }));
 		expect(result.error).toBeUndefined();
 		expect(emu.stats.log.map((l) => l.inputs)).toEqual([2, 2, 1]);
-		for (const item of items) expect(emu.typesOf('contacts', item.id, 'companies', item.to)).toEqual([UNLABELED]);
+		for (const item of items)
+			expect(emu.typesOf('contacts', item.id, 'companies', item.to)).toEqual([UNLABELED]);
 	});
 
 	it('sends a pair once when several items ask for it, with every label they ask for', async () => {
@@ -112,7 +153,10 @@ describe('Remove Association Labels', () => {
 		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER, BILLING]);
 		const result = await run(
 			emu,
-			[{ id: 1, to: 10, labels: 'USER_DEFINED:41' }, { id: 1, to: 10, labels: 'USER_DEFINED:43' }],
+			[
+				{ id: 1, to: 10, labels: 'USER_DEFINED:41' },
+				{ id: 1, to: 10, labels: 'USER_DEFINED:43' },
+			],
 			labelParameters({ labels: '={{ $json.labels }}' }),
 		);
 		expect(result.error).toBeUndefined();
@@ -137,18 +181,33 @@ describe('Remove Association Labels', () => {
 		const result = await run(emu, items, labelParameters());
 		expect(result.error).toBeUndefined();
 		expect(emu.stats.byStatus[400]).toBeGreaterThan(0);
-		for (const item of items) expect(emu.typesOf('contacts', item.id, 'companies', item.to)).toEqual([UNLABELED]);
+		for (const item of items)
+			expect(emu.typesOf('contacts', item.id, 'companies', item.to)).toEqual([UNLABELED]);
 		expect(result.items.every((i) => i.json.status === 'COMPLETE')).toBe(true);
 	});
 
 	it('pins a 207 error on the item whose record HubSpot could not find, the others succeed', async () => {
 		const emu = emulator();
-		emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER]).seed('contacts', '2', 'companies', '20', [DECISION_MAKER]);
+		emu
+			.seed('contacts', '1', 'companies', '10', [DECISION_MAKER])
+			.seed('contacts', '2', 'companies', '20', [DECISION_MAKER]);
 		emu.faults.errorIds.add('20');
-		const result = await run(emu, [{ id: 1, to: 10 }, { id: 2, to: 20 }], labelParameters(), { continueOnFail: true });
+		const result = await run(
+			emu,
+			[
+				{ id: 1, to: 10 },
+				{ id: 2, to: 20 },
+			],
+			labelParameters(),
+			{ continueOnFail: true },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('COMPLETE');
-		expect(result.items[1].json.details).toMatchObject({ category: 'VALIDATION_ERROR', httpCode: '207', fromId: '2' });
+		expect(result.items[1].json.details).toMatchObject({
+			category: 'VALIDATION_ERROR',
+			httpCode: '207',
+			fromId: '2',
+		});
 		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([UNLABELED]);
 	});
 

@@ -2,7 +2,14 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { HubSpotEmulator } from './emulator';
 import { runHubSpotTool, type ToolCallResult } from './engine/runWorkflow';
-import { APP_TOKEN, archiveParameters, assertNoSecrets, credentialsFor, run, useEmulator } from './helpers/setup';
+import {
+	APP_TOKEN,
+	archiveParameters,
+	assertNoSecrets,
+	credentialsFor,
+	run,
+	useEmulator,
+} from './helpers/setup';
 
 /**
  * The node as an AI tool: n8n-core builds the tool from the node's tool variant and hands the model `JSON.stringify` of the
@@ -10,12 +17,20 @@ import { APP_TOKEN, archiveParameters, assertNoSecrets, credentialsFor, run, use
  * a short answer in words, for a removal and for a refusal alike, whatever the node's On Error setting.
  */
 const FROM_AI = {
-	fromId: "={{ $fromAI('fromId', 'The HubSpot id of the contact whose associations are removed', 'string') }}",
-	toIds: "={{ $fromAI('toIds', 'The HubSpot ids of the companies to detach from the contact, comma-separated', 'string') }}",
+	fromId:
+		"={{ $fromAI('fromId', 'The HubSpot id of the contact whose associations are removed', 'string') }}",
+	toIds:
+		"={{ $fromAI('toIds', 'The HubSpot ids of the companies to detach from the contact, comma-separated', 'string') }}",
 };
-const toolParameters = (overrides: INodeParameters = {}) => archiveParameters({ ...FROM_AI, ...overrides });
+const toolParameters = (overrides: INodeParameters = {}) =>
+	archiveParameters({ ...FROM_AI, ...overrides });
 
-interface Answer { summary: string; removed: number; notRemoved: number; wouldRemove?: number }
+interface Answer {
+	summary: string;
+	removed: number;
+	notRemoved: number;
+	wouldRemove?: number;
+}
 
 /** The one answer item the model got for a call, parsed. */
 function answerOf(call: ToolCallResult): Answer {
@@ -25,9 +40,21 @@ function answerOf(call: ToolCallResult): Answer {
 	return items[0];
 }
 
-async function callTool(emu: HubSpotEmulator, calls: IDataObject[], parameters = toolParameters(), onError?: 'continueErrorOutput') {
-	const { calls: results, run: execution } = await runHubSpotTool({ credentials: credentialsFor(emu), parameters, calls, onError });
-	assertNoSecrets({ items: [], errorItems: [], run: execution } as unknown as Parameters<typeof assertNoSecrets>[0]);
+async function callTool(
+	emu: HubSpotEmulator,
+	calls: IDataObject[],
+	parameters = toolParameters(),
+	onError?: 'continueErrorOutput',
+) {
+	const { calls: results, run: execution } = await runHubSpotTool({
+		credentials: credentialsFor(emu),
+		parameters,
+		calls,
+		onError,
+	});
+	assertNoSecrets({ items: [], errorItems: [], run: execution } as unknown as Parameters<
+		typeof assertNoSecrets
+	>[0]);
 	return results;
 }
 
@@ -39,7 +66,11 @@ describe('As an AI tool', () => {
 		emu.seed('contacts', '1', 'companies', '10').seed('contacts', '1', 'companies', '11');
 		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10,11' }]);
 		const answer = answerOf(call);
-		expect(answer).toEqual({ summary: 'Removed the associations between contacts 1 and companies 10, 11.', removed: 2, notRemoved: 0 });
+		expect(answer).toEqual({
+			summary: 'Removed the associations between contacts 1 and companies 10, 11.',
+			removed: 2,
+			notRemoved: 0,
+		});
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual([]);
 	});
 
@@ -51,7 +82,9 @@ describe('As an AI tool', () => {
 		const answer = answerOf(call);
 		expect(answer.removed).toBe(0);
 		expect(answer.notRemoved).toBe(1);
-		expect(answer.summary).toMatch(/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential \(HTTP 401/);
+		expect(answer.summary).toMatch(
+			/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential \(HTTP 401/,
+		);
 		expect(answer.summary).toContain('What the user can do: Check the private app token');
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
 	});
@@ -62,7 +95,9 @@ describe('As an AI tool', () => {
 		const [call] = await callTool(emu, [{ fromId: '1', toIds: 'Acme Corp' }]);
 		const answer = answerOf(call);
 		expect(answer).toMatchObject({ removed: 0, notRemoved: 0 });
-		expect(answer.summary).toMatch(/^Nothing was removed\. Refused: To IDs are not valid: .*Acme Corp/);
+		expect(answer.summary).toMatch(
+			/^Nothing was removed\. Refused: To IDs are not valid: .*Acme Corp/,
+		);
 		expect(answer.summary).toContain('HubSpot record ids are positive whole numbers');
 		expect(emu.stats.requests).toBe(0);
 	});
@@ -74,8 +109,12 @@ describe('As an AI tool', () => {
 		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }]);
 		const answer = answerOf(call);
 		expect(answer.removed).toBe(0);
-		expect(answer.summary).toContain('The HubSpot credential is missing scopes: crm.objects.companies.write');
-		expect(answer.summary).toContain('What the user can do: Add these scopes to the private app in HubSpot');
+		expect(answer.summary).toContain(
+			'The HubSpot credential is missing scopes: crm.objects.companies.write',
+		);
+		expect(answer.summary).toContain(
+			'What the user can do: Add these scopes to the private app in HubSpot',
+		);
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
 	});
 
@@ -86,7 +125,7 @@ describe('As an AI tool', () => {
 		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }]);
 		const answer = answerOf(call);
 		expect(answer.removed).toBe(0);
-		expect(answer.summary).toContain('HubSpot\'s daily API limit for this account is used up');
+		expect(answer.summary).toContain("HubSpot's daily API limit for this account is used up");
 		expect(answer.summary).toContain('The daily limit resets at midnight');
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
 	});
@@ -96,10 +135,16 @@ describe('As an AI tool', () => {
 		const toIds = Array.from({ length: 100 }, (_, i) => String(1000 + i));
 		for (const to of toIds) emu.seed('contacts', '1', 'companies', to);
 		emu.faults.errorIds.add('1010').add('1020');
-		const [call] = await callTool(emu, [{ fromId: '1', toIds: toIds.join(',') }], toolParameters({ options: { batchSize: 10 } }));
+		const [call] = await callTool(
+			emu,
+			[{ fromId: '1', toIds: toIds.join(',') }],
+			toolParameters({ options: { batchSize: 10 } }),
+		);
 		const answer = answerOf(call);
 		expect(answer).toMatchObject({ removed: 98, notRemoved: 2 });
-		expect(answer.summary).toMatch(/^Removed 98 of 100 associations between contacts 1 and companies 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009 and 88 more\. Not removed: contacts 1 → companies 1010, 1020: /);
+		expect(answer.summary).toMatch(
+			/^Removed 98 of 100 associations between contacts 1 and companies 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009 and 88 more\. Not removed: contacts 1 → companies 1010, 1020: /,
+		);
 		expect(call.observation.length).toBeLessThan(800);
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['1010', '1020']);
 	});
@@ -107,9 +152,26 @@ describe('As an AI tool', () => {
 	it('a dry run the model asks for: what would be removed, nothing removed', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10');
-		const parameters = toolParameters({ options: { dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}" } });
-		const [dry, real] = await callTool(emu, [{ fromId: '1', toIds: '10', dryRun: true }, { fromId: '1', toIds: '10', dryRun: false }], parameters);
-		expect(answerOf(dry)).toEqual({ summary: 'Dry run, nothing was removed: would remove the associations between contacts 1 and companies 10.', removed: 0, notRemoved: 0, wouldRemove: 1 });
+		const parameters = toolParameters({
+			options: {
+				dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}",
+			},
+		});
+		const [dry, real] = await callTool(
+			emu,
+			[
+				{ fromId: '1', toIds: '10', dryRun: true },
+				{ fromId: '1', toIds: '10', dryRun: false },
+			],
+			parameters,
+		);
+		expect(answerOf(dry)).toEqual({
+			summary:
+				'Dry run, nothing was removed: would remove the associations between contacts 1 and companies 10.',
+			removed: 0,
+			notRemoved: 0,
+			wouldRemove: 1,
+		});
 		expect(answerOf(real)).toMatchObject({ removed: 1 });
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual([]);
 	});
@@ -117,49 +179,109 @@ describe('As an AI tool', () => {
 	it('Remove All as a tool: names the records whose associations were removed', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10').seed('contacts', '1', 'companies', '11');
-		const [call] = await callTool(emu, [{ fromId: '1' }], toolParameters({ operation: 'archiveAll' }));
-		expect(answerOf(call)).toEqual({ summary: 'Removed 2 associations of contacts 1 with companies: 10, 11.', removed: 2, notRemoved: 0 });
+		const [call] = await callTool(
+			emu,
+			[{ fromId: '1' }],
+			toolParameters({ operation: 'archiveAll' }),
+		);
+		expect(answerOf(call)).toEqual({
+			summary: 'Removed 2 associations of contacts 1 with companies: 10, 11.',
+			removed: 2,
+			notRemoved: 0,
+		});
 	});
 
 	it('On Error → Continue (using error output) on the tool node changes nothing: the answer is the same sentence', async () => {
 		const emu = emulator();
 		emu.faults.onPath('batch/archive', { status: 401 });
-		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }], toolParameters(), 'continueErrorOutput');
-		expect(answerOf(call).summary).toMatch(/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential/);
+		const [call] = await callTool(
+			emu,
+			[{ fromId: '1', toIds: '10' }],
+			toolParameters(),
+			'continueErrorOutput',
+		);
+		expect(answerOf(call).summary).toMatch(
+			/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential/,
+		);
 	});
 
 	it.each([
-		['archive', [{ fromId: '1', toIds: '10,11' }], 'Removed the associations between contacts 1 and companies 10, 11.'],
-		['archiveLabels', [{ fromId: '1', toIds: '10,11' }], 'Removed the label USER_DEFINED:41 from the associations between contacts 1 and companies 10, 11.'],
-		['archiveAll', [{ fromId: '1' }], 'Removed 2 associations of contacts 1 with companies: 10, 11.'],
-	] as const)('%s, set up with no more than its object types: the model is told what it does, and a call built from what it is offered succeeds', async (operation, calls, summary) => {
-		const emu = emulator();
-		emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
-		const label = [{ category: 'USER_DEFINED' as const, typeId: 41 }];
-		emu.seed('contacts', '1', 'companies', '10', label).seed('contacts', '1', 'companies', '11', label);
-		const { fromId: _f, toIds: _t, ...typesOnly } = archiveParameters({ operation, ...(operation === 'archiveLabels' ? { labels: ['USER_DEFINED:41'] } : {}) });
-		const [call] = await callTool(emu, [...calls], typesOnly);
-		expect(call.name).toBe('HubSpot_Associations');
-		expect(call.description).toMatch(/^Removes /);
-		expect(call.description).toContain('HubSpot record id');
-		expect(call.description).toMatch(/Answers with a short summary/);
-		expect(Object.keys(call.parameters)).toEqual(Object.keys(calls[0]));
-		for (const text of Object.values(call.parameters)) expect(text.length).toBeGreaterThan(20);
-		expect(answerOf(call).summary).toBe(summary);
-	});
+		[
+			'archive',
+			[{ fromId: '1', toIds: '10,11' }],
+			'Removed the associations between contacts 1 and companies 10, 11.',
+		],
+		[
+			'archiveLabels',
+			[{ fromId: '1', toIds: '10,11' }],
+			'Removed the label USER_DEFINED:41 from the associations between contacts 1 and companies 10, 11.',
+		],
+		[
+			'archiveAll',
+			[{ fromId: '1' }],
+			'Removed 2 associations of contacts 1 with companies: 10, 11.',
+		],
+	] as const)(
+		'%s, set up with no more than its object types: the model is told what it does, and a call built from what it is offered succeeds',
+		async (operation, calls, summary) => {
+			const emu = emulator();
+			emu.addLabel('contacts', 'companies', {
+				typeId: 41,
+				inverseTypeId: 42,
+				label: 'Decision maker',
+			});
+			const label = [{ category: 'USER_DEFINED' as const, typeId: 41 }];
+			emu
+				.seed('contacts', '1', 'companies', '10', label)
+				.seed('contacts', '1', 'companies', '11', label);
+			const {
+				fromId: _f,
+				toIds: _t,
+				...typesOnly
+			} = archiveParameters({
+				operation,
+				...(operation === 'archiveLabels' ? { labels: ['USER_DEFINED:41'] } : {}),
+			});
+			const [call] = await callTool(emu, [...calls], typesOnly);
+			expect(call.name).toBe('HubSpot_Associations');
+			expect(call.description).toMatch(/^Removes /);
+			expect(call.description).toContain('HubSpot record id');
+			expect(call.description).toMatch(/Answers with a short summary/);
+			expect(Object.keys(call.parameters)).toEqual(Object.keys(calls[0]));
+			for (const text of Object.values(call.parameters)) expect(text.length).toBeGreaterThan(20);
+			expect(answerOf(call).summary).toBe(summary);
+		},
+	);
 
 	it('Output "One Item per HubSpot Request" on the tool node changes nothing: the answer is made from each item\'s outcome', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10');
-		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }], toolParameters({ options: { outputMode: 'perBatch' } }));
-		expect(answerOf(call)).toEqual({ summary: 'Removed the associations between contacts 1 and companies 10.', removed: 1, notRemoved: 0 });
+		const [call] = await callTool(
+			emu,
+			[{ fromId: '1', toIds: '10' }],
+			toolParameters({ options: { outputMode: 'perBatch' } }),
+		);
+		expect(answerOf(call)).toEqual({
+			summary: 'Removed the associations between contacts 1 and companies 10.',
+			removed: 1,
+			notRemoved: 0,
+		});
 	});
 
 	it('a failure no item accounts for (an unknown operation) still reaches the model in words', async () => {
 		const emu = emulator();
-		const [call] = await callTool(emu, [{ fromId: '1', toIds: '10' }], toolParameters({ operation: 'removeEverything' }));
+		const [call] = await callTool(
+			emu,
+			[{ fromId: '1', toIds: '10' }],
+			toolParameters({ operation: 'removeEverything' }),
+		);
 		expect(call.threw).toBeUndefined();
-		expect(JSON.parse(call.observation)).toEqual([{ summary: 'The tool failed: The operation "removeEverything" is not known. Pick an operation from the list.' }]);
+		expect(JSON.parse(call.observation)).toEqual([
+			{
+				summary:
+					'The tool failed: The operation "removeEverything" is not known. Pick an operation from the list.',
+			},
+		]);
 	});
 
 	it('not a tool: the node still throws on a refusal (On Error: Stop Workflow)', async () => {

@@ -40,7 +40,11 @@ describe('Stopping an execution', () => {
 		emu: ReturnType<typeof emulator>,
 		items: IDataObject[],
 		parameters: INodeParameters,
-		cancel: { startsWait: (answered: LogEntry[]) => boolean; waitEndsAt: (answer: LogEntry, log: LogEntry[]) => number; underWay: number },
+		cancel: {
+			startsWait: (answered: LogEntry[]) => boolean;
+			waitEndsAt: (answer: LogEntry, log: LogEntry[]) => number;
+			underWay: number;
+		},
 	) {
 		const answered: LogEntry[] = [];
 		let trigger: LogEntry | undefined;
@@ -62,7 +66,9 @@ describe('Stopping an execution', () => {
 		expect(result.run.status).toBe('canceled');
 		// From the cancel: the time the run took to end, against what was left of the node's wait.
 		const cancelledAt = result.cancelledAt!;
-		expect(result.finishedAt - cancelledAt).toBeLessThan(cancel.waitEndsAt(trigger!, emu.stats.log) - cancelledAt);
+		expect(result.finishedAt - cancelledAt).toBeLessThan(
+			cancel.waitEndsAt(trigger!, emu.stats.log) - cancelledAt,
+		);
 		expect(emu.stats.requests - requestsAtCancel).toBeLessThanOrEqual(cancel.underWay);
 		await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
 		expect(emu.stats.requests - requestsAtCancel).toBeLessThanOrEqual(cancel.underWay);
@@ -74,11 +80,16 @@ describe('Stopping an execution', () => {
 		emu.settings.rateLimit = { max: 10, intervalMs: 10_000 };
 		emu.settings.latencyMs = 20;
 		// 200 requests at 10 per 10 s: once the first window is full, the node waits for it to turn over.
-		await runAndCancel(emu, seedPairs(emu, 2000), archiveParameters({ options: { batchSize: 10, concurrency: 3 } }), {
-			startsWait: (answered) => accepted(answered).length === 10,
-			waitEndsAt: (_answer, log) => accepted(log)[0].at + 10_000,
-			underWay: 3,
-		});
+		await runAndCancel(
+			emu,
+			seedPairs(emu, 2000),
+			archiveParameters({ options: { batchSize: 10, concurrency: 3 } }),
+			{
+				startsWait: (answered) => accepted(answered).length === 10,
+				waitEndsAt: (_answer, log) => accepted(log)[0].at + 10_000,
+				underWay: 3,
+			},
+		);
 		// The first window's ten went; requests under way at the cancel found the window full.
 		expect(emu.count()).toBe(1900);
 	});
@@ -100,8 +111,17 @@ describe('Stopping an execution', () => {
 	it('held back after a 429 with Retry-After: the hold ends with the cancel and nothing more is sent', async () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 3);
-		const refusal = { status: 'error', message: 'slow down', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' };
-		emu.faults.onPath('batch/archive', { status: 429, body: refusal, headers: { 'Retry-After': '20' } }, 1);
+		const refusal = {
+			status: 'error',
+			message: 'slow down',
+			errorType: 'RATE_LIMIT',
+			policyName: 'TEN_SECONDLY_ROLLING',
+		};
+		emu.faults.onPath(
+			'batch/archive',
+			{ status: 429, body: refusal, headers: { 'Retry-After': '20' } },
+			1,
+		);
 		await runAndCancel(emu, items, archiveParameters(), {
 			startsWait: (answered) => answered.length === 1,
 			waitEndsAt: (answer) => answeredAt(answer) + 20_000,
@@ -115,7 +135,10 @@ describe('Stopping an execution', () => {
 		const emu = emulator();
 		emu.settings.rateLimit = { max: 4, intervalMs: 10_000 };
 		const items = seedPairs(emu, 30).map(({ id }) => ({ id }));
-		const { toIds: _unused, ...parameters } = archiveParameters({ operation: 'archiveAll', options: { batchSize: 1, concurrency: 2 } });
+		const { toIds: _unused, ...parameters } = archiveParameters({
+			operation: 'archiveAll',
+			options: { batchSize: 1, concurrency: 2 },
+		});
 		// The read and three removals fill the window of 4 per 10 s; the other 27 removals wait for it to turn over.
 		await runAndCancel(emu, items, parameters, {
 			startsWait: (answered) => accepted(answered).length === 4,

@@ -21,47 +21,80 @@ function snapshot(emu: HubSpotEmulator): string {
 
 function seed(emu: HubSpotEmulator): void {
 	emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
-	emu.seed('contacts', '1', 'companies', '10', [DECISION_MAKER]).seed('contacts', '1', 'companies', '11');
-	emu.seed('contacts', '2', 'companies', '20', [DECISION_MAKER]).seed('contacts', '3', 'companies', '30');
+	emu
+		.seed('contacts', '1', 'companies', '10', [DECISION_MAKER])
+		.seed('contacts', '1', 'companies', '11');
+	emu
+		.seed('contacts', '2', 'companies', '20', [DECISION_MAKER])
+		.seed('contacts', '3', 'companies', '30');
 }
 
 const WRITE_ROUTES = ['batch/archive', 'batch/labels/archive', 'batch/create', 'delete'];
 
 const cases: Array<[string, INodeParameters, IDataObject[]]> = [
-	['archive', archiveParameters(), [{ id: 1, to: [10, 11] }, { id: 2, to: 20 }]],
-	['archiveLabels', archiveParameters({ operation: 'archiveLabels', labels: ['USER_DEFINED:41'] }), [{ id: 1, to: [10, 11] }, { id: 2, to: 20 }]],
+	[
+		'archive',
+		archiveParameters(),
+		[
+			{ id: 1, to: [10, 11] },
+			{ id: 2, to: 20 },
+		],
+	],
+	[
+		'archiveLabels',
+		archiveParameters({ operation: 'archiveLabels', labels: ['USER_DEFINED:41'] }),
+		[
+			{ id: 1, to: [10, 11] },
+			{ id: 2, to: 20 },
+		],
+	],
 	['archiveAll', archiveParameters({ operation: 'archiveAll' }), [{ id: 1 }, { id: 2 }]],
 ];
 
 describe('Dry run', () => {
 	const emulator = useEmulator();
 
-	it.each(cases)('%s: sends no write, leaves the emulator untouched, outputs the real run\'s shape with DRY_RUN', async (_name, parameters, items) => {
-		const emu = emulator();
-		seed(emu);
-		const before = snapshot(emu);
-		const dry = await run(emu, items, { ...parameters, options: { dryRun: true } });
-		expect(dry.error).toBeUndefined();
-		expect(snapshot(emu)).toBe(before);
-		expect(Object.keys(emu.stats.byRoute).filter((r) => WRITE_ROUTES.includes(r))).toEqual([]);
-		expect(emu.stats.archivedPairs).toBe(0);
-		expect(dry.items.map((i) => i.json.status)).toEqual(items.map(() => 'DRY_RUN'));
-		expect(dry.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+	it.each(cases)(
+		"%s: sends no write, leaves the emulator untouched, outputs the real run's shape with DRY_RUN",
+		async (_name, parameters, items) => {
+			const emu = emulator();
+			seed(emu);
+			const before = snapshot(emu);
+			const dry = await run(emu, items, { ...parameters, options: { dryRun: true } });
+			expect(dry.error).toBeUndefined();
+			expect(snapshot(emu)).toBe(before);
+			expect(Object.keys(emu.stats.byRoute).filter((r) => WRITE_ROUTES.includes(r))).toEqual([]);
+			expect(emu.stats.archivedPairs).toBe(0);
+			expect(dry.items.map((i) => i.json.status)).toEqual(items.map(() => 'DRY_RUN'));
+			expect(dry.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 
-		const real = await run(emu, items, parameters);
-		expect(real.error).toBeUndefined();
-		expect(snapshot(emu)).not.toBe(before);
-		expect(dry.items.map((i) => ({ ...i.json, status: 'COMPLETE', startedAt: '', completedAt: '', requestedAt: '' }))).toEqual(
-			real.items.map((i) => ({ ...i.json, startedAt: '', completedAt: '', requestedAt: '' })),
-		);
-	});
+			const real = await run(emu, items, parameters);
+			expect(real.error).toBeUndefined();
+			expect(snapshot(emu)).not.toBe(before);
+			expect(
+				dry.items.map((i) => ({
+					...i.json,
+					status: 'COMPLETE',
+					startedAt: '',
+					completedAt: '',
+					requestedAt: '',
+				})),
+			).toEqual(
+				real.items.map((i) => ({ ...i.json, startedAt: '', completedAt: '', requestedAt: '' })),
+			);
+		},
+	);
 
 	it('archiveAll: reads (paging included) but removes nothing, and lists what would be removed', async () => {
 		const emu = emulator();
 		seed(emu);
 		emu.settings.readPageSize = 1;
 		const before = snapshot(emu);
-		const result = await run(emu, [{ id: 1 }, { id: 3 }], archiveParameters({ operation: 'archiveAll', options: { dryRun: true } }));
+		const result = await run(
+			emu,
+			[{ id: 1 }, { id: 3 }],
+			archiveParameters({ operation: 'archiveAll', options: { dryRun: true } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.stats.byRoute).toEqual({ 'batch/read': 2 });
 		expect(snapshot(emu)).toBe(before);
@@ -73,7 +106,11 @@ describe('Dry run', () => {
 
 	it('archiveAll: a record with nothing to remove says DRY_RUN too', async () => {
 		const emu = emulator();
-		const result = await run(emu, [{ id: 9 }], archiveParameters({ operation: 'archiveAll', options: { dryRun: true } }));
+		const result = await run(
+			emu,
+			[{ id: 9 }],
+			archiveParameters({ operation: 'archiveAll', options: { dryRun: true } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ fromId: '9', toIds: [], status: 'DRY_RUN' });
 	});
@@ -84,7 +121,10 @@ describe('Dry run', () => {
 		const before = snapshot(emu);
 		const result = await run(
 			emu,
-			[{ id: 1, to: [10, 11] }, { id: 2, to: 20 }],
+			[
+				{ id: 1, to: [10, 11] },
+				{ id: 2, to: 20 },
+			],
 			archiveParameters({ options: { dryRun: true, outputMode: 'perBatch', batchSize: 2 } }),
 		);
 		expect(result.error).toBeUndefined();

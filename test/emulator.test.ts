@@ -34,7 +34,13 @@ interface Answer {
 	body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function call(method: string, urlPath: string, body?: unknown, token: string | null = TOKEN, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+	method: string,
+	urlPath: string,
+	body?: unknown,
+	token: string | null = TOKEN,
+	headers: Record<string, string> = {},
+): Promise<Answer> {
 	const res = await fetch(emu.baseUrl + urlPath, {
 		method,
 		headers: {
@@ -48,14 +54,33 @@ async function call(method: string, urlPath: string, body?: unknown, token: stri
 	return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-const archive = (inputs: unknown, from = 'contacts', to = 'companies', token: string | null = TOKEN): Promise<Answer> =>
-	call('POST', `${ASSOC}/${from}/${to}/batch/archive`, { inputs }, token);
+const archive = (
+	inputs: unknown,
+	from = 'contacts',
+	to = 'companies',
+	token: string | null = TOKEN,
+): Promise<Answer> => call('POST', `${ASSOC}/${from}/${to}/batch/archive`, { inputs }, token);
 const read = (inputs: unknown, from = 'contacts', to = 'companies'): Promise<Answer> =>
 	call('POST', `${ASSOC}/${from}/${to}/batch/read`, { inputs });
 
 type FakeableApi = Config.FakeableAPI;
-const FAKEABLE: FakeableApi[] = ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
-	'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'];
+const FAKEABLE: FakeableApi[] = [
+	'Date',
+	'hrtime',
+	'nextTick',
+	'performance',
+	'queueMicrotask',
+	'requestAnimationFrame',
+	'cancelAnimationFrame',
+	'requestIdleCallback',
+	'cancelIdleCallback',
+	'setImmediate',
+	'clearImmediate',
+	'setInterval',
+	'clearInterval',
+	'setTimeout',
+	'clearTimeout',
+];
 
 /**
  * Jest's fake timers for `apis` only, until the test ends: the emulator's clock moves when the test says, however
@@ -92,8 +117,17 @@ function expectHubSpotError(a: Answer, status: number, category: string): void {
 describe('auth and scopes', () => {
 	test('401 without, or with an unknown, token', async () => {
 		emu.seed('contacts', '1', 'companies', '10');
-		expectHubSpotError(await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'companies', null), 401, 'INVALID_AUTHENTICATION');
-		const bad = await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'companies', 'nope');
+		expectHubSpotError(
+			await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'companies', null),
+			401,
+			'INVALID_AUTHENTICATION',
+		);
+		const bad = await archive(
+			[{ from: { id: '1' }, to: [{ id: '10' }] }],
+			'contacts',
+			'companies',
+			'nope',
+		);
 		expectHubSpotError(bad, 401, 'INVALID_AUTHENTICATION');
 		expect(bad.body.message).toMatch(/^Authentication credentials not found/);
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(true);
@@ -111,22 +145,52 @@ describe('auth and scopes', () => {
 
 	test('403 MISSING_SCOPES names the required scope', async () => {
 		emu.addToken('narrow', { scopes: ['crm.objects.contacts.write'] });
-		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'companies', 'narrow');
+		const a = await archive(
+			[{ from: { id: '1' }, to: [{ id: '10' }] }],
+			'contacts',
+			'companies',
+			'narrow',
+		);
 		expectHubSpotError(a, 403, 'MISSING_SCOPES');
-		expect(a.body.errors[0].context.requiredGranularScopes).toEqual(['crm.objects.companies.write']);
+		expect(a.body.errors[0].context.requiredGranularScopes).toEqual([
+			'crm.objects.companies.write',
+		]);
 		expect(a.body.links.scopes).toBe('https://developers.hubspot.com/scopes');
 		emu.addToken('tickets-only', { scopes: ['crm.objects.contacts.write'] });
-		const t = await archive([{ from: { id: '1' }, to: [{ id: '10' }] }], 'contacts', 'tickets', 'tickets-only');
+		const t = await archive(
+			[{ from: { id: '1' }, to: [{ id: '10' }] }],
+			'contacts',
+			'tickets',
+			'tickets-only',
+		);
 		expect(t.body.errors[0].context.requiredGranularScopes).toEqual(['tickets']);
-		const r = await call('POST', `${ASSOC}/contacts/contacts/batch/read`, { inputs: [{ id: '1' }] }, 'narrow');
+		const r = await call(
+			'POST',
+			`${ASSOC}/contacts/contacts/batch/read`,
+			{ inputs: [{ id: '1' }] },
+			'narrow',
+		);
 		expect(r.body.errors[0].context.requiredGranularScopes).toEqual(['crm.objects.contacts.read']);
-		expectHubSpotError(await call('GET', '/crm/v3/schemas', undefined, 'narrow'), 403, 'MISSING_SCOPES');
+		expectHubSpotError(
+			await call('GET', '/crm/v3/schemas', undefined, 'narrow'),
+			403,
+			'MISSING_SCOPES',
+		);
 		emu.settings.missingScopes = true;
-		expectHubSpotError(await call('GET', `${ASSOC}/contacts/companies/labels`), 403, 'MISSING_SCOPES');
+		expectHubSpotError(
+			await call('GET', `${ASSOC}/contacts/companies/labels`),
+			403,
+			'MISSING_SCOPES',
+		);
 	});
 
 	test('object types: names, ids, singular, custom; unknown → 400', async () => {
-		emu.addCustomObject({ objectTypeId: '2-1234567', fullyQualifiedName: 'p1234_cars', name: 'cars', labels: { singular: 'Car', plural: 'Cars' } });
+		emu.addCustomObject({
+			objectTypeId: '2-1234567',
+			fullyQualifiedName: 'p1234_cars',
+			name: 'cars',
+			labels: { singular: 'Car', plural: 'Cars' },
+		});
 		emu.seed('0-1', 1, 'company', 10);
 		emu.seed('p1234_cars', '5', 'contacts', '1');
 		expect(emu.toIds('contacts', '1', '0-2')).toEqual(['10']);
@@ -158,27 +222,47 @@ describe('batch/archive', () => {
 		expect(emu.count()).toBe(3);
 		expect(emu.stats.archivedPairs).toBe(1);
 		expect((await archive([{ from: { id: '1' }, to: [{ id: '10' }] }])).status).toBe(204);
-		expect(emu.stats.log[0]).toMatchObject({ n: 1, method: 'POST', route: 'batch/archive', status: 204, inputs: 1, pairs: 2, authorization: TOKEN });
+		expect(emu.stats.log[0]).toMatchObject({
+			n: 1,
+			method: 'POST',
+			route: 'batch/archive',
+			status: 204,
+			inputs: 1,
+			pairs: 2,
+			authorization: TOKEN,
+		});
 	});
 
 	test('200 BatchResponse when settings.archiveResponse = 200; reverse direction works too', async () => {
 		emu.settings.archiveResponse = '200';
-		const a = await archive([{ from: { id: '10' }, to: [{ id: 1 }, { id: '2' }] }], 'companies', 'contacts');
+		const a = await archive(
+			[{ from: { id: '10' }, to: [{ id: 1 }, { id: '2' }] }],
+			'companies',
+			'contacts',
+		);
 		expect(a.status).toBe(200);
 		expect(a.body).toMatchObject({ status: 'COMPLETE', results: [] });
-		for (const k of ['startedAt', 'completedAt', 'requestedAt']) expect(typeof a.body[k]).toBe('string');
+		for (const k of ['startedAt', 'completedAt', 'requestedAt'])
+			expect(typeof a.body[k]).toBe('string');
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['11']);
 		expect(emu.toIds('contacts', '2', 'companies')).toEqual([]);
 	});
 
 	test('400 when the batch is too large (pairs by default, inputs when configured)', async () => {
 		emu.settings.maxArchiveInputs = 2;
-		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] }]);
+		const a = await archive([
+			{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] },
+		]);
 		expectHubSpotError(a, 400, 'VALIDATION_ERROR');
-		expect(a.body.message).toBe('The maximum number of inputs supported in a batch is 2. Please reduce the number of items and try again');
+		expect(a.body.message).toBe(
+			'The maximum number of inputs supported in a batch is 2. Please reduce the number of items and try again',
+		);
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(true);
 		emu.settings.limitCounts = 'inputs';
-		expect((await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] }])).status).toBe(204);
+		expect(
+			(await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }, { id: '12' }] }]))
+				.status,
+		).toBe(204);
 	});
 
 	test('400 naming invalid ids; nothing archived; counted', async () => {
@@ -189,15 +273,40 @@ describe('batch/archive', () => {
 		}
 		expect(emu.stats.invalidIdRequests).toBe(7);
 		expect(emu.has('contacts', '1', 'companies', '10')).toBe(true);
-		expectHubSpotError(await call('POST', `${ASSOC}/contacts/companies/batch/archive`, { inputs: 'x' }), 400, 'VALIDATION_ERROR');
-		expectHubSpotError(await call('POST', `${ASSOC}/contacts/companies/batch/archive`, '{not json'), 400, 'VALIDATION_ERROR');
+		expectHubSpotError(
+			await call('POST', `${ASSOC}/contacts/companies/batch/archive`, { inputs: 'x' }),
+			400,
+			'VALIDATION_ERROR',
+		);
+		expectHubSpotError(
+			await call('POST', `${ASSOC}/contacts/companies/batch/archive`, '{not json'),
+			400,
+			'VALIDATION_ERROR',
+		);
 	});
 
-	test('207 with HubSpot\'s invalid-object error for faults.errorIds, the rest archived', async () => {
+	test("207 with HubSpot's invalid-object error for faults.errorIds, the rest archived", async () => {
 		emu.faults.errorIds.add('11');
-		const a = await archive([{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] }, { from: { id: '2' }, to: [{ id: '10' }] }]);
+		const a = await archive([
+			{ from: { id: '1' }, to: [{ id: '10' }, { id: '11' }] },
+			{ from: { id: '2' }, to: [{ id: '10' }] },
+		]);
 		expect(a.status).toBe(207);
-		expect(a.body).toMatchObject({ status: 'COMPLETE', numErrors: 1, errors: [{ status: 'error', category: 'VALIDATION_ERROR', context: { INVALID_OBJECT_IDS: ['COMPANY=11 is not valid'], objectId: ['11'], objectType: ['COMPANY'] } }] });
+		expect(a.body).toMatchObject({
+			status: 'COMPLETE',
+			numErrors: 1,
+			errors: [
+				{
+					status: 'error',
+					category: 'VALIDATION_ERROR',
+					context: {
+						INVALID_OBJECT_IDS: ['COMPANY=11 is not valid'],
+						objectId: ['11'],
+						objectType: ['COMPANY'],
+					},
+				},
+			],
+		});
 		expect(a.body.errors[0].message).toBe('One or more associations are invalid');
 		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['11']);
 		expect(emu.toIds('contacts', '2', 'companies')).toEqual([]);
@@ -206,7 +315,11 @@ describe('batch/archive', () => {
 
 describe('labels', () => {
 	beforeEach(() => {
-		emu.addLabel('contacts', 'companies', { typeId: 41, inverseTypeId: 42, label: 'Decision maker' });
+		emu.addLabel('contacts', 'companies', {
+			typeId: 41,
+			inverseTypeId: 42,
+			label: 'Decision maker',
+		});
 		emu.seed('contacts', '1', 'companies', '10', [{ category: 'USER_DEFINED', typeId: 41 }]);
 	});
 
@@ -226,12 +339,32 @@ describe('labels', () => {
 
 	test('removing one label keeps the pair; removing the unlabeled type removes it', async () => {
 		const url = `${ASSOC}/contacts/companies/batch/labels/archive`;
-		const one = await call('POST', url, { inputs: [{ from: { id: '1' }, to: { id: '10' }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }] }] });
+		const one = await call('POST', url, {
+			inputs: [
+				{
+					from: { id: '1' },
+					to: { id: '10' },
+					types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }],
+				},
+			],
+		});
 		expect(one.status).toBe(204);
-		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 279 }]);
-		expect(emu.typesOf('companies', '10', 'contacts', '1')).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 280 }]);
+		expect(emu.typesOf('contacts', '1', 'companies', '10')).toEqual([
+			{ category: 'HUBSPOT_DEFINED', typeId: 279 },
+		]);
+		expect(emu.typesOf('companies', '10', 'contacts', '1')).toEqual([
+			{ category: 'HUBSPOT_DEFINED', typeId: 280 },
+		]);
 		emu.settings.archiveResponse = '200';
-		const all = await call('POST', url, { inputs: [{ from: { id: '1' }, to: { id: '10' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] }] });
+		const all = await call('POST', url, {
+			inputs: [
+				{
+					from: { id: '1' },
+					to: { id: '10' },
+					types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }],
+				},
+			],
+		});
 		expect(all.status).toBe(200);
 		expect(emu.has('companies', '10', 'contacts', '1')).toBe(false);
 		expect(emu.stats.archivedPairs).toBe(1);
@@ -239,19 +372,36 @@ describe('labels', () => {
 
 	test('batch/create adds types, visible from both sides', async () => {
 		const a = await call('POST', `${ASSOC}/companies/contacts/batch/create`, {
-			inputs: [{ from: { id: '20' }, to: { id: '2' }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 42 }] }],
+			inputs: [
+				{
+					from: { id: '20' },
+					to: { id: '2' },
+					types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 42 }],
+				},
+			],
 		});
 		expect(a.status).toBe(201);
-		expect(a.body.results[0]).toMatchObject({ fromObjectTypeId: '0-2', fromObjectId: 20, toObjectTypeId: '0-1', toObjectId: 2, labels: ['Decision maker'] });
+		expect(a.body.results[0]).toMatchObject({
+			fromObjectTypeId: '0-2',
+			fromObjectId: 20,
+			toObjectTypeId: '0-1',
+			toObjectId: 2,
+			labels: ['Decision maker'],
+		});
 		expect(emu.typesOf('contacts', '2', 'companies', '20')).toEqual(
-			expect.arrayContaining([{ category: 'HUBSPOT_DEFINED', typeId: 279 }, { category: 'USER_DEFINED', typeId: 41 }]),
+			expect.arrayContaining([
+				{ category: 'HUBSPOT_DEFINED', typeId: 279 },
+				{ category: 'USER_DEFINED', typeId: 41 },
+			]),
 		);
 	});
 });
 
 describe('batch/read', () => {
 	test('answers toObjectId as a bare JSON number with all its digits, also past 2^53', async () => {
-		emu.seed('contacts', '1', 'companies', '9007199254740993').seed('contacts', '1', 'companies', '9223372036854775807');
+		emu
+			.seed('contacts', '1', 'companies', '9007199254740993')
+			.seed('contacts', '1', 'companies', '9223372036854775807');
 		const res = await fetch(`${emu.baseUrl}${ASSOC}/contacts/companies/batch/read`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
@@ -279,12 +429,17 @@ describe('batch/read', () => {
 			const a = await read([{ id: '1', ...(after ? { after } : {}) }, { id: '2' }]);
 			expect(a.status).toBe(207);
 			expect(a.body.errors).toEqual([
-				expect.objectContaining({ category: 'OBJECT_NOT_FOUND', context: { fromObjectId: ['2'], fromObjectType: ['contact'], toObjectType: ['company'] } }),
+				expect.objectContaining({
+					category: 'OBJECT_NOT_FOUND',
+					context: { fromObjectId: ['2'], fromObjectType: ['contact'], toObjectType: ['company'] },
+				}),
 			]);
 			const r = a.body.results[0];
 			expect(r.from).toEqual({ id: '1' });
 			seen.push(...r.to.map((t: { toObjectId: number }) => t.toObjectId));
-			expect(r.to[0].associationTypes).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 279, label: null }]);
+			expect(r.to[0].associationTypes).toEqual([
+				{ category: 'HUBSPOT_DEFINED', typeId: 279, label: null },
+			]);
 			after = r.paging?.next?.after;
 			pages++;
 		} while (after);
@@ -302,52 +457,120 @@ describe('batch/read', () => {
 		expect(ok.status).toBe(207);
 		const tooMany = await read(Array.from({ length: 1001 }, (_, i) => ({ id: String(i + 1) })));
 		expectHubSpotError(tooMany, 400, 'VALIDATION_ERROR');
-		expect(tooMany.body.message).toBe('The maximum number of inputs supported in a batch is 1000. Please reduce the number of items and try again');
+		expect(tooMany.body.message).toBe(
+			'The maximum number of inputs supported in a batch is 1000. Please reduce the number of items and try again',
+		);
 	});
 });
 
 describe('other endpoints', () => {
 	test('schemas on both paths, account info, 404', async () => {
-		emu.addCustomObject({ objectTypeId: '2-1234567', fullyQualifiedName: 'p1234_cars', name: 'cars', labels: { singular: 'Car', plural: 'Cars' } });
+		emu.addCustomObject({
+			objectTypeId: '2-1234567',
+			fullyQualifiedName: 'p1234_cars',
+			name: 'cars',
+			labels: { singular: 'Car', plural: 'Cars' },
+		});
 		for (const p of ['/crm-object-schemas/v3/schemas', '/crm/v3/schemas']) {
 			const a = await call('GET', p);
 			expect(a.status).toBe(200);
-			expect(a.body.results).toEqual([expect.objectContaining({ objectTypeId: '2-1234567', fullyQualifiedName: 'p1234_cars', name: 'cars', labels: { singular: 'Car', plural: 'Cars' } })]);
+			expect(a.body.results).toEqual([
+				expect.objectContaining({
+					objectTypeId: '2-1234567',
+					fullyQualifiedName: 'p1234_cars',
+					name: 'cars',
+					labels: { singular: 'Car', plural: 'Cars' },
+				}),
+			]);
 		}
 		const info = await call('GET', '/account-info/v3/details');
-		expect(info.body).toMatchObject({ portalId: 12345678, accountType: 'STANDARD', timeZone: 'US/Eastern', companyCurrency: 'USD', uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
+		expect(info.body).toMatchObject({
+			portalId: 12345678,
+			accountType: 'STANDARD',
+			timeZone: 'US/Eastern',
+			companyCurrency: 'USD',
+			uiDomain: 'app.hubspot.com',
+			dataHostingLocation: 'na1',
+		});
 		expectHubSpotError(await call('GET', '/crm/v3/nothing-here'), 404, 'NOT_FOUND');
 	});
 
-	test.each(['/oauth/v1/token', '/oauth/2026-03/token'])('OAuth refresh at %s (form body and Basic auth), bad refresh token, authorization_code', async (path) => {
-		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt', accessTokenTtlMs: 60000 });
-		const form = async (params: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> => {
-			const res = await fetch(`${emu.baseUrl}${path}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-				body: new URLSearchParams(params).toString(),
+	test.each(['/oauth/v1/token', '/oauth/2026-03/token'])(
+		'OAuth refresh at %s (form body and Basic auth), bad refresh token, authorization_code',
+		async (path) => {
+			emu.configureOAuth({
+				clientId: 'cid',
+				clientSecret: 'secret',
+				refreshToken: 'rt',
+				accessTokenTtlMs: 60000,
 			});
-			return { status: res.status, headers: res.headers, body: await res.json() };
-		};
-		const a = await form({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cid', client_secret: 'secret' });
-		expect(a.status).toBe(200);
-		expect(a.body).toMatchObject({ refresh_token: 'rt', expires_in: 60, token_type: 'bearer' });
-		expect((await call('GET', '/account-info/v3/details', undefined, a.body.access_token)).status).toBe(200);
-		emu.expireToken(a.body.access_token);
-		expect((await call('GET', '/account-info/v3/details', undefined, a.body.access_token)).body.category).toBe('EXPIRED_AUTHENTICATION');
-		const basic = await form({ grant_type: 'refresh_token', refresh_token: 'rt' }, { Authorization: `Basic ${Buffer.from('cid:secret').toString('base64')}` });
-		expect(basic.status).toBe(200);
-		expect(basic.body.access_token).not.toBe(a.body.access_token);
-		const bad = await form({ grant_type: 'refresh_token', refresh_token: 'wrong', client_id: 'cid', client_secret: 'secret' });
-		expect(bad.status).toBe(400);
-		expect(bad.body).toMatchObject({ status: 'BAD_REFRESH_TOKEN', message: 'missing or unknown refresh token' });
-		expect((await form({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cid', client_secret: 'x' })).status).toBe(400);
-		const code = await form({ grant_type: 'authorization_code', code: 'test-code', client_id: 'cid', client_secret: 'secret', redirect_uri: 'http://x' });
-		expect(code.status).toBe(200);
-		expect(emu.stats.codeGrants).toBe(1);
-		expect(emu.stats.refreshes).toBe(2);
-		expect(emu.stats.requests).toBe(2); // the token endpoint is not an API request
-	});
+			const form = async (
+				params: Record<string, string>,
+				headers: Record<string, string> = {},
+			): Promise<Answer> => {
+				const res = await fetch(`${emu.baseUrl}${path}`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+					body: new URLSearchParams(params).toString(),
+				});
+				return { status: res.status, headers: res.headers, body: await res.json() };
+			};
+			const a = await form({
+				grant_type: 'refresh_token',
+				refresh_token: 'rt',
+				client_id: 'cid',
+				client_secret: 'secret',
+			});
+			expect(a.status).toBe(200);
+			expect(a.body).toMatchObject({ refresh_token: 'rt', expires_in: 60, token_type: 'bearer' });
+			expect(
+				(await call('GET', '/account-info/v3/details', undefined, a.body.access_token)).status,
+			).toBe(200);
+			emu.expireToken(a.body.access_token);
+			expect(
+				(await call('GET', '/account-info/v3/details', undefined, a.body.access_token)).body
+					.category,
+			).toBe('EXPIRED_AUTHENTICATION');
+			const basic = await form(
+				{ grant_type: 'refresh_token', refresh_token: 'rt' },
+				{ Authorization: `Basic ${Buffer.from('cid:secret').toString('base64')}` },
+			);
+			expect(basic.status).toBe(200);
+			expect(basic.body.access_token).not.toBe(a.body.access_token);
+			const bad = await form({
+				grant_type: 'refresh_token',
+				refresh_token: 'wrong',
+				client_id: 'cid',
+				client_secret: 'secret',
+			});
+			expect(bad.status).toBe(400);
+			expect(bad.body).toMatchObject({
+				status: 'BAD_REFRESH_TOKEN',
+				message: 'missing or unknown refresh token',
+			});
+			expect(
+				(
+					await form({
+						grant_type: 'refresh_token',
+						refresh_token: 'rt',
+						client_id: 'cid',
+						client_secret: 'x',
+					})
+				).status,
+			).toBe(400);
+			const code = await form({
+				grant_type: 'authorization_code',
+				code: 'test-code',
+				client_id: 'cid',
+				client_secret: 'secret',
+				redirect_uri: 'http://x',
+			});
+			expect(code.status).toBe(200);
+			expect(emu.stats.codeGrants).toBe(1);
+			expect(emu.stats.refreshes).toBe(2);
+			expect(emu.stats.requests).toBe(2); // the token endpoint is not an API request
+		},
+	);
 
 	test('the dated token endpoint answers errors the RFC 6749 way and refuses parameters in the query string', async () => {
 		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt' });
@@ -359,14 +582,35 @@ describe('other endpoints', () => {
 			});
 			return { status: res.status, headers: res.headers, body: await res.json() };
 		};
-		const bad = await post('', { grant_type: 'refresh_token', refresh_token: 'wrong', client_id: 'cid', client_secret: 'secret' });
+		const bad = await post('', {
+			grant_type: 'refresh_token',
+			refresh_token: 'wrong',
+			client_id: 'cid',
+			client_secret: 'secret',
+		});
 		expect(bad.status).toBe(400);
-		expect(bad.body).toMatchObject({ error: 'invalid_grant', error_description: 'missing or unknown refresh token', status: 'BAD_REFRESH_TOKEN' });
-		const inQuery = await post('?client_id=cid&client_secret=secret', { grant_type: 'refresh_token', refresh_token: 'rt' });
+		expect(bad.body).toMatchObject({
+			error: 'invalid_grant',
+			error_description: 'missing or unknown refresh token',
+			status: 'BAD_REFRESH_TOKEN',
+		});
+		const inQuery = await post('?client_id=cid&client_secret=secret', {
+			grant_type: 'refresh_token',
+			refresh_token: 'rt',
+		});
 		expect(inQuery.status).toBe(400);
 		expect(inQuery.body).toMatchObject({ error: 'invalid_request' });
 		expect(emu.stats.refreshes).toBe(0);
-		expect((await post('', { grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cid', client_secret: 'secret' })).status).toBe(200);
+		expect(
+			(
+				await post('', {
+					grant_type: 'refresh_token',
+					refresh_token: 'rt',
+					client_id: 'cid',
+					client_secret: 'secret',
+				})
+			).status,
+		).toBe(200);
 		expect(emu.stats.refreshes).toBe(1);
 		expect(emu.stats.tokenRequests).toBe(3);
 	});
@@ -374,7 +618,13 @@ describe('other endpoints', () => {
 	test('the consent page: shows the app and its scopes, sends the browser back with a code or with access_denied, and refuses an unknown app without redirecting', async () => {
 		emu.configureOAuth({ clientId: 'cid', clientSecret: 'secret', refreshToken: 'rt' });
 		const back = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
-		const query = new URLSearchParams({ client_id: 'cid', redirect_uri: back, scope: 'oauth crm.objects.contacts.write', optional_scope: 'tickets', state: 's<1>' });
+		const query = new URLSearchParams({
+			client_id: 'cid',
+			redirect_uri: back,
+			scope: 'oauth crm.objects.contacts.write',
+			optional_scope: 'tickets',
+			state: 's<1>',
+		});
 		const shown = await fetch(`${emu.baseUrl}/oauth/authorize?${query.toString()}`);
 		expect(shown.status).toBe(200);
 		const html = await shown.text();
@@ -385,7 +635,12 @@ describe('other endpoints', () => {
 				method: 'POST',
 				redirect: 'manual',
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ client_id: 'cid', redirect_uri: back, state: 's<1>', decision }).toString(),
+				body: new URLSearchParams({
+					client_id: 'cid',
+					redirect_uri: back,
+					state: 's<1>',
+					decision,
+				}).toString(),
 			});
 			expect(res.status).toBe(302);
 			const to = new URL(res.headers.get('location') ?? '');
@@ -393,8 +648,15 @@ describe('other endpoints', () => {
 			return Object.fromEntries(to.searchParams);
 		};
 		expect(await decide('approve')).toEqual({ code: 'test-code', state: 's<1>' });
-		expect(await decide('deny')).toEqual({ error: 'access_denied', error_description: 'The user declined to connect the app', state: 's<1>' });
-		const unknown = await fetch(`${emu.baseUrl}/oauth/authorize?${new URLSearchParams({ client_id: 'other', redirect_uri: back }).toString()}`, { redirect: 'manual' });
+		expect(await decide('deny')).toEqual({
+			error: 'access_denied',
+			error_description: 'The user declined to connect the app',
+			state: 's<1>',
+		});
+		const unknown = await fetch(
+			`${emu.baseUrl}/oauth/authorize?${new URLSearchParams({ client_id: 'other', redirect_uri: back }).toString()}`,
+			{ redirect: 'manual' },
+		);
 		expect(unknown.status).toBe(400);
 		expect(unknown.headers.get('location')).toBeNull();
 	});
@@ -414,7 +676,12 @@ describe('rate limits', () => {
 		await call('GET', '/account-info/v3/details');
 		const limited = await call('GET', '/account-info/v3/details');
 		expect(limited.status).toBe(429);
-		expect(limited.body).toMatchObject({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
+		expect(limited.body).toMatchObject({
+			status: 'error',
+			message: 'You have reached your ten_secondly_rolling limit.',
+			errorType: 'RATE_LIMIT',
+			policyName: 'TEN_SECONDLY_ROLLING',
+		});
 		expect(limited.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
 		expect(limited.headers.get('retry-after')).toBe('10');
 		expect(emu.stats.rateLimited).toBe(1);
@@ -424,7 +691,11 @@ describe('rate limits', () => {
 		jest.advanceTimersByTime(1);
 		expect((await call('GET', '/account-info/v3/details')).status).toBe(200);
 		// a 401 carries the headers too
-		expect((await call('GET', '/account-info/v3/details', undefined, 'nope')).headers.get('x-hubspot-ratelimit-max')).toBe('3');
+		expect(
+			(await call('GET', '/account-info/v3/details', undefined, 'nope')).headers.get(
+				'x-hubspot-ratelimit-max',
+			),
+		).toBe('3');
 	});
 
 	test('daily limit: 429 DAILY that never clears; daily headers for private tokens', async () => {
@@ -438,7 +709,11 @@ describe('rate limits', () => {
 		for (let i = 0; i < 2; i++) {
 			const d = await call('GET', '/account-info/v3/details');
 			expect(d.status).toBe(429);
-			expect(d.body).toMatchObject({ policyName: 'DAILY', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT' });
+			expect(d.body).toMatchObject({
+				policyName: 'DAILY',
+				message: 'You have reached your daily limit.',
+				errorType: 'RATE_LIMIT',
+			});
 		}
 		expect(emu.stats.dailyLimited).toBe(2);
 	});
@@ -455,7 +730,11 @@ describe('faults, latency, stats', () => {
 		expect((await archive([{ from: { id: '1' }, to: [{ id: '10' }] }])).status).toBe(204);
 		expect(emu.stats.dropped).toBe(1);
 		expect(emu.stats.inFlight).toBe(0);
-		emu.faults.onPath('/batch/read', { status: 503, body: { custom: true }, headers: { 'X-Test': 'yes' } }, 1);
+		emu.faults.onPath(
+			'/batch/read',
+			{ status: 503, body: { custom: true }, headers: { 'X-Test': 'yes' } },
+			1,
+		);
 		const r = await read([{ id: '1' }]);
 		expect(r.status).toBe(503);
 		expect(r.body).toEqual({ custom: true });
@@ -503,7 +782,7 @@ describe('faults, latency, stats', () => {
 		expect(answered).toEqual([2, 1]);
 	});
 
-	test('answerAfter fault: the answer waits for a later request\'s', async () => {
+	test("answerAfter fault: the answer waits for a later request's", async () => {
 		emu.faults.at(1, { answerAfter: 3 });
 		const answered = answeredOrder();
 		const held = call('GET', '/account-info/v3/details');
@@ -525,17 +804,35 @@ describe('faults, latency, stats', () => {
 
 describe('control API', () => {
 	test('seed, state, settings, stats, faults, reset; not counted as requests', async () => {
-		const post = (p: string, body: unknown): Promise<Answer> => call('POST', `/__emulator${p}`, body, null);
-		expect((await post('/seed', { pairs: [['contacts', '1', 'companies', '10'], ['contacts', '1', 'companies', '11']] })).body).toEqual({ seeded: 2, count: 2 });
-		expect((await call('GET', '/__emulator/state?from=companies&id=10&to=contacts', undefined, null)).body.toIds).toEqual(['1']);
-		expect((await post('/settings', { archiveResponse: 200, rateLimit: { max: 7 } })).status).toBe(200);
+		const post = (p: string, body: unknown): Promise<Answer> =>
+			call('POST', `/__emulator${p}`, body, null);
+		expect(
+			(
+				await post('/seed', {
+					pairs: [
+						['contacts', '1', 'companies', '10'],
+						['contacts', '1', 'companies', '11'],
+					],
+				})
+			).body,
+		).toEqual({ seeded: 2, count: 2 });
+		expect(
+			(await call('GET', '/__emulator/state?from=companies&id=10&to=contacts', undefined, null))
+				.body.toIds,
+		).toEqual(['1']);
+		expect((await post('/settings', { archiveResponse: 200, rateLimit: { max: 7 } })).status).toBe(
+			200,
+		);
 		expect(emu.settings.archiveResponse).toBe('200');
 		expect(emu.settings.rateLimit).toEqual({ max: 7, intervalMs: 10000 });
 		expect((await post('/settings', { nope: 1 })).status).toBe(400);
 		expect((await archive([{ from: { id: '1' }, to: [{ id: '10' }] }])).status).toBe(200);
 		const stats = await call('GET', '/__emulator/stats', undefined, null);
 		expect(stats.body).toMatchObject({ requests: 1, archivedPairs: 1, tokensSeen: { [TOKEN]: 1 } });
-		expect((await call('GET', '/__emulator/state?from=contacts&id=1&to=companies', undefined, null)).body.toIds).toEqual(['11']);
+		expect(
+			(await call('GET', '/__emulator/state?from=contacts&id=1&to=companies', undefined, null)).body
+				.toIds,
+		).toEqual(['11']);
 		await post('/faults', { at: [{ n: 2, fault: { status: 502 } }] });
 		expect((await call('GET', '/account-info/v3/details')).status).toBe(502);
 		await post('/reset', {});
@@ -545,9 +842,25 @@ describe('control API', () => {
 	});
 
 	test('CLI prints its base URL, serves the demo seed, stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(__dirname, 'emulator', 'cli.ts'), '--port', '0', '--token', 'cli-token', '--seed', 'demo', '--archive-response', '200'], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				require.resolve('ts-node/dist/bin.js'),
+				'--transpile-only',
+				path.join(__dirname, 'emulator', 'cli.ts'),
+				'--port',
+				'0',
+				'--token',
+				'cli-token',
+				'--seed',
+				'demo',
+				'--archive-response',
+				'200',
+			],
+			{
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		try {
 			const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
 			const { baseUrl, token } = JSON.parse(line) as { baseUrl: string; token: string };
@@ -558,10 +871,14 @@ describe('control API', () => {
 				body: JSON.stringify({ inputs: [{ from: { id: '101' }, to: [{ id: '201' }] }] }),
 			});
 			expect(res.status).toBe(200);
-			const state = (await (await fetch(`${baseUrl}/__emulator/state?from=companies&id=201&to=contacts`)).json()) as { toIds: string[] };
+			const state = (await (
+				await fetch(`${baseUrl}/__emulator/state?from=companies&id=201&to=contacts`)
+			).json()) as { toIds: string[] };
 			expect(state.toIds).toEqual(['102']);
 			await fetch(`${baseUrl}/__emulator/reset`, { method: 'POST' });
-			const again = (await (await fetch(`${baseUrl}/__emulator/state?from=companies&id=201&to=contacts`)).json()) as { toIds: string[] };
+			const again = (await (
+				await fetch(`${baseUrl}/__emulator/state?from=companies&id=201&to=contacts`)
+			).json()) as { toIds: string[] };
 			expect(again.toIds).toEqual(['101', '102']); // reset re-applies the CLI's seed
 		} finally {
 			child.kill('SIGTERM');

@@ -25,18 +25,44 @@ const CASES: Case[] = [
 	{ name: 'negative id as text', item: { id: '-4', to: 5 }, error: /digits only/ },
 	{ name: 'fractional id', item: { id: 1.5, to: 5 }, error: /1.5 is not a positive whole number/ },
 	{ name: 'zero', item: { id: 0, to: 5 }, error: /not a positive whole number/ },
-	{ name: 'id with inner space', item: { id: '12 34', to: 5 }, error: /"12 34" is not a HubSpot record id/ },
+	{
+		name: 'id with inner space',
+		item: { id: '12 34', to: 5 },
+		error: /"12 34" is not a HubSpot record id/,
+	},
 	{ name: 'id with letters', item: { id: '12a', to: 5 }, error: /digits only/ },
 	{ name: 'unicode digits', item: { id: '１２', to: 5 }, error: /digits only/ },
 	{ name: 'emoji', item: { id: 1, to: '💥' }, error: /digits only/ },
-	{ name: 'object as from id', item: { id: { id: 1 }, to: 5 }, error: /an object is not a HubSpot record id/ },
+	{
+		name: 'object as from id',
+		item: { id: { id: 1 }, to: 5 },
+		error: /an object is not a HubSpot record id/,
+	},
 	{ name: 'array as from id', item: { id: [1], to: 5 }, error: /From ID must be one id/ },
-	{ name: 'nested array of to ids', item: { id: 1, to: [5, [6, 7]] }, error: /entry 1 is a nested array/ },
+	{
+		name: 'nested array of to ids',
+		item: { id: 1, to: [5, [6, 7]] },
+		error: /entry 1 is a nested array/,
+	},
 	{ name: 'object among to ids', item: { id: 1, to: [5, { id: 6 }] }, error: /entry 1: an object/ },
 	// Past HubSpot's largest id (int64) HubSpot would refuse the whole request: refused here, for this item only, shown shortened.
-	{ name: 'a 100 KB string of digits', item: { id: 7, to: big }, error: /"9{60}… \(100000 characters\)" is larger than the largest HubSpot record id \(9223372036854775807\)/ },
-	{ name: 'a 100 KB string of text', item: { id: 1, to: 'x'.repeat(100_000) }, error: /\(100000 characters\)/ },
-	{ name: 'an unsafe-integer number', item: { id: 2 ** 60, to: 5 }, error: /From ID is not valid: 1152921504606847000 is larger than a number can hold exactly .*pass the id as a string of digits/ },
+	{
+		name: 'a 100 KB string of digits',
+		item: { id: 7, to: big },
+		error:
+			/"9{60}… \(100000 characters\)" is larger than the largest HubSpot record id \(9223372036854775807\)/,
+	},
+	{
+		name: 'a 100 KB string of text',
+		item: { id: 1, to: 'x'.repeat(100_000) },
+		error: /\(100000 characters\)/,
+	},
+	{
+		name: 'an unsafe-integer number',
+		item: { id: 2 ** 60, to: 5 },
+		error:
+			/From ID is not valid: 1152921504606847000 is larger than a number can hold exactly .*pass the id as a string of digits/,
+	},
 	{
 		name: 'an expression that throws',
 		item: { id: 1, to: 5, broken: '{' },
@@ -45,10 +71,26 @@ const CASES: Case[] = [
 		parameters: { toIds: '={{ $json.broken ? $("No Such Node").item.json.x : $json.to }}' },
 		error: /To IDs could not be evaluated/,
 	},
-	{ name: 'surrounding spaces are fine', item: { id: ' 7 ', to: ' 8 ' }, sent: { from: '7', to: ['8'] } },
-	{ name: 'leading zeros are the same record', item: { id: '007', to: ['08', '8'] }, sent: { from: '7', to: ['8'] } },
-	{ name: 'comma-separated with duplicates', item: { id: 7, to: '8, 9,8' }, sent: { from: '7', to: ['8', '9'] } },
-	{ name: 'numbers and strings mixed', item: { id: '7', to: [8, '9'] }, sent: { from: '7', to: ['8', '9'] } },
+	{
+		name: 'surrounding spaces are fine',
+		item: { id: ' 7 ', to: ' 8 ' },
+		sent: { from: '7', to: ['8'] },
+	},
+	{
+		name: 'leading zeros are the same record',
+		item: { id: '007', to: ['08', '8'] },
+		sent: { from: '7', to: ['8'] },
+	},
+	{
+		name: 'comma-separated with duplicates',
+		item: { id: 7, to: '8, 9,8' },
+		sent: { from: '7', to: ['8', '9'] },
+	},
+	{
+		name: 'numbers and strings mixed',
+		item: { id: '7', to: [8, '9'] },
+		sent: { from: '7', to: ['8', '9'] },
+	},
 ];
 
 describe('Hostile input: every case ends in a clear error naming the item, or a clean archive', () => {
@@ -76,9 +118,17 @@ describe('Hostile input: every case ends in a clear error naming the item, or a 
 			expect(withCof.items[0].json.status).toBe('COMPLETE');
 		} else {
 			expect(stopped.error).toBeUndefined();
-			expect(withCof.items[1].json).toMatchObject({ fromId: sent!.from, toIds: sent!.to, status: 'COMPLETE' });
-			const body = emu.stats.log[0].body as { inputs: Array<{ from: { id: string }; to: Array<{ id: string }> }> };
-			expect(body.inputs).toEqual([{ from: { id: sent!.from }, to: [...new Set(['9', ...sent!.to])].map((id) => ({ id })) }]);
+			expect(withCof.items[1].json).toMatchObject({
+				fromId: sent!.from,
+				toIds: sent!.to,
+				status: 'COMPLETE',
+			});
+			const body = emu.stats.log[0].body as {
+				inputs: Array<{ from: { id: string }; to: Array<{ id: string }> }>;
+			};
+			expect(body.inputs).toEqual([
+				{ from: { id: sent!.from }, to: [...new Set(['9', ...sent!.to])].map((id) => ({ id })) },
+			]);
 		}
 	});
 
@@ -87,7 +137,11 @@ describe('Hostile input: every case ends in a clear error naming the item, or a 
 		const to = Array.from({ length: 10_000 }, (_, i) => 100_000 + i);
 		for (const id of to) emu.seed('contacts', '1', 'companies', String(id));
 		emu.settings.rateLimit = null;
-		const result = await run(emu, [{ id: 1, to: [...to, ...to.slice(0, 500)] }], archiveParameters({ options: { batchSize: 1000 } }));
+		const result = await run(
+			emu,
+			[{ id: 1, to: [...to, ...to.slice(0, 500)] }],
+			archiveParameters({ options: { batchSize: 1000 } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json.toIds).toHaveLength(10_000);

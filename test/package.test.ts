@@ -21,7 +21,9 @@ describe('the package as n8n loads it', () => {
 	});
 
 	it('names one GitHub repository in repository, bugs, homepage and author', () => {
-		const repo = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(pkg.repository.url)?.[1];
+		const repo = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(
+			pkg.repository.url,
+		)?.[1];
 		expect(repo).toBeDefined();
 		expect(pkg.bugs.url).toBe(`${repo}/issues`);
 		expect(pkg.homepage).toBe(`${repo}#readme`);
@@ -30,38 +32,56 @@ describe('the package as n8n loads it', () => {
 	});
 
 	const entries: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
-	it.each(entries)('%s exists after the build and exports a class named after the file', (entry) => {
-		const file = join(root, entry);
-		expect(existsSync(file)).toBe(true);
-		const className = basename(entry).split('.')[0];
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const mod = require(file) as Record<string, new () => unknown>;
-		expect(typeof mod[className]).toBe('function');
-		type Icon = string | { light: string; dark: string };
-		const instance = new mod[className]() as { description?: { icon?: Icon; name: string }; icon?: Icon; name?: string };
-		const icon = instance.description?.icon ?? instance.icon;
-		// A single icon, or light and dark variants (different files); each one a file next to the code.
-		const files = typeof icon === 'object' ? [icon.light, icon.dark] : [icon];
-		if (typeof icon === 'object') expect(icon.light).not.toBe(icon.dark);
-		for (const file of files) {
-			expect(file).toMatch(/^file:.+\.svg$/);
-			expect(existsSync(join(root, entry, '..', String(file).slice('file:'.length)))).toBe(true);
-		}
-	});
+	it.each(entries)(
+		'%s exists after the build and exports a class named after the file',
+		(entry) => {
+			const file = join(root, entry);
+			expect(existsSync(file)).toBe(true);
+			const className = basename(entry).split('.')[0];
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const mod = require(file) as Record<string, new () => unknown>;
+			expect(typeof mod[className]).toBe('function');
+			type Icon = string | { light: string; dark: string };
+			const instance = new mod[className]() as {
+				description?: { icon?: Icon; name: string };
+				icon?: Icon;
+				name?: string;
+			};
+			const icon = instance.description?.icon ?? instance.icon;
+			// A single icon, or light and dark variants (different files); each one a file next to the code.
+			const files = typeof icon === 'object' ? [icon.light, icon.dark] : [icon];
+			if (typeof icon === 'object') expect(icon.light).not.toBe(icon.dark);
+			for (const file of files) {
+				expect(file).toMatch(/^file:.+\.svg$/);
+				expect(existsSync(join(root, entry, '..', String(file).slice('file:'.length)))).toBe(true);
+			}
+		},
+	);
 
 	it('exports the node and credential classes from its top-level index.js, as require() finds it', () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const exported = require(root) as Record<string, unknown>;
-		expect(Object.keys(exported).sort()).toEqual(['HubSpotAssociations', 'HubSpotAssociationsAppTokenApi', 'HubSpotAssociationsOAuth2Api']);
+		expect(Object.keys(exported).sort()).toEqual([
+			'HubSpotAssociations',
+			'HubSpotAssociationsAppTokenApi',
+			'HubSpotAssociationsOAuth2Api',
+		]);
 		for (const entry of entries) {
 			const className = basename(entry).split('.')[0];
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			expect(exported[className]).toBe((require(join(root, entry)) as Record<string, unknown>)[className]);
+			expect(exported[className]).toBe(
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				(require(join(root, entry)) as Record<string, unknown>)[className],
+			);
 		}
 	});
 
 	it('ships the codex beside the node, naming the package and node', () => {
-		const codex = JSON.parse(readFileSync(join(root, 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.json'), 'utf8'));
+		const codex = JSON.parse(
+			readFileSync(
+				join(root, 'dist/nodes/HubSpotAssociations/HubSpotAssociations.node.json'),
+				'utf8',
+			),
+		);
 		expect(codex.node).toBe('n8n-nodes-hubspot-associations.hubSpotAssociations');
 	});
 });
@@ -70,7 +90,9 @@ describe('the private app token credential as n8n calls it', () => {
 	// n8n calls a function `authenticate` for every request; a declarative one it would evaluate as an
 	// expression each time (see docs/performance.md).
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { HubSpotAssociationsAppTokenApi } = require(join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js')) as {
+	const { HubSpotAssociationsAppTokenApi } = require(
+		join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js'),
+	) as {
 		HubSpotAssociationsAppTokenApi: new () => { authenticate: unknown };
 	};
 	const authenticate = new HubSpotAssociationsAppTokenApi().authenticate as (
@@ -81,13 +103,22 @@ describe('the private app token credential as n8n calls it', () => {
 	it('signs a request with the token as a Bearer header, keeping its other headers and leaving the given options as they were', async () => {
 		expect(typeof authenticate).toBe('function');
 		const options = { url: 'https://api.hubapi.com/x', headers: { Accept: 'application/json' } };
-		const signed = await authenticate({ accessToken: 'pat-na1-abc', baseUrl: 'https://api.hubapi.com' }, options);
-		expect(signed).toEqual({ url: 'https://api.hubapi.com/x', headers: { Accept: 'application/json', Authorization: 'Bearer pat-na1-abc' } });
+		const signed = await authenticate(
+			{ accessToken: 'pat-na1-abc', baseUrl: 'https://api.hubapi.com' },
+			options,
+		);
+		expect(signed).toEqual({
+			url: 'https://api.hubapi.com/x',
+			headers: { Accept: 'application/json', Authorization: 'Bearer pat-na1-abc' },
+		});
 		expect(options.headers).toEqual({ Accept: 'application/json' });
 	});
 
 	it('signs a request that has no headers yet', async () => {
-		const signed = await authenticate({ accessToken: 'pat-na1-def' }, { url: 'https://api.hubapi.com/y' });
+		const signed = await authenticate(
+			{ accessToken: 'pat-na1-def' },
+			{ url: 'https://api.hubapi.com/y' },
+		);
 		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-def' });
 	});
 
@@ -96,30 +127,63 @@ describe('the private app token credential as n8n calls it', () => {
 		['   ', 'https://api.hubapi.com'],
 		[undefined, 'https://api.hubapi.com'],
 		['http://127.0.0.1:9999/', 'http://127.0.0.1:9999'],
-	])('its Test button calls %p as %p, as the node does with a blank Base URL', (baseUrl, expected) => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { HubSpotAssociationsAppTokenApi: Credential } = require(join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js')) as {
-			HubSpotAssociationsAppTokenApi: new () => { test: { request: { baseURL: string } } };
-		};
-		const node: INode = { id: 't', name: 'Temp-Node', type: PASS_THROUGH_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
-		// n8n's credential test resolves the request's expressions with the credential's data as $credentials.
-		const resolved = workflow.expression.getSimpleParameterValue(node, new Credential().test.request.baseURL, 'internal', {
-			$credentials: { accessToken: 'pat-na1-abc', ...(baseUrl === undefined ? {} : { baseUrl }) },
-		} as never);
-		expect(resolved).toBe(expected);
-	});
+	])(
+		'its Test button calls %p as %p, as the node does with a blank Base URL',
+		(baseUrl, expected) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const { HubSpotAssociationsAppTokenApi: Credential } = require(
+				join(root, 'dist/credentials/HubSpotAssociationsAppTokenApi.credentials.js'),
+			) as {
+				HubSpotAssociationsAppTokenApi: new () => { test: { request: { baseURL: string } } };
+			};
+			const node: INode = {
+				id: 't',
+				name: 'Temp-Node',
+				type: PASS_THROUGH_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			};
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: new TestNodeTypes(),
+			});
+			// n8n's credential test resolves the request's expressions with the credential's data as $credentials.
+			const resolved = workflow.expression.getSimpleParameterValue(
+				node,
+				new Credential().test.request.baseURL,
+				'internal',
+				{
+					$credentials: {
+						accessToken: 'pat-na1-abc',
+						...(baseUrl === undefined ? {} : { baseUrl }),
+					},
+				} as never,
+			);
+			expect(resolved).toBe(expected);
+		},
+	);
 
 	it('leaves out the spaces and line breaks pasted around a token', async () => {
-		const signed = await authenticate({ accessToken: '  pat-na1-ghi\n' }, { url: 'https://api.hubapi.com/z' });
+		const signed = await authenticate(
+			{ accessToken: '  pat-na1-ghi\n' },
+			{ url: 'https://api.hubapi.com/z' },
+		);
 		expect(signed.headers).toEqual({ Authorization: 'Bearer pat-na1-ghi' });
 	});
 });
 
 describe('the OAuth2 credential as n8n reads it', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { HubSpotAssociationsOAuth2Api } = require(join(root, 'dist/credentials/HubSpotAssociationsOAuth2Api.credentials.js')) as {
-		HubSpotAssociationsOAuth2Api: new () => { extends: string[]; properties: Array<{ name: string; type: string; default: unknown }> };
+	const { HubSpotAssociationsOAuth2Api } = require(
+		join(root, 'dist/credentials/HubSpotAssociationsOAuth2Api.credentials.js'),
+	) as {
+		HubSpotAssociationsOAuth2Api: new () => {
+			extends: string[];
+			properties: Array<{ name: string; type: string; default: unknown }>;
+		};
 	};
 	const credential = new HubSpotAssociationsOAuth2Api();
 	const field = (name: string) => credential.properties.find((p) => p.name === name);
@@ -127,8 +191,14 @@ describe('the OAuth2 credential as n8n reads it', () => {
 	it("uses HubSpot's dated token endpoint, not the v1 one HubSpot retires on 2027-02-16", () => {
 		// n8n 2.41+ always uses these hidden defaults, whatever a stored credential holds: this line is
 		// what every user's token refresh goes to.
-		expect(field('accessTokenUrl')).toMatchObject({ type: 'hidden', default: 'https://api.hubapi.com/oauth/2026-03/token' });
-		expect(field('authUrl')).toMatchObject({ type: 'hidden', default: 'https://app.hubspot.com/oauth/authorize' });
+		expect(field('accessTokenUrl')).toMatchObject({
+			type: 'hidden',
+			default: 'https://api.hubapi.com/oauth/2026-03/token',
+		});
+		expect(field('authUrl')).toMatchObject({
+			type: 'hidden',
+			default: 'https://app.hubspot.com/oauth/authorize',
+		});
 	});
 
 	it('sends the client id and secret in the form body, where the dated endpoint wants every parameter', () => {

@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { OAUTH_ACCESS_TOKEN, archiveParameters, run, seedPairs, useEmulator } from './helpers/setup';
+import {
+	OAUTH_ACCESS_TOKEN,
+	archiveParameters,
+	run,
+	seedPairs,
+	useEmulator,
+} from './helpers/setup';
 
 const rateLimitBody = (policyName: string) => ({
 	status: 'error',
@@ -17,7 +23,11 @@ describe('Rate limits', () => {
 		const emu = emulator();
 		emu.settings.rateLimit = { max: 3, intervalMs: 400 };
 		const items = seedPairs(emu, 12);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 1, concurrency: 4 } }));
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 1, concurrency: 4 } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.count()).toBe(0);
 		expect(result.items).toHaveLength(12);
@@ -30,7 +40,11 @@ describe('Rate limits', () => {
 	it('honours Retry-After when HubSpot sends it', async () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 2);
-		emu.faults.at(1, { status: 429, body: rateLimitBody('TEN_SECONDLY_ROLLING'), headers: { 'Retry-After': '1' } });
+		emu.faults.at(1, {
+			status: 429,
+			body: rateLimitBody('TEN_SECONDLY_ROLLING'),
+			headers: { 'Retry-After': '1' },
+		});
 		const started = Date.now();
 		const result = await run(emu, items, archiveParameters());
 		expect(result.error).toBeUndefined();
@@ -42,7 +56,11 @@ describe('Rate limits', () => {
 	it('gives up after Max Retries and says the rate limit was hit and how many tries were made', async () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 3);
-		emu.faults.onPath('batch/archive', { status: 429, body: rateLimitBody('TEN_SECONDLY_ROLLING'), headers: { 'Retry-After': '0' } });
+		emu.faults.onPath('batch/archive', {
+			status: 429,
+			body: rateLimitBody('TEN_SECONDLY_ROLLING'),
+			headers: { 'Retry-After': '0' },
+		});
 		const result = await run(emu, items, archiveParameters({ options: { maxRetries: 2 } }));
 		expect(result.error?.message).toMatch(/rate limit was still hit after 3 tries/);
 		expect(result.error?.message).toContain('Item 0 (and 2 more items: 1, 2)');
@@ -53,7 +71,11 @@ describe('Rate limits', () => {
 	it('treats a 429 without policyName as the rolling limit', async () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 1);
-		emu.faults.at(1, { status: 429, body: { status: 'error', message: 'slow down' }, headers: { 'Retry-After': '0' } });
+		emu.faults.at(1, {
+			status: 429,
+			body: { status: 'error', message: 'slow down' },
+			headers: { 'Retry-After': '0' },
+		});
 		const result = await run(emu, items, archiveParameters());
 		expect(result.error).toBeUndefined();
 		expect(emu.stats.requests).toBe(2);
@@ -63,11 +85,17 @@ describe('Rate limits', () => {
 		const emu = emulator();
 		emu.settings.dailyLimit = 2;
 		const items = seedPairs(emu, 5);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 1, concurrency: 1 } }), { continueOnFail: true });
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 1, concurrency: 1 } }),
+			{ continueOnFail: true },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(5);
 		expect(result.items.slice(0, 2).map((i) => i.json.status)).toEqual(['COMPLETE', 'COMPLETE']);
-		for (const item of result.items.slice(2)) expect(String(item.json.error)).toMatch(/daily API limit/);
+		for (const item of result.items.slice(2))
+			expect(String(item.json.error)).toMatch(/daily API limit/);
 		// Exactly one refused request: nothing more was sent after HubSpot said DAILY.
 		expect(emu.stats.requests).toBe(3);
 		expect(emu.stats.dailyLimited).toBe(1);
@@ -78,7 +106,11 @@ describe('Rate limits', () => {
 		const emu = emulator();
 		emu.settings.dailyLimit = 2;
 		const items = seedPairs(emu, 5);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 1, concurrency: 1 } }));
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 1, concurrency: 1 } }),
+		);
 		expect(result.error?.message).toMatch(/Item 2 .*daily API limit/);
 		expect(result.error?.description).toContain('2 of 5 items were archived before this failure');
 		expect(emu.stats.requests).toBe(3);
@@ -98,9 +130,18 @@ describe('Faults', () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 4);
 		emu.faults.at(1, fault);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 2, concurrency: 1 } }));
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 2, concurrency: 1 } }),
+		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((i) => i.json.status)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(result.items.map((i) => i.json.status)).toEqual([
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+		]);
 		expect(emu.stats.requests).toBe(3);
 		expect(emu.count()).toBe(0);
 	});
@@ -131,7 +172,11 @@ describe('Faults', () => {
 		const emu = emulator();
 		emu.settings.maxArchiveInputs = 30;
 		const items = seedPairs(emu, 200);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 100, concurrency: 1 } }));
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 100, concurrency: 1 } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.count()).toBe(0);
 		// 100 → 400 naming 30; then 30 + 30 + 30 + 10, and the second batch of 100 likewise without asking again.
@@ -144,7 +189,11 @@ describe('Faults', () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 128);
 		emu.faults.onPath('batch/archive', { status: 413, body: '' }, 3);
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 128, concurrency: 1 } }));
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 128, concurrency: 1 } }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(emu.count()).toBe(0);
 		// 128, 64 and 32 refused, each refusal halving the size the run sends: 16 pairs a request from then on.
@@ -157,11 +206,18 @@ describe('Faults', () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 10);
 		// Words that a looser reading took for "too large": they are about the inputs.
-		const body = { status: 'error', message: 'Property value exceeds the maximum length of 10 at most', category: 'VALIDATION_ERROR', correlationId: 'c-9' };
+		const body = {
+			status: 'error',
+			message: 'Property value exceeds the maximum length of 10 at most',
+			category: 'VALIDATION_ERROR',
+			correlationId: 'c-9',
+		};
 		emu.faults.onPath('batch/archive', { status: 400, body });
 		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
 		expect(emu.stats.requests).toBe(1);
-		expect(result.items.every((i) => /HubSpot refused the request \(400\)/.test(String(i.json.error)))).toBe(true);
+		expect(
+			result.items.every((i) => /HubSpot refused the request \(400\)/.test(String(i.json.error))),
+		).toBe(true);
 	});
 
 	it('fails only the items whose ids a 400 names and resends the rest', async () => {
@@ -169,12 +225,27 @@ describe('Faults', () => {
 		const items = seedPairs(emu, 4);
 		emu.faults.at(1, {
 			status: 400,
-			body: { status: 'error', message: 'Invalid id 1003', category: 'VALIDATION_ERROR', correlationId: 'c-1', context: { ids: ['1003'] } },
+			body: {
+				status: 'error',
+				message: 'Invalid id 1003',
+				category: 'VALIDATION_ERROR',
+				correlationId: 'c-1',
+				context: { ids: ['1003'] },
+			},
 		});
 		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['COMPLETE', 'COMPLETE', 'error', 'COMPLETE']);
-		expect(result.items[2].json.details).toMatchObject({ category: 'VALIDATION_ERROR', correlationId: 'c-1', fromId: '3' });
+		expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual([
+			'COMPLETE',
+			'COMPLETE',
+			'error',
+			'COMPLETE',
+		]);
+		expect(result.items[2].json.details).toMatchObject({
+			category: 'VALIDATION_ERROR',
+			correlationId: 'c-1',
+			fromId: '3',
+		});
 		expect(emu.stats.requests).toBe(2);
 		expect(emu.toIds('contacts', '3', 'companies')).toEqual(['1003']);
 		expect(emu.count()).toBe(1);
@@ -187,15 +258,30 @@ describe('Faults', () => {
 			message: 'One or more associations are invalid',
 			correlationId: 'c-5',
 			category: 'VALIDATION_ERROR',
-			context: { INVALID_OBJECT_IDS: ['CONTACT=5 is not valid'], objectId: ['5'], objectType: ['CONTACT'] },
+			context: {
+				INVALID_OBJECT_IDS: ['CONTACT=5 is not valid'],
+				objectId: ['5'],
+				objectType: ['CONTACT'],
+			},
 		};
 
 		it('a 400: only the pair with contact 5 is dropped; the pair with company 5 is resent and archived', async () => {
 			const emu = emulator();
 			emu.seed('contacts', '5', 'companies', '7').seed('contacts', '6', 'companies', '5');
 			emu.faults.at(1, { status: 400, body: invalidContact5 });
-			const result = await run(emu, [{ id: 5, to: 7 }, { id: 6, to: 5 }], archiveParameters(), { continueOnFail: true });
-			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['error', 'COMPLETE']);
+			const result = await run(
+				emu,
+				[
+					{ id: 5, to: 7 },
+					{ id: 6, to: 5 },
+				],
+				archiveParameters(),
+				{ continueOnFail: true },
+			);
+			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual([
+				'error',
+				'COMPLETE',
+			]);
 			expect(emu.has('contacts', '6', 'companies', '5')).toBe(false);
 			expect(emu.has('contacts', '5', 'companies', '7')).toBe(true);
 		});
@@ -204,19 +290,48 @@ describe('Faults', () => {
 			const emu = emulator();
 			emu.faults.at(1, {
 				status: 207,
-				body: { status: 'COMPLETE', results: [], numErrors: 1, errors: [invalidContact5], startedAt: '2026-12-01T10:00:00Z', completedAt: '2026-12-01T10:00:01Z' },
+				body: {
+					status: 'COMPLETE',
+					results: [],
+					numErrors: 1,
+					errors: [invalidContact5],
+					startedAt: '2026-12-01T10:00:00Z',
+					completedAt: '2026-12-01T10:00:01Z',
+				},
 			});
-			const result = await run(emu, [{ id: 5, to: 7 }, { id: 6, to: 5 }], archiveParameters(), { continueOnFail: true });
-			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['error', 'COMPLETE']);
+			const result = await run(
+				emu,
+				[
+					{ id: 5, to: 7 },
+					{ id: 6, to: 5 },
+				],
+				archiveParameters(),
+				{ continueOnFail: true },
+			);
+			expect(result.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual([
+				'error',
+				'COMPLETE',
+			]);
 		});
 	});
 
 	it('fails the whole batch on a 400 that names no ids', async () => {
 		const emu = emulator();
 		const items = seedPairs(emu, 2);
-		emu.faults.at(1, { status: 400, body: { status: 'error', message: 'Something is wrong', category: 'VALIDATION_ERROR', correlationId: 'c-2' } });
+		emu.faults.at(1, {
+			status: 400,
+			body: {
+				status: 'error',
+				message: 'Something is wrong',
+				category: 'VALIDATION_ERROR',
+				correlationId: 'c-2',
+			},
+		});
 		const result = await run(emu, items, archiveParameters(), { continueOnFail: true });
-		expect(result.items.map((i) => (i.json.details as { category?: string }).category)).toEqual(['VALIDATION_ERROR', 'VALIDATION_ERROR']);
+		expect(result.items.map((i) => (i.json.details as { category?: string }).category)).toEqual([
+			'VALIDATION_ERROR',
+			'VALIDATION_ERROR',
+		]);
 		expect(emu.stats.requests).toBe(1);
 	});
 
@@ -226,7 +341,11 @@ describe('Faults', () => {
 		const items = seedPairs(emu, 3);
 		emu.faults.errorIds.add('2');
 		const withCof = await run(emu, items, archiveParameters(), { continueOnFail: true });
-		expect(withCof.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual(['COMPLETE', 'error', 'COMPLETE']);
+		expect(withCof.items.map((i) => (i.json.error ? 'error' : i.json.status))).toEqual([
+			'COMPLETE',
+			'error',
+			'COMPLETE',
+		]);
 		expect(withCof.items[1].json.error).toMatch(/HubSpot reported an error for this item/);
 		expect(withCof.items[0].json.errors).toEqual([]);
 		expect(emu.toIds('contacts', '2', 'companies')).toEqual(['1002']);
@@ -259,22 +378,32 @@ describe('Credentials', () => {
 		const items = seedPairs(emu, 2);
 		emu.reset(); // forgets every token: the credential's token is now unknown to HubSpot
 		const result = await run(emu, items, archiveParameters());
-		expect(result.error?.message).toBe('Item 0 (and 1 more item: 1): HubSpot did not accept the credential');
+		expect(result.error?.message).toBe(
+			'Item 0 (and 1 more item: 1): HubSpot did not accept the credential',
+		);
 		expect(result.error?.description).toMatch(/Check the private app token/);
 		expect(emu.stats.requests).toBe(1);
 	});
 
-	it('lists missing scopes from HubSpot\'s 403 and says which credential to reconnect, without retrying', async () => {
+	it("lists missing scopes from HubSpot's 403 and says which credential to reconnect, without retrying", async () => {
 		const emu = emulator();
 		emu.settings.missingScopes = ['crm.objects.contacts.write', 'crm.objects.companies.write'];
-		const result = await run(emu, [{ id: 1, to: 2 }], archiveParameters({ authentication: 'oAuth2' }));
-		expect(result.error?.message).toContain('missing scopes: crm.objects.contacts.write, crm.objects.companies.write');
-		expect(result.error?.description).toContain('Reconnect the "HubSpot Associations OAuth2 API" credential');
+		const result = await run(
+			emu,
+			[{ id: 1, to: 2 }],
+			archiveParameters({ authentication: 'oAuth2' }),
+		);
+		expect(result.error?.message).toContain(
+			'missing scopes: crm.objects.contacts.write, crm.objects.companies.write',
+		);
+		expect(result.error?.description).toContain(
+			'Reconnect the "HubSpot Associations OAuth2 API" credential',
+		);
 		expect(emu.stats.requests).toBe(1);
 	});
 });
 
-describe('n8n\'s Retry On Fail', () => {
+describe("n8n's Retry On Fail", () => {
 	const emulator = useEmulator();
 
 	it('re-runs the whole node; the second run gives the same output shape though associations are gone', async () => {
@@ -282,12 +411,22 @@ describe('n8n\'s Retry On Fail', () => {
 		const items = seedPairs(emu, 4);
 		// First run: batch 1 succeeds, batch 2 fails for good (no retries) → the node throws → n8n re-runs it.
 		emu.faults.at(2, { status: 500 });
-		const result = await run(emu, items, archiveParameters({ options: { batchSize: 2, concurrency: 1, maxRetries: 0 } }), {
-			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
-		});
+		const result = await run(
+			emu,
+			items,
+			archiveParameters({ options: { batchSize: 2, concurrency: 1, maxRetries: 0 } }),
+			{
+				retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(4);
-		expect(result.items.map((i) => i.json.status)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(result.items.map((i) => i.json.status)).toEqual([
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+		]);
 		expect(emu.stats.requests).toBe(4);
 		expect(emu.count()).toBe(0);
 	});

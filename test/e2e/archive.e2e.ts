@@ -10,9 +10,36 @@ import { join } from 'node:path';
 
 import { HubSpotEmulator, seedDemo } from '../emulator';
 import { startRecordingServer } from '../helpers/recordingServer';
-import { addTestCredentials, APP_TOKEN, archiveParameters, OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, oAuth2CredentialData, SECRETS } from '../helpers/setup';
-import { adaptWorkflow, codeToHubSpot, CREDENTIAL_TYPES, exampleFiles, loadExample, type CredentialRef } from './examples';
-import { locateN8nApp, N8nInstance, nodeOutput, packPackage, parseExecution, pinsOAuth2Endpoints, stopAll, type CliResult, type ExecutionOutput, type OutputItem } from './n8nCli';
+import {
+	addTestCredentials,
+	APP_TOKEN,
+	archiveParameters,
+	OAUTH_ACCESS_TOKEN,
+	OAUTH_CLIENT_SECRET,
+	OAUTH_REFRESH_TOKEN,
+	oAuth2CredentialData,
+	SECRETS,
+} from '../helpers/setup';
+import {
+	adaptWorkflow,
+	codeToHubSpot,
+	CREDENTIAL_TYPES,
+	exampleFiles,
+	loadExample,
+	type CredentialRef,
+} from './examples';
+import {
+	locateN8nApp,
+	N8nInstance,
+	nodeOutput,
+	packPackage,
+	parseExecution,
+	pinsOAuth2Endpoints,
+	stopAll,
+	type CliResult,
+	type ExecutionOutput,
+	type OutputItem,
+} from './n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -21,11 +48,17 @@ const CREDS: Record<'appToken' | 'oAuth2', CredentialRef> = {
 	oAuth2: { id: 'e2eOAuth2Cred001', name: 'HubSpot OAuth2 (emulator)' },
 };
 /** An OAuth2 credential whose access token the emulator knows: no refresh needed. */
-const FRESH_OAUTH2: CredentialRef = { id: 'e2eOAuth2Fresh01', name: 'HubSpot OAuth2, fresh token (emulator)' };
+const FRESH_OAUTH2: CredentialRef = {
+	id: 'e2eOAuth2Fresh01',
+	name: 'HubSpot OAuth2, fresh token (emulator)',
+};
 /** n8n holds this one; the emulator does not know it, so the first call gets 401 and n8n refreshes. */
 const STALE_OAUTH_TOKEN = 'oauth-access-token-stale-dddddddddddd';
 /** The stale token again, refreshed at HubSpot's v1 token endpoint, whose refusals are not RFC 6749's (n8n throws another error). */
-const STALE_OAUTH2_V1: CredentialRef = { id: 'e2eOAuth2V1Tok01', name: 'HubSpot OAuth2, v1 token URL (emulator)' };
+const STALE_OAUTH2_V1: CredentialRef = {
+	id: 'e2eOAuth2V1Tok01',
+	name: 'HubSpot OAuth2, v1 token URL (emulator)',
+};
 
 /** Item 1 is not an id; item 3 is refused by HubSpot when a test adds '104' to the emulator's error ids. */
 const MIXED_ITEMS =
@@ -73,14 +106,29 @@ beforeAll(async () => {
 	reportedVersion = (await n8n.cli(['--version'])).stdout.trim().split('\n').pop() ?? '';
 
 	await n8n.importCredentials([
-		{ ...CREDS.appToken, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } },
+		{
+			...CREDS.appToken,
+			type: CREDENTIAL_TYPES.appToken,
+			data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+		},
 		{
 			...CREDS.oAuth2,
 			type: CREDENTIAL_TYPES.oAuth2,
 			data: oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN),
 		},
-		{ ...FRESH_OAUTH2, type: CREDENTIAL_TYPES.oAuth2, data: oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN) },
-		{ ...STALE_OAUTH2_V1, type: CREDENTIAL_TYPES.oAuth2, data: { ...oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN), accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token` } },
+		{
+			...FRESH_OAUTH2,
+			type: CREDENTIAL_TYPES.oAuth2,
+			data: oAuth2CredentialData(emulator.baseUrl, OAUTH_ACCESS_TOKEN),
+		},
+		{
+			...STALE_OAUTH2_V1,
+			type: CREDENTIAL_TYPES.oAuth2,
+			data: {
+				...oAuth2CredentialData(emulator.baseUrl, STALE_OAUTH_TOKEN),
+				accessTokenUrl: `${emulator.baseUrl}/oauth/v1/token`,
+			},
+		},
 	]);
 
 	const sheet = loadExample('clean-up-pairs-from-a-sheet.json');
@@ -91,14 +139,25 @@ beforeAll(async () => {
 	await n8n.importWorkflows([
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetAppToken', authentication: 'appToken' }),
 		adaptWorkflow(sheet, { ...common, id: 'e2eSheetOAuth2', authentication: 'oAuth2' }),
-		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: FRESH_OAUTH2 }, id: 'e2eSheetOAuth2Fresh', authentication: 'oAuth2' }),
-		adaptWorkflow(sheet, { ...common, credentials: { ...CREDS, oAuth2: STALE_OAUTH2_V1 }, id: 'e2eSheetOAuth2V1Token', authentication: 'oAuth2' }),
+		adaptWorkflow(sheet, {
+			...common,
+			credentials: { ...CREDS, oAuth2: FRESH_OAUTH2 },
+			id: 'e2eSheetOAuth2Fresh',
+			authentication: 'oAuth2',
+		}),
+		adaptWorkflow(sheet, {
+			...common,
+			credentials: { ...CREDS, oAuth2: STALE_OAUTH2_V1 },
+			id: 'e2eSheetOAuth2V1Token',
+			authentication: 'oAuth2',
+		}),
 		adaptWorkflow(trigger, { ...common, id: 'e2eTriggerExample' }),
 		adaptWorkflow(label, { ...common, id: 'e2eRemoveOneLabel' }),
 		codeToHubSpot({
 			id: 'e2eBurst429',
 			name: 'e2e: 429 burst',
-			jsCode: 'return Array.from({ length: 200 }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));',
+			jsCode:
+				'return Array.from({ length: 200 }, (_, i) => ({ json: { id: String(1000 + i), to: [String(5000 + (i % 4))] } }));',
 			parameters: archiveParameters({ options: { batchSize: 10, concurrency: 8 } }),
 			credential: appToken,
 		}),
@@ -124,15 +183,20 @@ beforeAll(async () => {
 		codeToHubSpot({
 			id: 'e2eOAuth2OneByOne',
 			name: 'e2e: OAuth2, one pair per request, Continue On Fail',
-			jsCode: "return [{ json: { id: '101', to: ['201'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];",
-			parameters: archiveParameters({ authentication: 'oAuth2', options: { batchSize: 1, concurrency: 1, maxRetries: 1 } }),
+			jsCode:
+				"return [{ json: { id: '101', to: ['201'] } }, { json: { id: '103', to: ['202'] } }, { json: { id: '104', to: ['202'] } }];",
+			parameters: archiveParameters({
+				authentication: 'oAuth2',
+				options: { batchSize: 1, concurrency: 1, maxRetries: 1 },
+			}),
 			credential: { type: CREDENTIAL_TYPES.oAuth2, ref: FRESH_OAUTH2 },
 			onError: 'continueRegularOutput',
 		}),
 		codeToHubSpot({
 			id: 'e2eStopOnBadItem',
 			name: 'e2e: stop on a bad item',
-			jsCode: "return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }];",
+			jsCode:
+				"return [{ json: { id: '101', to: ['201'] } }, { json: { id: 'abc', to: ['202'] } }];",
 			parameters: archiveParameters(),
 			credential: appToken,
 		}),
@@ -160,7 +224,11 @@ describe('the packed package in the n8n application', () => {
 	});
 
 	it('ships every example in examples/ and this test runs each of them', () => {
-		expect(exampleFiles()).toEqual(['archive-after-hubspot-trigger.json', 'clean-up-pairs-from-a-sheet.json', 'remove-one-label.json']);
+		expect(exampleFiles()).toEqual([
+			'archive-after-hubspot-trigger.json',
+			'clean-up-pairs-from-a-sheet.json',
+			'remove-one-label.json',
+		]);
 	});
 
 	it('example "clean up pairs from a sheet" with the Private App Token credential', async () => {
@@ -181,14 +249,18 @@ describe('the packed package in the n8n application', () => {
 		expect(emulator.toIds('contacts', '102', 'deals')).toEqual(['301']);
 		// Four pairs from three rows: one request, on HubSpot's dated API (the examples are saved as node version 2).
 		expect(emulator.stats.byRoute['batch/archive']).toBe(1);
-		expect(emulator.stats.log.map((e) => e.path)).toEqual(['/crm/associations/2026-03/contacts/companies/batch/archive']);
+		expect(emulator.stats.log.map((e) => e.path)).toEqual([
+			'/crm/associations/2026-03/contacts/companies/batch/archive',
+		]);
 		expect(emulator.stats.tokensSeen.get(APP_TOKEN)).toBe(1);
 	});
 
 	it('a workflow saved with node version 1 still calls the numbered paths it always called', async () => {
 		const { result } = await execute('e2eContinueOnFail');
 		expect(result.code).toBe(0);
-		expect(emulator.stats.log.map((e) => e.path)).toEqual(['/crm/v4/associations/contacts/companies/batch/archive']);
+		expect(emulator.stats.log.map((e) => e.path)).toEqual([
+			'/crm/v4/associations/contacts/companies/batch/archive',
+		]);
 	});
 
 	it('the examples complete with HubSpot refusing every numbered path, as it will from September 2027', async () => {
@@ -206,13 +278,17 @@ describe('the packed package in the n8n application', () => {
 	it('the same example with the OAuth2 credential: n8n signs the requests with its access token', async () => {
 		const { result, execution } = await execute('e2eSheetOAuth2Fresh');
 		expect(result.code).toBe(0);
-		expect(nodeOutput(execution!, 'Remove associations').map(statusOf)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(nodeOutput(execution!, 'Remove associations').map(statusOf)).toEqual([
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+		]);
 		expect(emulator.stats.refreshes).toBe(0);
 		expect([...emulator.stats.tokensSeen.keys()]).toEqual([OAUTH_ACCESS_TOKEN]);
 		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
 	});
 
-	it('with a stale OAuth2 token n8n refreshes it and keeps the new one (n8n 2.41+: only at HubSpot\'s own token URL)', async () => {
+	it("with a stale OAuth2 token n8n refreshes it and keeps the new one (n8n 2.41+: only at HubSpot's own token URL)", async () => {
 		if (pinsOAuth2Endpoints(reportedVersion)) {
 			// n8n 2.41+: the refresh goes to HubSpot's own token URL, whatever the credential stores (see
 			// pinsOAuth2Endpoints). The node's request reached the Base URL; the refresh never came here;
@@ -221,12 +297,17 @@ describe('the packed package in the n8n application', () => {
 			expect(result.code).not.toBe(0);
 			expect([...emulator.stats.tokensSeen.keys()]).toEqual([STALE_OAUTH_TOKEN]);
 			expect(emulator.stats.refreshes).toBe(0);
-			for (const secret of [OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN]) expect(result.stdout + result.stderr).not.toContain(secret);
+			for (const secret of [OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN])
+				expect(result.stdout + result.stderr).not.toContain(secret);
 			return;
 		}
 		const first = await execute('e2eSheetOAuth2');
 		expect(first.result.code).toBe(0);
-		expect(nodeOutput(first.execution!, 'Remove associations').map(statusOf)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
+		expect(nodeOutput(first.execution!, 'Remove associations').map(statusOf)).toEqual([
+			'COMPLETE',
+			'COMPLETE',
+			'COMPLETE',
+		]);
 		expect(emulator.stats.refreshes).toBe(1);
 		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(false);
 		const tokens = [...emulator.stats.tokensSeen.keys()];
@@ -249,18 +330,27 @@ describe('the packed package in the n8n application', () => {
 	(pinsOAuth2Endpoints(locateN8nApp().version) ? it.skip : it).each([
 		['the dated token endpoint', 'e2eSheetOAuth2'],
 		['the v1 token endpoint', 'e2eSheetOAuth2V1Token'],
-	])('when HubSpot refuses the refresh at %s, the run stops at once and says to reconnect (n8n before 2.41)', async (_endpoint, workflowId) => {
-		emulator.configureOAuth({ clientId: 'another-client', clientSecret: 'another-secret-eeeeeeee', refreshToken: 'another-refresh' });
-		const { result } = await execute(workflowId);
-		expect(result.code).not.toBe(0);
-		const printedText = `${result.stdout}\n${result.stderr}`;
-		expect(printedText).toContain('HubSpot refused to refresh the OAuth2 access token');
-		expect(printedText).toMatch(/Reconnect the \\?"HubSpot Associations OAuth2 API\\?" credential/);
-		// Asked once: a refused refresh is not retried as if the network had failed.
-		expect(emulator.stats.tokenRequests).toBe(1);
-		expect(emulator.stats.refreshes).toBe(0);
-		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
-	});
+	])(
+		'when HubSpot refuses the refresh at %s, the run stops at once and says to reconnect (n8n before 2.41)',
+		async (_endpoint, workflowId) => {
+			emulator.configureOAuth({
+				clientId: 'another-client',
+				clientSecret: 'another-secret-eeeeeeee',
+				refreshToken: 'another-refresh',
+			});
+			const { result } = await execute(workflowId);
+			expect(result.code).not.toBe(0);
+			const printedText = `${result.stdout}\n${result.stderr}`;
+			expect(printedText).toContain('HubSpot refused to refresh the OAuth2 access token');
+			expect(printedText).toMatch(
+				/Reconnect the \\?"HubSpot Associations OAuth2 API\\?" credential/,
+			);
+			// Asked once: a refused refresh is not retried as if the network had failed.
+			expect(emulator.stats.tokenRequests).toBe(1);
+			expect(emulator.stats.refreshes).toBe(0);
+			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
+		},
+	);
 
 	describe("an OAuth2 request's own answer, through n8n's OAuth2 helper, is judged by its status", () => {
 		it('a 400 to one request fails its item only, and says nothing of reconnecting', async () => {
@@ -268,7 +358,11 @@ describe('the packed package in the n8n application', () => {
 			const { result, execution } = await execute('e2eOAuth2OneByOne');
 			expect(result.code).toBe(0);
 			const items = nodeOutput(execution!, 'HubSpot Associations');
-			expect(items.map((i) => i.json.error ?? i.json.status)).toEqual(['HubSpot refused the request (400)', 'COMPLETE', 'COMPLETE']);
+			expect(items.map((i) => i.json.error ?? i.json.status)).toEqual([
+				'HubSpot refused the request (400)',
+				'COMPLETE',
+				'COMPLETE',
+			]);
 			expect(JSON.stringify(items)).not.toMatch(/reconnect/i);
 			expect(emulator.stats.tokenRequests).toBe(0);
 			expect(emulator.stats.requests).toBe(3);
@@ -281,7 +375,9 @@ describe('the packed package in the n8n application', () => {
 			const { result, execution } = await execute('e2eOAuth2OneByOne');
 			expect(result.code).toBe(0);
 			const items = nodeOutput(execution!, 'HubSpot Associations');
-			expect(items.map((i) => i.json.error)).toEqual(Array(3).fill('HubSpot answered 503 after 2 tries'));
+			expect(items.map((i) => i.json.error)).toEqual(
+				Array(3).fill('HubSpot answered 503 after 2 tries'),
+			);
 			expect((items[0].json.details as { hint: string }).hint).toMatch(/temporary fault/);
 			expect(JSON.stringify(items)).not.toMatch(/reconnect/i);
 			expect(emulator.stats.requests).toBe(6);
@@ -308,25 +404,40 @@ describe('the packed package in the n8n application', () => {
 	it('example "remove one label": Decision maker goes, the associations and their other labels stay', async () => {
 		const decisionMaker = { category: 'USER_DEFINED', typeId: 41 };
 		const primary = { category: 'HUBSPOT_DEFINED', typeId: 1 };
-		expect(emulator.typesOf('contacts', '101', 'companies', '201')).toEqual(expect.arrayContaining([decisionMaker, primary]));
+		expect(emulator.typesOf('contacts', '101', 'companies', '201')).toEqual(
+			expect.arrayContaining([decisionMaker, primary]),
+		);
 		const { result, execution } = await execute('e2eRemoveOneLabel');
 		expect(result.code).toBe(0);
 		const items = nodeOutput(execution!, 'Remove the Decision maker label');
 		expect(items.map((i) => [i.json.fromId, i.json.toIds, i.json.types, statusOf(i)])).toEqual([
-			['101', ['201'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
-			['104', ['202'], [{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }], 'COMPLETE'],
+			[
+				'101',
+				['201'],
+				[{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }],
+				'COMPLETE',
+			],
+			[
+				'104',
+				['202'],
+				[{ associationCategory: 'USER_DEFINED', associationTypeId: 41 }],
+				'COMPLETE',
+			],
 		]);
 		const after101 = emulator.typesOf('contacts', '101', 'companies', '201');
 		expect(after101).toEqual(expect.arrayContaining([primary]));
 		expect(after101).not.toEqual(expect.arrayContaining([decisionMaker]));
 		expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);
-		expect(emulator.typesOf('contacts', '104', 'companies', '202')).not.toEqual(expect.arrayContaining([decisionMaker]));
+		expect(emulator.typesOf('contacts', '104', 'companies', '202')).not.toEqual(
+			expect.arrayContaining([decisionMaker]),
+		);
 		expect(emulator.stats.byRoute['batch/labels/archive']).toBe(1);
 		expect(emulator.stats.byRoute['batch/archive'] ?? 0).toBe(0);
 	});
 
 	it('a 429 burst: 200 items, 20 requests, 8 at once against 4 per second; every pair archived once', async () => {
-		for (let i = 0; i < 200; i++) emulator.seed('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)));
+		for (let i = 0; i < 200; i++)
+			emulator.seed('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)));
 		emulator.settings.rateLimit = { max: 4, intervalMs: 1000 };
 		// The throttle paces by the headers and seldom meets a 429 on its own; another app on the same
 		// account draining the window is what makes HubSpot refuse. The first three answers are HubSpot's
@@ -337,8 +448,13 @@ describe('the packed package in the n8n application', () => {
 		const items = nodeOutput(execution!, 'HubSpot Associations');
 		expect(items).toHaveLength(200);
 		expect(items.every((i) => i.json.status === 'COMPLETE' && !i.json.error)).toBe(true);
-		expect(items.map((i) => i.json.fromId)).toEqual(Array.from({ length: 200 }, (_, i) => String(1000 + i)));
-		for (let i = 0; i < 200; i++) expect(emulator.has('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)))).toBe(false);
+		expect(items.map((i) => i.json.fromId)).toEqual(
+			Array.from({ length: 200 }, (_, i) => String(1000 + i)),
+		);
+		for (let i = 0; i < 200; i++)
+			expect(emulator.has('contacts', String(1000 + i), 'companies', String(5000 + (i % 4)))).toBe(
+				false,
+			);
 		expect(emulator.stats.archivedPairs).toBe(200);
 		expect(emulator.stats.byStatus[429]).toBeGreaterThanOrEqual(3);
 		expect(emulator.stats.byStatus[204]).toBe(20);
@@ -350,7 +466,12 @@ describe('the packed package in the n8n application', () => {
 		expect(result.code).toBe(0);
 		const items = nodeOutput(execution!, 'HubSpot Associations');
 		expect(items).toHaveLength(4);
-		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(items[0].json.status).toBe('COMPLETE');
 		expect(String(items[1].json.error)).toMatch(/^Item 1: From ID is not valid/);
 		expect(items[2].json.status).toBe('COMPLETE');
@@ -365,15 +486,29 @@ describe('the packed package in the n8n application', () => {
 		const elsewhere = await startRecordingServer();
 		const target = elsewhere.url;
 		try {
-			emulator.faults.onPath('batch/archive', { status: 307, body: '', headers: { Location: `${target}/crm/v4/associations/contacts/companies/batch/archive` } });
+			emulator.faults.onPath('batch/archive', {
+				status: 307,
+				body: '',
+				headers: { Location: `${target}/crm/v4/associations/contacts/companies/batch/archive` },
+			});
 			const { result, execution } = await execute('e2eContinueOnFail');
 			expect(elsewhere.seen).toEqual([]);
 			expect(result.code).toBe(0);
 			const items = nodeOutput(execution!, 'HubSpot Associations');
 			// n8n 1.x hands the node no headers with a refused answer, so there the message cannot name the target.
-			const redirected = expect.stringMatching(new RegExp(`^HubSpot answered with a redirect \\(307\\)( to ${target.replace(/[.]/g, '\\.')})?$`));
-			expect(items.map((i) => i.json.error)).toEqual([redirected, expect.stringMatching(/^Item 1: From ID is not valid/), redirected, redirected]);
-			if (reportedVersion.startsWith('2.')) expect(items[0].json.error).toBe(`HubSpot answered with a redirect (307) to ${target}`);
+			const redirected = expect.stringMatching(
+				new RegExp(
+					`^HubSpot answered with a redirect \\(307\\)( to ${target.replace(/[.]/g, '\\.')})?$`,
+				),
+			);
+			expect(items.map((i) => i.json.error)).toEqual([
+				redirected,
+				expect.stringMatching(/^Item 1: From ID is not valid/),
+				redirected,
+				redirected,
+			]);
+			if (reportedVersion.startsWith('2.'))
+				expect(items[0].json.error).toBe(`HubSpot answered with a redirect (307) to ${target}`);
 			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(true);
 		} finally {
 			await elsewhere.close();
@@ -381,7 +516,7 @@ describe('the packed package in the n8n application', () => {
 	});
 
 	describe("n8n's three On Error settings: what reaches the nodes after this one", () => {
-		it('Continue (using error output): archived items on the success branch, the bad id and HubSpot\'s refusal on the error branch with their context', async () => {
+		it("Continue (using error output): archived items on the success branch, the bad id and HubSpot's refusal on the error branch with their context", async () => {
 			emulator.faults.errorIds.add('104');
 			const { result, execution } = await execute('e2eErrorMode-continueErrorOutput');
 			expect(result.code).toBe(0);
@@ -391,11 +526,21 @@ describe('the packed package in the n8n application', () => {
 			expect(succeeded.every((i) => i.json.status === 'COMPLETE')).toBe(true);
 			expect(failed).toHaveLength(2);
 			// n8n lays the node's fields over the input item's.
-			expect(failed[0].json).toMatchObject({ id: 'abc', to: ['202'], error: expect.stringMatching(/^Item 1: From ID is not valid/), details: { itemIndex: 1 } });
+			expect(failed[0].json).toMatchObject({
+				id: 'abc',
+				to: ['202'],
+				error: expect.stringMatching(/^Item 1: From ID is not valid/),
+				details: { itemIndex: 1 },
+			});
 			expect(failed[1].json).toMatchObject({
 				id: '104',
 				error: expect.stringMatching(/HubSpot reported an error for this item/),
-				details: { fromId: '104', toIds: ['202'], category: 'VALIDATION_ERROR', hint: expect.any(String) },
+				details: {
+					fromId: '104',
+					toIds: ['202'],
+					category: 'VALIDATION_ERROR',
+					hint: expect.any(String),
+				},
 			});
 			expect(emulator.has('contacts', '101', 'companies', '201')).toBe(false);
 			expect(emulator.has('contacts', '104', 'companies', '202')).toBe(true);

@@ -12,9 +12,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { HubSpotEmulator, TEST_AUTH_CODE } from '../emulator';
-import { APP_TOKEN, emulatorOAuthUrls, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN } from '../helpers/setup';
+import {
+	APP_TOKEN,
+	emulatorOAuthUrls,
+	OAUTH_CLIENT_ID,
+	OAUTH_CLIENT_SECRET,
+	OAUTH_REFRESH_TOKEN,
+} from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
-import { freePort, locateN8nApp, N8nInstance, packPackage, pinsOAuth2Endpoints, stopAll, waitUntilAnswering, type LongRunning } from './n8nCli';
+import {
+	freePort,
+	locateN8nApp,
+	N8nInstance,
+	packPackage,
+	pinsOAuth2Endpoints,
+	stopAll,
+	waitUntilAnswering,
+	type LongRunning,
+} from './n8nCli';
 
 jest.setTimeout(600_000);
 
@@ -35,10 +50,17 @@ const CREDENTIAL_NAME = 'HubSpot (e2e)';
  * One call to n8n's REST API as the editor makes it: POST with a JSON body when one is given, else GET.
  * Redirects are not followed: what n8n answers is what is checked.
  */
-async function rest(path: string, body?: unknown): Promise<{ status: number; text: string; json: Record<string, unknown>; setCookie: string[] }> {
+async function rest(
+	path: string,
+	body?: unknown,
+): Promise<{ status: number; text: string; json: Record<string, unknown>; setCookie: string[] }> {
 	const response = await fetch(`${baseUrl}/rest${path}`, {
 		method: body === undefined ? 'GET' : 'POST',
-		headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		headers: {
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			'browser-id': BROWSER_ID,
+			...(cookie ? { cookie } : {}),
+		},
 		...(body === undefined ? {} : { body: JSON.stringify(body) }),
 		redirect: 'manual',
 		signal: AbortSignal.timeout(60_000),
@@ -59,10 +81,16 @@ async function rest(path: string, body?: unknown): Promise<{ status: number; tex
  */
 async function testAppToken(accessToken: string): Promise<{ status?: string; message?: string }> {
 	const { status, json } = await rest('/credentials/test', {
-		credentials: { id: credentialId, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPES.appToken, data: { accessToken, baseUrl: emulator.baseUrl } },
+		credentials: {
+			id: credentialId,
+			name: CREDENTIAL_NAME,
+			type: CREDENTIAL_TYPES.appToken,
+			data: { accessToken, baseUrl: emulator.baseUrl },
+		},
 	});
 	const result = json.data as { status?: string; message?: string } | undefined;
-	if (status !== 200 || !result?.status) throw new Error(`credentials/test answered ${status}: ${JSON.stringify(json).slice(0, 500)}`);
+	if (status !== 200 || !result?.status)
+		throw new Error(`credentials/test answered ${status}: ${JSON.stringify(json).slice(0, 500)}`);
 	return result;
 }
 
@@ -74,7 +102,9 @@ beforeAll(async () => {
 	tarballDir = mkdtempSync(join(tmpdir(), 'hubspot-assoc-pack-'));
 	const port = await freePort();
 	baseUrl = `http://127.0.0.1:${port}`;
-	n8n = await N8nInstance.create(app, { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' } });
+	n8n = await N8nInstance.create(app, {
+		env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+	});
 	await n8n.installPackage(packPackage(tarballDir));
 	server = n8n.startProcess(['start']);
 	// n8n 1.x says it is ready (`/healthz/readiness`) before its REST API is mounted: wait for the API itself.
@@ -82,13 +112,23 @@ beforeAll(async () => {
 
 	// A new instance's first page: the owner account, which logs the owner in.
 	const setup = await rest('/owner/setup', { ...OWNER, firstName: 'E2E', lastName: 'Owner' });
-	if (setup.status !== 200 || setup.setCookie.length === 0) throw new Error(`owner set-up failed (${setup.status}): ${JSON.stringify(setup.json).slice(0, 500)}`);
+	if (setup.status !== 200 || setup.setCookie.length === 0)
+		throw new Error(
+			`owner set-up failed (${setup.status}): ${JSON.stringify(setup.json).slice(0, 500)}`,
+		);
 	cookie = setup.setCookie.map((c) => c.split(';')[0]).join('; ');
 
 	// Saved first, as the editor does before its first test (n8n 1.x tests saved credentials only).
-	const created = await rest('/credentials', { name: CREDENTIAL_NAME, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } });
+	const created = await rest('/credentials', {
+		name: CREDENTIAL_NAME,
+		type: CREDENTIAL_TYPES.appToken,
+		data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+	});
 	credentialId = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
-	if (created.status !== 200 || !credentialId) throw new Error(`saving the credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+	if (created.status !== 200 || !credentialId)
+		throw new Error(
+			`saving the credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`,
+		);
 });
 
 afterAll(async () => {
@@ -114,32 +154,51 @@ describe("the private app token credential's Test button in n8n", () => {
 	});
 });
 
-describe('the OAuth2 credential\'s Connect button in n8n', () => {
+describe("the OAuth2 credential's Connect button in n8n", () => {
 	/** Saves an OAuth2 credential with these fields and returns the consent address n8n's Connect button opens. */
 	async function consentFor(fields: Record<string, string>): Promise<URL> {
 		const created = await rest('/credentials', {
 			name: `HubSpot OAuth2 (e2e, ${Object.keys(fields).join(', ') || 'defaults'})`,
 			type: CREDENTIAL_TYPES.oAuth2,
-			data: { clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, baseUrl: emulator.baseUrl, ...emulatorOAuthUrls(emulator.baseUrl), ...fields },
+			data: {
+				clientId: OAUTH_CLIENT_ID,
+				clientSecret: OAUTH_CLIENT_SECRET,
+				baseUrl: emulator.baseUrl,
+				...emulatorOAuthUrls(emulator.baseUrl),
+				...fields,
+			},
 		});
 		const id = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
-		if (created.status !== 200 || !id) throw new Error(`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+		if (created.status !== 200 || !id)
+			throw new Error(
+				`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`,
+			);
 		const auth = await rest(`/oauth2-credential/auth?id=${id}`);
-		if (auth.status !== 200 || typeof auth.json.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
+		if (auth.status !== 200 || typeof auth.json.data !== 'string')
+			throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
 		return new URL(auth.json.data);
 	}
 
 	it('asks for the scopes the user set, to match their HubSpot app', async () => {
-		const leads = await consentFor({ scope: 'oauth crm.objects.contacts.write crm.objects.leads.write', optionalScopes: 'crm.objects.custom.write' });
-		expect(leads.searchParams.get('scope')).toBe('oauth crm.objects.contacts.write crm.objects.leads.write');
+		const leads = await consentFor({
+			scope: 'oauth crm.objects.contacts.write crm.objects.leads.write',
+			optionalScopes: 'crm.objects.custom.write',
+		});
+		expect(leads.searchParams.get('scope')).toBe(
+			'oauth crm.objects.contacts.write crm.objects.leads.write',
+		);
 		expect(leads.searchParams.get('optional_scope')).toBe('crm.objects.custom.write');
 		const none = await consentFor({ scope: 'oauth crm.objects.deals.write', optionalScopes: '' });
 		expect(none.searchParams.get('scope')).toBe('oauth crm.objects.deals.write');
 		expect(none.searchParams.has('optional_scope')).toBe(false);
 	});
 
-	it('asks HubSpot for the scopes (optional ones apart) and exchanges the code at the token URL, all in the form body (n8n 2.41+: at HubSpot\'s own URLs, so only the request for consent is checked)', async () => {
-		emulator.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	it("asks HubSpot for the scopes (optional ones apart) and exchanges the code at the token URL, all in the form body (n8n 2.41+: at HubSpot's own URLs, so only the request for consent is checked)", async () => {
+		emulator.configureOAuth({
+			clientId: OAUTH_CLIENT_ID,
+			clientSecret: OAUTH_CLIENT_SECRET,
+			refreshToken: OAUTH_REFRESH_TOKEN,
+		});
 		emulator.stats.reset();
 		// The hidden endpoint fields point at the emulator; n8n before 2.41 keeps what a credential stores.
 		const created = await rest('/credentials', {
@@ -153,17 +212,31 @@ describe('the OAuth2 credential\'s Connect button in n8n', () => {
 			},
 		});
 		const id = String((created.json.data as { id?: unknown } | undefined)?.id ?? '');
-		if (created.status !== 200 || !id) throw new Error(`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`);
+		if (created.status !== 200 || !id)
+			throw new Error(
+				`saving the OAuth2 credential failed (${created.status}): ${JSON.stringify(created.json).slice(0, 500)}`,
+			);
 
 		// The Connect button: n8n answers with the address of HubSpot's consent page.
 		const auth = await rest(`/oauth2-credential/auth?id=${id}`);
-		if (auth.status !== 200 || typeof auth.json.data !== 'string') throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
+		if (auth.status !== 200 || typeof auth.json.data !== 'string')
+			throw new Error(`oauth2-credential/auth answered ${auth.status}: ${auth.text.slice(0, 500)}`);
 		const consent = new URL(auth.json.data);
 		const pinned = pinsOAuth2Endpoints(locateN8nApp().version);
-		expect(`${consent.origin}${consent.pathname}`).toBe(pinned ? 'https://app.hubspot.com/oauth/authorize' : `${emulator.baseUrl}/oauth/authorize`);
+		expect(`${consent.origin}${consent.pathname}`).toBe(
+			pinned ? 'https://app.hubspot.com/oauth/authorize' : `${emulator.baseUrl}/oauth/authorize`,
+		);
 		expect(consent.searchParams.get('client_id')).toBe(OAUTH_CLIENT_ID);
-		expect(consent.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['oauth', 'crm.objects.contacts.write', 'crm.objects.companies.write']));
-		expect(consent.searchParams.get('optional_scope')?.split(' ')).toEqual(expect.arrayContaining(['crm.objects.custom.write', 'crm.schemas.custom.read', 'tickets']));
+		expect(consent.searchParams.get('scope')?.split(' ')).toEqual(
+			expect.arrayContaining([
+				'oauth',
+				'crm.objects.contacts.write',
+				'crm.objects.companies.write',
+			]),
+		);
+		expect(consent.searchParams.get('optional_scope')?.split(' ')).toEqual(
+			expect.arrayContaining(['crm.objects.custom.write', 'crm.schemas.custom.read', 'tickets']),
+		);
 		expect(consent.searchParams.get('scope')).not.toContain('crm.objects.custom.write');
 		const state = consent.searchParams.get('state');
 		expect(state).toEqual(expect.any(String));
@@ -171,7 +244,9 @@ describe('the OAuth2 credential\'s Connect button in n8n', () => {
 
 		// HubSpot sends the user back to n8n with a code; n8n exchanges it at the credential's token URL
 		// (the emulator's copy of the dated endpoint, which refuses any parameter in the query string).
-		const callback = await rest(`/oauth2-credential/callback?code=${TEST_AUTH_CODE}&state=${encodeURIComponent(state!)}`);
+		const callback = await rest(
+			`/oauth2-credential/callback?code=${TEST_AUTH_CODE}&state=${encodeURIComponent(state!)}`,
+		);
 		expect(callback.status).toBe(200);
 		expect(emulator.stats.tokenRequests).toBe(1);
 		expect(emulator.stats.codeGrants).toBe(1);

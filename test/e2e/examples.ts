@@ -25,7 +25,9 @@ export interface CredentialRef {
 }
 
 export function exampleFiles(): string[] {
-	return readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+	return readdirSync(EXAMPLES_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 }
 
 export function loadExample(file: string): WorkflowJson {
@@ -47,9 +49,12 @@ export function adaptWorkflow(source: WorkflowJson, options: AdaptOptions): Work
 	workflow.id = options.id;
 	for (const node of workflow.nodes) {
 		if (node.type === NODE_TYPE) {
-			const authentication = options.authentication ?? ((node.parameters.authentication as Authentication) || 'oAuth2');
+			const authentication =
+				options.authentication ?? ((node.parameters.authentication as Authentication) || 'oAuth2');
 			node.parameters.authentication = authentication;
-			node.credentials = { [CREDENTIAL_TYPES[authentication]]: options.credentials[authentication] };
+			node.credentials = {
+				[CREDENTIAL_TYPES[authentication]]: options.credentials[authentication],
+			};
 		}
 		if (node.type === 'n8n-nodes-base.httpRequest' && typeof node.parameters.url === 'string') {
 			node.parameters.url = node.parameters.url.replace('https://api.hubapi.com', options.baseUrl);
@@ -57,7 +62,9 @@ export function adaptWorkflow(source: WorkflowJson, options: AdaptOptions): Work
 			const authentication =
 				options.authentication ?? (current === CREDENTIAL_TYPES.oAuth2 ? 'oAuth2' : 'appToken');
 			node.parameters.nodeCredentialType = CREDENTIAL_TYPES[authentication];
-			node.credentials = { [CREDENTIAL_TYPES[authentication]]: options.credentials[authentication] };
+			node.credentials = {
+				[CREDENTIAL_TYPES[authentication]]: options.credentials[authentication],
+			};
 		}
 	}
 	if (options.forCli) replacePinnedTriggers(workflow);
@@ -77,7 +84,9 @@ function replacePinnedTriggers(workflow: WorkflowJson): void {
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: original.position,
-			parameters: { jsCode: `// The pinned sample data of "${name}".\nreturn ${JSON.stringify(items)};` },
+			parameters: {
+				jsCode: `// The pinned sample data of "${name}".\nreturn ${JSON.stringify(items)};`,
+			},
 		};
 		workflow.nodes.push({
 			id: `${original.id ?? name}-manual`,
@@ -110,8 +119,22 @@ export function codeToHubSpot(options: {
 		id: options.id,
 		name: options.name,
 		nodes: [
-			{ id: 'm', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: options.jsCode } },
+			{
+				id: 'm',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'c',
+				name: 'Items',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: options.jsCode },
+			},
 			{
 				id: 'h',
 				name: 'HubSpot Associations',
@@ -131,11 +154,21 @@ export function codeToHubSpot(options: {
 		active: false,
 	};
 	if (options.branches) {
-		const outputs = options.onError === 'continueErrorOutput' ? ['Succeeded', 'Failed'] : ['Succeeded'];
+		const outputs =
+			options.onError === 'continueErrorOutput' ? ['Succeeded', 'Failed'] : ['Succeeded'];
 		outputs.forEach((name, k) => {
-			workflow.nodes.push({ id: `b${k}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, k * 200], parameters: {} });
+			workflow.nodes.push({
+				id: `b${k}`,
+				name,
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [660, k * 200],
+				parameters: {},
+			});
 		});
-		workflow.connections['HubSpot Associations'] = { main: outputs.map((node) => [{ node, type: 'main', index: 0 }]) };
+		workflow.connections['HubSpot Associations'] = {
+			main: outputs.map((node) => [{ node, type: 'main', index: 0 }]),
+		};
 	}
 	return workflow;
 }

@@ -35,13 +35,31 @@ import { HubSpotEmulator, seedDemo } from '../emulator';
 import { APP_TOKEN, archiveParameters, SECRETS } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
 import { startLocalRegistry, withRegistryHosts, type LocalRegistry } from './localRegistry';
-import { freePort, locateN8nApp, N8nInstance, NODE_TYPE, PACKAGE_NAME, packPackage, REPO_ROOT, startLongRunning, stopAll, waitUntilAnswering, type LongRunning, type WorkflowJson } from './n8nCli';
+import {
+	freePort,
+	locateN8nApp,
+	N8nInstance,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	packPackage,
+	REPO_ROOT,
+	startLongRunning,
+	stopAll,
+	waitUntilAnswering,
+	type LongRunning,
+	type WorkflowJson,
+} from './n8nCli';
 
 jest.setTimeout(600_000);
 
-const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (
+	JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 /** The next release: the same build, its version one patch higher (set in the packed copy only). */
-const NEXT_VERSION = VERSION.replace(/^(\d+)\.(\d+)\.(\d+).*$/, (_, major: string, minor: string, patch: string) => `${major}.${minor}.${Number(patch) + 1}`);
+const NEXT_VERSION = VERSION.replace(
+	/^(\d+)\.(\d+)\.(\d+).*$/,
+	(_, major: string, minor: string, patch: string) => `${major}.${minor}.${Number(patch) + 1}`,
+);
 const TARBALL_PATH = (version: string) => `/${PACKAGE_NAME}/-/${PACKAGE_NAME}-${version}.tgz`;
 
 /**
@@ -49,9 +67,16 @@ const TARBALL_PATH = (version: string) => `/${PACKAGE_NAME}/-/${PACKAGE_NAME}-${
  * (the rest of that environment is Docker's and this test's own business: encryption key, time zone).
  */
 function composeExamplePackageSettings(): NodeJS.ProcessEnv {
-	const compose = parse(readFileSync(join(REPO_ROOT, 'examples', 'docker-compose.yml'), 'utf8')) as { services: { n8n: { environment: Record<string, string> } } };
+	const compose = parse(
+		readFileSync(join(REPO_ROOT, 'examples', 'docker-compose.yml'), 'utf8'),
+	) as { services: { n8n: { environment: Record<string, string> } } };
 	const env = compose.services.n8n.environment;
-	return Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('N8N_COMMUNITY_PACKAGES') || key === 'N8N_UNVERIFIED_PACKAGES_ENABLED'));
+	return Object.fromEntries(
+		Object.entries(env).filter(
+			([key]) =>
+				key.startsWith('N8N_COMMUNITY_PACKAGES') || key === 'N8N_UNVERIFIED_PACKAGES_ENABLED',
+		),
+	);
 }
 
 const emulator = new HubSpotEmulator();
@@ -87,7 +112,9 @@ class RunningN8n {
 
 	static async start(env: NodeJS.ProcessEnv = {}): Promise<RunningN8n> {
 		const port = await freePort();
-		const n8n = await N8nInstance.create(locateN8nApp(), { env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...env } });
+		const n8n = await N8nInstance.create(locateN8nApp(), {
+			env: { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...env },
+		});
 		instances.push(n8n);
 		const serverEnv: NodeJS.ProcessEnv = { ...n8n.env };
 		// As on a server: no settings of an `npm run` around it; npm's cache of its own, so nothing cached
@@ -95,22 +122,41 @@ class RunningN8n {
 		for (const key of Object.keys(serverEnv)) if (/^npm_/i.test(key)) delete serverEnv[key];
 		serverEnv.npm_config_cache = join(n8n.userFolder, 'npm-cache');
 		serverEnv.NODE_EXTRA_CA_CERTS = registry.caBundle;
-		const [command, args] = withRegistryHosts(registry.hostsFile, n8n.app.bin, ['start'], serverEnv);
+		const [command, args] = withRegistryHosts(
+			registry.hostsFile,
+			n8n.app.bin,
+			['start'],
+			serverEnv,
+		);
 		const server = startLongRunning(command, args, { cwd: n8n.userFolder, env: serverEnv });
 		const running = new RunningN8n(n8n, server, `http://127.0.0.1:${port}`);
 		await waitUntilAnswering(server, `${running.baseUrl}/rest/settings`, 240_000);
-		const setup = await running.rest('POST', '/owner/setup', { email: 'owner@example.com', password: `Pw1-${randomBytes(8).toString('hex')}`, firstName: 'E2E', lastName: 'Owner' });
+		const setup = await running.rest('POST', '/owner/setup', {
+			email: 'owner@example.com',
+			password: `Pw1-${randomBytes(8).toString('hex')}`,
+			firstName: 'E2E',
+			lastName: 'Owner',
+		});
 		const setCookie = setup.setCookie;
-		if (setup.status !== 200 || setCookie.length === 0) throw new Error(`owner set-up failed (${setup.status}): ${setup.text.slice(0, 500)}`);
+		if (setup.status !== 200 || setCookie.length === 0)
+			throw new Error(`owner set-up failed (${setup.status}): ${setup.text.slice(0, 500)}`);
 		running.cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
 		return running;
 	}
 
 	/** One call to n8n's REST API as the editor makes it (a DELETE's fields go in the query string). */
-	async rest(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer & { setCookie: string[] }> {
+	async rest(
+		method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+		path: string,
+		body?: unknown,
+	): Promise<Answer & { setCookie: string[] }> {
 		const response = await fetch(`${this.baseUrl}/rest${path}`, {
 			method,
-			headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) },
+			headers: {
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				'browser-id': this.browserId,
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
 			...(body === undefined ? {} : { body: JSON.stringify(body) }),
 			redirect: 'manual',
 			signal: AbortSignal.timeout(300_000),
@@ -121,20 +167,61 @@ class RunningN8n {
 	/** The saved private app token credential, Base URL at the emulator; returns its id. */
 	async saveCredential(): Promise<{ id: string; name: string }> {
 		const name = 'HubSpot (e2e install)';
-		const saved = await this.rest('POST', '/credentials', { name, type: CREDENTIAL_TYPES.appToken, data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl } });
+		const saved = await this.rest('POST', '/credentials', {
+			name,
+			type: CREDENTIAL_TYPES.appToken,
+			data: { accessToken: APP_TOKEN, baseUrl: emulator.baseUrl },
+		});
 		const id = String((saved.json.data as { id?: unknown } | undefined)?.id ?? '');
-		if (saved.status !== 200 || !id) throw new Error(`saving the credential failed (${saved.status}): ${saved.text.slice(0, 500)}`);
+		if (saved.status !== 200 || !id)
+			throw new Error(
+				`saving the credential failed (${saved.status}): ${saved.text.slice(0, 500)}`,
+			);
 		return { id, name };
 	}
 
 	/** Saves and publishes Webhook → Code (one item per pair) → HubSpot Associations, as the editor does. */
-	async publishWebhookWorkflow(path: string, credential: { id: string; name: string }): Promise<void> {
+	async publishWebhookWorkflow(
+		path: string,
+		credential: { id: string; name: string },
+	): Promise<void> {
 		const workflow: WorkflowJson = {
 			name: `e2e install: ${path}`,
 			nodes: [
-				{ id: 'w', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-				{ id: 'c', name: 'Pairs', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: 'return $input.first().json.body.pairs.map((pair) => ({ json: pair }));' } },
-				{ id: 'h', name: 'HubSpot Associations', type: NODE_TYPE, typeVersion: 1, position: [440, 0], parameters: archiveParameters(), credentials: { [CREDENTIAL_TYPES.appToken]: credential } },
+				{
+					id: 'w',
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters: {
+						httpMethod: 'POST',
+						path,
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
+				},
+				{
+					id: 'c',
+					name: 'Pairs',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [220, 0],
+					parameters: {
+						jsCode: 'return $input.first().json.body.pairs.map((pair) => ({ json: pair }));',
+					},
+				},
+				{
+					id: 'h',
+					name: 'HubSpot Associations',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [440, 0],
+					parameters: archiveParameters(),
+					credentials: { [CREDENTIAL_TYPES.appToken]: credential },
+				},
 			],
 			connections: {
 				Webhook: { main: [[{ node: 'Pairs', type: 'main', index: 0 }]] },
@@ -144,9 +231,15 @@ class RunningN8n {
 		};
 		const saved = await this.rest('POST', '/workflows', workflow);
 		const data = saved.json.data as { id?: string; versionId?: string } | undefined;
-		if (saved.status !== 200 || !data?.id) throw new Error(`saving the workflow failed (${saved.status}): ${saved.text.slice(0, 500)}`);
-		const activated = await this.rest('POST', `/workflows/${data.id}/activate`, { versionId: data.versionId });
-		if (activated.status !== 200) throw new Error(`publishing the workflow failed (${activated.status}): ${activated.text.slice(0, 1000)}`);
+		if (saved.status !== 200 || !data?.id)
+			throw new Error(`saving the workflow failed (${saved.status}): ${saved.text.slice(0, 500)}`);
+		const activated = await this.rest('POST', `/workflows/${data.id}/activate`, {
+			versionId: data.versionId,
+		});
+		if (activated.status !== 200)
+			throw new Error(
+				`publishing the workflow failed (${activated.status}): ${activated.text.slice(0, 1000)}`,
+			);
 	}
 
 	/**
@@ -164,21 +257,27 @@ class RunningN8n {
 				signal: AbortSignal.timeout(120_000),
 			});
 			const reply = await answer(response);
-			if (reply.status !== 404 || !reply.text.includes('not registered') || Date.now() > deadline) return reply;
+			if (reply.status !== 404 || !reply.text.includes('not registered') || Date.now() > deadline)
+				return reply;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}
 
 	async installedPackages(): Promise<InstalledPackage[]> {
 		const listed = await this.rest('GET', '/community-packages');
-		if (listed.status !== 200) throw new Error(`listing community packages failed (${listed.status}): ${listed.text.slice(0, 500)}`);
+		if (listed.status !== 200)
+			throw new Error(
+				`listing community packages failed (${listed.status}): ${listed.text.slice(0, 500)}`,
+			);
 		return listed.json.data as InstalledPackage[];
 	}
 
 	/** The version of the package in n8n's nodes folder, or undefined when it is not there. */
 	versionOnDisk(): string | undefined {
 		const file = join(this.n8n.nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');
-		return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : undefined;
+		return existsSync(file)
+			? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+			: undefined;
 	}
 
 	async stop(): Promise<void> {
@@ -201,13 +300,18 @@ async function answer(response: Response): Promise<Answer> {
 
 /** The items HubSpot Associations returned through the webhook, as [fromId, toIds, status]. */
 function outcome(reply: Answer): unknown[] {
-	const items = (Array.isArray(reply.json) ? reply.json : JSON.parse(reply.text)) as Array<Record<string, unknown>>;
+	const items = (Array.isArray(reply.json) ? reply.json : JSON.parse(reply.text)) as Array<
+		Record<string, unknown>
+	>;
 	return items.map((item) => [item.fromId, item.toIds, item.status]);
 }
 
 /** The package's tarballs n8n's npm fetched from the registry (npm sends `npm-command: pack`). */
 function tarballsPacked(): string[] {
-	return registry.requests().filter((r) => r.npmCommand === 'pack' && r.url.endsWith('.tgz')).map((r) => r.url);
+	return registry
+		.requests()
+		.filter((r) => r.npmCommand === 'pack' && r.url.endsWith('.tgz'))
+		.map((r) => r.url);
 }
 
 beforeAll(async () => {
@@ -221,7 +325,14 @@ beforeAll(async () => {
 	await registry.publish(tarball);
 	execFileSync('tar', ['-xzf', tarball, '-C', workDir]);
 	const manifest = join(workDir, 'package', 'package.json');
-	writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(readFileSync(manifest, 'utf8')) as object), version: NEXT_VERSION }, null, 2));
+	writeFileSync(
+		manifest,
+		JSON.stringify(
+			{ ...(JSON.parse(readFileSync(manifest, 'utf8')) as object), version: NEXT_VERSION },
+			null,
+			2,
+		),
+	);
 });
 
 afterAll(async () => {
@@ -254,7 +365,10 @@ describe('Settings → Community Nodes in n8n, from an npm registry', () => {
 
 	it(`Install (POST /rest/community-packages) fetches ${VERSION} from the registry and loads the node without a restart`, async () => {
 		expect(await app.installedPackages()).toEqual([]);
-		const installed = await app.rest('POST', '/community-packages', { name: PACKAGE_NAME, verify: false });
+		const installed = await app.rest('POST', '/community-packages', {
+			name: PACKAGE_NAME,
+			verify: false,
+		});
 		expect(installed.status).toBe(200);
 		const record = installed.json.data as InstalledPackage;
 		expect(record.packageName).toBe(PACKAGE_NAME);
@@ -266,14 +380,28 @@ describe('Settings → Community Nodes in n8n, from an npm registry', () => {
 		expect(tarballsPacked()).toEqual([TARBALL_PATH(VERSION)]);
 		// n8n asked the registry itself (not through npm) whether the version exists before npm fetched it:
 		// the editor named no version, so n8n asked for the one tagged latest.
-		expect(registry.requests().filter((r) => !r.npmCommand && r.url.startsWith(`/${PACKAGE_NAME}/`)).map((r) => r.url)).toEqual([`/${PACKAGE_NAME}/latest`]);
+		expect(
+			registry
+				.requests()
+				.filter((r) => !r.npmCommand && r.url.startsWith(`/${PACKAGE_NAME}/`))
+				.map((r) => r.url),
+		).toEqual([`/${PACKAGE_NAME}/latest`]);
 		// Nothing but this package came from the registry: its GETs are all for it (the registry has no uplink).
-		expect(registry.requests().filter((r) => r.method === 'GET' && !r.url.startsWith(`/${PACKAGE_NAME}`) && r.url !== '/-/ping')).toEqual([]);
+		expect(
+			registry
+				.requests()
+				.filter(
+					(r) => r.method === 'GET' && !r.url.startsWith(`/${PACKAGE_NAME}`) && r.url !== '/-/ping',
+				),
+		).toEqual([]);
 	});
 
 	it('a published workflow with the node runs at once, against HubSpot (the emulator)', async () => {
 		await app.publishWebhookWorkflow(path, await app.saveCredential());
-		const reply = await app.callWebhook(path, [{ id: '102', to: ['201'] }, { id: '103', to: ['202'] }]);
+		const reply = await app.callWebhook(path, [
+			{ id: '102', to: ['201'] },
+			{ id: '103', to: ['202'] },
+		]);
 		expect(reply.status).toBe(200);
 		expect(outcome(reply)).toEqual([
 			['102', ['201'], 'COMPLETE'],
@@ -288,7 +416,12 @@ describe('Settings → Community Nodes in n8n, from an npm registry', () => {
 	it(`once ${NEXT_VERSION} is published, n8n offers it, and Update (PATCH) installs it; the workflow keeps running`, async () => {
 		await registry.publish(join(workDir, 'package'));
 		const [listed] = await app.installedPackages();
-		expect(listed).toMatchObject({ packageName: PACKAGE_NAME, installedVersion: VERSION, updateAvailable: NEXT_VERSION, failedLoading: false });
+		expect(listed).toMatchObject({
+			packageName: PACKAGE_NAME,
+			installedVersion: VERSION,
+			updateAvailable: NEXT_VERSION,
+			failedLoading: false,
+		});
 
 		const updated = await app.rest('PATCH', '/community-packages', { name: PACKAGE_NAME });
 		expect(updated.status).toBe(200);
@@ -306,7 +439,10 @@ describe('Settings → Community Nodes in n8n, from an npm registry', () => {
 	});
 
 	it('Uninstall (DELETE) removes the package; the workflow can no longer run the node', async () => {
-		const removed = await app.rest('DELETE', `/community-packages?name=${encodeURIComponent(PACKAGE_NAME)}`);
+		const removed = await app.rest(
+			'DELETE',
+			`/community-packages?name=${encodeURIComponent(PACKAGE_NAME)}`,
+		);
 		expect(removed.status).toBe(200);
 		expect(await app.installedPackages()).toEqual([]);
 		expect(app.versionOnDisk()).toBeUndefined();
@@ -324,7 +460,11 @@ describe('N8N_COMMUNITY_PACKAGES (the settings of examples/docker-compose.yml): 
 
 	beforeAll(async () => {
 		const settings = composeExamplePackageSettings();
-		expect(Object.keys(settings).sort()).toEqual(['N8N_COMMUNITY_PACKAGES', 'N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV', 'N8N_UNVERIFIED_PACKAGES_ENABLED']);
+		expect(Object.keys(settings).sort()).toEqual([
+			'N8N_COMMUNITY_PACKAGES',
+			'N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV',
+			'N8N_UNVERIFIED_PACKAGES_ENABLED',
+		]);
 		const before = tarballsPacked().length;
 		app = await RunningN8n.start(settings);
 		expect(tarballsPacked().slice(before)).toEqual([TARBALL_PATH(VERSION)]);
@@ -335,7 +475,13 @@ describe('N8N_COMMUNITY_PACKAGES (the settings of examples/docker-compose.yml): 
 	});
 
 	it(`the pinned version (${VERSION}, not the newer ${NEXT_VERSION}) is installed and listed once n8n answers`, async () => {
-		expect(await app.installedPackages()).toEqual([expect.objectContaining({ packageName: PACKAGE_NAME, installedVersion: VERSION, failedLoading: false })]);
+		expect(await app.installedPackages()).toEqual([
+			expect.objectContaining({
+				packageName: PACKAGE_NAME,
+				installedVersion: VERSION,
+				failedLoading: false,
+			}),
+		]);
 		expect(app.versionOnDisk()).toBe(VERSION);
 	});
 
@@ -358,7 +504,9 @@ describe("N8N_COMMUNITY_PACKAGES_REGISTRY, n8n's own setting for another registr
 	let app: RunningN8n;
 
 	beforeAll(async () => {
-		app = await RunningN8n.start({ N8N_COMMUNITY_PACKAGES_REGISTRY: `https://${registry.address}` });
+		app = await RunningN8n.start({
+			N8N_COMMUNITY_PACKAGES_REGISTRY: `https://${registry.address}`,
+		});
 	});
 
 	afterAll(async () => {
@@ -367,9 +515,14 @@ describe("N8N_COMMUNITY_PACKAGES_REGISTRY, n8n's own setting for another registr
 
 	it("needs n8n's licence: without it Install is refused before anything is asked of that registry (why these tests reach the local registry under the public registry's name)", async () => {
 		const before = registry.requests().length;
-		const refused = await app.rest('POST', '/community-packages', { name: PACKAGE_NAME, verify: false });
+		const refused = await app.rest('POST', '/community-packages', {
+			name: PACKAGE_NAME,
+			verify: false,
+		});
 		expect(refused.status).not.toBe(200);
-		expect(refused.text).toContain('Your license does not allow for feat:communityNodes:customRegistry');
+		expect(refused.text).toContain(
+			'Your license does not allow for feat:communityNodes:customRegistry',
+		);
 		expect(await app.installedPackages()).toEqual([]);
 		expect(registry.requests().slice(before)).toEqual([]);
 	});

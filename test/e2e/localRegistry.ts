@@ -35,10 +35,35 @@ const isRoot = process.getuid?.() === 0;
  * kept), then back to the caller's user and groups with only the capabilities given, and to `env`'s PATH
  * and HOME (sudo may reset both; n8n finds npm on PATH).
  */
-function viaSudo(command: string, args: string[], env: NodeJS.ProcessEnv, options: { keepCapabilities?: string[]; before?: string[] } = {}): [string, string[]] {
+function viaSudo(
+	command: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	options: { keepCapabilities?: string[]; before?: string[] } = {},
+): [string, string[]] {
 	const caps = (options.keepCapabilities ?? []).map((c) => `+${c}`).join(',');
-	const setpriv = ['setpriv', `--reuid=${process.getuid?.()}`, `--regid=${process.getgid?.()}`, '--init-groups', ...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []), '--'];
-	return ['sudo', ['-n', '-E', ...(options.before ?? []), ...setpriv, 'env', `PATH=${env.PATH ?? ''}`, `HOME=${env.HOME ?? ''}`, command, ...args]];
+	const setpriv = [
+		'setpriv',
+		`--reuid=${process.getuid?.()}`,
+		`--regid=${process.getgid?.()}`,
+		'--init-groups',
+		...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []),
+		'--',
+	];
+	return [
+		'sudo',
+		[
+			'-n',
+			'-E',
+			...(options.before ?? []),
+			...setpriv,
+			'env',
+			`PATH=${env.PATH ?? ''}`,
+			`HOME=${env.HOME ?? ''}`,
+			command,
+			...args,
+		],
+	];
 }
 
 export interface RegistryRequest {
@@ -60,7 +85,10 @@ export interface LocalRegistry {
 	/** `npm publish` of a tarball or package folder to this registry; returns npm's output. */
 	publish(target: string): Promise<string>;
 	/** The package document this registry serves (its versions, dist-tags and tarballs). */
-	packument(name: string): Promise<{ 'dist-tags': Record<string, string>; versions: Record<string, { dist: { integrity: string } }> }>;
+	packument(name: string): Promise<{
+		'dist-tags': Record<string, string>;
+		versions: Record<string, { dist: { integrity: string } }>;
+	}>;
 	/** Every request the registry received, in order (from Verdaccio's log). */
 	requests(): RegistryRequest[];
 	stop(): Promise<void>;
@@ -74,16 +102,68 @@ function makeCertificates(dir: string, address: string): { ca: string; key: stri
 	const csr = join(dir, 'server.csr');
 	const cert = join(dir, 'cert.pem');
 	const ext = join(dir, 'server.ext');
-	const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-	openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', ca, '-days', '2', '-subj', '/CN=n8n-nodes-hubspot-associations test CA']);
-	openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${PUBLIC_REGISTRY_HOST}`]);
-	writeFileSync(ext, `subjectAltName=DNS:${PUBLIC_REGISTRY_HOST},IP:${address}\nextendedKeyUsage=serverAuth\n`);
-	openssl(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext]);
+	const openssl = (args: string[]) =>
+		execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+	openssl([
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		caKey,
+		'-out',
+		ca,
+		'-days',
+		'2',
+		'-subj',
+		'/CN=n8n-nodes-hubspot-associations test CA',
+	]);
+	openssl([
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		key,
+		'-out',
+		csr,
+		'-subj',
+		`/CN=${PUBLIC_REGISTRY_HOST}`,
+	]);
+	writeFileSync(
+		ext,
+		`subjectAltName=DNS:${PUBLIC_REGISTRY_HOST},IP:${address}\nextendedKeyUsage=serverAuth\n`,
+	);
+	openssl([
+		'x509',
+		'-req',
+		'-in',
+		csr,
+		'-CA',
+		ca,
+		'-CAkey',
+		caKey,
+		'-CAcreateserial',
+		'-out',
+		cert,
+		'-days',
+		'2',
+		'-extfile',
+		ext,
+	]);
 	return { ca, key, cert };
 }
 
 /** One HTTPS call to the registry at its loopback address, trusting the test CA. */
-function call(address: string, ca: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function call(
+	address: string,
+	ca: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	token?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
 	return new Promise((resolve, reject) => {
 		const payload = body === undefined ? undefined : JSON.stringify(body);
 		const req = request(
@@ -97,7 +177,9 @@ function call(address: string, ca: string, method: string, path: string, body?: 
 				headers: {
 					host: PUBLIC_REGISTRY_HOST,
 					accept: 'application/json',
-					...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+					...(payload
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+						: {}),
 					...(token ? { authorization: `Bearer ${token}` } : {}),
 				},
 				timeout: 30_000,
@@ -117,7 +199,9 @@ function call(address: string, ca: string, method: string, path: string, body?: 
 			},
 		);
 		req.on('error', reject);
-		req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer from the local registry`)));
+		req.on('timeout', () =>
+			req.destroy(new Error(`${method} ${path}: no answer from the local registry`)),
+		);
 		req.end(payload);
 	});
 }
@@ -131,12 +215,18 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 	const dir = mkdtempSync(join(tmpdir(), 'local-registry-'));
 	const address = `127.${randomInt(16, 250)}.${randomInt(1, 250)}.${randomInt(2, 250)}`;
 	const { ca, key, cert } = makeCertificates(dir, address);
-	const inherited = process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS) ? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
+	const inherited =
+		process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS)
+			? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')
+			: '';
 	const caBundle = join(dir, 'ca-bundle.pem');
 	writeFileSync(caBundle, `${inherited}\n${readFileSync(ca, 'utf8')}`);
 
 	const hostsFile = join(dir, 'hosts');
-	writeFileSync(hostsFile, `${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n${address} ${PUBLIC_REGISTRY_HOST}\n`);
+	writeFileSync(
+		hostsFile,
+		`${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n${address} ${PUBLIC_REGISTRY_HOST}\n`,
+	);
 
 	const storage = join(dir, 'storage');
 	mkdirSync(storage);
@@ -168,29 +258,48 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 
 	const verdaccio = join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
 	const verdaccioArgs = [verdaccio, '--config', config, '--listen', `https://${address}:443`];
-	const [command, args] = isRoot ? [process.execPath, verdaccioArgs] : viaSudo(process.execPath, verdaccioArgs, process.env, { keepCapabilities: ['net_bind_service'] });
-	const server = startLongRunning(command, args, { cwd: dir, env: { ...process.env, NODE_ENV: 'production' } });
+	const [command, args] = isRoot
+		? [process.execPath, verdaccioArgs]
+		: viaSudo(process.execPath, verdaccioArgs, process.env, {
+				keepCapabilities: ['net_bind_service'],
+			});
+	const server = startLongRunning(command, args, {
+		cwd: dir,
+		env: { ...process.env, NODE_ENV: 'production' },
+	});
 
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		if (server.process.exitCode !== null) throw new Error(`Verdaccio exited during start-up:\n${server.output().slice(-3000)}`);
+		if (server.process.exitCode !== null)
+			throw new Error(`Verdaccio exited during start-up:\n${server.output().slice(-3000)}`);
 		try {
 			if ((await call(address, ca, 'GET', '/-/ping')).status === 200) break;
 		} catch {
 			// not listening yet
 		}
-		if (Date.now() > deadline) throw new Error(`Verdaccio did not answer on ${address}:443 within 60 s:\n${server.output().slice(-3000)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Verdaccio did not answer on ${address}:443 within 60 s:\n${server.output().slice(-3000)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 
 	// A publishing account (npm adduser's call), whose token goes to npm publish on its command line only.
 	const user = `e2e-${randomBytes(4).toString('hex')}`;
-	const added = await call(address, ca, 'PUT', `/-/user/org.couchdb.user:${user}`, { name: user, password: randomBytes(12).toString('hex') });
+	const added = await call(address, ca, 'PUT', `/-/user/org.couchdb.user:${user}`, {
+		name: user,
+		password: randomBytes(12).toString('hex'),
+	});
 	const token = typeof added.json.token === 'string' ? added.json.token : '';
-	if (added.status !== 201 || !token) throw new Error(`Verdaccio refused the publishing account (${added.status})`);
+	if (added.status !== 201 || !token)
+		throw new Error(`Verdaccio refused the publishing account (${added.status})`);
 
 	const npmBin = join(dirname(process.execPath), 'npm');
-	const npmEnv: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: caBundle, npm_config_cache: join(dir, 'npm-cache') };
+	const npmEnv: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_EXTRA_CA_CERTS: caBundle,
+		npm_config_cache: join(dir, 'npm-cache'),
+	};
 	return {
 		address,
 		caBundle,
@@ -198,8 +307,18 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 		server,
 		async publish(target: string): Promise<string> {
 			// Not execFileSync: a blocked event loop would miss the close of idle keep-alive connections to n8n.
-			const args = ['publish', target, `--registry=https://${address}/`, `--//${address}/:_authToken=${token}`, '--loglevel=warn'];
-			const child = spawn(existsSync(npmBin) ? npmBin : 'npm', args, { cwd: dir, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+			const args = [
+				'publish',
+				target,
+				`--registry=https://${address}/`,
+				`--//${address}/:_authToken=${token}`,
+				'--loglevel=warn',
+			];
+			const child = spawn(existsSync(npmBin) ? npmBin : 'npm', args, {
+				cwd: dir,
+				env: npmEnv,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
 			let output = '';
 			child.stdout.on('data', (c: Buffer) => (output += c.toString()));
 			child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -207,7 +326,10 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 				child.once('error', reject);
 				child.once('close', resolve);
 			});
-			if (code !== 0) throw new Error(`npm publish ${target} failed (${code}):\n${output.replaceAll(token, '<token>')}`);
+			if (code !== 0)
+				throw new Error(
+					`npm publish ${target} failed (${code}):\n${output.replaceAll(token, '<token>')}`,
+				);
 			return output;
 		},
 		async packument(name: string) {
@@ -220,8 +342,16 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 			for (const line of server.output().split('\n')) {
 				if (!line.startsWith('{')) continue;
 				try {
-					const { req } = JSON.parse(line) as { req?: { method: string; url: string; headers: Record<string, string> } };
-					if (req) requests.push({ method: req.method, url: req.url, npmCommand: req.headers['npm-command'], userAgent: req.headers['user-agent'] ?? '' });
+					const { req } = JSON.parse(line) as {
+						req?: { method: string; url: string; headers: Record<string, string> };
+					};
+					if (req)
+						requests.push({
+							method: req.method,
+							url: req.url,
+							npmCommand: req.headers['npm-command'],
+							userAgent: req.headers['user-agent'] ?? '',
+						});
 				} catch {
 					// a line of Verdaccio's start-up text
 				}
@@ -240,8 +370,22 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
  * registry.npmjs.org leads to the local registry); the process and its children keep the caller's user,
  * and `env`'s PATH and HOME (which sudo may reset) when the namespace is made through sudo.
  */
-export function withRegistryHosts(hostsFile: string, command: string, args: string[], env: NodeJS.ProcessEnv): [string, string[]] {
-	const inNamespace = ['unshare', '--mount', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"', 'sh', hostsFile];
+export function withRegistryHosts(
+	hostsFile: string,
+	command: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+): [string, string[]] {
+	const inNamespace = [
+		'unshare',
+		'--mount',
+		'--',
+		'sh',
+		'-c',
+		'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"',
+		'sh',
+		hostsFile,
+	];
 	if (isRoot) return [inNamespace[0], [...inNamespace.slice(1), command, ...args]];
 	return viaSudo(command, args, env, { before: inNamespace });
 }

@@ -27,11 +27,14 @@ export interface N8nApp {
 export function locateN8nApp(): N8nApp {
 	const version = process.env.N8N_VERSION || DEFAULT_N8N_VERSION;
 	const cache =
-		process.env.N8N_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), PACKAGE_NAME);
+		process.env.N8N_CACHE_DIR ||
+		join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), PACKAGE_NAME);
 	const dir = process.env.N8N_APP_DIR || join(cache, `n8n-${version}`);
 	const bin = join(dir, 'node_modules', '.bin', 'n8n');
 	if (!existsSync(join(dir, '.install-complete')) || !existsSync(bin)) {
-		throw new Error(`n8n ${version} is not installed in ${dir}: run "bash scripts/install-n8n.sh" first`);
+		throw new Error(
+			`n8n ${version} is not installed in ${dir}: run "bash scripts/install-n8n.sh" first`,
+		);
 	}
 	return { version, dir, bin };
 }
@@ -52,11 +55,15 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 /** `npm pack` of the built package in `dir` (this checkout by default) into `destination`; returns the tarball's path. */
 export function packPackage(destination: string, dir = REPO_ROOT): string {
 	const npm = join(dirname(process.execPath), 'npm');
-	const out = execFileSync(existsSync(npm) ? npm : 'npm', ['pack', '--silent', '--pack-destination', destination], {
-		cwd: dir,
-		encoding: 'utf8',
-		env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-	});
+	const out = execFileSync(
+		existsSync(npm) ? npm : 'npm',
+		['pack', '--silent', '--pack-destination', destination],
+		{
+			cwd: dir,
+			encoding: 'utf8',
+			env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+		},
+	);
 	return join(destination, out.trim().split('\n').pop() ?? '');
 }
 
@@ -102,7 +109,10 @@ export interface WorkflowJson {
 		onError?: string;
 		[key: string]: unknown;
 	}>;
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
 	pinData?: Record<string, Array<{ json: Record<string, unknown> }>>;
 	settings?: Record<string, unknown>;
 	active?: boolean;
@@ -133,19 +143,27 @@ export interface LongRunning {
  * Waits until `n8n start` answers `url` with JSON (n8n 1.x answers every path with 200 "n8n is starting up.
  * Please wait" as text while starting, and says it is ready before its REST API is mounted).
  */
-export async function waitUntilAnswering(server: LongRunning, url: string, timeoutMs: number): Promise<void> {
+export async function waitUntilAnswering(
+	server: LongRunning,
+	url: string,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (server.process.exitCode !== null) throw new Error(`n8n exited during start-up:\n${server.output().slice(-3000)}`);
+		if (server.process.exitCode !== null)
+			throw new Error(`n8n exited during start-up:\n${server.output().slice(-3000)}`);
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json')) return;
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('application/json'))
+				return;
 		} catch {
 			// not listening yet
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server.output().slice(-3000)}`);
+	throw new Error(
+		`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${server.output().slice(-3000)}`,
+	);
 }
 
 /** Processes still running, stopped on exit so that a crash leaves none behind. */
@@ -175,7 +193,9 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 	}
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	killGroup(child, 'SIGTERM');
-	const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+	const timer = new Promise<'timeout'>((resolve) =>
+		setTimeout(() => resolve('timeout'), graceMs).unref(),
+	);
 	if ((await Promise.race([exited, timer])) === 'timeout') {
 		killGroup(child, 'SIGKILL');
 		await exited;
@@ -184,8 +204,17 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 }
 
 /** Starts a long-running process in its own process group; stop() ends the group (SIGTERM, then SIGKILL). */
-export function startLongRunning(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): LongRunning {
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startLongRunning(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv },
+): LongRunning {
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	running.add(child);
 	let output = '';
 	const keep = (chunk: Buffer) => {
@@ -195,7 +224,12 @@ export function startLongRunning(command: string, args: string[], options: { cwd
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
 	child.once('exit', () => running.delete(child));
-	return { process: child, pid: child.pid ?? -1, output: () => output, stop: () => stopChild(child) };
+	return {
+		process: child,
+		pid: child.pid ?? -1,
+		output: () => output,
+		stop: () => stopChild(child),
+	};
 }
 
 /** One n8n user folder with its own database, encryption key and ports. */
@@ -252,16 +286,27 @@ export class N8nInstance {
 	 * `omitPeers` installs as n8n's own Community Nodes installer does (peer dependencies left out), so the
 	 * node uses the n8n-workflow of the n8n it runs in.
 	 */
-	async installPackage(tarball: string, options: { omitPeers?: boolean; timeoutMs?: number } = {}): Promise<CliResult> {
+	async installPackage(
+		tarball: string,
+		options: { omitPeers?: boolean; timeoutMs?: number } = {},
+	): Promise<CliResult> {
 		mkdirSync(this.nodesDir, { recursive: true });
 		const npm = join(dirname(process.execPath), 'npm');
-		const args = ['install', '--no-audit', '--no-fund', '--loglevel=error', ...(options.omitPeers ? ['--omit=peer'] : []), tarball];
+		const args = [
+			'install',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			...(options.omitPeers ? ['--omit=peer'] : []),
+			tarball,
+		];
 		const timeoutMs = options.timeoutMs ?? 300_000;
 		const result = await this.run(existsSync(npm) ? npm : 'npm', args, {
 			cwd: this.nodesDir,
 			timeoutMs,
 		});
-		if (result.code !== 0) throw new Error(`npm install ${tarball} failed (${result.code}):\n${result.stderr}`);
+		if (result.code !== 0)
+			throw new Error(`npm install ${tarball} failed (${result.code}):\n${result.stderr}`);
 		return result;
 	}
 
@@ -275,7 +320,10 @@ export class N8nInstance {
 		writeFileSync(file, JSON.stringify(credentials));
 		try {
 			const result = await this.cli(['import:credentials', `--input=${file}`]);
-			if (result.code !== 0) throw new Error(`import:credentials failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			if (result.code !== 0)
+				throw new Error(
+					`import:credentials failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+				);
 		} finally {
 			rmSync(file, { force: true });
 		}
@@ -283,33 +331,54 @@ export class N8nInstance {
 
 	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
 		const dir = mkdtempSync(join(this.userFolder, 'workflows-'));
-		workflows.forEach((workflow, i) => writeFileSync(join(dir, `${i}.json`), JSON.stringify(workflow)));
+		workflows.forEach((workflow, i) =>
+			writeFileSync(join(dir, `${i}.json`), JSON.stringify(workflow)),
+		);
 		try {
 			const result = await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
-			if (result.code !== 0) throw new Error(`import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			if (result.code !== 0)
+				throw new Error(
+					`import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+				);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	}
 
 	/** `n8n execute --id=… --rawOutput`: the execution n8n printed, whether it succeeded or not. */
-	async execute(id: string, timeoutMs = 180_000): Promise<{ result: CliResult; execution: ExecutionOutput }> {
+	async execute(
+		id: string,
+		timeoutMs = 180_000,
+	): Promise<{ result: CliResult; execution: ExecutionOutput }> {
 		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], timeoutMs);
 		return { result, execution: parseExecution(result) };
 	}
 
 	/** Starts a long-running n8n command (`start`, `worker`, …); stop() ends its process group. */
 	startProcess(args: string[], env: NodeJS.ProcessEnv = {}): LongRunning {
-		return startLongRunning(this.app.bin, args, { cwd: this.userFolder, env: { ...this.env, ...env } });
+		return startLongRunning(this.app.bin, args, {
+			cwd: this.userFolder,
+			env: { ...this.env, ...env },
+		});
 	}
 
 	dispose(): void {
-		if (this.ownsFolder && !process.env.KEEP_N8N_USER_FOLDER) rmSync(this.userFolder, { recursive: true, force: true });
+		if (this.ownsFolder && !process.env.KEEP_N8N_USER_FOLDER)
+			rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
-	private async run(command: string, args: string[], options: { cwd: string; timeoutMs: number }): Promise<CliResult> {
+	private async run(
+		command: string,
+		args: string[],
+		options: { cwd: string; timeoutMs: number },
+	): Promise<CliResult> {
 		const started = Date.now();
-		const child = spawn(command, args, { cwd: options.cwd, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: this.env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		running.add(child);
 		let stdout = '';
 		let stderr = '';
@@ -329,7 +398,10 @@ export class N8nInstance {
 		});
 		// The CLI's own children (the task runner) go with it.
 		killGroup(child, 'SIGKILL');
-		if (timedOut) throw new Error(`${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`);
+		if (timedOut)
+			throw new Error(
+				`${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+			);
 		return { code, stdout, stderr, ms: Date.now() - started };
 	}
 }
@@ -351,7 +423,9 @@ export function parseExecution(result: CliResult): ExecutionOutput {
 			// log text that merely looks like JSON; try the next candidate
 		}
 	}
-	throw new Error(`n8n printed no execution (exit ${result.code}):\n${text.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+	throw new Error(
+		`n8n printed no execution (exit ${result.code}):\n${text.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+	);
 }
 
 export interface OutputItem {

@@ -13,13 +13,26 @@ import type { AddressInfo } from 'node:net';
 
 export interface ToolSpec {
 	type: 'function';
-	function: { name: string; description: string; parameters: { type: string; properties: Record<string, { type?: string; description?: string }>; required?: string[] } };
+	function: {
+		name: string;
+		description: string;
+		parameters: {
+			type: string;
+			properties: Record<string, { type?: string; description?: string }>;
+			required?: string[];
+		};
+	};
 }
 
 export interface ChatRequest {
 	model: string;
 	stream?: boolean;
-	messages: Array<{ role: string; content: unknown; tool_call_id?: string; tool_calls?: unknown[] }>;
+	messages: Array<{
+		role: string;
+		content: unknown;
+		tool_call_id?: string;
+		tool_calls?: unknown[];
+	}>;
 	tools?: ToolSpec[];
 }
 
@@ -37,10 +50,14 @@ export interface ScriptedModel {
 	close(): Promise<void>;
 }
 
-const text = (content: unknown): string => (typeof content === 'string' ? content : JSON.stringify(content));
+const text = (content: unknown): string =>
+	typeof content === 'string' ? content : JSON.stringify(content);
 
 /** The arguments a model would build from the tool's schema and the parameters' descriptions. */
-export function argumentsFor(tool: ToolSpec, call: Scenario['calls'][number]): Record<string, unknown> {
+export function argumentsFor(
+	tool: ToolSpec,
+	call: Scenario['calls'][number],
+): Record<string, unknown> {
 	const args: Record<string, unknown> = {};
 	for (const [key, property] of Object.entries(tool.function.parameters.properties)) {
 		const description = property.description ?? '';
@@ -53,13 +70,18 @@ export function argumentsFor(tool: ToolSpec, call: Scenario['calls'][number]): R
 
 function completion(model: string, message: Record<string, unknown>, finishReason: string) {
 	return {
-		id: `chatcmpl-scripted-${Date.now()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+		id: `chatcmpl-scripted-${Date.now()}`,
+		object: 'chat.completion',
+		created: Math.floor(Date.now() / 1000),
+		model,
 		choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
 		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 	};
 }
 
-export async function startScriptedModel(scenarios: Record<string, Scenario>): Promise<ScriptedModel> {
+export async function startScriptedModel(
+	scenarios: Record<string, Scenario>,
+): Promise<ScriptedModel> {
 	const requests: ChatRequest[] = [];
 	const started = new Set<string>();
 	const answer = (request: ChatRequest) => {
@@ -74,30 +96,55 @@ export async function startScriptedModel(scenarios: Record<string, Scenario>): P
 		const tool = request.tools?.[0];
 		const next = scenario?.calls[answered.length];
 		if (tool && next) {
-			const call = { id: `call_${name}_${answered.length}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(argumentsFor(tool, next)) } };
-			return completion(request.model, { role: 'assistant', content: null, tool_calls: [call] }, 'tool_calls');
+			const call = {
+				id: `call_${name}_${answered.length}`,
+				type: 'function',
+				function: { name: tool.function.name, arguments: JSON.stringify(argumentsFor(tool, next)) },
+			};
+			return completion(
+				request.model,
+				{ role: 'assistant', content: null, tool_calls: [call] },
+				'tool_calls',
+			);
 		}
-		return completion(request.model, { role: 'assistant', content: `The tool said: ${answered.map((m) => text(m.content)).join(' | ')}` }, 'stop');
+		return completion(
+			request.model,
+			{
+				role: 'assistant',
+				content: `The tool said: ${answered.map((m) => text(m.content)).join(' | ')}`,
+			},
+			'stop',
+		);
 	};
 	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
 		let raw = '';
 		req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
 		req.on('end', () => {
 			if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-				res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Not scripted: ${req.method} ${req.url}` } }));
+				res
+					.writeHead(404, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ error: { message: `Not scripted: ${req.method} ${req.url}` } }));
 				return;
 			}
 			const request = JSON.parse(raw) as ChatRequest;
 			requests.push(request);
 			// n8n's Agent streams only under a trigger that streams its answer (the Chat Trigger); a run from the CLI does not.
 			if (request.stream) {
-				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Streaming is not scripted' } }));
+				res
+					.writeHead(400, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ error: { message: 'Streaming is not scripted' } }));
 				return;
 			}
-			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(request)));
+			res
+				.writeHead(200, { 'content-type': 'application/json' })
+				.end(JSON.stringify(answer(request)));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		baseUrl: `http://127.0.0.1:${port}/v1`,
+		requests,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }

@@ -61,27 +61,48 @@ function main(): void {
 	const num = (name: string, v: string | undefined): number | undefined => {
 		if (v === undefined) return undefined;
 		const n = Number(v);
-		if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${v}`);
+		if (!Number.isFinite(n) || n < 0)
+			throw new Error(`--${name} must be a non-negative number, got ${v}`);
 		return n;
 	};
-	const oneOf = <T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined => {
+	const oneOf = <T extends string>(
+		name: string,
+		v: string | undefined,
+		allowed: readonly T[],
+	): T | undefined => {
 		if (v === undefined) return undefined;
-		if (!allowed.includes(v as T)) throw new Error(`--${name} must be one of ${allowed.join('|')}, got ${v}`);
+		if (!allowed.includes(v as T))
+			throw new Error(`--${name} must be one of ${allowed.join('|')}, got ${v}`);
 		return v as T;
 	};
 	const tokens = values.token?.length ? values.token : ['demo-token'];
-	const scopes = values.scopes ? values.scopes.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+	const scopes = values.scopes
+		? values.scopes
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: undefined;
 	const rateMax = num('rate-max', values['rate-max']);
 	const rateInterval = num('rate-interval-ms', values['rate-interval-ms']);
-	const archiveResponse = oneOf('archive-response', values['archive-response'], ['204', '200'] as const);
-	const createResponse = oneOf('create-response', values['create-response'], ['201', '200'] as const);
+	const archiveResponse = oneOf('archive-response', values['archive-response'], [
+		'204',
+		'200',
+	] as const);
+	const createResponse = oneOf('create-response', values['create-response'], [
+		'201',
+		'200',
+	] as const);
 	const limitCounts = oneOf('limit-counts', values['limit-counts'], ['pairs', 'inputs'] as const);
-	const readMissingAs = oneOf('read-missing-as', values['read-missing-as'], ['207', 'empty'] as const);
+	const readMissingAs = oneOf('read-missing-as', values['read-missing-as'], [
+		'207',
+		'empty',
+	] as const);
 	const maxArchiveInputs = num('max-archive-inputs', values['max-archive-inputs']);
 	const readPageSize = num('read-page-size', values['read-page-size']);
 	const dailyLimit = num('daily-limit', values['daily-limit']);
 	const latencyMs = num('latency-ms', values['latency-ms']);
-	if (values.seed !== undefined && values.seed !== 'demo') throw new Error(`--seed supports only "demo", got ${values.seed}`);
+	if (values.seed !== undefined && values.seed !== 'demo')
+		throw new Error(`--seed supports only "demo", got ${values.seed}`);
 
 	/** The startup configuration; also re-applied after every reset. */
 	const configure = (emu: HubSpotEmulator): void => {
@@ -105,7 +126,12 @@ function main(): void {
 		const clientSecret = values['oauth-client-secret'];
 		const refreshToken = values['oauth-refresh-token'];
 		if (clientId && clientSecret && refreshToken) {
-			emu.configureOAuth({ clientId, clientSecret, refreshToken, accessTokenTtlMs: num('oauth-ttl-ms', values['oauth-ttl-ms']) });
+			emu.configureOAuth({
+				clientId,
+				clientSecret,
+				refreshToken,
+				accessTokenTtlMs: num('oauth-ttl-ms', values['oauth-ttl-ms']),
+			});
 		}
 		if (values.seed === 'demo') seedDemo(emu);
 	};
@@ -114,15 +140,22 @@ function main(): void {
 	configure(emu);
 	emu.start().then(
 		() => {
-			process.stdout.write(`${JSON.stringify({ baseUrl: emu.baseUrl, token: tokens[0], pid: process.pid })}\n`);
+			process.stdout.write(
+				`${JSON.stringify({ baseUrl: emu.baseUrl, token: tokens[0], pid: process.pid })}\n`,
+			);
 			const shutdown = (): void => {
-				emu.stop().then(() => process.exit(0), () => process.exit(1));
+				emu.stop().then(
+					() => process.exit(0),
+					() => process.exit(1),
+				);
 			};
 			process.once('SIGINT', shutdown);
 			process.once('SIGTERM', shutdown);
 		},
 		(e: unknown) => {
-			process.stderr.write(`emulator failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+			process.stderr.write(
+				`emulator failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
+			);
 			process.exit(1);
 		},
 	);

@@ -8,7 +8,12 @@
  */
 import type { HubSpotEmulator } from './emulator';
 
-export const DEMO_LABEL = { typeId: 41, inverseTypeId: 42, label: 'Decision maker', category: 'USER_DEFINED' } as const;
+export const DEMO_LABEL = {
+	typeId: 41,
+	inverseTypeId: 42,
+	label: 'Decision maker',
+	category: 'USER_DEFINED',
+} as const;
 
 export function seedDemo(emu: HubSpotEmulator): void {
 	emu.addLabel('contacts', 'companies', DEMO_LABEL);

@@ -11,11 +11,22 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AUTH_NOT_FOUND_MESSAGE, faultBody, hubspotError, missingScopesError, rateLimitBody } from './errors';
+import {
+	AUTH_NOT_FOUND_MESSAGE,
+	faultBody,
+	hubspotError,
+	missingScopesError,
+	rateLimitBody,
+} from './errors';
 import { Fault, FaultSwitchboard } from './faults';
 import { bearerToken, isLoopback, readBody, Reply, sendReply } from './http';
 import {
-	AssociationCategory, AssociationType, CustomObjectDefinition, LabelDefinition, ObjectTypeInfo, TypeRegistry,
+	AssociationCategory,
+	AssociationType,
+	CustomObjectDefinition,
+	LabelDefinition,
+	ObjectTypeInfo,
+	TypeRegistry,
 } from './objectTypes';
 import { RateLimiter } from './rateLimit';
 import { ApiContext, matchRoute, RouteDef } from './routes';
@@ -37,7 +48,9 @@ export interface HubSpotEmulatorOptions {
 }
 
 /** Association types as the emulator takes them in seed(): its own shape or HubSpot's request shape. */
-export type SeedType = AssociationType | { associationCategory: AssociationCategory; associationTypeId: number };
+export type SeedType =
+	| AssociationType
+	| { associationCategory: AssociationCategory; associationTypeId: number };
 
 export type ObjectId = string | number;
 
@@ -174,17 +187,31 @@ export class HubSpotEmulator {
 	// ---- state -----------------------------------------------------------------------------------------
 
 	has(from: string, fromId: ObjectId, to: string, toId: ObjectId): boolean {
-		return this.store.has(this.objectType(from), normalizeId(fromId) ?? String(fromId), this.objectType(to), normalizeId(toId) ?? String(toId));
+		return this.store.has(
+			this.objectType(from),
+			normalizeId(fromId) ?? String(fromId),
+			this.objectType(to),
+			normalizeId(toId) ?? String(toId),
+		);
 	}
 
 	/** Current associated ids, insertion order. */
 	toIds(from: string, fromId: ObjectId, to: string): string[] {
-		return this.store.toIds(this.objectType(from), normalizeId(fromId) ?? String(fromId), this.objectType(to));
+		return this.store.toIds(
+			this.objectType(from),
+			normalizeId(fromId) ?? String(fromId),
+			this.objectType(to),
+		);
 	}
 
 	/** Association types of one pair, seen from `from`. */
 	typesOf(from: string, fromId: ObjectId, to: string, toId: ObjectId): AssociationType[] {
-		return this.store.typesOf(this.objectType(from), normalizeId(fromId) ?? String(fromId), this.objectType(to), normalizeId(toId) ?? String(toId));
+		return this.store.typesOf(
+			this.objectType(from),
+			normalizeId(fromId) ?? String(fromId),
+			this.objectType(to),
+			normalizeId(toId) ?? String(toId),
+		);
 	}
 
 	/** Total pairs stored (a pair and its reverse count once). */
@@ -201,7 +228,8 @@ export class HubSpotEmulator {
 
 	private id(value: ObjectId): string {
 		const id = normalizeId(value);
-		if (id === undefined) throw new Error(`Invalid object id ${JSON.stringify(value)}: ids must be positive integers`);
+		if (id === undefined)
+			throw new Error(`Invalid object id ${JSON.stringify(value)}: ids must be positive integers`);
 		return id;
 	}
 
@@ -220,7 +248,9 @@ export class HubSpotEmulator {
 			if (tokenVersion) {
 				stats.tokenRequests++;
 				const correlationId = randomUUID();
-				const reply = raw ? tokenEndpoint(this, req, raw, correlationId, tokenVersion) : this.tooLarge(correlationId);
+				const reply = raw
+					? tokenEndpoint(this, req, raw, correlationId, tokenVersion)
+					: this.tooLarge(correlationId);
 				await this.sleep(this.settings.latencyMs);
 				sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
 				return;
@@ -231,13 +261,28 @@ export class HubSpotEmulator {
 			}
 			await this.handleApi(req, res, url, raw);
 		} catch (e) {
-			sendReply(res, { status: 500, body: hubspotError(randomUUID(), 'INTERNAL_ERROR', `Emulator error: ${e instanceof Error ? e.message : String(e)}`) }, {});
+			sendReply(
+				res,
+				{
+					status: 500,
+					body: hubspotError(
+						randomUUID(),
+						'INTERNAL_ERROR',
+						`Emulator error: ${e instanceof Error ? e.message : String(e)}`,
+					),
+				},
+				{},
+			);
 		}
 	}
 
 	private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
 		if (!isLoopback(req.socket.remoteAddress)) {
-			sendReply(res, { status: 403, body: { status: 'error', message: 'control API is loopback only' } }, {});
+			sendReply(
+				res,
+				{ status: 403, body: { status: 'error', message: 'control API is loopback only' } },
+				{},
+			);
 			return;
 		}
 		const raw = (await readBody(req, 256 * 1024 * 1024)) ?? Buffer.alloc(0);
@@ -245,10 +290,18 @@ export class HubSpotEmulator {
 	}
 
 	private tooLarge(correlationId: string): Reply {
-		return { status: 413, body: hubspotError(correlationId, 'VALIDATION_ERROR', 'Request body too large') };
+		return {
+			status: 413,
+			body: hubspotError(correlationId, 'VALIDATION_ERROR', 'Request body too large'),
+		};
 	}
 
-	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer | null): Promise<void> {
+	private async handleApi(
+		req: IncomingMessage,
+		res: ServerResponse,
+		url: URL,
+		raw: Buffer | null,
+	): Promise<void> {
 		const stats = this.stats;
 		const resets = this.resets;
 		const method = req.method ?? 'GET';
@@ -258,7 +311,12 @@ export class HubSpotEmulator {
 		const match = matchRoute(method, url.pathname);
 		const route = match && 'route' in match ? match : undefined;
 		const entry: LogEntry = {
-			n, method, path: url.pathname, route: route?.route.name ?? (match ? 'method-not-allowed' : 'not-found'), status: 0, at: requestedAt.getTime(),
+			n,
+			method,
+			path: url.pathname,
+			route: route?.route.name ?? (match ? 'method-not-allowed' : 'not-found'),
+			status: 0,
+			at: requestedAt.getTime(),
 		};
 		stats.byRoute[entry.route] = (stats.byRoute[entry.route] ?? 0) + 1;
 		const token = bearerToken(req);
@@ -282,7 +340,14 @@ export class HubSpotEmulator {
 		const fault = this.faults.take(n, req.url ?? '/');
 		if (fault !== undefined) {
 			stats.faultsInjected++;
-			entry.fault = typeof fault === 'string' ? fault : fault.status !== undefined ? 'status' : fault.answerAfter !== undefined ? 'hold' : 'delay';
+			entry.fault =
+				typeof fault === 'string'
+					? fault
+					: fault.status !== undefined
+						? 'status'
+						: fault.answerAfter !== undefined
+							? 'hold'
+							: 'delay';
 		}
 		if (fault === 'drop') return this.drop(req, entry);
 
@@ -292,14 +357,41 @@ export class HubSpotEmulator {
 		} else if (raw === null) {
 			reply = this.tooLarge(correlationId);
 		} else if (!route) {
-			reply = this.withRateHeaders(match ? { status: 405, body: hubspotError(correlationId, 'METHOD_NOT_ALLOWED', `Method ${method} not allowed on ${url.pathname}`) }
-				: { status: 404, body: hubspotError(correlationId, 'NOT_FOUND', `No route for ${method} ${url.pathname}`) }, undefined);
+			reply = this.withRateHeaders(
+				match
+					? {
+							status: 405,
+							body: hubspotError(
+								correlationId,
+								'METHOD_NOT_ALLOWED',
+								`Method ${method} not allowed on ${url.pathname}`,
+							),
+						}
+					: {
+							status: 404,
+							body: hubspotError(
+								correlationId,
+								'NOT_FOUND',
+								`No route for ${method} ${url.pathname}`,
+							),
+						},
+				undefined,
+			);
 		} else {
-			reply = this.process(route.route, route.params, token, { body, bodyError, correlationId, requestedAt, entry, method, path: url.pathname });
+			reply = this.process(route.route, route.params, token, {
+				body,
+				bodyError,
+				correlationId,
+				requestedAt,
+				entry,
+				method,
+				path: url.pathname,
+			});
 		}
 
-		const extraDelay = typeof fault === 'object' ? fault.delayMs ?? 0 : 0;
-		if (typeof fault === 'object' && fault.answerAfter !== undefined) await this.answerOf(fault.answerAfter);
+		const extraDelay = typeof fault === 'object' ? (fault.delayMs ?? 0) : 0;
+		if (typeof fault === 'object' && fault.answerAfter !== undefined)
+			await this.answerOf(fault.answerAfter);
 		await this.sleep(this.settings.latencyMs + extraDelay);
 		if (fault === 'drop-after') return this.drop(req, entry);
 		sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
@@ -329,25 +421,54 @@ export class HubSpotEmulator {
 		route: RouteDef,
 		params: Record<string, string>,
 		token: string | undefined,
-		req: { body: unknown; bodyError: boolean; correlationId: string; requestedAt: Date; entry: LogEntry; method: string; path: string },
+		req: {
+			body: unknown;
+			bodyError: boolean;
+			correlationId: string;
+			requestedAt: Date;
+			entry: LogEntry;
+			method: string;
+			path: string;
+		},
 	): Reply {
 		const { correlationId } = req;
 		if (route.legacy && this.settings.refuseLegacyPaths) {
 			// HubSpot has not said what a retired numbered path will answer; a 404 naming the dated API is the guess.
-			return { status: 404, body: hubspotError(correlationId, 'OBJECT_NOT_FOUND', `${req.path} is no longer supported: use HubSpot's dated API versions (/crm/associations/2026-03/…)`) };
+			return {
+				status: 404,
+				body: hubspotError(
+					correlationId,
+					'OBJECT_NOT_FOUND',
+					`${req.path} is no longer supported: use HubSpot's dated API versions (/crm/associations/2026-03/…)`,
+				),
+			};
 		}
 		const info = token === undefined ? undefined : this.tokens.get(token);
 		if (!info) {
-			return this.withRateHeaders({ status: 401, body: hubspotError(correlationId, 'INVALID_AUTHENTICATION', AUTH_NOT_FOUND_MESSAGE) }, undefined);
+			return this.withRateHeaders(
+				{
+					status: 401,
+					body: hubspotError(correlationId, 'INVALID_AUTHENTICATION', AUTH_NOT_FOUND_MESSAGE),
+				},
+				undefined,
+			);
 		}
 		if (info.expiresAt !== undefined && info.expiresAt <= Date.now()) {
 			const minutes = Math.floor((Date.now() - info.expiresAt) / 60000);
-			return this.withRateHeaders({
-				status: 401,
-				body: hubspotError(correlationId, 'EXPIRED_AUTHENTICATION', `The OAuth token used to make this call expired ${minutes} minute(s) ago.`, {
-					context: { 'expire time': [new Date(info.expiresAt).toISOString()] },
-				}),
-			}, undefined);
+			return this.withRateHeaders(
+				{
+					status: 401,
+					body: hubspotError(
+						correlationId,
+						'EXPIRED_AUTHENTICATION',
+						`The OAuth token used to make this call expired ${minutes} minute(s) ago.`,
+						{
+							context: { 'expire time': [new Date(info.expiresAt).toISOString()] },
+						},
+					),
+				},
+				undefined,
+			);
 		}
 
 		const { rateLimit, dailyLimit } = this.settings;
@@ -359,12 +480,28 @@ export class HubSpotEmulator {
 			if (decision.policy === 'TEN_SECONDLY_ROLLING' && this.settings.retryAfter) {
 				headers['Retry-After'] = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
 			}
-			return this.withRateHeaders({ status: 429, body: rateLimitBody(correlationId, decision.policy, rateLimit?.groupName), headers }, info);
+			return this.withRateHeaders(
+				{
+					status: 429,
+					body: rateLimitBody(correlationId, decision.policy, rateLimit?.groupName),
+					headers,
+				},
+				info,
+			);
 		}
 
 		const forced = this.settings.missingScopes;
 		if (forced) {
-			return this.withRateHeaders({ status: 403, body: missingScopesError(correlationId, Array.isArray(forced) ? forced : this.requiredScopesOf(route, params)) }, info);
+			return this.withRateHeaders(
+				{
+					status: 403,
+					body: missingScopesError(
+						correlationId,
+						Array.isArray(forced) ? forced : this.requiredScopesOf(route, params),
+					),
+				},
+				info,
+			);
 		}
 
 		let from: ObjectTypeInfo | undefined;
@@ -372,10 +509,17 @@ export class HubSpotEmulator {
 		if (route.objectParams) {
 			for (const name of route.objectParams) {
 				if (!this.types.resolve(params[name])) {
-					return this.withRateHeaders({
-						status: 400,
-						body: hubspotError(correlationId, 'VALIDATION_ERROR', `Unable to infer object type from: ${params[name]}`),
-					}, info);
+					return this.withRateHeaders(
+						{
+							status: 400,
+							body: hubspotError(
+								correlationId,
+								'VALIDATION_ERROR',
+								`Unable to infer object type from: ${params[name]}`,
+							),
+						},
+						info,
+					);
 				}
 			}
 			from = this.types.resolve(params[route.objectParams[0]]);
@@ -385,28 +529,69 @@ export class HubSpotEmulator {
 		// HubSpot's 403 MISSING_SCOPES for a token without the object type's scope, naming them as it does today
 		// (`errors[].context.requiredGranularScopes`, see missingScopesError for the recorded answers).
 		const missing = this.missingScope(route, info, from, to);
-		if (missing) return this.withRateHeaders({ status: 403, body: missingScopesError(correlationId, missing) }, info);
-		if (this.settings.oauthUserLacksEditAssociations && route.access === 'write' && info.kind === 'oauth' && (params.version ?? '') >= '2026-09') {
+		if (missing)
+			return this.withRateHeaders(
+				{ status: 403, body: missingScopesError(correlationId, missing) },
+				info,
+			);
+		if (
+			this.settings.oauthUserLacksEditAssociations &&
+			route.access === 'write' &&
+			info.kind === 'oauth' &&
+			(params.version ?? '') >= '2026-09'
+		) {
 			// 2026-09's write validation, in the words quoted from HubSpot's changelog example (a 400, not a 403).
-			return this.withRateHeaders({ status: 400, body: hubspotError(correlationId, 'VALIDATION_ERROR', "Missing 'Edit Associations' permission.") }, info);
+			return this.withRateHeaders(
+				{
+					status: 400,
+					body: hubspotError(
+						correlationId,
+						'VALIDATION_ERROR',
+						"Missing 'Edit Associations' permission.",
+					),
+				},
+				info,
+			);
 		}
 
 		if (route.json && (req.bodyError || req.body === undefined)) {
-			return this.withRateHeaders({
-				status: 400,
-				body: hubspotError(correlationId, 'VALIDATION_ERROR', req.bodyError ? 'Invalid input JSON on line 1: the body is not valid JSON' : 'Invalid input JSON: the body is empty'),
-			}, info);
+			return this.withRateHeaders(
+				{
+					status: 400,
+					body: hubspotError(
+						correlationId,
+						'VALIDATION_ERROR',
+						req.bodyError
+							? 'Invalid input JSON on line 1: the body is not valid JSON'
+							: 'Invalid input JSON: the body is empty',
+					),
+				},
+				info,
+			);
 		}
 
 		const ctx: ApiContext = {
-			method: req.method, path: req.path, correlationId, requestedAt: req.requestedAt, token: info, body: req.body, params,
-			from: from ?? this.objectType('contacts'), to: to ?? this.objectType('contacts'), entry: req.entry,
+			method: req.method,
+			path: req.path,
+			correlationId,
+			requestedAt: req.requestedAt,
+			token: info,
+			body: req.body,
+			params,
+			from: from ?? this.objectType('contacts'),
+			to: to ?? this.objectType('contacts'),
+			entry: req.entry,
 		};
 		return this.withRateHeaders(route.handler(this, ctx), info);
 	}
 
 	/** Scopes the route needs that the token lacks (first object type missing one), or undefined. */
-	private missingScope(route: RouteDef, info: TokenInfo, from?: ObjectTypeInfo, to?: ObjectTypeInfo): string[] | undefined {
+	private missingScope(
+		route: RouteDef,
+		info: TokenInfo,
+		from?: ObjectTypeInfo,
+		to?: ObjectTypeInfo,
+	): string[] | undefined {
 		if (!info.scopes) return undefined;
 		const granted = info.scopes;
 		const needs: string[][] = [];
@@ -426,17 +611,28 @@ export class HubSpotEmulator {
 		return scopes?.length ? scopes : ['crm.objects.contacts.write'];
 	}
 
-	private faultReply(fault: Exclude<Fault, string>, correlationId: string, token: string | undefined): Reply {
+	private faultReply(
+		fault: Exclude<Fault, string>,
+		correlationId: string,
+		token: string | undefined,
+	): Reply {
 		const status = fault.status ?? 500;
 		const info = token === undefined ? undefined : this.tokens.get(token);
-		const reply = this.withRateHeaders({ status, body: fault.body ?? faultBody(correlationId, status) }, info);
+		const reply = this.withRateHeaders(
+			{ status, body: fault.body ?? faultBody(correlationId, status) },
+			info,
+		);
 		reply.headers = { ...reply.headers, ...(fault.headers ?? {}) };
 		return reply;
 	}
 
 	/** Adds X-HubSpot-RateLimit-* (daily ones only for private-app tokens). */
 	private withRateHeaders(reply: Reply, info: TokenInfo | undefined): Reply {
-		const rate = this.limiter.headers(this.settings.rateLimit, this.settings.dailyLimit, info?.kind === 'private');
+		const rate = this.limiter.headers(
+			this.settings.rateLimit,
+			this.settings.dailyLimit,
+			info?.kind === 'private',
+		);
 		reply.headers = { ...rate, ...(reply.headers ?? {}) };
 		return reply;
 	}
@@ -462,5 +658,7 @@ export class HubSpotEmulator {
 }
 
 function toAssociationType(t: SeedType): AssociationType {
-	return 'associationTypeId' in t ? { category: t.associationCategory, typeId: t.associationTypeId } : { category: t.category, typeId: t.typeId };
+	return 'associationTypeId' in t
+		? { category: t.associationCategory, typeId: t.associationTypeId }
+		: { category: t.category, typeId: t.typeId };
 }

@@ -36,17 +36,30 @@ export const MISSING_SCOPES_MESSAGE =
 export type ScopesKey = 'requiredGranularScopes' | 'requiredScopes';
 
 /** HubSpot's 403 MISSING_SCOPES, naming the scopes the call needs. */
-export function missingScopesError(correlationId: string, scopes: string[], key: ScopesKey = 'requiredGranularScopes'): HubSpotError {
+export function missingScopesError(
+	correlationId: string,
+	scopes: string[],
+	key: ScopesKey = 'requiredGranularScopes',
+): HubSpotError {
 	return hubspotError(correlationId, 'MISSING_SCOPES', MISSING_SCOPES_MESSAGE, {
-		errors: [{ message: 'One or more of the following scopes are required.', context: { [key]: scopes } }],
+		errors: [
+			{ message: 'One or more of the following scopes are required.', context: { [key]: scopes } },
+		],
 		links: { scopes: 'https://developers.hubspot.com/scopes' },
 	});
 }
 
-export function rateLimitBody(correlationId: string, policy: 'TEN_SECONDLY_ROLLING' | 'DAILY', groupName?: string): Record<string, unknown> {
+export function rateLimitBody(
+	correlationId: string,
+	policy: 'TEN_SECONDLY_ROLLING' | 'DAILY',
+	groupName?: string,
+): Record<string, unknown> {
 	return {
 		status: 'error',
-		message: policy === 'DAILY' ? 'You have reached your daily limit.' : 'You have reached your ten_secondly_rolling limit.',
+		message:
+			policy === 'DAILY'
+				? 'You have reached your daily limit.'
+				: 'You have reached your ten_secondly_rolling limit.',
 		errorType: 'RATE_LIMIT',
 		correlationId,
 		policyName: policy,
@@ -57,7 +70,8 @@ export function rateLimitBody(correlationId: string, policy: 'TEN_SECONDLY_ROLLI
 /** Default body for an injected fault status. */
 export function faultBody(correlationId: string, status: number): Record<string, unknown> {
 	if (status === 429) return rateLimitBody(correlationId, 'TEN_SECONDLY_ROLLING');
-	if (status === 403) return { ...missingScopesError(correlationId, ['crm.objects.contacts.write']) };
+	if (status === 403)
+		return { ...missingScopesError(correlationId, ['crm.objects.contacts.write']) };
 	const byStatus: Record<number, [string, string]> = {
 		400: ['VALIDATION_ERROR', 'Invalid input (injected fault)'],
 		401: ['INVALID_AUTHENTICATION', AUTH_NOT_FOUND_MESSAGE],

@@ -25,7 +25,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
 	});
 }
 
-export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string>): void {
+export function sendReply(
+	res: ServerResponse,
+	reply: Reply,
+	baseHeaders: Record<string, string>,
+): void {
 	if (res.destroyed || res.writableEnded) return;
 	const headers: Record<string, string> = { ...baseHeaders, ...(reply.headers ?? {}) };
 	if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
@@ -35,7 +39,8 @@ export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Record
 	}
 	const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
 	const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-	if (!hasType) headers['Content-Type'] = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+	if (!hasType)
+		headers['Content-Type'] = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
 	headers['Content-Length'] = String(Buffer.byteLength(text));
 	res.writeHead(reply.status, headers);
 	res.end(text);

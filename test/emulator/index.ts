@@ -3,7 +3,13 @@ export { HubSpotEmulator } from './emulator';
 export type { HubSpotEmulatorOptions, ObjectId, SeedType } from './emulator';
 export type { Fault } from './faults';
 export { FaultSwitchboard } from './faults';
-export type { AssociationCategory, AssociationType, CustomObjectDefinition, LabelDefinition, ObjectTypeInfo } from './objectTypes';
+export type {
+	AssociationCategory,
+	AssociationType,
+	CustomObjectDefinition,
+	LabelDefinition,
+	ObjectTypeInfo,
+} from './objectTypes';
 export type { RateLimitSettings } from './rateLimit';
 export type { EmulatorSettings } from './settings';
 export { defaultSettings } from './settings';

@@ -11,7 +11,11 @@
  */
 
 export type AssociationCategory = 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED';
-export const ASSOCIATION_CATEGORIES: readonly AssociationCategory[] = ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'];
+export const ASSOCIATION_CATEGORIES: readonly AssociationCategory[] = [
+	'HUBSPOT_DEFINED',
+	'USER_DEFINED',
+	'INTEGRATOR_DEFINED',
+];
 
 export interface AssociationType {
 	category: AssociationCategory;
@@ -89,7 +93,10 @@ function builtinScopes(name: string): { writeScopes: string[]; readScopes: strin
 		case 'contacts':
 		case 'companies':
 		case 'deals':
-			return { writeScopes: [`crm.objects.${name}.write`], readScopes: [`crm.objects.${name}.read`] };
+			return {
+				writeScopes: [`crm.objects.${name}.write`],
+				readScopes: [`crm.objects.${name}.read`],
+			};
 		case 'tickets':
 			return { writeScopes: ['tickets'], readScopes: ['tickets'] };
 		// Each of these has its own scopes in HubSpot's scope list and object guides.
@@ -102,7 +109,10 @@ function builtinScopes(name: string): { writeScopes: string[]; readScopes: strin
 		case 'courses':
 		case 'listings':
 		case 'appointments':
-			return { writeScopes: [`crm.objects.${name}.write`], readScopes: [`crm.objects.${name}.read`] };
+			return {
+				writeScopes: [`crm.objects.${name}.write`],
+				readScopes: [`crm.objects.${name}.read`],
+			};
 		case 'line_items':
 		case 'products':
 		case 'quotes':
@@ -117,28 +127,86 @@ function builtinScopes(name: string): { writeScopes: string[]; readScopes: strin
 
 /** HubSpot's documented unlabeled association type ids, "from>to" by plural name. */
 const DEFAULT_TYPE_IDS: Readonly<Record<string, number>> = {
-	'contacts>contacts': 449, 'contacts>companies': 279, 'contacts>deals': 4, 'contacts>tickets': 15,
-	'contacts>calls': 193, 'contacts>emails': 197, 'contacts>meetings': 199, 'contacts>notes': 201,
-	'contacts>tasks': 203, 'contacts>communications': 82, 'contacts>postal_mail': 454,
-	'companies>companies': 450, 'companies>contacts': 280, 'companies>deals': 342, 'companies>tickets': 340,
-	'companies>calls': 181, 'companies>emails': 185, 'companies>meetings': 187, 'companies>notes': 189,
-	'companies>tasks': 191, 'companies>communications': 88, 'companies>postal_mail': 460,
-	'deals>contacts': 3, 'deals>companies': 341, 'deals>deals': 451, 'deals>tickets': 27, 'deals>calls': 205,
-	'deals>emails': 209, 'deals>meetings': 211, 'deals>notes': 213, 'deals>tasks': 215,
-	'deals>communications': 86, 'deals>postal_mail': 458, 'deals>line_items': 19, 'deals>quotes': 63,
-	'tickets>contacts': 16, 'tickets>companies': 339, 'tickets>deals': 28, 'tickets>tickets': 452,
-	'tickets>calls': 219, 'tickets>emails': 223, 'tickets>meetings': 225, 'tickets>notes': 227,
-	'tickets>tasks': 229, 'tickets>communications': 84, 'tickets>postal_mail': 456,
-	'calls>contacts': 194, 'calls>companies': 182, 'calls>deals': 206, 'calls>tickets': 220,
-	'emails>contacts': 198, 'emails>companies': 186, 'emails>deals': 210, 'emails>tickets': 224,
-	'meetings>contacts': 200, 'meetings>companies': 188, 'meetings>deals': 212, 'meetings>tickets': 226,
-	'notes>contacts': 202, 'notes>companies': 190, 'notes>deals': 214, 'notes>tickets': 228,
-	'tasks>contacts': 204, 'tasks>companies': 192, 'tasks>deals': 216, 'tasks>tickets': 230,
-	'communications>contacts': 81, 'communications>companies': 87, 'communications>deals': 85,
+	'contacts>contacts': 449,
+	'contacts>companies': 279,
+	'contacts>deals': 4,
+	'contacts>tickets': 15,
+	'contacts>calls': 193,
+	'contacts>emails': 197,
+	'contacts>meetings': 199,
+	'contacts>notes': 201,
+	'contacts>tasks': 203,
+	'contacts>communications': 82,
+	'contacts>postal_mail': 454,
+	'companies>companies': 450,
+	'companies>contacts': 280,
+	'companies>deals': 342,
+	'companies>tickets': 340,
+	'companies>calls': 181,
+	'companies>emails': 185,
+	'companies>meetings': 187,
+	'companies>notes': 189,
+	'companies>tasks': 191,
+	'companies>communications': 88,
+	'companies>postal_mail': 460,
+	'deals>contacts': 3,
+	'deals>companies': 341,
+	'deals>deals': 451,
+	'deals>tickets': 27,
+	'deals>calls': 205,
+	'deals>emails': 209,
+	'deals>meetings': 211,
+	'deals>notes': 213,
+	'deals>tasks': 215,
+	'deals>communications': 86,
+	'deals>postal_mail': 458,
+	'deals>line_items': 19,
+	'deals>quotes': 63,
+	'tickets>contacts': 16,
+	'tickets>companies': 339,
+	'tickets>deals': 28,
+	'tickets>tickets': 452,
+	'tickets>calls': 219,
+	'tickets>emails': 223,
+	'tickets>meetings': 225,
+	'tickets>notes': 227,
+	'tickets>tasks': 229,
+	'tickets>communications': 84,
+	'tickets>postal_mail': 456,
+	'calls>contacts': 194,
+	'calls>companies': 182,
+	'calls>deals': 206,
+	'calls>tickets': 220,
+	'emails>contacts': 198,
+	'emails>companies': 186,
+	'emails>deals': 210,
+	'emails>tickets': 224,
+	'meetings>contacts': 200,
+	'meetings>companies': 188,
+	'meetings>deals': 212,
+	'meetings>tickets': 226,
+	'notes>contacts': 202,
+	'notes>companies': 190,
+	'notes>deals': 214,
+	'notes>tickets': 228,
+	'tasks>contacts': 204,
+	'tasks>companies': 192,
+	'tasks>deals': 216,
+	'tasks>tickets': 230,
+	'communications>contacts': 81,
+	'communications>companies': 87,
+	'communications>deals': 85,
 	'communications>tickets': 83,
-	'postal_mail>contacts': 453, 'postal_mail>companies': 459, 'postal_mail>deals': 457, 'postal_mail>tickets': 455,
-	'line_items>deals': 20, 'line_items>quotes': 68, 'quotes>line_items': 67, 'quotes>deals': 64,
-	'quotes>contacts': 69, 'quotes>companies': 71,
+	'postal_mail>contacts': 453,
+	'postal_mail>companies': 459,
+	'postal_mail>deals': 457,
+	'postal_mail>tickets': 455,
+	'line_items>deals': 20,
+	'line_items>quotes': 68,
+	'quotes>line_items': 67,
+	'quotes>deals': 64,
+	'quotes>contacts': 69,
+	'quotes>companies': 71,
 };
 
 /** HubSpot-defined labelled types: [from, to, typeId, inverse typeId, label]. */
@@ -187,7 +255,10 @@ export class TypeRegistry {
 		}
 		for (const [from, to, typeId, inverseTypeId] of PRIMARY_LABELS) {
 			this.addLabel(this.resolve(from)!, this.resolve(to)!, {
-				typeId, inverseTypeId, label: 'Primary', category: 'HUBSPOT_DEFINED',
+				typeId,
+				inverseTypeId,
+				label: 'Primary',
+				category: 'HUBSPOT_DEFINED',
 			});
 		}
 	}
@@ -198,7 +269,8 @@ export class TypeRegistry {
 	}
 
 	addCustomObject(def: CustomObjectDefinition): ObjectTypeInfo {
-		if (!/^2-\d+$/.test(def.objectTypeId)) throw new Error(`custom objectTypeId must look like 2-<digits>: ${def.objectTypeId}`);
+		if (!/^2-\d+$/.test(def.objectTypeId))
+			throw new Error(`custom objectTypeId must look like 2-<digits>: ${def.objectTypeId}`);
 		const info: ObjectTypeInfo = {
 			id: def.objectTypeId,
 			name: def.name,
@@ -242,17 +314,27 @@ export class TypeRegistry {
 		const category = def.category ?? 'USER_DEFINED';
 		const inverseTypeId = def.inverseTypeId ?? def.typeId;
 		this.labelMap(from, to).set(typeKey({ category, typeId: def.typeId }), {
-			category, typeId: def.typeId, label: def.label, inverse: { category, typeId: inverseTypeId },
+			category,
+			typeId: def.typeId,
+			label: def.label,
+			inverse: { category, typeId: inverseTypeId },
 		});
 		this.labelMap(to, from).set(typeKey({ category, typeId: inverseTypeId }), {
-			category, typeId: inverseTypeId, label: def.inverseLabel ?? def.label, inverse: { category, typeId: def.typeId },
+			category,
+			typeId: inverseTypeId,
+			label: def.inverseLabel ?? def.label,
+			inverse: { category, typeId: def.typeId },
 		});
 	}
 
 	/** Unlabeled type first, then HubSpot-defined labels, then user labels (the order HubSpot lists them). */
-	labelsFor(from: ObjectTypeInfo, to: ObjectTypeInfo): Array<{ category: AssociationCategory; typeId: number; label: string | null }> {
+	labelsFor(
+		from: ObjectTypeInfo,
+		to: ObjectTypeInfo,
+	): Array<{ category: AssociationCategory; typeId: number; label: string | null }> {
 		const entries = [...(this.labels.get(`${from.id}>${to.id}`)?.values() ?? [])];
-		const rank = (c: AssociationCategory): number => (c === 'HUBSPOT_DEFINED' ? 0 : c === 'USER_DEFINED' ? 1 : 2);
+		const rank = (c: AssociationCategory): number =>
+			c === 'HUBSPOT_DEFINED' ? 0 : c === 'USER_DEFINED' ? 1 : 2;
 		entries.sort((a, b) => rank(a.category) - rank(b.category));
 		return [
 			{ ...this.defaultType(from, to), label: null },

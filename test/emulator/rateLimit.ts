@@ -72,7 +72,11 @@ export class RateLimiter {
 		if (cfg && this.window.size >= cfg.max) {
 			const oldest = this.window.oldest() ?? now;
 			if (cfg.countRejected) this.window.push(now);
-			return { ok: false, policy: 'TEN_SECONDLY_ROLLING', retryAfterMs: Math.max(0, oldest + cfg.intervalMs - now) };
+			return {
+				ok: false,
+				policy: 'TEN_SECONDLY_ROLLING',
+				retryAfterMs: Math.max(0, oldest + cfg.intervalMs - now),
+			};
 		}
 		if (cfg) this.window.push(now);
 		this.dailyUsed++;
@@ -80,7 +84,11 @@ export class RateLimiter {
 	}
 
 	/** X-HubSpot-RateLimit-* headers describing the state now. */
-	headers(cfg: RateLimitSettings | null, dailyLimit: number | null, includeDaily: boolean): Record<string, string> {
+	headers(
+		cfg: RateLimitSettings | null,
+		dailyLimit: number | null,
+		includeDaily: boolean,
+	): Record<string, string> {
 		const h: Record<string, string> = {};
 		if (cfg) {
 			this.window.prune(performance.now() - cfg.intervalMs);

@@ -7,7 +7,14 @@ import type { Reply } from './http';
 import type { ObjectTypeInfo } from './objectTypes';
 import type { LogEntry } from './stats';
 import type { TokenInfo } from './tokens';
-import { archive, batchCreate, batchRead, deleteOne, labelsArchive, listLabels } from './routesAssociations';
+import {
+	archive,
+	batchCreate,
+	batchRead,
+	deleteOne,
+	labelsArchive,
+	listLabels,
+} from './routesAssociations';
 import { accountInfo, getSchema, listSchemas } from './routesMisc';
 
 /** Everything a handler needs to know about the request. */
@@ -42,11 +49,24 @@ export interface RouteDef {
 }
 
 const route = (
-	name: string, method: string, pattern: string, access: Access, handler: RouteDef['handler'],
+	name: string,
+	method: string,
+	pattern: string,
+	access: Access,
+	handler: RouteDef['handler'],
 	objectParams?: [string, string],
 ): RouteDef => {
 	const segments = pattern.split('/').filter(Boolean);
-	return { name, method, segments, access, objectParams, legacy: !segments.includes(':version'), json: method === 'POST', handler };
+	return {
+		name,
+		method,
+		segments,
+		access,
+		objectParams,
+		legacy: !segments.includes(':version'),
+		json: method === 'POST',
+		handler,
+	};
 };
 
 /**
@@ -59,7 +79,10 @@ export const DATED_VERSIONS = ['2025-09', '2026-03', '2026-09'];
 function associationRoutes(base: string): RouteDef[] {
 	return [
 		route('batch/archive', 'POST', `${base}/batch/archive`, 'write', archive, ['from', 'to']),
-		route('batch/labels/archive', 'POST', `${base}/batch/labels/archive`, 'write', labelsArchive, ['from', 'to']),
+		route('batch/labels/archive', 'POST', `${base}/batch/labels/archive`, 'write', labelsArchive, [
+			'from',
+			'to',
+		]),
 		route('batch/read', 'POST', `${base}/batch/read`, 'read', batchRead, ['from', 'to']),
 		route('batch/create', 'POST', `${base}/batch/create`, 'write', batchCreate, ['from', 'to']),
 		route('labels', 'GET', `${base}/labels`, 'read', listLabels, ['from', 'to']),
@@ -69,7 +92,14 @@ function associationRoutes(base: string): RouteDef[] {
 export const ROUTES: RouteDef[] = [
 	...associationRoutes('/crm/v4/associations/:from/:to'),
 	...associationRoutes('/crm/associations/:version/:from/:to'),
-	route('delete', 'DELETE', '/crm/v4/objects/:objectType/:objectId/associations/:toObjectType/:toObjectId', 'write', deleteOne, ['objectType', 'toObjectType']),
+	route(
+		'delete',
+		'DELETE',
+		'/crm/v4/objects/:objectType/:objectId/associations/:toObjectType/:toObjectId',
+		'write',
+		deleteOne,
+		['objectType', 'toObjectType'],
+	),
 	route('schemas', 'GET', '/crm-object-schemas/v3/schemas', 'schemas', listSchemas),
 	route('schemas', 'GET', '/crm-object-schemas/:version/schemas', 'schemas', listSchemas),
 	route('schemas', 'GET', '/crm/v3/schemas', 'schemas', listSchemas),
@@ -79,7 +109,10 @@ export const ROUTES: RouteDef[] = [
 	route('account-info', 'GET', '/account-info/:version/details', 'none', accountInfo),
 ];
 
-export type RouteMatch = { route: RouteDef; params: Record<string, string> } | { methodNotAllowed: true } | undefined;
+export type RouteMatch =
+	| { route: RouteDef; params: Record<string, string> }
+	| { methodNotAllowed: true }
+	| undefined;
 
 export function matchRoute(method: string, path: string): RouteMatch {
 	const parts = path.split('/').filter(Boolean);

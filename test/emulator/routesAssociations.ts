@@ -7,9 +7,22 @@ import { hubspotError } from './errors';
 import type { Reply } from './http';
 import { AssociationType, ObjectTypeInfo, parseTypeKey } from './objectTypes';
 import type { ApiContext } from './routes';
-import { decodeCursor, describe, encodeCursor, IdCollector, normalizeId, parseArchiveInputs, parseReadInputs, parseTypedInputs } from './validation';
+import {
+	decodeCursor,
+	describe,
+	encodeCursor,
+	IdCollector,
+	normalizeId,
+	parseArchiveInputs,
+	parseReadInputs,
+	parseTypedInputs,
+} from './validation';
 
-const validation = (ctx: ApiContext, message: string, extra: Record<string, unknown> = {}): Reply => ({
+const validation = (
+	ctx: ApiContext,
+	message: string,
+	extra: Record<string, unknown> = {},
+): Reply => ({
 	status: 400,
 	body: hubspotError(ctx.correlationId, 'VALIDATION_ERROR', message, extra),
 });
@@ -21,7 +34,10 @@ const validation = (ctx: ApiContext, message: string, extra: Record<string, unkn
  */
 function tooLarge(ctx: ApiContext, size: number, limit: number): Reply | undefined {
 	if (size <= limit) return undefined;
-	return validation(ctx, `The maximum number of inputs supported in a batch is ${limit}. Please reduce the number of items and try again`);
+	return validation(
+		ctx,
+		`The maximum number of inputs supported in a batch is ${limit}. Please reduce the number of items and try again`,
+	);
 }
 
 /**
@@ -33,13 +49,25 @@ function invalidIds(emu: HubSpotEmulator, ctx: ApiContext, ids: IdCollector): Re
 	if (ids.invalid.length === 0) return undefined;
 	emu.stats.invalidIdRequests++;
 	return validation(ctx, ids.message(), {
-		context: { invalidIds: ids.invalid.map((i) => (typeof i.value === 'string' ? i.value : describe(i.value))) },
-		errors: ids.invalid.slice(0, 100).map((i) => ({ message: `Invalid object id ${describe(i.value)}`, in: i.at, code: 'INVALID_ID' })),
+		context: {
+			invalidIds: ids.invalid.map((i) =>
+				typeof i.value === 'string' ? i.value : describe(i.value),
+			),
+		},
+		errors: ids.invalid.slice(0, 100).map((i) => ({
+			message: `Invalid object id ${describe(i.value)}`,
+			in: i.at,
+			code: 'INVALID_ID',
+		})),
 	});
 }
 
 /** BatchResponse envelope; errors make it a 207 at the call site. */
-function batchBody(ctx: ApiContext, results: unknown[], errors: unknown[] = []): Record<string, unknown> {
+function batchBody(
+	ctx: ApiContext,
+	results: unknown[],
+	errors: unknown[] = [],
+): Record<string, unknown> {
 	return {
 		status: 'COMPLETE',
 		results,
@@ -61,7 +89,11 @@ export function invalidObjectError(type: ObjectTypeInfo, id: string): Record<str
 		status: 'error',
 		category: 'VALIDATION_ERROR',
 		message: 'One or more associations are invalid',
-		context: { INVALID_OBJECT_IDS: [`${typeName}=${id} is not valid`], objectId: [id], objectType: [typeName] },
+		context: {
+			INVALID_OBJECT_IDS: [`${typeName}=${id} is not valid`],
+			objectId: [id],
+			objectType: [typeName],
+		},
 	};
 }
 
@@ -80,7 +112,11 @@ class NotFoundCollector {
 	skip(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string): boolean {
 		const ids = this.emu.faults.errorIds;
 		if (ids.size === 0) return false;
-		const [type, id] = ids.has(fromId) ? [from, fromId] : ids.has(toId) ? [to, toId] : [undefined, undefined];
+		const [type, id] = ids.has(fromId)
+			? [from, fromId]
+			: ids.has(toId)
+				? [to, toId]
+				: [undefined, undefined];
 		if (!type || !id) return false;
 		const key = `${type.id}:${id}`;
 		if (!this.errors.has(key)) this.errors.set(key, invalidObjectError(type, id));
@@ -94,7 +130,9 @@ class NotFoundCollector {
 
 function archiveSuccess(emu: HubSpotEmulator, ctx: ApiContext, errors: unknown[]): Reply {
 	if (errors.length) return { status: 207, body: batchBody(ctx, [], errors) };
-	return String(emu.settings.archiveResponse) === '200' ? { status: 200, body: batchBody(ctx, []) } : { status: 204 };
+	return String(emu.settings.archiveResponse) === '200'
+		? { status: 200, body: batchBody(ctx, []) }
+		: { status: 204 };
 }
 
 /** POST /crm/v4/associations/{from}/{to}/batch/archive */
@@ -157,7 +195,8 @@ function typedBatch(
 /** POST /crm/v4/associations/{from}/{to}/batch/labels/archive */
 export function labelsArchive(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	const outcome = typedBatch(emu, ctx, (fromId, toId, types) => {
-		if (emu.store.removeTypes(ctx.from, fromId, ctx.to, toId, types) === 'pair-removed') emu.stats.archivedPairs++;
+		if (emu.store.removeTypes(ctx.from, fromId, ctx.to, toId, types) === 'pair-removed')
+			emu.stats.archivedPairs++;
 	});
 	if ('status' in outcome) return outcome;
 	return archiveSuccess(emu, ctx, outcome.errors);
@@ -171,7 +210,8 @@ export function labelsArchive(emu: HubSpotEmulator, ctx: ApiContext): Reply {
  * (Rollouts/50914/v4, LabelsBetweenObjectPair_1); the reference page now shows a string, which the node reads as well.
  * JSON.rawJSON (Node 21+) writes the digits into the answer's text as they are.
  */
-const bareJsonNumber = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
+const bareJsonNumber = (digits: string): unknown =>
+	(JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 /** POST /crm/v4/associations/{from}/{to}/batch/create */
 export function batchCreate(emu: HubSpotEmulator, ctx: ApiContext): Reply {
@@ -183,7 +223,9 @@ export function batchCreate(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 			fromObjectId: bareJsonNumber(fromId),
 			toObjectTypeId: ctx.to.id,
 			toObjectId: bareJsonNumber(toId),
-			labels: types.map((t) => emu.types.labelOf(ctx.from, ctx.to, t)).filter((l): l is string => l !== null),
+			labels: types
+				.map((t) => emu.types.labelOf(ctx.from, ctx.to, t))
+				.filter((l): l is string => l !== null),
 		});
 	});
 	if ('status' in outcome) return outcome;
@@ -199,14 +241,18 @@ export function batchRead(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	const sizeError = tooLarge(ctx, inputs.length, emu.settings.maxReadInputs);
 	if (sizeError) return sizeError;
 	const ids = new IdCollector();
-	const normalized = inputs.map((input, i) => ({ id: ids.take(input.id, `inputs[${i}].id`), after: input.after }));
+	const normalized = inputs.map((input, i) => ({
+		id: ids.take(input.id, `inputs[${i}].id`),
+		after: input.after,
+	}));
 	const invalid = invalidIds(emu, ctx, ids);
 	if (invalid) return invalid;
 
 	const offsets: number[] = [];
 	for (const input of normalized) {
 		const offset = input.after === undefined ? 0 : decodeCursor(input.after);
-		if (offset === undefined) return validation(ctx, `Invalid paging cursor ${describe(input.after)} for id ${input.id}`);
+		if (offset === undefined)
+			return validation(ctx, `Invalid paging cursor ${describe(input.after)} for id ${input.id}`);
 		offsets.push(offset);
 	}
 
@@ -226,7 +272,11 @@ export function batchRead(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 					category: 'OBJECT_NOT_FOUND',
 					subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
 					message: `No ${ctx.to.singular} is associated with ${ctx.from.singular} ${input.id}.`,
-					context: { fromObjectId: [input.id], fromObjectType: [ctx.from.singular], toObjectType: [ctx.to.singular] },
+					context: {
+						fromObjectId: [input.id],
+						fromObjectType: [ctx.from.singular],
+						toObjectType: [ctx.to.singular],
+					},
 				});
 			}
 			return;
@@ -246,11 +296,19 @@ export function batchRead(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 				toObjectId: bareJsonNumber(toId),
 				associationTypes: [...typeKeys].map((key) => {
 					const t = parseTypeKey(key);
-					return { category: t.category, typeId: t.typeId, label: emu.types.labelOf(ctx.from, ctx.to, t) };
+					return {
+						category: t.category,
+						typeId: t.typeId,
+						label: emu.types.labelOf(ctx.from, ctx.to, t),
+					};
 				}),
 			});
 		}
-		results.push({ from: { id: input.id }, to, ...(more ? { paging: { next: { after: encodeCursor(offset + pageSize) } } } : {}) });
+		results.push({
+			from: { id: input.id },
+			to,
+			...(more ? { paging: { next: { after: encodeCursor(offset + pageSize) } } } : {}),
+		});
 	});
 	return { status: errors.length ? 207 : 200, body: batchBody(ctx, results, errors) };
 }
@@ -266,7 +324,10 @@ export function deleteOne(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	const toId = normalizeId(ctx.params.toObjectId);
 	if (!fromId || !toId) {
 		emu.stats.invalidIdRequests++;
-		return validation(ctx, `Invalid object id: ${describe(fromId ? ctx.params.toObjectId : ctx.params.objectId)}. Object ids must be positive integers.`);
+		return validation(
+			ctx,
+			`Invalid object id: ${describe(fromId ? ctx.params.toObjectId : ctx.params.objectId)}. Object ids must be positive integers.`,
+		);
 	}
 	ctx.entry.pairs = 1;
 	if (emu.store.removePair(ctx.from, fromId, ctx.to, toId)) emu.stats.archivedPairs++;

@@ -11,7 +11,10 @@ import type { TokenOptions } from './tokens';
 import type { OAuthConfig } from './tokens';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
-const badRequest = (message: string): Reply => ({ status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message } });
+const badRequest = (message: string): Reply => ({
+	status: 400,
+	body: { status: 'error', category: 'VALIDATION_ERROR', message },
+});
 
 export function controlRoute(emu: HubSpotEmulator, method: string, url: URL, raw: Buffer): Reply {
 	let body: Record<string, unknown> = {};
@@ -40,8 +43,10 @@ export function controlRoute(emu: HubSpotEmulator, method: string, url: URL, raw
 			}
 			case 'POST /seed': {
 				const pairs = body.pairs;
-				if (!Array.isArray(pairs)) return badRequest('pairs must be an array of [fromType, fromId, toType, toId]');
-				for (const p of pairs as unknown[][]) emu.seed(String(p[0]), String(p[1]), String(p[2]), String(p[3]), p[4] as never);
+				if (!Array.isArray(pairs))
+					return badRequest('pairs must be an array of [fromType, fromId, toType, toId]');
+				for (const p of pairs as unknown[][])
+					emu.seed(String(p[0]), String(p[1]), String(p[2]), String(p[3]), p[4] as never);
 				return ok({ seeded: pairs.length, count: emu.count() });
 			}
 			case 'POST /settings': {
@@ -56,11 +61,15 @@ export function controlRoute(emu: HubSpotEmulator, method: string, url: URL, raw
 				return ok({ ok: true });
 			case 'POST /faults': {
 				if (body.clear) emu.faults.clear();
-				for (const f of (body.at as Array<{ n: number; fault: Fault }> | undefined) ?? []) emu.faults.at(f.n, f.fault);
-				for (const f of (body.onPath as Array<{ path: string; fault: Fault; times?: number }> | undefined) ?? []) {
+				for (const f of (body.at as Array<{ n: number; fault: Fault }> | undefined) ?? [])
+					emu.faults.at(f.n, f.fault);
+				for (const f of (body.onPath as
+					| Array<{ path: string; fault: Fault; times?: number }>
+					| undefined) ?? []) {
 					emu.faults.onPath(f.path, f.fault, f.times ?? Infinity);
 				}
-				for (const id of (body.errorIds as string[] | undefined) ?? []) emu.faults.errorIds.add(String(id));
+				for (const id of (body.errorIds as string[] | undefined) ?? [])
+					emu.faults.errorIds.add(String(id));
 				return ok({ pending: emu.faults.pending, errorIds: [...emu.faults.errorIds] });
 			}
 			case 'POST /tokens':
@@ -80,7 +89,10 @@ export function controlRoute(emu: HubSpotEmulator, method: string, url: URL, raw
 				emu.addCustomObject(body as unknown as CustomObjectDefinition);
 				return ok({ ok: true });
 			default:
-				return { status: 404, body: { status: 'error', category: 'NOT_FOUND', message: `No control route ${action}` } };
+				return {
+					status: 404,
+					body: { status: 'error', category: 'NOT_FOUND', message: `No control route ${action}` },
+				};
 		}
 	} catch (e) {
 		return badRequest(e instanceof Error ? e.message : String(e));

@@ -32,9 +32,18 @@ export function listSchemas(emu: HubSpotEmulator): Reply {
 
 export function getSchema(emu: HubSpotEmulator, ctx: ApiContext): Reply {
 	const info = emu.types.resolve(ctx.params.objectType);
-	const def = info?.custom ? emu.types.customObjects().find((d) => d.objectTypeId === info.id) : undefined;
+	const def = info?.custom
+		? emu.types.customObjects().find((d) => d.objectTypeId === info.id)
+		: undefined;
 	if (!def) {
-		return { status: 404, body: hubspotError(ctx.correlationId, 'OBJECT_NOT_FOUND', `Unable to find object type ${ctx.params.objectType}`) };
+		return {
+			status: 404,
+			body: hubspotError(
+				ctx.correlationId,
+				'OBJECT_NOT_FOUND',
+				`Unable to find object type ${ctx.params.objectType}`,
+			),
+		};
 	}
 	return { status: 200, body: schemaOf(def) };
 }

@@ -22,7 +22,9 @@ function formParams(req: IncomingMessage, raw: Buffer): Record<string, string> {
 		try {
 			const parsed: unknown = JSON.parse(text);
 			if (parsed && typeof parsed === 'object') {
-				return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+				return Object.fromEntries(
+					Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+				);
 			}
 		} catch {
 			return {};
@@ -76,14 +78,29 @@ export function tokenEndpoint(
 	version: TokenVersion = 'v1',
 ): Reply {
 	if (req.method !== 'POST') {
-		return { status: 405, body: { status: 'error', message: 'Use POST', correlationId, category: 'METHOD_NOT_ALLOWED' } };
+		return {
+			status: 405,
+			body: { status: 'error', message: 'Use POST', correlationId, category: 'METHOD_NOT_ALLOWED' },
+		};
 	}
 	const bad = (status: string, message: string): Reply =>
 		version === 'v1'
 			? { status: 400, body: { status, message, correlationId } }
-			: { status: 400, body: { error: RFC_ERROR[status] ?? 'invalid_request', error_description: message, status, message, correlationId } };
+			: {
+					status: 400,
+					body: {
+						error: RFC_ERROR[status] ?? 'invalid_request',
+						error_description: message,
+						status,
+						message,
+						correlationId,
+					},
+				};
 	if (version === 'dated' && new URL(req.url ?? '/', 'http://127.0.0.1').search !== '') {
-		return bad('PARAMETERS_IN_QUERY', 'parameters must be sent in the request body, not in the query string');
+		return bad(
+			'PARAMETERS_IN_QUERY',
+			'parameters must be sent in the request body, not in the query string',
+		);
 	}
 	const params = formParams(req, raw);
 	const basic = basicAuth(req);
@@ -97,7 +114,12 @@ export function tokenEndpoint(
 		const info = emu.tokens.issueOAuth(ttl, cfg!.scopes);
 		return {
 			status: 200,
-			body: { access_token: info.token, refresh_token: cfg!.refreshToken, expires_in: Math.round(ttl / 1000), token_type: 'bearer' },
+			body: {
+				access_token: info.token,
+				refresh_token: cfg!.refreshToken,
+				expires_in: Math.round(ttl / 1000),
+				token_type: 'bearer',
+			},
 		};
 	};
 
@@ -110,11 +132,15 @@ export function tokenEndpoint(
 			return issue();
 		case 'authorization_code':
 			if (!clientOk) return bad('BAD_CLIENT_ID', 'missing or unknown client id or secret');
-			if (params.code !== TEST_AUTH_CODE) return bad('BAD_AUTH_CODE', 'missing or unknown auth code');
+			if (params.code !== TEST_AUTH_CODE)
+				return bad('BAD_AUTH_CODE', 'missing or unknown auth code');
 			emu.stats.codeGrants++;
 			return issue();
 		default:
-			return bad('BAD_GRANT_TYPE', `missing or unknown grant_type ${JSON.stringify(params.grant_type ?? null)}`);
+			return bad(
+				'BAD_GRANT_TYPE',
+				`missing or unknown grant_type ${JSON.stringify(params.grant_type ?? null)}`,
+			);
 	}
 }
 
@@ -140,9 +166,19 @@ function redirectBack(redirectUri: string, params: Record<string, string>): Repl
  * `error_description`, as RFC 6749 4.1.2.1 has it. HubSpot shows an error page of its own, never redirecting, when the client id
  * is unknown or the redirect URI is missing (RFC 6749 4.1.2.1: a bad client or redirect URI must not redirect).
  */
-export function authorizePage(emu: HubSpotEmulator, req: IncomingMessage, url: URL, raw: Buffer): Reply {
-	const html = (status: number, title: string, body: string): Reply => ({ status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page(title, body) });
-	const params = req.method === 'POST' ? formParams(req, raw) : Object.fromEntries(url.searchParams);
+export function authorizePage(
+	emu: HubSpotEmulator,
+	req: IncomingMessage,
+	url: URL,
+	raw: Buffer,
+): Reply {
+	const html = (status: number, title: string, body: string): Reply => ({
+		status,
+		headers: { 'Content-Type': 'text/html; charset=utf-8' },
+		body: page(title, body),
+	});
+	const params =
+		req.method === 'POST' ? formParams(req, raw) : Object.fromEntries(url.searchParams);
 	const cfg = emu.oauth;
 	const redirectUri = params.redirect_uri ?? '';
 	let validRedirect = false;
@@ -151,17 +187,25 @@ export function authorizePage(emu: HubSpotEmulator, req: IncomingMessage, url: U
 	} catch {
 		validRedirect = false;
 	}
-	if (!cfg || params.client_id !== cfg.clientId) return html(400, 'Authorization failed', '<p>The app\'s client ID is not known to HubSpot.</p>');
-	if (!validRedirect) return html(400, 'Authorization failed', '<p>The request has no valid redirect URL.</p>');
+	if (!cfg || params.client_id !== cfg.clientId)
+		return html(400, 'Authorization failed', "<p>The app's client ID is not known to HubSpot.</p>");
+	if (!validRedirect)
+		return html(400, 'Authorization failed', '<p>The request has no valid redirect URL.</p>');
 	const state = params.state ?? '';
 	if (req.method === 'POST') {
-		if (params.decision === 'approve') return redirectBack(redirectUri, { code: TEST_AUTH_CODE, state });
-		return redirectBack(redirectUri, { error: 'access_denied', error_description: 'The user declined to connect the app', state });
+		if (params.decision === 'approve')
+			return redirectBack(redirectUri, { code: TEST_AUTH_CODE, state });
+		return redirectBack(redirectUri, {
+			error: 'access_denied',
+			error_description: 'The user declined to connect the app',
+			state,
+		});
 	}
 	const hidden = ['client_id', 'redirect_uri', 'state']
 		.map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name] ?? '')}">`)
 		.join('');
-	const scopes = (s: string | undefined) => escapeHtml((s ?? '').split(/\s+/).filter(Boolean).join(', ') || 'none');
+	const scopes = (s: string | undefined) =>
+		escapeHtml((s ?? '').split(/\s+/).filter(Boolean).join(', ') || 'none');
 	return html(
 		200,
 		'Connect app',

@@ -65,7 +65,8 @@ export function defaultSettings(): EmulatorSettings {
 
 /** Puts defaults back into the same object, so references held by tests stay live. */
 export function resetSettings(settings: EmulatorSettings): void {
-	for (const key of Object.keys(settings)) delete (settings as unknown as Record<string, unknown>)[key];
+	for (const key of Object.keys(settings))
+		delete (settings as unknown as Record<string, unknown>)[key];
 	Object.assign(settings, defaultSettings());
 }
 
@@ -73,14 +74,24 @@ export function resetSettings(settings: EmulatorSettings): void {
  * Merges a partial settings object (from the control API); unknown keys are refused so typos surface.
  * Object values (rateLimit) are merged one level deep; null replaces.
  */
-export function mergeSettings(settings: EmulatorSettings, patch: Record<string, unknown>): string[] {
+export function mergeSettings(
+	settings: EmulatorSettings,
+	patch: Record<string, unknown>,
+): string[] {
 	const defaults = defaultSettings() as unknown as Record<string, unknown>;
 	const target = settings as unknown as Record<string, unknown>;
 	const unknownKeys = Object.keys(patch).filter((k) => !(k in defaults));
 	if (unknownKeys.length) return unknownKeys;
 	for (const [key, value] of Object.entries(patch)) {
 		const current = target[key];
-		if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)) {
+		if (
+			value &&
+			typeof value === 'object' &&
+			!Array.isArray(value) &&
+			current &&
+			typeof current === 'object' &&
+			!Array.isArray(current)
+		) {
 			target[key] = { ...current, ...value };
 		} else if (key === 'archiveResponse' || key === 'createResponse') {
 			target[key] = String(value);

@@ -7,7 +7,13 @@
  * Every operation is O(1) per pair (Map/Set lookups), so 100,000-pair benchmarks stay cheap; the only
  * walk is over one from id's targets when paging a read.
  */
-import { AssociationType, ObjectTypeInfo, parseTypeKey, TypeRegistry, typeKey } from './objectTypes';
+import {
+	AssociationType,
+	ObjectTypeInfo,
+	parseTypeKey,
+	TypeRegistry,
+	typeKey,
+} from './objectTypes';
 
 type Targets = Map<string, Set<string>>;
 
@@ -20,7 +26,13 @@ export class AssociationStore {
 	constructor(private readonly registry: TypeRegistry) {}
 
 	/** Adds types to a pair (plus the unlabeled type, which every HubSpot association carries). True when the pair is new. */
-	add(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string, types: AssociationType[]): boolean {
+	add(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+		types: AssociationType[],
+	): boolean {
 		const existing = this.typeSet(from, fromId, to, toId);
 		const forward = existing ?? this.ensureSet(from, fromId, to, toId);
 		const reverse = this.ensureSet(to, toId, from, fromId);
@@ -41,7 +53,13 @@ export class AssociationStore {
 	}
 
 	/** Removes some types; the unlabeled type, or the last type, takes the whole pair with it (as in HubSpot). */
-	removeTypes(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string, types: AssociationType[]): RemoveTypesResult {
+	removeTypes(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+		types: AssociationType[],
+	): RemoveTypesResult {
 		const forward = this.typeSet(from, fromId, to, toId);
 		if (!forward) return 'absent';
 		if (types.some((t) => this.registry.isDefault(from, to, t))) {
@@ -65,7 +83,11 @@ export class AssociationStore {
 	}
 
 	/** Live view of one from id's targets (insertion order); do not mutate. */
-	targets(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo): ReadonlyMap<string, ReadonlySet<string>> | undefined {
+	targets(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+	): ReadonlyMap<string, ReadonlySet<string>> | undefined {
 		return this.dirs.get(`${from.id}>${to.id}`)?.get(fromId);
 	}
 
@@ -73,7 +95,12 @@ export class AssociationStore {
 		return [...(this.targets(from, fromId, to)?.keys() ?? [])];
 	}
 
-	typesOf(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string): AssociationType[] {
+	typesOf(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+	): AssociationType[] {
 		return [...(this.typeSet(from, fromId, to, toId) ?? [])].map(parseTypeKey);
 	}
 
@@ -87,11 +114,21 @@ export class AssociationStore {
 		this.pairs = 0;
 	}
 
-	private typeSet(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string): Set<string> | undefined {
+	private typeSet(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+	): Set<string> | undefined {
 		return this.dirs.get(`${from.id}>${to.id}`)?.get(fromId)?.get(toId);
 	}
 
-	private ensureSet(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string): Set<string> {
+	private ensureSet(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+	): Set<string> {
 		const dirKey = `${from.id}>${to.id}`;
 		let dir = this.dirs.get(dirKey);
 		if (!dir) this.dirs.set(dirKey, (dir = new Map()));
@@ -103,7 +140,12 @@ export class AssociationStore {
 	}
 
 	/** Deletes one direction and prunes empty maps so memory follows the live pairs. */
-	private deleteEntry(from: ObjectTypeInfo, fromId: string, to: ObjectTypeInfo, toId: string): boolean {
+	private deleteEntry(
+		from: ObjectTypeInfo,
+		fromId: string,
+		to: ObjectTypeInfo,
+		toId: string,
+	): boolean {
 		const dir = this.dirs.get(`${from.id}>${to.id}`);
 		const targets = dir?.get(fromId);
 		if (!dir || !targets || !targets.delete(toId)) return false;

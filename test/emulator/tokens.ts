@@ -57,7 +57,11 @@ export class TokenRegistry {
 	}
 
 	issueOAuth(ttlMs: number, scopes?: string[]): TokenInfo {
-		return this.add(`oauth-${randomBytes(18).toString('base64url')}`, { kind: 'oauth', scopes, expiresInMs: ttlMs });
+		return this.add(`oauth-${randomBytes(18).toString('base64url')}`, {
+			kind: 'oauth',
+			scopes,
+			expiresInMs: ttlMs,
+		});
 	}
 
 	clear(): void {

@@ -14,7 +14,8 @@ const MAX_ID = '9223372036854775807';
 
 /** Canonical id ("007" → "7"), or undefined when HubSpot would reject it. */
 export function normalizeId(value: unknown): string | undefined {
-	if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+	if (typeof value === 'number')
+		return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
 	if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return undefined;
 	const id = value.replace(/^0+/, '');
 	const fits = id.length < MAX_ID.length || (id.length === MAX_ID.length && id <= MAX_ID);
@@ -43,22 +44,28 @@ export function describe(value: unknown): string {
 	return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `inputs` of a body, or an error message. */
 function inputsOf(body: unknown): unknown[] | string {
-	if (!isObject(body)) return 'Invalid input JSON: the body must be an object with an "inputs" array';
-	if (!Array.isArray(body.inputs)) return `Invalid input JSON: "inputs" must be an array, got ${describe(body.inputs)}`;
+	if (!isObject(body))
+		return 'Invalid input JSON: the body must be an object with an "inputs" array';
+	if (!Array.isArray(body.inputs))
+		return `Invalid input JSON: "inputs" must be an array, got ${describe(body.inputs)}`;
 	return body.inputs;
 }
 
 function idOf(v: unknown, at: string): { id: unknown } | string {
-	if (!isObject(v) || !('id' in v)) return `Invalid input JSON: ${at} must be an object with an "id"`;
+	if (!isObject(v) || !('id' in v))
+		return `Invalid input JSON: ${at} must be an object with an "id"`;
 	return { id: v.id };
 }
 
 /** batch/archive: [{from:{id}, to:[{id}]}]. */
-export function parseArchiveInputs(body: unknown): Array<{ from: unknown; to: unknown[] }> | string {
+export function parseArchiveInputs(
+	body: unknown,
+): Array<{ from: unknown; to: unknown[] }> | string {
 	const inputs = inputsOf(body);
 	if (typeof inputs === 'string') return inputs;
 	const out: Array<{ from: unknown; to: unknown[] }> = [];
@@ -67,7 +74,8 @@ export function parseArchiveInputs(body: unknown): Array<{ from: unknown; to: un
 		if (!isObject(input)) return `Invalid input JSON: inputs[${i}] must be an object`;
 		const from = idOf(input.from, `inputs[${i}].from`);
 		if (typeof from === 'string') return from;
-		if (!Array.isArray(input.to)) return `Invalid input JSON: inputs[${i}].to must be an array of {id}`;
+		if (!Array.isArray(input.to))
+			return `Invalid input JSON: inputs[${i}].to must be an array of {id}`;
 		const to: unknown[] = [];
 		for (let j = 0; j < input.to.length; j++) {
 			const t = idOf(input.to[j], `inputs[${i}].to[${j}]`);
@@ -80,17 +88,24 @@ export function parseArchiveInputs(body: unknown): Array<{ from: unknown; to: un
 }
 
 function parseTypes(v: unknown, at: string): AssociationType[] | string {
-	if (!Array.isArray(v)) return `Invalid input JSON: ${at} must be an array of {associationCategory, associationTypeId}`;
+	if (!Array.isArray(v))
+		return `Invalid input JSON: ${at} must be an array of {associationCategory, associationTypeId}`;
 	const out: AssociationType[] = [];
 	for (let k = 0; k < v.length; k++) {
 		const t = v[k];
 		const here = `${at}[${k}]`;
 		if (!isObject(t)) return `Invalid input JSON: ${here} must be an object`;
 		const category = t.associationCategory;
-		if (typeof category !== 'string' || !ASSOCIATION_CATEGORIES.includes(category as AssociationCategory)) {
+		if (
+			typeof category !== 'string' ||
+			!ASSOCIATION_CATEGORIES.includes(category as AssociationCategory)
+		) {
 			return `Invalid input JSON: ${here}.associationCategory must be one of ${ASSOCIATION_CATEGORIES.join(', ')}, got ${describe(category)}`;
 		}
-		const typeId = typeof t.associationTypeId === 'string' && /^\d+$/.test(t.associationTypeId) ? Number(t.associationTypeId) : t.associationTypeId;
+		const typeId =
+			typeof t.associationTypeId === 'string' && /^\d+$/.test(t.associationTypeId)
+				? Number(t.associationTypeId)
+				: t.associationTypeId;
 		if (typeof typeId !== 'number' || !Number.isSafeInteger(typeId) || typeId <= 0) {
 			return `Invalid input JSON: ${here}.associationTypeId must be a positive integer, got ${describe(t.associationTypeId)}`;
 		}
@@ -100,7 +115,9 @@ function parseTypes(v: unknown, at: string): AssociationType[] | string {
 }
 
 /** batch/labels/archive and batch/create: [{from:{id}, to:{id}, types:[...]}]. */
-export function parseTypedInputs(body: unknown): Array<{ from: unknown; to: unknown; types: AssociationType[] }> | string {
+export function parseTypedInputs(
+	body: unknown,
+): Array<{ from: unknown; to: unknown; types: AssociationType[] }> | string {
 	const inputs = inputsOf(body);
 	if (typeof inputs === 'string') return inputs;
 	const out: Array<{ from: unknown; to: unknown; types: AssociationType[] }> = [];

@@ -22,7 +22,9 @@ const TYPES: Record<string, ICredentialType> = {
 /** Replaces `{{$credentials.x}}` in a generic-auth template, as n8n's credentials helper does. */
 function resolveTemplate(template: string, credentials: ICredentialDataDecryptedObject): string {
 	const body = template.startsWith('=') ? template.slice(1) : template;
-	return body.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, key: string) => String(credentials[key] ?? ''));
+	return body.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, key: string) =>
+		String(credentials[key] ?? ''),
+	);
 }
 
 /**
@@ -85,7 +87,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		return new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type, '');
 	}
 
@@ -99,7 +104,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return structuredClone(this.store[type] ?? {});
 	}
 
-	async updateCredentials(_n: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		_n: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.store[type] = structuredClone(data);
 		this.updates.push({ type, data: structuredClone(data) });
 	}
@@ -109,7 +118,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.store[type] = { ...this.store[type], oauthTokenData: structuredClone(data.oauthTokenData) };
+		this.store[type] = {
+			...this.store[type],
+			oauthTokenData: structuredClone(data.oauthTokenData),
+		};
 		this.updates.push({ type, data: structuredClone(data) });
 	}
 }

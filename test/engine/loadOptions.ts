@@ -36,7 +36,14 @@ function contextFor(call: MethodCall): ILoadOptionsFunctions {
 	const bare = { typeVersion };
 	// The editor sends every displayed parameter with its default filled in.
 	const currentNodeParameters =
-		NodeHelpers.getNodeParameters(nodeType.description.properties, call.parameters, true, false, bare, nodeType.description) ?? {};
+		NodeHelpers.getNodeParameters(
+			nodeType.description.properties,
+			call.parameters,
+			true,
+			false,
+			bare,
+			nodeType.description,
+		) ?? {};
 	const node: INode = {
 		id: 'uuid-1234',
 		name: 'Temp-Node',
@@ -62,17 +69,30 @@ function contextFor(call: MethodCall): ILoadOptionsFunctions {
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
-	return new LoadOptionsContext(workflow, workflow.getNode('Temp-Node')!, additionalData, call.path ?? 'parameters');
+	return new LoadOptionsContext(
+		workflow,
+		workflow.getNode('Temp-Node')!,
+		additionalData,
+		call.path ?? 'parameters',
+	);
 }
 
-export async function loadOptions(method: string, call: MethodCall): Promise<INodePropertyOptions[]> {
+export async function loadOptions(
+	method: string,
+	call: MethodCall,
+): Promise<INodePropertyOptions[]> {
 	const nodeType = nodeTypes.getByNameAndVersion(HUBSPOT_NODE_TYPE, 1);
 	const fn = nodeType.methods?.loadOptions?.[method];
 	if (!fn) throw new Error(`The node has no loadOptions method ${method}`);
 	return await fn.call(contextFor(call));
 }
 
-export async function listSearch(method: string, call: MethodCall, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function listSearch(
+	method: string,
+	call: MethodCall,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const nodeType = nodeTypes.getByNameAndVersion(HUBSPOT_NODE_TYPE, 1);
 	const fn = nodeType.methods?.listSearch?.[method];
 	if (!fn) throw new Error(`The node has no listSearch method ${method}`);

@@ -17,8 +17,25 @@ export const TOOL_CALLER_NODE_TYPE = 'test.toolCaller';
 function asTool(node: INodeType): INodeType {
 	const base = node.description;
 	const own = base.properties.some((p) => p.name === 'toolDescription');
-	const properties = own ? base.properties : [...base.properties, { displayName: 'Description', name: 'toolDescription', type: 'string' as const, default: base.description }];
-	const description = { ...base, name: `${base.name}Tool`, displayName: `${base.displayName} Tool`, inputs: [], outputs: ['ai_tool' as const], properties };
+	const properties = own
+		? base.properties
+		: [
+				...base.properties,
+				{
+					displayName: 'Description',
+					name: 'toolDescription',
+					type: 'string' as const,
+					default: base.description,
+				},
+			];
+	const description = {
+		...base,
+		name: `${base.name}Tool`,
+		displayName: `${base.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool' as const],
+		properties,
+	};
 	delete description.usableAsTool;
 	return Object.create(node, { description: { value: description } }) as INodeType;
 }

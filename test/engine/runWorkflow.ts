@@ -12,7 +12,12 @@ import type {
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentialsHelper';
-import { HUBSPOT_NODE_TYPE, HUBSPOT_TOOL_NODE_TYPE, TestNodeTypes, TOOL_CALLER_NODE_TYPE } from './nodeTypes';
+import {
+	HUBSPOT_NODE_TYPE,
+	HUBSPOT_TOOL_NODE_TYPE,
+	TestNodeTypes,
+	TOOL_CALLER_NODE_TYPE,
+} from './nodeTypes';
 import { emittedItems } from './testNodes';
 
 export const HUBSPOT_NODE_NAME = 'HubSpot Associations';
@@ -64,7 +69,12 @@ export interface RunResult {
 }
 
 /** What n8n hands an execution besides the workflow: lifecycle hooks, credentials and the instance's base URLs. */
-function additionalDataFor(executionId: string, workflow: Workflow, nodes: INode[], credentialsHelper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
+function additionalDataFor(
+	executionId: string,
+	workflow: Workflow,
+	nodes: INode[],
+	credentialsHelper: TestCredentialsHelper,
+): IWorkflowExecuteAdditionalData {
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test-workflow',
 		name: 'test',
@@ -116,12 +126,29 @@ let runCounter = 0;
 export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 	const key = `run-${++runCounter}`;
 	const executionId = `exec-${runCounter}`;
-	emittedItems.set(key, options.items.map((json) => ({ json })));
+	emittedItems.set(
+		key,
+		options.items.map((json) => ({ json })),
+	);
 	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
 
 	const nodes: INode[] = [
-		{ id: 't', name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'e', name: 'Items', type: 'test.emitItems', typeVersion: 1, position: [200, 0], parameters: { key } },
+		{
+			id: 't',
+			name: 'Trigger',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'e',
+			name: 'Items',
+			type: 'test.emitItems',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { key },
+		},
 		{
 			id: 'h',
 			name: HUBSPOT_NODE_NAME,
@@ -130,12 +157,26 @@ export async function runHubSpotNode(options: RunOptions): Promise<RunResult> {
 			position: [400, 0],
 			parameters: options.parameters,
 			credentials: {
-				hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${options.credentialId ?? key}`, name: 'HubSpot OAuth2' },
-				hubSpotAssociationsAppTokenApi: { id: `cred-token-${options.credentialId ?? key}`, name: 'HubSpot token' },
+				hubSpotAssociationsOAuth2Api: {
+					id: `cred-oauth-${options.credentialId ?? key}`,
+					name: 'HubSpot OAuth2',
+				},
+				hubSpotAssociationsAppTokenApi: {
+					id: `cred-token-${options.credentialId ?? key}`,
+					name: 'HubSpot token',
+				},
 			},
-			...(options.onError ? { onError: options.onError } : options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.onError
+				? { onError: options.onError }
+				: options.continueOnFail
+					? { onError: 'continueRegularOutput' as const }
+					: {}),
 			...(options.retryOnFail
-				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries }
+				? {
+						retryOnFail: true,
+						maxTries: options.retryOnFail.maxTries,
+						waitBetweenTries: options.retryOnFail.waitBetweenTries,
+					}
 				: {}),
 		},
 	];
@@ -199,7 +240,9 @@ export interface ToolRunOptions {
 
 /** What the model got for one call: the tool's name and description, and the tool message's content. */
 export interface ToolCallResult {
-	name: string; description: string; observation: string;
+	name: string;
+	description: string;
+	observation: string;
 	/** The tool's parameters as offered to the model: key → description. */
 	parameters: Record<string, string>;
 	/** The error the tool threw (the model then got an empty observation). */
@@ -211,12 +254,28 @@ export interface ToolCallResult {
  * tool is built and invoked by n8n-core itself (`getInputConnectionData` → `createNodeAsTool` → `makeHandleToolInvocation`), as
  * for n8n's AI Agent and MCP Server Trigger.
  */
-export async function runHubSpotTool(options: ToolRunOptions): Promise<{ calls: ToolCallResult[]; run: IRun }> {
+export async function runHubSpotTool(
+	options: ToolRunOptions,
+): Promise<{ calls: ToolCallResult[]; run: IRun }> {
 	const executionId = `exec-${++runCounter}`;
 	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
 	const nodes: INode[] = [
-		{ id: 't', name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'c', name: 'Agent', type: TOOL_CALLER_NODE_TYPE, typeVersion: 1, position: [200, 0], parameters: { calls: JSON.stringify(options.calls) } },
+		{
+			id: 't',
+			name: 'Trigger',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'c',
+			name: 'Agent',
+			type: TOOL_CALLER_NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { calls: JSON.stringify(options.calls) },
+		},
 		{
 			id: 'h',
 			name: 'HubSpot_Associations',
@@ -224,7 +283,10 @@ export async function runHubSpotTool(options: ToolRunOptions): Promise<{ calls: 
 			typeVersion: 2,
 			position: [200, 200],
 			parameters: options.parameters,
-			credentials: { hubSpotAssociationsAppTokenApi: { id: `cred-token-${executionId}`, name: 'HubSpot token' }, hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${executionId}`, name: 'HubSpot OAuth2' } },
+			credentials: {
+				hubSpotAssociationsAppTokenApi: { id: `cred-token-${executionId}`, name: 'HubSpot token' },
+				hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${executionId}`, name: 'HubSpot OAuth2' },
+			},
 			...(options.onError ? { onError: options.onError } : {}),
 		},
 	];
@@ -240,7 +302,10 @@ export async function runHubSpotTool(options: ToolRunOptions): Promise<{ calls: 
 		nodeTypes,
 		settings: {},
 	});
-	const run = await new WorkflowExecute(additionalDataFor(executionId, workflow, nodes, credentialsHelper), 'manual').run({ workflow, startNode: workflow.getNode('Trigger')! });
+	const run = await new WorkflowExecute(
+		additionalDataFor(executionId, workflow, nodes, credentialsHelper),
+		'manual',
+	).run({ workflow, startNode: workflow.getNode('Trigger')! });
 	const error = run.data.resultData.error;
 	if (error) throw new Error(`The tool caller failed: ${error.message}`);
 	const out = run.data.resultData.runData.Agent?.[0]?.data?.main?.[0] ?? [];

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 /**
  * Test-only stand-ins for n8n-nodes-base's Manual Trigger and a node that emits given items.
@@ -88,12 +93,17 @@ export class ToolCaller implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const tools = (await this.getInputConnectionData('ai_tool', 0)) as Array<{
-			name: string; description: string; schema: { shape: Record<string, { description?: string }> }; invoke(args: unknown): Promise<unknown>;
+			name: string;
+			description: string;
+			schema: { shape: Record<string, { description?: string }> };
+			invoke(args: unknown): Promise<unknown>;
 		}>;
 		const tool = tools[0];
 		const calls = JSON.parse(this.getNodeParameter('calls', 0) as string) as unknown[];
 		// The parameters the model is offered: each $fromAI key with its description.
-		const parameters = Object.fromEntries(Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description ?? '']));
+		const parameters = Object.fromEntries(
+			Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description ?? '']),
+		);
 		const seen = { name: tool.name, description: tool.description, parameters };
 		const out: INodeExecutionData[] = [];
 		for (const args of calls) {

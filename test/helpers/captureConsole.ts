@@ -10,7 +10,10 @@ import { join } from 'node:path';
 
 process.env.N8N_LOG_OUTPUT = 'file';
 process.env.N8N_LOG_LEVEL = 'debug';
-process.env.N8N_LOG_FILE_LOCATION = join(tmpdir(), `n8n-nodes-hubspot-associations-test-${process.pid}-${Date.now()}.log`);
+process.env.N8N_LOG_FILE_LOCATION = join(
+	tmpdir(),
+	`n8n-nodes-hubspot-associations-test-${process.pid}-${Date.now()}.log`,
+);
 
 const lines: string[] = [];
 (globalThis as unknown as { __consoleLines: string[] }).__consoleLines = lines;
@@ -18,7 +21,9 @@ const show = process.env.SHOW_CONSOLE === '1';
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 	const original = console[level].bind(console);
 	console[level] = (...args: unknown[]) => {
-		lines.push(`console.${level} ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
+		lines.push(
+			`console.${level} ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`,
+		);
 		if (show) original(...args);
 	};
 }

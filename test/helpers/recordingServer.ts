@@ -17,9 +17,15 @@ export async function startRecordingServer(): Promise<RecordingServer> {
 	const seen: RecordingServer['seen'] = [];
 	const server = createServer((req, res) => {
 		seen.push({ method: req.method, authorization: req.headers.authorization });
-		res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"COMPLETE","results":[]}');
+		res
+			.writeHead(200, { 'content-type': 'application/json' })
+			.end('{"status":"COMPLETE","results":[]}');
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	return { url: `http://127.0.0.1:${port}`, seen, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url: `http://127.0.0.1:${port}`,
+		seen,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }

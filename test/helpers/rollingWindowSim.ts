@@ -54,7 +54,11 @@ export class SimulatedHubSpot {
 		return { helpers } as unknown as IExecuteFunctions;
 	}
 
-	private async answer(): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+	private async answer(): Promise<{
+		statusCode: number;
+		headers: Record<string, string>;
+		body: string;
+	}> {
 		const { max, intervalMs, latencyMs, noHeaders } = this.window;
 		const now = Date.now();
 		this.requests++;
@@ -80,8 +84,15 @@ export class SimulatedHubSpot {
 		await new Promise((resolve) => setTimeout(resolve, latencyMs));
 		this.inFlight--;
 		if (ok) return { statusCode: 204, headers, body: '' };
-		const body = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' };
-		throw Object.assign(new Error('Request failed with status code 429'), { response: { status: 429, headers, data: body } });
+		const body = {
+			status: 'error',
+			message: 'You have reached your ten_secondly_rolling limit.',
+			errorType: 'RATE_LIMIT',
+			policyName: 'TEN_SECONDLY_ROLLING',
+		};
+		throw Object.assign(new Error('Request failed with status code 429'), {
+			response: { status: 429, headers, data: body },
+		});
 	}
 }
 
@@ -108,12 +119,21 @@ export interface SimResult {
 }
 
 /** Runs executions side by side against one simulated account. Call with jest's fake timers on. */
-export async function simulate(server: SimulatedHubSpot, executions: SimExecution[], options: SimOptions = {}): Promise<SimResult> {
+export async function simulate(
+	server: SimulatedHubSpot,
+	executions: SimExecution[],
+	options: SimOptions = {},
+): Promise<SimResult> {
 	const { maxRetries = 5, slots = Number.POSITIVE_INFINITY } = options;
 	const start = Date.now();
 	let running = 0;
 	const waitingForSlot: Array<() => void> = [];
-	const connection = { authentication: 'appToken' as const, credentialType: 'sim', baseUrl: 'http://sim', secrets: [] };
+	const connection = {
+		authentication: 'appToken' as const,
+		credentialType: 'sim',
+		baseUrl: 'http://sim',
+		secrets: [],
+	};
 	const results: SimResult['executions'] = executions.map(() => ({ finishedAt: 0, failed: 0 }));
 	const runs = executions.map(async (execution, e) => {
 		if (execution.startAt) await new Promise((resolve) => setTimeout(resolve, execution.startAt));
@@ -123,7 +143,11 @@ export async function simulate(server: SimulatedHubSpot, executions: SimExecutio
 		const transport = createTransport(server.context(), connection, { maxRetries });
 		if (execution.planned) transport.throttle.expectRequests(execution.requests);
 		await runPool(execution.requests, execution.concurrency, async () => {
-			const sent = await sendWithRetries(transport, { method: 'POST', path: '/crm/v4/associations/contacts/companies/batch/archive', body: {} });
+			const sent = await sendWithRetries(transport, {
+				method: 'POST',
+				path: '/crm/v4/associations/contacts/companies/batch/archive',
+				body: {},
+			});
 			if ('notSent' in sent || sent.verdict.kind !== 'success') results[e].failed++;
 		});
 		results[e].finishedAt = Date.now() - start;

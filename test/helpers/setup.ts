@@ -59,7 +59,10 @@ export function credentialsFor(emulator: HubSpotEmulator) {
  * users get.
  */
 export function emulatorOAuthUrls(baseUrl: string): { authUrl: string; accessTokenUrl: string } {
-	return { authUrl: `${baseUrl}/oauth/authorize`, accessTokenUrl: `${baseUrl}${new URL(HUBSPOT_TOKEN_URL).pathname}` };
+	return {
+		authUrl: `${baseUrl}/oauth/authorize`,
+		accessTokenUrl: `${baseUrl}${new URL(HUBSPOT_TOKEN_URL).pathname}`,
+	};
 }
 
 /** A connected OAuth2 credential whose API and token URLs point at the emulator. */
@@ -73,7 +76,11 @@ export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
 		scope: 'oauth',
 		authQueryParameters: '',
 		authentication: 'body',
-		oauthTokenData: { access_token: accessToken, refresh_token: OAUTH_REFRESH_TOKEN, token_type: 'bearer' },
+		oauthTokenData: {
+			access_token: accessToken,
+			refresh_token: OAUTH_REFRESH_TOKEN,
+			token_type: 'bearer',
+		},
 	};
 }
 
@@ -81,7 +88,11 @@ export function oAuth2CredentialData(baseUrl: string, accessToken: string) {
 export function addTestCredentials(emu: HubSpotEmulator): void {
 	emu.addToken(APP_TOKEN, { kind: 'private' });
 	emu.addToken(OAUTH_ACCESS_TOKEN, { kind: 'oauth' });
-	emu.configureOAuth({ clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET, refreshToken: OAUTH_REFRESH_TOKEN });
+	emu.configureOAuth({
+		clientId: OAUTH_CLIENT_ID,
+		clientSecret: OAUTH_CLIENT_SECRET,
+		refreshToken: OAUTH_REFRESH_TOKEN,
+	});
 }
 
 /** A started emulator with both credentials' tokens known to it; reset before each test. */
@@ -99,7 +110,8 @@ export function useEmulator(): () => HubSpotEmulator {
 		await emulator?.stop();
 		// n8n's file logger writes asynchronously: one last look once the file's tests are over.
 		const log = n8nLogFile();
-		for (const secret of SECRETS) if (log.includes(secret)) throw new Error('A secret leaked into n8n\'s log');
+		for (const secret of SECRETS)
+			if (log.includes(secret)) throw new Error("A secret leaked into n8n's log");
 	});
 	return () => emulator!;
 }
@@ -122,7 +134,12 @@ export async function run(
 	parameters: INodeParameters,
 	extra: Partial<RunOptions> = {},
 ): Promise<RunResult> {
-	const result = await runHubSpotNode({ credentials: credentialsFor(emulator), items, parameters, ...extra });
+	const result = await runHubSpotNode({
+		credentials: credentialsFor(emulator),
+		items,
+		parameters,
+		...extra,
+	});
 	assertNoSecrets(result);
 	return result;
 }
@@ -154,6 +171,7 @@ export function assertNoSecrets(result: RunResult): void {
 	texts.push(...loggedLines.splice(0), ...consoleLines.splice(0), n8nLogFile());
 	const all = texts.join('\n');
 	for (const secret of SECRETS) {
-		if (all.includes(secret)) throw new Error(`A secret leaked into the run's output or errors: ${secret.slice(0, 8)}…`);
+		if (all.includes(secret))
+			throw new Error(`A secret leaked into the run's output or errors: ${secret.slice(0, 8)}…`);
 	}
 }

@@ -20,7 +20,10 @@ interface Machine {
  * another apt holds the package lists' lock; `install` fails when `failInstall` (to end ui.sh before it
  * goes on to n8n). `sudo` resets the environment as sudo's env_reset does. `id -u` says `uid`.
  */
-function machine(dir: string, options: { uid: number; failUpdates: number; failInstall: boolean }): Machine {
+function machine(
+	dir: string,
+	options: { uid: number; failUpdates: number; failInstall: boolean },
+): Machine {
 	const bin = join(dir, 'bin');
 	const log = join(dir, 'calls.log');
 	const script = (name: string, body: string) => {
@@ -42,11 +45,19 @@ exit 0`,
 	script('service', `echo "service $*" >> ${log}`);
 	script('sleep', `echo "sleep $*" >> ${log}`);
 	script('id', `if [ "\${1:-}" = -u ]; then echo ${options.uid}; else exec /usr/bin/id "$@"; fi`);
-	return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : []) };
+	return {
+		bin,
+		calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : []),
+	};
 }
 
 function runScript(m: Machine, args: string[], env: NodeJS.ProcessEnv = {}) {
-	return spawnSync('bash', args, { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env, PATH: `${m.bin}:${process.env.PATH ?? ''}` } });
+	return spawnSync('bash', args, {
+		cwd: ROOT,
+		encoding: 'utf8',
+		timeout: 30_000,
+		env: { ...process.env, ...env, PATH: `${m.bin}:${process.env.PATH ?? ''}` },
+	});
 }
 
 describe('Debian packages for the browser and scale tests, on a fresh machine', () => {
@@ -58,7 +69,9 @@ describe('Debian packages for the browser and scale tests, on a fresh machine', 
 
 	it('ui.sh installs chromium through sudo without questions, and waits out another apt holding the lock', () => {
 		const m = machine(dir, { uid: 1000, failUpdates: 2, failInstall: true });
-		const result = runScript(m, ['scripts/ui.sh'], { CHROMIUM_PATH: join(dir, 'no-chromium-here') });
+		const result = runScript(m, ['scripts/ui.sh'], {
+			CHROMIUM_PATH: join(dir, 'no-chromium-here'),
+		});
 		// The stand-in's install fails on purpose, so that ui.sh stops before n8n.
 		expect(result.stderr).toContain('E: stand-in stops here');
 		const aptCalls = m.calls().filter((c) => c.startsWith('apt-get'));

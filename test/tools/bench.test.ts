@@ -20,8 +20,14 @@ const ROWS: Array<[string, RowSpec]> = [
 	['node, concurrency 1', { kind: 'node', size: 2_000, shape: 'onePair', concurrency: 1 }],
 	['one request per item, 300 items', { kind: 'perItem', size: 300, shape: 'tenPerFrom' }],
 	['official client as shipped, 2,000 items', { kind: 'official', size: 2_000, shape: 'onePair' }],
-	['official client time-scaled, 2,000 items', { kind: 'officialScaled', size: 2_000, shape: 'tenPerFrom' }],
-	['three executions of 2,000 items on one account', { kind: 'parallel', size: 2_000, shape: 'onePair', executions: 3 }],
+	[
+		'official client time-scaled, 2,000 items',
+		{ kind: 'officialScaled', size: 2_000, shape: 'tenPerFrom' },
+	],
+	[
+		'three executions of 2,000 items on one account',
+		{ kind: 'parallel', size: 2_000, shape: 'onePair', executions: 3 },
+	],
 ];
 
 describe('the benchmark in small', () => {
@@ -29,7 +35,9 @@ describe('the benchmark in small', () => {
 	let control: EmulatorControl;
 
 	beforeAll(async () => {
-		emulator = new HubSpotEmulator({ onReset: (emu) => emu.addToken(BENCH_TOKEN, { kind: 'private' }) });
+		emulator = new HubSpotEmulator({
+			onReset: (emu) => emu.addToken(BENCH_TOKEN, { kind: 'private' }),
+		});
 		await emulator.start();
 		control = new EmulatorControl(emulator.baseUrl);
 	});
@@ -40,7 +48,13 @@ describe('the benchmark in small', () => {
 
 	it.each(ROWS)('%s: nothing lost, duplicated, failed or out of place', async (_name, spec) => {
 		const row = await runRow(control, spec, SETTINGS);
-		expect({ lost: row.lost, duplicated: row.duplicated, failed: row.failed, misplaced: row.misplaced, error: row.error }).toEqual({
+		expect({
+			lost: row.lost,
+			duplicated: row.duplicated,
+			failed: row.failed,
+			misplaced: row.misplaced,
+			error: row.error,
+		}).toEqual({
 			lost: 0,
 			duplicated: 0,
 			failed: 0,
@@ -53,15 +67,27 @@ describe('the benchmark in small', () => {
 	});
 
 	it('the counts see items that were not done: HubSpot refuses one record', async () => {
-		const row = await runRow(control, { kind: 'node', size: 2_000, shape: 'onePair' }, SETTINGS, async (c) => await c.faults({ errorIds: ['10000007'] }));
+		const row = await runRow(
+			control,
+			{ kind: 'node', size: 2_000, shape: 'onePair' },
+			SETTINGS,
+			async (c) => await c.faults({ errorIds: ['10000007'] }),
+		);
 		// Without Continue On Fail the node stops with an error, so no item comes out and the pair is still there.
 		expect(row.error).toBeDefined();
 		expect(row.lost).toBeGreaterThan(0);
 	});
 
 	it('the tally sees a missing, a repeated, a misplaced and a failed item', () => {
-		const ok = (item: number): INodeExecutionData => ({ json: { status: 'COMPLETE' }, pairedItem: { item } });
-		const tally = tallyNodeOutput(4, [ok(1), ok(1), { json: { error: 'HubSpot said no' }, pairedItem: { item: 2 } }]);
+		const ok = (item: number): INodeExecutionData => ({
+			json: { status: 'COMPLETE' },
+			pairedItem: { item },
+		});
+		const tally = tallyNodeOutput(4, [
+			ok(1),
+			ok(1),
+			{ json: { error: 'HubSpot said no' }, pairedItem: { item: 2 } },
+		]);
 		expect(tally).toEqual({ failed: 1, missing: 2, duplicated: 1, misplaced: 1, error: undefined });
 	});
 });

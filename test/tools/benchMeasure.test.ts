@@ -1,6 +1,6 @@
 import { collectGarbage, measure } from '../../bench/measure';
 
-describe('measure: a benchmark row\'s time, CPU and peak heap', () => {
+describe("measure: a benchmark row's time, CPU and peak heap", () => {
 	it('sees the heap at its highest inside synchronous work that lets it go again before the end', async () => {
 		const MB = 1024 * 1024;
 		const measured = await measure(async () => {

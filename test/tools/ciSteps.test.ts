@@ -7,12 +7,19 @@ import { join } from 'node:path';
 const STEPS = join(__dirname, '..', '..', '.ci', 'steps.sh');
 
 /** `tmp`: where the logs go (TMPDIR), removed by the test: a failed run keeps its logs. */
-function ci(script: string, tmp: string): { status: number | null; output: string; lines: string[] } {
-	const result = spawnSync('bash', ['-c', `set -euo pipefail\nsource ${JSON.stringify(STEPS)}\n${script}`], {
-		encoding: 'utf8',
-		timeout: 30_000,
-		env: { ...process.env, TMPDIR: tmp },
-	});
+function ci(
+	script: string,
+	tmp: string,
+): { status: number | null; output: string; lines: string[] } {
+	const result = spawnSync(
+		'bash',
+		['-c', `set -euo pipefail\nsource ${JSON.stringify(STEPS)}\n${script}`],
+		{
+			encoding: 'utf8',
+			timeout: 30_000,
+			env: { ...process.env, TMPDIR: tmp },
+		},
+	);
 	const output = `${result.stdout}${result.stderr}`;
 	return { status: result.status, output, lines: output.trimEnd().split('\n') };
 }
@@ -34,17 +41,22 @@ describe('.ci/steps.sh: a failed CI run ends by naming what failed', () => {
 	afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 	it('ends with the failed step, its exit status and the end of its output; passing steps stay visible', () => {
-		const { status, output, lines } = ci(`
+		const { status, output, lines } = ci(
+			`
 step "first"
 run echo "first step's output"
 step "second"
 run bash -c 'for i in $(seq 1 200); do echo "line $i"; done; echo "the actual error" >&2; exit 3'
 step "never reached"
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(3);
 		expect(output).toContain("first step's output");
 		expect(output).not.toContain('=== never reached');
-		expect(lines[lines.length - 1]).toMatch(/^=== CI failed: step "second" failed \(exit 3\); every step's whole output is in \S+/);
+		expect(lines[lines.length - 1]).toMatch(
+			/^=== CI failed: step "second" failed \(exit 3\); every step's whole output is in \S+/,
+		);
 		// The repeated end of the step's output: its last 80 lines, after the header naming the step.
 		const header = lines.findIndex((line) => line.startsWith('=== step "second" failed (exit 3)'));
 		expect(header).toBeGreaterThan(0);
@@ -55,13 +67,16 @@ step "never reached"
 	});
 
 	it('names a step that failed outside `run` too, and keeps each step’s whole output in a log', () => {
-		const { status, lines } = ci(`
+		const { status, lines } = ci(
+			`
 step "install"
 run echo "installed"
 step "check"
 echo "checking"
 false
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(1);
 		expect(lines[lines.length - 1]).toMatch(/^=== CI failed: step "check" failed \(exit 1\)/);
 		const logs = /every step's whole output is in (\S+)/.exec(lines[lines.length - 1])?.[1] ?? '';
@@ -70,11 +85,14 @@ false
 	});
 
 	it('passes with the exit status of the last step, prints no failure and removes its logs', () => {
-		const { status, output } = ci(`
+		const { status, output } = ci(
+			`
 step "only"
 run echo "fine"
 echo "logs in $ci_logs" >&2
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(0);
 		expect(output).toContain('=== only (0 s since start)');
 		expect(output).not.toMatch(/failed/);
@@ -84,37 +102,48 @@ echo "logs in $ci_logs" >&2
 	});
 
 	it('waits for a background job and, when it failed, shows the end of its log under its own step', () => {
-		const { status, output, lines } = ci(`
+		const { status, output, lines } = ci(
+			`
 background slow-install bash -c 'echo "downloading"; sleep 1; echo "npm error 404 Not Found: n8n@9.9.9" >&2; exit 7'
 step "tests meanwhile"
 run echo "tests ran"
 wait_background slow-install "$background_pid"
 step "e2e"
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(7);
 		expect(output).toContain('tests ran');
 		expect(output).not.toContain('=== e2e');
-		expect(lines[lines.length - 1]).toMatch(/^=== CI failed: step "waiting for slow-install" failed \(exit 7\)/);
+		expect(lines[lines.length - 1]).toMatch(
+			/^=== CI failed: step "waiting for slow-install" failed \(exit 7\)/,
+		);
 		expect(lines.slice(-3, -1)).toEqual(['downloading', 'npm error 404 Not Found: n8n@9.9.9']);
 	});
 
 	it('shows the last lines of a background job that succeeded', () => {
-		const { status, output } = ci(`
+		const { status, output } = ci(
+			`
 background quick bash -c 'echo one; echo two; echo three; echo four'
 wait_background quick "$background_pid"
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(0);
 		expect(output).toMatch(/=== waiting for quick \(\d+ s since start\)\ntwo\nthree\nfour\n/);
 	});
 
 	it('stops every process of a background job when an earlier step fails (not only the job’s shell)', () => {
 		const pidFile = join(work, 'grandchild.pid');
-		const { status } = ci(`
+		const { status } = ci(
+			`
 background install bash -c 'sleep 300 & echo $! > ${pidFile}; wait'
 while [ ! -s ${pidFile} ]; do sleep 0.05; done
 step "unit tests"
 run false
-`, work);
+`,
+			work,
+		);
 		expect(status).toBe(1);
 		const grandchild = Number(readFileSync(pidFile, 'utf8'));
 		expect(grandchild).toBeGreaterThan(0);

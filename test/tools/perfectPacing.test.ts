@@ -1,7 +1,12 @@
 import { perfectPacing, type PacedCall } from '../../scripts/perfectPacing';
 
 /** A call as the real run had it: ready at `readyAt`, its last request at `lastRequestAt`, answered `tailMs` later. */
-const call = (readyAt: number, requests: number, lastRequestAt: number, tailMs: number): PacedCall => ({
+const call = (
+	readyAt: number,
+	requests: number,
+	lastRequestAt: number,
+	tailMs: number,
+): PacedCall => ({
 	readyAt,
 	requests,
 	lastRequestAt,
@@ -27,9 +32,18 @@ describe('perfect pacing: the scale test’s run with a throttle that knew when 
 		const early = Array.from({ length: 32 }, (_, c) => call(1000 + c * 50, 3, 1000 + c * 50, 30));
 		const late = Array.from({ length: 8 }, () => call(2700, 3, 12_700, 30));
 		const run = perfectPacing([...early, ...late], 100, 10_000);
-		const lateTimes = run.schedule.slice(32).flat().sort((a, b) => a - b);
+		const lateTimes = run.schedule
+			.slice(32)
+			.flat()
+			.sort((a, b) => a - b);
 		expect(lateTimes.slice(0, 4)).toEqual([2700, 2700, 2700, 2700]);
-		expect(lateTimes.slice(4)).toEqual(run.schedule.slice(0, 7).flat().slice(0, 20).map((t) => t + 10_000));
+		expect(lateTimes.slice(4)).toEqual(
+			run.schedule
+				.slice(0, 7)
+				.flat()
+				.slice(0, 20)
+				.map((t) => t + 10_000),
+		);
 		expect(run.totalMs).toBe(1000 + 6 * 50 + 10_000 + 30);
 	});
 
@@ -62,14 +76,21 @@ describe('perfect pacing: the scale test’s run with a throttle that knew when 
 	});
 
 	it('never puts more than max requests in any window, nor a request before its call was ready', () => {
-		const calls = Array.from({ length: 60 }, (_, c) => call((c * 7919) % 5000, 1 + (c % 4), 20_000, 10));
+		const calls = Array.from({ length: 60 }, (_, c) =>
+			call((c * 7919) % 5000, 1 + (c % 4), 20_000, 10),
+		);
 		const run = perfectPacing(calls, 25, 1000);
 		const times = run.schedule.flat().sort((a, b) => a - b);
-		for (let i = 25; i < times.length; i++) expect(times[i] - times[i - 25]).toBeGreaterThanOrEqual(1000);
-		run.schedule.forEach((ts, c) => ts.forEach((t) => expect(t).toBeGreaterThanOrEqual(calls[c].readyAt)));
+		for (let i = 25; i < times.length; i++)
+			expect(times[i] - times[i - 25]).toBeGreaterThanOrEqual(1000);
+		run.schedule.forEach((ts, c) =>
+			ts.forEach((t) => expect(t).toBeGreaterThanOrEqual(calls[c].readyAt)),
+		);
 	});
 
 	it('ends a call as long after its last request as the real run did', () => {
-		expect(perfectPacing([call(500, 1, 500, 700), call(900, 1, 900, 20)], 10, 1000).totalMs).toBe(1200);
+		expect(perfectPacing([call(500, 1, 500, 700), call(900, 1, 900, 20)], 10, 1000).totalMs).toBe(
+			1200,
+		);
 	});
 });

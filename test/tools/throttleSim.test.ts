@@ -4,7 +4,14 @@
  */
 import { QUEUE_DEFAULTS, simulate, type Scenario } from '../../bench/throttleSim';
 
-const scenario: Scenario = { ...QUEUE_DEFAULTS, calls: 30, requestsPerCall: 5, rateMax: 40, rateIntervalMs: 2_000, seed: 7 };
+const scenario: Scenario = {
+	...QUEUE_DEFAULTS,
+	calls: 30,
+	requestsPerCall: 5,
+	rateMax: 40,
+	rateIntervalMs: 2_000,
+	seed: 7,
+};
 
 describe('the throttle simulator', () => {
 	it('never lets HubSpot accept more than the limit in any rolling interval', async () => {
@@ -12,7 +19,9 @@ describe('the throttle simulator', () => {
 		const accepted = outcome.timeline.filter((e) => e.ok).map((e) => e.at);
 		for (let i = scenario.rateMax; i < accepted.length; i++) {
 			// The request rateMax places earlier must have left the window before this one was accepted.
-			expect(accepted[i] - accepted[i - scenario.rateMax]).toBeGreaterThan(scenario.rateIntervalMs - 1);
+			expect(accepted[i] - accepted[i - scenario.rateMax]).toBeGreaterThan(
+				scenario.rateIntervalMs - 1,
+			);
 		}
 		expect(outcome.timeline.filter((e) => !e.ok)).toHaveLength(outcome.rateLimited);
 	});

@@ -12,13 +12,24 @@ import type { Locator, Page, Response } from 'playwright-core';
 import { STANDARD_OBJECT_TYPES } from '../../nodes/HubSpotAssociations/helpers/objectTypes';
 import { OBJECT_TYPES_PAGE_SIZE } from '../../nodes/HubSpotAssociations/methods/listSearch';
 import { NODE_TYPE, type WorkflowJson } from '../e2e/n8nCli';
-import { CUSTOM_OBJECT_COUNT, GOOD_TOKEN, OAUTH_APP, startEditorRig, WRONG_TOKEN, type EditorRig } from './editorRig';
+import {
+	CUSTOM_OBJECT_COUNT,
+	GOOD_TOKEN,
+	OAUTH_APP,
+	startEditorRig,
+	WRONG_TOKEN,
+	type EditorRig,
+} from './editorRig';
 
 jest.setTimeout(600_000);
 
 const ARTIFACTS = join(__dirname, 'artifacts');
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-editor-test-1' };
-const ACTIONS = ['Archive associations', 'Remove all associations of records', 'Remove association labels'];
+const ACTIONS = [
+	'Archive associations',
+	'Remove all associations of records',
+	'Remove association labels',
+];
 
 let rig: EditorRig;
 let page: Page;
@@ -40,7 +51,9 @@ beforeAll(async () => {
 let step = 0;
 afterEach(async () => {
 	// What the page showed at the end of each test, to read when one fails.
-	await page?.screenshot({ path: join(ARTIFACTS, `end-of-test-${++step}.png`) }).catch(() => undefined);
+	await page
+		?.screenshot({ path: join(ARTIFACTS, `end-of-test-${++step}.png`) })
+		.catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -62,12 +75,20 @@ describe('the node in the n8n editor', () => {
 
 	it('Credentials → Add: the private app token form, saved and tested against HubSpot, never showing the token', async () => {
 		const { emulator } = rig;
-		await openNewCredential('HubSpot Associations Private', 'HubSpot Associations Private App Token API');
+		await openNewCredential(
+			'HubSpot Associations Private',
+			'HubSpot Associations Private App Token API',
+		);
 		const token = page.locator('[data-test-id="parameter-input-accessToken"] input').first();
 		expect(await token.getAttribute('type')).toBe('password');
-		expect(await page.locator('a', { hasText: 'docs' }).first().getAttribute('href')).toBe('https://developers.hubspot.com/docs/api/private-apps');
+		expect(await page.locator('a', { hasText: 'docs' }).first().getAttribute('href')).toBe(
+			'https://developers.hubspot.com/docs/api/private-apps',
+		);
 		await token.fill(GOOD_TOKEN);
-		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
+		await page
+			.locator('[data-test-id="parameter-input-baseUrl"] input')
+			.first()
+			.fill(emulator.baseUrl);
 		await page.locator('[data-test-id="credential-save-button"]').click();
 		await page.getByText('Connection tested successfully').waitFor({ timeout: 20_000 });
 		await screenshot('03-credential-tested');
@@ -84,19 +105,34 @@ describe('the node in the n8n editor', () => {
 		await page.locator('[data-test-id="credential-save-button"]').click();
 		await page.getByText('Connection tested successfully').waitFor({ timeout: 20_000 });
 		await page.keyboard.press('Escape');
-		const saved = (await rest('GET', '/credentials')) as Array<{ id: string; name: string; type: string }>;
+		const saved = (await rest('GET', '/credentials')) as Array<{
+			id: string;
+			name: string;
+			type: string;
+		}>;
 		const mine = saved.find((c) => c.type === 'hubSpotAssociationsAppTokenApi');
 		if (!mine) throw new Error(`the saved credential is not listed: ${JSON.stringify(saved)}`);
 		credential = { id: mine.id, name: mine.name };
 	});
 
-	it('Credentials → Add: the OAuth2 credential\'s Connect opens HubSpot\'s consent page; cancelling there shows HubSpot\'s reason, approving connects the credential', async () => {
+	it("Credentials → Add: the OAuth2 credential's Connect opens HubSpot's consent page; cancelling there shows HubSpot's reason, approving connects the credential", async () => {
 		const { emulator } = rig;
 		await openNewCredential('HubSpot Associations OAuth2', 'HubSpot Associations OAuth2 API');
-		await page.locator('[data-test-id="parameter-input-clientId"] input').first().fill(OAUTH_APP.clientId);
-		await page.locator('[data-test-id="parameter-input-clientSecret"] input').first().fill(OAUTH_APP.clientSecret);
-		await page.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(emulator.baseUrl);
-		const connect = page.locator('[data-test-id="oauth-not-connected-banner"]').getByRole('button', { name: 'Connect' });
+		await page
+			.locator('[data-test-id="parameter-input-clientId"] input')
+			.first()
+			.fill(OAUTH_APP.clientId);
+		await page
+			.locator('[data-test-id="parameter-input-clientSecret"] input')
+			.first()
+			.fill(OAUTH_APP.clientSecret);
+		await page
+			.locator('[data-test-id="parameter-input-baseUrl"] input')
+			.first()
+			.fill(emulator.baseUrl);
+		const connect = page
+			.locator('[data-test-id="oauth-not-connected-banner"]')
+			.getByRole('button', { name: 'Connect' });
 
 		// Cancelled on HubSpot's page: the window n8n opened says it failed, and its details give HubSpot's reason.
 		const [declined] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
@@ -105,7 +141,11 @@ describe('the node in the n8n editor', () => {
 		await declined.getByRole('button', { name: 'Cancel' }).click();
 		await declined.getByText('Failed to connect').waitFor();
 		await declined.getByText('More details').click();
-		await declined.getByText(/"error":"access_denied","error_description":"The user declined to connect the app"/).waitFor();
+		await declined
+			.getByText(
+				/"error":"access_denied","error_description":"The user declined to connect the app"/,
+			)
+			.waitFor();
 		await declined.screenshot({ path: join(ARTIFACTS, '02-oauth2-declined.png') });
 		expect(emulator.stats.codeGrants).toBe(0);
 		await declined.close();
@@ -124,15 +164,30 @@ describe('the node in the n8n editor', () => {
 		await page.goto(`${rig.baseUrl}/workflow/new`);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
 		const search = page.locator('[data-test-id="node-creator-search-bar"]').first();
-		const found = page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^HubSpot Associations$/ });
-		for (const words of ['hubspot association', 'unassociate', 'remove association', 'label', 'HubSpot Associations']) {
+		const found = page
+			.locator('[data-test-id="node-creator-item-name"]')
+			.filter({ hasText: /^HubSpot Associations$/ });
+		for (const words of [
+			'hubspot association',
+			'unassociate',
+			'remove association',
+			'label',
+			'HubSpot Associations',
+		]) {
 			await search.fill(words);
 			await waitForCount(found, 1, `the nodes panel searched for "${words}"`);
 		}
 		await screenshot('05-nodes-panel-search');
-		await expectIconRenders(page.locator('[data-test-id="node-creator"] img[src*="hubspot"]').first(), /hubspot\.svg/);
+		await expectIconRenders(
+			page.locator('[data-test-id="node-creator"] img[src*="hubspot"]').first(),
+			/hubspot\.svg/,
+		);
 		await found.click();
-		for (const action of ACTIONS) await page.locator('[data-test-id="node-creator"]').getByText(action, { exact: true }).waitFor();
+		for (const action of ACTIONS)
+			await page
+				.locator('[data-test-id="node-creator"]')
+				.getByText(action, { exact: true })
+				.waitFor();
 		await standsStill(page.locator('[data-test-id="node-creator"]'));
 		await screenshot('06-nodes-panel-actions');
 	});
@@ -155,14 +210,20 @@ describe('the node in the n8n editor', () => {
 		await waitForTexts(rlcItems, ['Carts', 'Cars'], 'the From Object Type list searched for "car"');
 		await screenshot('07-object-type-search');
 		await page.locator('[role="dialog"] [data-test-id="rlc-search"]').fill('assets 499');
-		await waitForTexts(rlcItems, ['Assets 499'], 'the From Object Type list searched for a custom object far down the list');
+		await waitForTexts(
+			rlcItems,
+			['Assets 499'],
+			'the From Object Type list searched for a custom object far down the list',
+		);
 		await closeList();
 
 		// As quick with 500 custom objects as with 2, in counts rather than times (a loaded machine slows every opening alike):
 		// whatever the account holds, the first answer n8n gets when the To dropdown opens is one page of the list at most, and
 		// what shows first is that page. The node's panel is opened afresh each time: n8n keeps a dropdown's results while the
 		// panel stays open, and would not ask again. Three openings of each, alternating, the account's answer switched between.
-		const toInput = page.locator('[data-test-id="resource-locator-toObjectType"] [data-test-id="rlc-input"]');
+		const toInput = page.locator(
+			'[data-test-id="resource-locator-toObjectType"] [data-test-id="rlc-input"]',
+		);
 		type ListAnswer = { data: { results: unknown[]; paginationToken?: string } };
 		const openTo = async () => {
 			await page.locator('[data-test-id="ndv-close-button"]').click();
@@ -171,7 +232,10 @@ describe('the node in the n8n editor', () => {
 			// value it holds), so every answer for it is kept until the list shows, and the last one with items is read.
 			const answers: Array<Promise<ListAnswer>> = [];
 			const onResponse = (r: Response) => {
-				if (r.url().includes('/rest/dynamic-node-parameters/resource-locator-results') && String(r.request().postData()).includes('toObjectType')) {
+				if (
+					r.url().includes('/rest/dynamic-node-parameters/resource-locator-results') &&
+					String(r.request().postData()).includes('toObjectType')
+				) {
 					answers.push(r.json() as Promise<ListAnswer>);
 				}
 			};
@@ -186,18 +250,28 @@ describe('the node in the n8n editor', () => {
 			return { answered: data.results.length, more: Boolean(data.paginationToken), shownFirst };
 		};
 		const fewSchemas = { results: rig.emulator.types.customObjects().slice(0, 2) };
-		const opened = { many: [] as Array<Awaited<ReturnType<typeof openTo>>>, few: [] as Array<Awaited<ReturnType<typeof openTo>>> };
+		const opened = {
+			many: [] as Array<Awaited<ReturnType<typeof openTo>>>,
+			few: [] as Array<Awaited<ReturnType<typeof openTo>>>,
+		};
 		for (let round = 0; round < 3; round++) {
-			for (const kind of round % 2 === 0 ? (['many', 'few'] as const) : (['few', 'many'] as const)) {
+			for (const kind of round % 2 === 0
+				? (['many', 'few'] as const)
+				: (['few', 'many'] as const)) {
 				rig.emulator.faults.clear();
-				if (kind === 'few') rig.emulator.faults.onPath('/schemas', { status: 200, body: fewSchemas });
+				if (kind === 'few')
+					rig.emulator.faults.onPath('/schemas', { status: 200, body: fewSchemas });
 				opened[kind].push(await openTo());
 			}
 		}
 		rig.emulator.faults.clear();
-		console.log(`object type dropdown openings: ${CUSTOM_OBJECT_COUNT} custom objects ${JSON.stringify(opened.many)}; 2 custom objects ${JSON.stringify(opened.few)}`);
+		console.log(
+			`object type dropdown openings: ${CUSTOM_OBJECT_COUNT} custom objects ${JSON.stringify(opened.many)}; 2 custom objects ${JSON.stringify(opened.few)}`,
+		);
 		const allOfFew = STANDARD_OBJECT_TYPES.length + 2;
-		expect(opened.few).toEqual(Array.from({ length: 3 }, () => ({ answered: allOfFew, more: false, shownFirst: allOfFew })));
+		expect(opened.few).toEqual(
+			Array.from({ length: 3 }, () => ({ answered: allOfFew, more: false, shownFirst: allOfFew })),
+		);
 		for (const { answered, more, shownFirst } of opened.many) {
 			expect({ answered, more }).toEqual({ answered: OBJECT_TYPES_PAGE_SIZE, more: true });
 			expect(shownFirst).toBeLessThanOrEqual(OBJECT_TYPES_PAGE_SIZE);
@@ -213,23 +287,67 @@ describe('the node in the n8n editor', () => {
 
 	it('the parameters each operation shows, and the subtitle under the node on the canvas names the action', async () => {
 		const visible = async () =>
-			(await page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id^="parameter-input-"]').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.getAttribute('data-test-id')))).filter(
-				(n) => n !== 'parameter-input-field' && n !== 'parameter-input-hint',
-			);
+			(
+				await page
+					.locator(
+						'[data-test-id="ndv"] [data-test-id="node-parameters"] [data-test-id^="parameter-input-"]',
+					)
+					.evaluateAll((els) =>
+						els
+							.filter((e) => e.getClientRects().length > 0)
+							.map((e) => e.getAttribute('data-test-id')),
+					)
+			).filter((n) => n !== 'parameter-input-field' && n !== 'parameter-input-hint');
 		const expected: Record<string, string[]> = {
-			'Archive Associations': ['operation', 'fromObjectType', 'toObjectType', 'fromId', 'toIds', 'apiVersion'],
-			'Remove All Associations of Records': ['operation', 'fromObjectType', 'toObjectType', 'fromId', 'labelFilter', 'apiVersion'],
-			'Remove Association Labels': ['operation', 'fromObjectType', 'toObjectType', 'fromId', 'toIds', 'labelSource', 'labels', 'apiVersion'],
+			'Archive Associations': [
+				'operation',
+				'fromObjectType',
+				'toObjectType',
+				'fromId',
+				'toIds',
+				'apiVersion',
+			],
+			'Remove All Associations of Records': [
+				'operation',
+				'fromObjectType',
+				'toObjectType',
+				'fromId',
+				'labelFilter',
+				'apiVersion',
+			],
+			'Remove Association Labels': [
+				'operation',
+				'fromObjectType',
+				'toObjectType',
+				'fromId',
+				'toIds',
+				'labelSource',
+				'labels',
+				'apiVersion',
+			],
 		};
 		for (const [operation, names] of Object.entries(expected)) {
 			await selectOption('operation', operation);
-			await waitUntil(async () => JSON.stringify(await visible()) === JSON.stringify(names.map((n) => `parameter-input-${n}`)), async () => `${operation} shows ${JSON.stringify(await visible())}, expected ${JSON.stringify(names)}`);
+			await waitUntil(
+				async () =>
+					JSON.stringify(await visible()) ===
+					JSON.stringify(names.map((n) => `parameter-input-${n}`)),
+				async () =>
+					`${operation} shows ${JSON.stringify(await visible())}, expected ${JSON.stringify(names)}`,
+			);
 		}
 		await selectOption('labelSource', 'By Type ID and Category');
-		await page.locator('[data-test-id="parameter-item"]').filter({ hasText: 'Add Label' }).first().waitFor();
+		await page
+			.locator('[data-test-id="parameter-item"]')
+			.filter({ hasText: 'Add Label' })
+			.first()
+			.waitFor();
 		await selectOption('labelSource', 'From List');
 		await page.locator('[data-test-id="ndv-close-button"]').click();
-		const subtitle = await page.locator('[data-node-name="HubSpot Associations"]').first().innerText();
+		const subtitle = await page
+			.locator('[data-node-name="HubSpot Associations"]')
+			.first()
+			.innerText();
 		expect(subtitle).toContain('Remove association labels');
 		expect(subtitle).not.toMatch(/archive(All|Labels)/);
 	});
@@ -238,20 +356,35 @@ describe('the node in the n8n editor', () => {
 		await openNode('HubSpot Associations');
 		await pickFromList('fromObjectType', 'contacts', 'Contacts');
 		// Only one type chosen: the field says which one is missing.
-		const labelsItem = page.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('[data-test-id="parameter-input-labels"]') }).first();
+		const labelsItem = page
+			.locator('[data-test-id="parameter-item"]')
+			.filter({ has: page.locator('[data-test-id="parameter-input-labels"]') })
+			.first();
 		await labelsItem.locator('[data-test-id="parameter-issues"]').hover();
 		await page.getByText('Choose the To Object Type first to see its labels').waitFor();
 
 		const options = page.locator('.el-select-dropdown__item:visible .option-headline');
 		await chooseToObjectType('companies', 'Companies');
 		await openLabels();
-		await waitForTexts(options, ['Unlabeled (HubSpot-defined, type ID 279)', 'Primary (HubSpot-defined, type ID 1)', 'Billing contact (user-defined, type ID 41)'], 'the labels between contacts and companies');
+		await waitForTexts(
+			options,
+			[
+				'Unlabeled (HubSpot-defined, type ID 279)',
+				'Primary (HubSpot-defined, type ID 1)',
+				'Billing contact (user-defined, type ID 41)',
+			],
+			'the labels between contacts and companies',
+		);
 		await screenshot('08-labels-dropdown');
 		await page.keyboard.press('Escape');
 
 		await chooseToObjectType('deals', 'Deals');
 		await openLabels();
-		await waitForTexts(options, ['Unlabeled (HubSpot-defined, type ID 4)', 'Decision maker (user-defined, type ID 51)'], 'the labels between contacts and deals');
+		await waitForTexts(
+			options,
+			['Unlabeled (HubSpot-defined, type ID 4)', 'Decision maker (user-defined, type ID 51)'],
+			'the labels between contacts and deals',
+		);
 		await page.keyboard.press('Escape');
 
 		// Back to companies, the billing contact label chosen for the run from the canvas below.
@@ -259,38 +392,60 @@ describe('the node in the n8n editor', () => {
 		await openLabels();
 		await options.filter({ hasText: /^Billing contact/ }).click();
 		await page.keyboard.press('Escape');
-		await page.locator('[data-test-id="parameter-input-labels"]').getByText(/^Billing contact/).waitFor();
+		await page
+			.locator('[data-test-id="parameter-input-labels"]')
+			.getByText(/^Billing contact/)
+			.waitFor();
 
 		// To IDs (cleared when the operation changed above) from the trigger's event, as an expression.
-		const toIds = page.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('[data-test-id="parameter-input-toIds"]') }).first();
+		const toIds = page
+			.locator('[data-test-id="parameter-item"]')
+			.filter({ has: page.locator('[data-test-id="parameter-input-toIds"]') })
+			.first();
 		await toIds.hover();
 		await toIds.locator('[data-test-id="radio-button-expression"]').click();
 		await toIds.locator('[data-test-id="inline-expression-editor-input"]').click();
 		await page.keyboard.type('{{ $json.companyId');
 		await page.locator('[data-test-id="ndv"] [data-test-id="tab-params"]').click();
-		await waitForTexts(page.locator('[data-test-id="parameter-expression-preview-toIds"]'), ['11'], 'the To IDs expression\'s preview');
+		await waitForTexts(
+			page.locator('[data-test-id="parameter-expression-preview-toIds"]'),
+			['11'],
+			"the To IDs expression's preview",
+		);
 		await page.locator('[data-test-id="ndv-close-button"]').click();
 	});
 
 	it('the whole workflow (pinned HubSpot Trigger → the node) executes from the canvas: the node shows success and the chosen label is gone', async () => {
 		const { emulator } = rig;
-		expect(emulator.typesOf('contacts', '1', 'companies', '11')).toContainEqual({ category: 'USER_DEFINED', typeId: 41 });
+		expect(emulator.typesOf('contacts', '1', 'companies', '11')).toContainEqual({
+			category: 'USER_DEFINED',
+			typeId: 41,
+		});
 		await page.locator('[data-test-id="execute-workflow-button"]').click();
 		const canvasNode = page.locator('[data-node-name="HubSpot Associations"]').first();
-		await canvasNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: 60_000 });
+		await canvasNode
+			.locator('[data-test-id="canvas-node-status-success"]')
+			.waitFor({ timeout: 60_000 });
 		await screenshot('09-canvas-executed');
-		expect(emulator.typesOf('contacts', '1', 'companies', '11')).not.toContainEqual({ category: 'USER_DEFINED', typeId: 41 });
+		expect(emulator.typesOf('contacts', '1', 'companies', '11')).not.toContainEqual({
+			category: 'USER_DEFINED',
+			typeId: 41,
+		});
 		expect(emulator.has('contacts', '1', 'companies', '11')).toBe(true);
 
 		// The node's output after the run: the pair it changed.
 		await openNode('HubSpot Associations');
 		const output = page.locator('[data-test-id="output-panel"]');
 		await output.locator('[data-test-id="radio-button-json"]').click();
-		await waitForJson(output, ['"fromId":"1","toIds":["11"]', '"status":"COMPLETE"'], 'the output of the canvas run');
+		await waitForJson(
+			output,
+			['"fromId":"1","toIds":["11"]', '"status":"COMPLETE"'],
+			'the output of the canvas run',
+		);
 		await page.locator('[data-test-id="ndv-close-button"]').click();
 	});
 
-	it('items from a Code node: Execute step shows a dry run, then the paired output items in table and JSON views, and a bad id shows the node\'s own error naming the item, with its hint', async () => {
+	it("items from a Code node: Execute step shows a dry run, then the paired output items in table and JSON views, and a bad id shows the node's own error naming the item, with its hint", async () => {
 		const { emulator } = rig;
 		const id = await createWorkflow(codeWorkflow());
 		await page.goto(`${rig.baseUrl}/workflow/${id}`);
@@ -302,7 +457,14 @@ describe('the node in the n8n editor', () => {
 		await page.locator('[data-test-id="node-execute-button"]').click();
 		await output.locator('[data-test-id="radio-button-json"]').click({ timeout: 60_000 });
 		await output.getByText('DRY_RUN').first().waitFor({ timeout: 60_000 });
-		await waitForJson(output, ['"fromId":"1","toIds":["10","11"],"status":"DRY_RUN"', '"fromId":"2","toIds":["12"],"status":"DRY_RUN"'], 'the dry run\'s output');
+		await waitForJson(
+			output,
+			[
+				'"fromId":"1","toIds":["10","11"],"status":"DRY_RUN"',
+				'"fromId":"2","toIds":["12"],"status":"DRY_RUN"',
+			],
+			"the dry run's output",
+		);
 		await screenshot('10-dry-run-json');
 		expect(emulator.has('contacts', '1', 'companies', '10')).toBe(true);
 		expect(emulator.has('contacts', '2', 'companies', '12')).toBe(true);
@@ -314,18 +476,38 @@ describe('the node in the n8n editor', () => {
 		await output.locator('[data-test-id="radio-button-table"]').click({ timeout: 60_000 });
 		await output.locator('table').first().waitFor({ timeout: 60_000 });
 		const headers = (await output.locator('table th').allInnerTexts()).map((t) => t.trim());
-		expect(headers).toEqual(expect.arrayContaining(['fromObjectType', 'toObjectType', 'fromId', 'toIds', 'status']));
-		expect(await output.locator('[data-test-id="ndv-items-count"]').first().innerText()).toMatch(/2 items/);
+		expect(headers).toEqual(
+			expect.arrayContaining(['fromObjectType', 'toObjectType', 'fromId', 'toIds', 'status']),
+		);
+		expect(await output.locator('[data-test-id="ndv-items-count"]').first().innerText()).toMatch(
+			/2 items/,
+		);
 		await input.locator('[data-test-id="radio-button-table"]').click();
 		const outputRows = output.locator('table tbody tr');
-		for (const [row, contactId] of [[1, '2'], [0, '1']] as const) {
+		for (const [row, contactId] of [
+			[1, '2'],
+			[0, '1'],
+		] as const) {
 			await outputRows.nth(row).locator('td').first().hover();
-			await waitForTexts(input.locator('[data-test-id="hovering-item"] td').first(), [contactId], `the input row paired with output row ${row}`);
-			expect(await outputRows.nth(row).innerText()).toMatch(new RegExp(`contacts\\s+companies\\s+${contactId}\\s`));
+			await waitForTexts(
+				input.locator('[data-test-id="hovering-item"] td').first(),
+				[contactId],
+				`the input row paired with output row ${row}`,
+			);
+			expect(await outputRows.nth(row).innerText()).toMatch(
+				new RegExp(`contacts\\s+companies\\s+${contactId}\\s`),
+			);
 		}
 		await screenshot('11-output-table');
 		await output.locator('[data-test-id="radio-button-json"]').click();
-		await waitForJson(output, ['"fromId":"1","toIds":["10"],"status":"COMPLETE"', '"fromId":"2","toIds":["12"],"status":"COMPLETE"'], 'the removal\'s output');
+		await waitForJson(
+			output,
+			[
+				'"fromId":"1","toIds":["10"],"status":"COMPLETE"',
+				'"fromId":"2","toIds":["12"],"status":"COMPLETE"',
+			],
+			"the removal's output",
+		);
 		expect(emulator.has('contacts', '1', 'companies', '10')).toBe(false);
 		expect(emulator.has('contacts', '2', 'companies', '12')).toBe(false);
 		await page.locator('[data-test-id="ndv-close-button"]').click();
@@ -335,8 +517,12 @@ describe('the node in the n8n editor', () => {
 		await page.locator('[data-test-id="node-execute-button"]').click();
 		const message = output.locator('[data-test-id="node-error-message"]').first();
 		await message.waitFor({ timeout: 60_000 });
-		expect(await message.innerText()).toMatch(/^Item 0: From ID is not valid: "abc" is not a HubSpot record id/);
-		expect(await output.locator('[data-test-id="node-error-description"]').first().innerText()).toContain('HubSpot record ids are positive whole numbers');
+		expect(await message.innerText()).toMatch(
+			/^Item 0: From ID is not valid: "abc" is not a HubSpot record id/,
+		);
+		expect(
+			await output.locator('[data-test-id="node-error-description"]').first().innerText(),
+		).toContain('HubSpot record ids are positive whole numbers');
 		await screenshot('12-bad-id-error');
 	});
 });
@@ -346,7 +532,11 @@ describe('the node in the n8n editor', () => {
 /** A node as n8n exports and imports it. */
 type WorkflowNode = WorkflowJson['nodes'][number];
 
-function hubspotNode(name: string, position: [number, number], parameters: Record<string, unknown>): WorkflowNode {
+function hubspotNode(
+	name: string,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+): WorkflowNode {
 	return {
 		name,
 		type: NODE_TYPE,
@@ -358,7 +548,10 @@ function hubspotNode(name: string, position: [number, number], parameters: Recor
 }
 
 const connect = (...pairs: Array<[string, string]>) => {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	> = {};
 	for (const [from, to] of pairs) {
 		connections[from] ??= { main: [[]] };
 		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
@@ -371,31 +564,103 @@ function triggerWorkflow() {
 	return {
 		name: 'Contact changed: remove the billing label',
 		nodes: [
-			{ name: 'HubSpot Trigger', type: 'n8n-nodes-base.hubspotTrigger', typeVersion: 1, position: [0, 0], parameters: {}, webhookId: 'b7e0b5d4-4c2a-4a57-9d55-0c1f5d7e2a11' },
-			hubspotNode('HubSpot Associations', [300, 0], { operation: 'archiveLabels', fromId: '={{ $json.objectId }}', toIds: '={{ $json.companyId }}' }),
+			{
+				name: 'HubSpot Trigger',
+				type: 'n8n-nodes-base.hubspotTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+				webhookId: 'b7e0b5d4-4c2a-4a57-9d55-0c1f5d7e2a11',
+			},
+			hubspotNode('HubSpot Associations', [300, 0], {
+				operation: 'archiveLabels',
+				fromId: '={{ $json.objectId }}',
+				toIds: '={{ $json.companyId }}',
+			}),
 		],
 		connections: connect(['HubSpot Trigger', 'HubSpot Associations']),
-		pinData: { 'HubSpot Trigger': [{ json: { objectId: 1, companyId: 11, subscriptionType: 'contact.propertyChange', propertyName: 'lifecyclestage' } }] },
+		pinData: {
+			'HubSpot Trigger': [
+				{
+					json: {
+						objectId: 1,
+						companyId: 11,
+						subscriptionType: 'contact.propertyChange',
+						propertyName: 'lifecyclestage',
+					},
+				},
+			],
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
 
-const listValue = (value: string, name: string) => ({ __rl: true, mode: 'list', value, cachedResultName: name });
+const listValue = (value: string, name: string) => ({
+	__rl: true,
+	mode: 'list',
+	value,
+	cachedResultName: name,
+});
 
 /** A Code node's items into a dry run and a real removal, and an item with a bad id into a third node. */
 function codeWorkflow() {
-	const types = { fromObjectType: listValue('contacts', 'Contacts'), toObjectType: listValue('companies', 'Companies') };
+	const types = {
+		fromObjectType: listValue('contacts', 'Contacts'),
+		toObjectType: listValue('companies', 'Companies'),
+	};
 	return {
 		name: 'Contacts leave their companies',
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ name: 'Contacts', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: "return [{ json: { contactId: '1', companyIds: ['10'] } }, { json: { contactId: '2', companyIds: ['12'] } }];" } },
-			{ name: 'A bad id', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 300], parameters: { jsCode: "return [{ json: { contactId: 'abc', companyIds: ['12'] } }];" } },
-			hubspotNode('Dry run: remove all', [500, -200], { operation: 'archiveAll', ...types, fromId: '={{ $json.contactId }}', options: { dryRun: true } }),
-			hubspotNode('Remove associations', [500, 0], { operation: 'archive', ...types, fromId: '={{ $json.contactId }}', toIds: '={{ $json.companyIds }}' }),
-			hubspotNode('Remove associations (bad id)', [500, 300], { operation: 'archive', ...types, fromId: '={{ $json.contactId }}', toIds: '={{ $json.companyIds }}' }),
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				name: 'Contacts',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode:
+						"return [{ json: { contactId: '1', companyIds: ['10'] } }, { json: { contactId: '2', companyIds: ['12'] } }];",
+				},
+			},
+			{
+				name: 'A bad id',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 300],
+				parameters: { jsCode: "return [{ json: { contactId: 'abc', companyIds: ['12'] } }];" },
+			},
+			hubspotNode('Dry run: remove all', [500, -200], {
+				operation: 'archiveAll',
+				...types,
+				fromId: '={{ $json.contactId }}',
+				options: { dryRun: true },
+			}),
+			hubspotNode('Remove associations', [500, 0], {
+				operation: 'archive',
+				...types,
+				fromId: '={{ $json.contactId }}',
+				toIds: '={{ $json.companyIds }}',
+			}),
+			hubspotNode('Remove associations (bad id)', [500, 300], {
+				operation: 'archive',
+				...types,
+				fromId: '={{ $json.contactId }}',
+				toIds: '={{ $json.companyIds }}',
+			}),
 		],
-		connections: connect(['Start', 'Contacts'], ['Start', 'A bad id'], ['Contacts', 'Dry run: remove all'], ['Contacts', 'Remove associations'], ['A bad id', 'Remove associations (bad id)']),
+		connections: connect(
+			['Start', 'Contacts'],
+			['Start', 'A bad id'],
+			['Contacts', 'Dry run: remove all'],
+			['Contacts', 'Remove associations'],
+			['A bad id', 'Remove associations (bad id)'],
+		),
 		pinData: {},
 		settings: { executionOrder: 'v1' },
 	};
@@ -408,7 +673,10 @@ async function openNewCredential(search: string, typeName: string): Promise<void
 	await page.goto(`${rig.baseUrl}/home/credentials/create`);
 	await page.locator('[data-test-id="new-credential-type-select"]').click();
 	await page.keyboard.type(search);
-	await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: typeName }).click();
+	await page
+		.locator('[data-test-id="new-credential-type-select-option"]')
+		.filter({ hasText: typeName })
+		.click();
 	await page.locator('[data-test-id="new-credential-type-button"]').click();
 }
 
@@ -417,12 +685,16 @@ async function openNewCredential(search: string, typeName: string): Promise<void
  * in that order, or fails showing what it saw. The view fills in after the switch to it.
  */
 async function waitForJson(panel: Locator, inOrder: string[], what: string): Promise<void> {
-	const shown = async () => (await panel.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, '');
+	const shown = async () =>
+		(await panel.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, '');
 	const ordered = (text: string) => {
 		let at = -1;
 		return inOrder.every((part) => (at = text.indexOf(part, at + 1)) >= 0);
 	};
-	await waitUntil(async () => ordered(await shown()), async () => `${what}: expected ${JSON.stringify(inOrder)} in this order, saw ${await shown()}`);
+	await waitUntil(
+		async () => ordered(await shown()),
+		async () => `${what}: expected ${JSON.stringify(inOrder)} in this order, saw ${await shown()}`,
+	);
 }
 
 /** Picks an object type from its list, switching the field to "From list" first when it is in another mode. */
@@ -435,10 +707,16 @@ async function pickFromList(parameter: string, value: string, label: string): Pr
 	}
 	await locator.locator('[data-test-id="rlc-input"]').click();
 	await page.locator('[role="dialog"] [data-test-id="rlc-search"]').fill(value);
-	await page.locator('[role="dialog"] [data-test-id="rlc-item"]').filter({ hasText: new RegExp(`^${label}$`) }).click();
+	await page
+		.locator('[role="dialog"] [data-test-id="rlc-item"]')
+		.filter({ hasText: new RegExp(`^${label}$`) })
+		.click();
 	await closeList();
 	const shown = async () => await locator.locator('[data-test-id="rlc-input"]').inputValue();
-	await waitUntil(async () => (await shown()) === label, async () => `${parameter} shows "${await shown()}", expected "${label}"`);
+	await waitUntil(
+		async () => (await shown()) === label,
+		async () => `${parameter} shows "${await shown()}", expected "${label}"`,
+	);
 }
 
 /**
@@ -450,17 +728,23 @@ async function chooseToObjectType(value: string, label: string): Promise<void> {
 	const asked = () => rig.emulator.stats.log.filter((e) => e.path.endsWith(path)).length;
 	const before = asked();
 	await pickFromList('toObjectType', value, label);
-	await waitUntil(async () => asked() > before, async () => `n8n did not ask HubSpot for the labels of contacts → ${value} after the To Object Type changed`);
+	await waitUntil(
+		async () => asked() > before,
+		async () =>
+			`n8n did not ask HubSpot for the labels of contacts → ${value} after the To Object Type changed`,
+	);
 }
 
 /** Opens the labels dropdown once it has loaded: the field is disabled while n8n loads its options, and ignores clicks. */
 async function openLabels(): Promise<void> {
 	const field = page.locator('[data-test-id="parameter-input-labels"]');
 	const loading = async () => await field.locator('input').first().isDisabled();
-	await waitUntil(async () => !(await loading()), async () => 'the labels field still loads its options');
+	await waitUntil(
+		async () => !(await loading()),
+		async () => 'the labels field still loads its options',
+	);
 	await field.click();
 }
-
 
 /**
  * n8n's REST API from inside the page, as the editor calls it: with the session cookie and the browser id
@@ -474,7 +758,8 @@ async function rest(method: 'GET' | 'POST', path: string, data?: unknown): Promi
 		body: ${data === undefined ? 'undefined' : JSON.stringify(JSON.stringify(data))},
 	}).then(async (r) => ({ status: r.status, text: await r.text() }))`;
 	const { status, text } = (await page.evaluate(call)) as { status: number; text: string };
-	if (status !== 200) throw new Error(`${method} /rest${path} answered ${status}: ${text.slice(0, 500)}`);
+	if (status !== 200)
+		throw new Error(`${method} /rest${path} answered ${status}: ${text.slice(0, 500)}`);
 	return (JSON.parse(text) as { data: unknown }).data;
 }
 
@@ -486,7 +771,8 @@ async function createWorkflow(workflow: unknown): Promise<string> {
 /** Closes an object type list if it is still open. */
 async function closeList(): Promise<void> {
 	const open = page.locator('[role="dialog"] [data-test-id="rlc-item"]');
-	if ((await open.count()) > 0) await page.locator('[data-test-id="ndv"] [data-test-id="tab-params"]').click();
+	if ((await open.count()) > 0)
+		await page.locator('[data-test-id="ndv"] [data-test-id="tab-params"]').click();
 	await waitForCount(open, 0, 'the object type list, closed');
 }
 
@@ -498,13 +784,24 @@ async function openNode(name: string): Promise<void> {
 async function selectOption(parameter: string, option: string): Promise<void> {
 	await page.locator(`[data-test-id="parameter-input-${parameter}"]`).click();
 	// The list slides in: clicked without waiting for it to stand still.
-	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^${option}`) }).first().dispatchEvent('click');
+	await page
+		.locator('.el-select-dropdown__item:visible')
+		.filter({ hasText: new RegExp(`^${option}`) })
+		.first()
+		.dispatchEvent('click');
 }
 
 /** The image is loaded from the expected file and drawn (not a broken image). */
 async function expectIconRenders(img: Locator, src: RegExp): Promise<void> {
 	await img.waitFor();
-	const drawn = async () => Boolean(await img.evaluate((e) => (e as unknown as { complete: boolean; naturalWidth: number }).complete && (e as unknown as { naturalWidth: number }).naturalWidth > 0));
+	const drawn = async () =>
+		Boolean(
+			await img.evaluate(
+				(e) =>
+					(e as unknown as { complete: boolean; naturalWidth: number }).complete &&
+					(e as unknown as { naturalWidth: number }).naturalWidth > 0,
+			),
+		);
 	await waitUntil(drawn, async () => `the icon ${await img.getAttribute('src')} did not render`);
 	expect(await img.getAttribute('src')).toMatch(src);
 }
@@ -523,7 +820,11 @@ async function standsStill(locator: Locator): Promise<void> {
 	);
 }
 
-async function waitUntil(check: () => Promise<boolean>, describe: () => Promise<string>, timeoutMs = 15_000): Promise<void> {
+async function waitUntil(
+	check: () => Promise<boolean>,
+	describe: () => Promise<string>,
+	timeoutMs = 15_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (await check()) return;
@@ -534,11 +835,18 @@ async function waitUntil(check: () => Promise<boolean>, describe: () => Promise<
 
 /** Waits until a locator matches `count` elements (the panel filters as the user types), or fails saying what it saw. */
 async function waitForCount(locator: Locator, count: number, what: string): Promise<void> {
-	await waitUntil(async () => (await locator.count()) === count, async () => `${what}: expected ${count} match(es), found ${await locator.count()}`);
+	await waitUntil(
+		async () => (await locator.count()) === count,
+		async () => `${what}: expected ${count} match(es), found ${await locator.count()}`,
+	);
 }
 
 /** Waits until the locator's texts are exactly `texts`, in order, or fails showing what was on screen. */
 async function waitForTexts(locator: Locator, texts: string[], what: string): Promise<void> {
 	const current = async () => (await locator.allInnerTexts()).map((t) => t.trim());
-	await waitUntil(async () => JSON.stringify(await current()) === JSON.stringify(texts), async () => `${what}: expected ${JSON.stringify(texts)}, saw ${JSON.stringify(await current())}`);
+	await waitUntil(
+		async () => JSON.stringify(await current()) === JSON.stringify(texts),
+		async () =>
+			`${what}: expected ${JSON.stringify(texts)}, saw ${JSON.stringify(await current())}`,
+	);
 }

@@ -39,7 +39,10 @@ describe('parseId', () => {
 		[true, 'true'],
 		// Past the largest int64 HubSpot refuses the whole request, and its answer may not name the id.
 		['9223372036854775808', 'larger than the largest HubSpot record id (9223372036854775807)'],
-		['12345678901234567890123', '"12345678901234567890123" is larger than the largest HubSpot record id'],
+		[
+			'12345678901234567890123',
+			'"12345678901234567890123" is larger than the largest HubSpot record id',
+		],
 		[2n ** 63n, 'larger than the largest HubSpot record id'],
 	])('refuses %p, saying why', (input, why) => {
 		const result = parseId(input);
@@ -63,14 +66,23 @@ describe('parseIdList', () => {
 		expect(parseIdList('5, 6,7')).toEqual({ ok: true, ids: ['5', '6', '7'] });
 	});
 
-	it.each([[[]], [''], [null], [undefined], [[1, [2]]], ['1,,2'], [[1, 'x']]])('refuses %p', (input) => {
-		expect(parseIdList(input).ok).toBe(false);
-	});
+	it.each([[[]], [''], [null], [undefined], [[1, [2]]], ['1,,2'], [[1, 'x']]])(
+		'refuses %p',
+		(input) => {
+			expect(parseIdList(input).ok).toBe(false);
+		},
+	);
 });
 
 describe('idsNamedByError', () => {
 	it('reads the ids an error names by the same rule as the ids of items', () => {
-		const named = idsNamedByError({ id: ' 007 ', context: { ids: ['0', '9223372036854775808', 42, 2 ** 60, '9223372036854775807'], fromObjectId: ['12345678901234567890123', '5'] } });
+		const named = idsNamedByError({
+			id: ' 007 ',
+			context: {
+				ids: ['0', '9223372036854775808', 42, 2 ** 60, '9223372036854775807'],
+				fromObjectId: ['12345678901234567890123', '5'],
+			},
+		});
 		expect([...named.either]).toEqual(['7', '42', '9223372036854775807']);
 		expect([...named.from]).toEqual(['5']);
 	});
@@ -102,7 +114,18 @@ describe('normalizeObjectType', () => {
 		expect(normalizeObjectType(input)).toEqual({ ok: true, value: expected });
 	});
 
-	it.each([[''], ['  '], ['2-'], ['1-5'], ['../contacts'], ['contacts/../x'], ['line items'], ['contacts?x=1'], [null], [12]])('refuses %p', (input) => {
+	it.each([
+		[''],
+		['  '],
+		['2-'],
+		['1-5'],
+		['../contacts'],
+		['contacts/../x'],
+		['line items'],
+		['contacts?x=1'],
+		[null],
+		[12],
+	])('refuses %p', (input) => {
 		expect(normalizeObjectType(input).ok).toBe(false);
 	});
 });
@@ -118,12 +141,16 @@ describe('fieldPathOf', () => {
 		expect(fieldPathOf(raw)).toEqual(path);
 	});
 
-	it.each([['={{ $json.id + 1 }}'], ['={{ $("Node").item.json.id }}'], ['{{ $json.id }}'], ['=x{{ $json.id }}'], ['12'], [undefined]])(
-		'leaves %p to the expression engine',
-		(raw) => {
-			expect(fieldPathOf(raw)).toBeUndefined();
-		},
-	);
+	it.each([
+		['={{ $json.id + 1 }}'],
+		['={{ $("Node").item.json.id }}'],
+		['{{ $json.id }}'],
+		['=x{{ $json.id }}'],
+		['12'],
+		[undefined],
+	])('leaves %p to the expression engine', (raw) => {
+		expect(fieldPathOf(raw)).toBeUndefined();
+	});
 
 	it('follows a path through plain data', () => {
 		expect(readPath({ a: { b: [1, 2] } }, ['a', 'b', '1'])).toBe(2);

@@ -13,9 +13,22 @@ import type { BatchOutcome } from '../../nodes/HubSpotAssociations/helpers/sendB
  * that never reports a single batch forces.
  */
 
-const node: INode = { id: 'n', name: 'HubSpot Associations', type: 'hubSpotAssociations', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n',
+	name: 'HubSpot Associations',
+	type: 'hubSpotAssociations',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
-const item = (itemIndex: number, fromId: string, toIds: string[]): ItemPairs => ({ itemIndex, fromObjectType: 'contacts', toObjectType: 'companies', fromId, toIds });
+const item = (itemIndex: number, fromId: string, toIds: string[]): ItemPairs => ({
+	itemIndex,
+	fromObjectType: 'contacts',
+	toObjectType: 'companies',
+	fromId,
+	toIds,
+});
 
 const sentAt = new Date('2026-11-28T10:00:00.000Z');
 const receivedAt = new Date('2026-11-28T10:00:00.250Z');
@@ -29,7 +42,12 @@ function generalOnly(plan: BatchPlan): BatchPlan {
 	return { ...plan, batchesOfItem: { get: (i) => plan.batchesOfItem.get(i), only: () => -1 } };
 }
 
-function run(items: ItemPairs[], plan: BatchPlan, outcomes: Array<BatchOutcome | undefined>, extra: Partial<OutputInput> = {}) {
+function run(
+	items: ItemPairs[],
+	plan: BatchPlan,
+	outcomes: Array<BatchOutcome | undefined>,
+	extra: Partial<OutputInput> = {},
+) {
 	const input: OutputInput = {
 		node,
 		itemCount: items.length,
@@ -44,7 +62,10 @@ function run(items: ItemPairs[], plan: BatchPlan, outcomes: Array<BatchOutcome |
 		inputsOf: () => [],
 		...extra,
 	};
-	return { fast: outputItems(input)[0], general: outputItems({ ...input, plan: generalOnly(plan) })[0] };
+	return {
+		fast: outputItems(input)[0],
+		general: outputItems({ ...input, plan: generalOnly(plan) })[0],
+	};
 }
 
 /** Deep equality and the same key order, as a user sees the item in n8n. */
@@ -55,11 +76,42 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 	const plan = planBatches(items, 100);
 
 	it.each([
-		['a 200 BatchResponse', ok({ status: 'COMPLETE', results: [], startedAt: '2026-11-28T10:00:00.100Z', completedAt: '2026-11-28T10:00:00.200Z', requestedAt: '2026-11-28T10:00:00.050Z', numErrors: 0, errors: [] })],
+		[
+			'a 200 BatchResponse',
+			ok({
+				status: 'COMPLETE',
+				results: [],
+				startedAt: '2026-11-28T10:00:00.100Z',
+				completedAt: '2026-11-28T10:00:00.200Z',
+				requestedAt: '2026-11-28T10:00:00.050Z',
+				numErrors: 0,
+				errors: [],
+			}),
+		],
 		['a 204 without a body', ok(undefined)],
-		['a 200 with results', ok({ status: 'COMPLETE', results: [{ from: { id: '1' } }], startedAt: 'a', completedAt: 'b' })],
-		['a 200 still processing', ok({ status: 'PROCESSING', results: [], startedAt: 'a', completedAt: 'b', requestedAt: 'c' })],
-		['a 200 with links', ok({ status: 'COMPLETE', results: [], startedAt: 'a', completedAt: 'b', links: { self: 'x' } })],
+		[
+			'a 200 with results',
+			ok({
+				status: 'COMPLETE',
+				results: [{ from: { id: '1' } }],
+				startedAt: 'a',
+				completedAt: 'b',
+			}),
+		],
+		[
+			'a 200 still processing',
+			ok({ status: 'PROCESSING', results: [], startedAt: 'a', completedAt: 'b', requestedAt: 'c' }),
+		],
+		[
+			'a 200 with links',
+			ok({
+				status: 'COMPLETE',
+				results: [],
+				startedAt: 'a',
+				completedAt: 'b',
+				links: { self: 'x' },
+			}),
+		],
 	])('for %s', (_label, outcome) => {
 		const { fast, general } = run(items, plan, [outcome]);
 		expect(fast).toHaveLength(3);
@@ -68,7 +120,19 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 
 	it('in a dry run', () => {
 		const outcome: BatchOutcome = {
-			parts: [{ answer: { status: 'DRY_RUN', startedAt: 'a', completedAt: 'a', requestedAt: 'a', numErrors: 0, errors: [], results: [] } }],
+			parts: [
+				{
+					answer: {
+						status: 'DRY_RUN',
+						startedAt: 'a',
+						completedAt: 'a',
+						requestedAt: 'a',
+						numErrors: 0,
+						errors: [],
+						results: [],
+					},
+				},
+			],
 		};
 		const { fast, general } = run(items, plan, [outcome], { dryRun: true });
 		expect(fast.map((o) => o.json.status)).toEqual(['DRY_RUN', 'DRY_RUN', 'DRY_RUN']);
@@ -76,7 +140,9 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 	});
 
 	it('gives every item lists of its own, not the batch answer shared', () => {
-		const { fast } = run(items, plan, [ok({ status: 'COMPLETE', results: [{ n: 1 }], startedAt: 'a', completedAt: 'b' })]);
+		const { fast } = run(items, plan, [
+			ok({ status: 'COMPLETE', results: [{ n: 1 }], startedAt: 'a', completedAt: 'b' }),
+		]);
 		(fast[0].json.results as unknown[]).push('changed by a later node');
 		(fast[0].json.errors as unknown[]).push('changed by a later node');
 		expect(fast[1].json.results).toEqual([{ n: 1 }]);
@@ -90,7 +156,14 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 			startedAt: 'a',
 			completedAt: 'b',
 			numErrors: 1,
-			errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No association from 2 to 21', context: { toObjectId: ['21'] } }],
+			errors: [
+				{
+					status: 'error',
+					category: 'OBJECT_NOT_FOUND',
+					message: 'No association from 2 to 21',
+					context: { toObjectId: ['21'] },
+				},
+			],
 		});
 		const { fast, general } = run(items, plan, [failing]);
 		expect(asShown(fast)).toBe(asShown(general));
@@ -101,7 +174,10 @@ describe('per-item output: the one-clean-batch path equals the general path', ()
 	it('keeps items spread over several batches on the general path, with every batch answer merged', () => {
 		const spread = planBatches([item(0, '1', ['10', '11', '12'])], 2);
 		expect(spread.batchesOfItem.only(0)).toBe(-1);
-		const { fast } = run([item(0, '1', ['10', '11', '12'])], spread, [ok({ results: [{ n: 1 }], startedAt: 'a', completedAt: 'b' }), ok({ results: [{ n: 2 }], startedAt: 'c', completedAt: 'd' })]);
+		const { fast } = run([item(0, '1', ['10', '11', '12'])], spread, [
+			ok({ results: [{ n: 1 }], startedAt: 'a', completedAt: 'b' }),
+			ok({ results: [{ n: 2 }], startedAt: 'c', completedAt: 'd' }),
+		]);
 		expect(fast[0].json.results).toEqual([{ n: 1 }, { n: 2 }]);
 		expect(fast[0].json.completedAt).toBe('d');
 	});

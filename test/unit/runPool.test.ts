@@ -47,7 +47,12 @@ describe('runPool', () => {
 		});
 		expect(started).toEqual([0, 1, 2, 3, 4]);
 		const stopped: number[] = [];
-		await runPool(5, 1, async (i) => void stopped.push(i), () => stopped.length === 2);
+		await runPool(
+			5,
+			1,
+			async (i) => void stopped.push(i),
+			() => stopped.length === 2,
+		);
 		expect(stopped).toEqual([0, 1]);
 	});
 });

@@ -32,7 +32,9 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 		expect(result.executions[0].failed).toBe(0);
 		expect(hubspot.maxInWindow).toBe(100);
 		// The whole first window goes before its first second is out…
-		expect(hubspot.acceptedAt.filter((t) => t - hubspot.acceptedAt[0] < WINDOW.intervalMs).length).toBe(100);
+		expect(
+			hubspot.acceptedAt.filter((t) => t - hubspot.acceptedAt[0] < WINDOW.intervalMs).length,
+		).toBe(100);
 		// …and no slot stays idle long after: within 6 % of HubSpot's floor, (1000 - 100) / 100 windows
 		// (a freed slot is taken up to 1 % of a window late, on purpose, so that newcomers get a way in).
 		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1000, 100, 1000) * 1.06);
@@ -46,7 +48,10 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 
 	it('three executions starting together share the window: under 1 % refused, nothing failed', async () => {
 		const hubspot = new SimulatedHubSpot(WINDOW);
-		const result = await simulate(hubspot, [1, 2, 3].map(() => ({ requests: 1000, concurrency: 20 })));
+		const result = await simulate(
+			hubspot,
+			[1, 2, 3].map(() => ({ requests: 1000, concurrency: 20 })),
+		);
 		expect(result.executions.map((e) => e.failed)).toEqual([0, 0, 0]);
 		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.01);
 		expect(hubspot.requests - hubspot.rateLimited).toBe(3000);
@@ -77,14 +82,18 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 		// The surprise costs a few 429s at most (none would be better still), all while the other app's
 		// requests fill the window: once they have left it, pacing is back and nothing more is refused.
 		expect(hubspot.rateLimited).toBeLessThan(40);
-		expect(hubspot.rejectedAt.filter((t) => t < occupiedAt || t >= occupiedAt + WINDOW.intervalMs)).toEqual([]);
+		expect(
+			hubspot.rejectedAt.filter((t) => t < occupiedAt || t >= occupiedAt + WINDOW.intervalMs),
+		).toEqual([]);
 		// The account stays busy: done within a quarter more than HubSpot's floor for ours and the other app's 60.
 		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(1060, 100, 1000) * 1.25);
 	});
 
 	it('without rate-limit headers it cannot pace: 429s hold everyone back and every request still succeeds', async () => {
 		const hubspot = new SimulatedHubSpot({ ...WINDOW, noHeaders: true });
-		const result = await simulate(hubspot, [{ requests: 300, concurrency: 10 }], { maxRetries: 10 });
+		const result = await simulate(hubspot, [{ requests: 300, concurrency: 10 }], {
+			maxRetries: 10,
+		});
 		expect(result.executions[0].failed).toBe(0);
 		expect(hubspot.requests - hubspot.rateLimited).toBe(300);
 	});
@@ -98,9 +107,15 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 describe('RateLimitThrottle with many short executions on shared workers', () => {
 	const HUBSPOT_WINDOW = { max: 100, intervalMs: 10_000, latencyMs: 30 };
 	const burst = (executions: number, requests: number, gapMs: number) =>
-		Array.from({ length: executions }, (_, k) => ({ requests, concurrency: 20, planned: true, startAt: 500 + k * gapMs }));
+		Array.from({ length: executions }, (_, k) => ({
+			requests,
+			concurrency: 20,
+			planned: true,
+			startAt: 500 + k * gapMs,
+		}));
 	/** HubSpot's floor for a burst: one window per `max` requests after the first. */
-	const boundOf = (requests: number) => (Math.ceil(requests / HUBSPOT_WINDOW.max) - 1) * HUBSPOT_WINDOW.intervalMs;
+	const boundOf = (requests: number) =>
+		(Math.ceil(requests / HUBSPOT_WINDOW.max) - 1) * HUBSPOT_WINDOW.intervalMs;
 
 	useSimulatedTime();
 
@@ -110,7 +125,10 @@ describe('RateLimitThrottle with many short executions on shared workers', () =>
 		const result = await simulate(hubspot, burst(executions, requests, gapMs), { slots: 10 });
 		expect(result.executions.every((e) => e.failed === 0)).toBe(true);
 		expect(hubspot.requests - hubspot.rateLimited).toBe(executions * requests);
-		return { refused: hubspot.rateLimited, timesBound: result.elapsedMs / boundOf(executions * requests) };
+		return {
+			refused: hubspot.rateLimited,
+			timesBound: result.elapsedMs / boundOf(executions * requests),
+		};
 	}
 
 	// Refused: an execution that starts while the window is full meets it with its first request (it
@@ -118,21 +136,61 @@ describe('RateLimitThrottle with many short executions on shared workers', () =>
 	// waits for the window to turn over instead of trying again and again. Time: what is left over the
 	// bound is the time n8n takes to start the executions (the window fills over it).
 	it.each([
-		{ executions: 40, requests: 3, gapMs: 70, maxRefused: 0, maxTimesBound: 1.4, what: 'the scale test: no 429, none left a window behind' },
-		{ executions: 25, requests: 10, gapMs: 0, maxRefused: 24, maxTimesBound: 1.15, what: 'each wave waits for the window to turn over, then fills it' },
-		{ executions: 30, requests: 5, gapMs: 0, maxRefused: 14, maxTimesBound: 1.2, what: 'no execution spills into a further window' },
-		{ executions: 25, requests: 10, gapMs: 70, maxRefused: 4, maxTimesBound: 1.35, what: 'under 2 % refused' },
-	])('$executions executions × $requests requests arriving $gapMs ms apart: $what', async ({ executions, requests, gapMs, maxRefused, maxTimesBound }) => {
-		const { refused, timesBound } = await runBurst(executions, requests, gapMs);
-		expect(refused).toBeLessThanOrEqual(maxRefused);
-		expect(timesBound).toBeLessThan(maxTimesBound);
-	});
+		{
+			executions: 40,
+			requests: 3,
+			gapMs: 70,
+			maxRefused: 0,
+			maxTimesBound: 1.4,
+			what: 'the scale test: no 429, none left a window behind',
+		},
+		{
+			executions: 25,
+			requests: 10,
+			gapMs: 0,
+			maxRefused: 24,
+			maxTimesBound: 1.15,
+			what: 'each wave waits for the window to turn over, then fills it',
+		},
+		{
+			executions: 30,
+			requests: 5,
+			gapMs: 0,
+			maxRefused: 14,
+			maxTimesBound: 1.2,
+			what: 'no execution spills into a further window',
+		},
+		{
+			executions: 25,
+			requests: 10,
+			gapMs: 70,
+			maxRefused: 4,
+			maxTimesBound: 1.35,
+			what: 'under 2 % refused',
+		},
+	])(
+		'$executions executions × $requests requests arriving $gapMs ms apart: $what',
+		async ({ executions, requests, gapMs, maxRefused, maxTimesBound }) => {
+			const { refused, timesBound } = await runBurst(executions, requests, gapMs);
+			expect(refused).toBeLessThanOrEqual(maxRefused);
+			expect(timesBound).toBeLessThan(maxTimesBound);
+		},
+	);
 });
 
 describe('RateLimitThrottle bookkeeping', () => {
-	const answer = (sentAt: number, receivedAt: number, remaining: number, status = 204): HubSpotExchange => ({
+	const answer = (
+		sentAt: number,
+		receivedAt: number,
+		remaining: number,
+		status = 204,
+	): HubSpotExchange => ({
 		statusCode: status,
-		headers: { 'x-hubspot-ratelimit-max': '10', 'x-hubspot-ratelimit-remaining': String(remaining), 'x-hubspot-ratelimit-interval-milliseconds': '1000' },
+		headers: {
+			'x-hubspot-ratelimit-max': '10',
+			'x-hubspot-ratelimit-remaining': String(remaining),
+			'x-hubspot-ratelimit-interval-milliseconds': '1000',
+		},
 		body: undefined,
 		sentAt: new Date(sentAt),
 		receivedAt: new Date(receivedAt),
@@ -141,7 +199,11 @@ describe('RateLimitThrottle bookkeeping', () => {
 	it('reads the others on the account from Remaining beyond its own requests, and takes its part of the room', async () => {
 		const grants = async (coin: number) => {
 			let now = 0;
-			const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms), random: () => coin });
+			const throttle = new RateLimitThrottle({
+				now: () => now,
+				sleep: async (ms) => void (now += ms),
+				random: () => coin,
+			});
 			const probe = await throttle.acquire();
 			// HubSpot counted our probe and 6 requests of others: 3 left of 10.
 			now = 50;
@@ -166,7 +228,10 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('alone it takes the whole window', async () => {
 		let now = 0;
-		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+		});
 		const probe = await throttle.acquire();
 		now = 50;
 		throttle.observe(answer(0, 50, 9), probe);
@@ -178,7 +243,10 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('holds everyone back after a 429 for the wait it is given', async () => {
 		let now = 0;
-		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+		});
 		const ticket = await throttle.acquire();
 		now = 50;
 		throttle.observe(answer(0, 50, 0, 429), ticket);
@@ -196,12 +264,31 @@ describe('RateLimitThrottle bookkeeping', () => {
 			sleep: async (ms) => {
 				now += ms;
 				// The second request is answered after a while: only then may the third go.
-				if (++naps === 20) throttle.observe({ statusCode: 401, headers: {}, body: undefined, sentAt: new Date(50), receivedAt: new Date(now) }, second);
+				if (++naps === 20)
+					throttle.observe(
+						{
+							statusCode: 401,
+							headers: {},
+							body: undefined,
+							sentAt: new Date(50),
+							receivedAt: new Date(now),
+						},
+						second,
+					);
 			},
 		});
 		const first = await throttle.acquire();
 		now = 50;
-		throttle.observe({ statusCode: 401, headers: {}, body: undefined, sentAt: new Date(0), receivedAt: new Date(50) }, first);
+		throttle.observe(
+			{
+				statusCode: 401,
+				headers: {},
+				body: undefined,
+				sentAt: new Date(0),
+				receivedAt: new Date(50),
+			},
+			first,
+		);
 		second = await throttle.acquire();
 		expect(now).toBe(50);
 		await throttle.acquire();
@@ -211,7 +298,10 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('a waiter whose execution stopped leaves at once, behind other waiters, and takes no place in the window', async () => {
 		let now = 0;
-		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+		});
 		const probe = await throttle.acquire();
 		now = 50;
 		throttle.observe(answer(0, 50, 0), probe);
@@ -228,10 +318,22 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('stops pacing when the answers carry no rate-limit headers', async () => {
 		let now = 0;
-		const throttle = new RateLimitThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+		});
 		const ticket = await throttle.acquire();
 		now = 50;
-		throttle.observe({ statusCode: 204, headers: {}, body: undefined, sentAt: new Date(0), receivedAt: new Date(50) }, ticket);
+		throttle.observe(
+			{
+				statusCode: 204,
+				headers: {},
+				body: undefined,
+				sentAt: new Date(0),
+				receivedAt: new Date(50),
+			},
+			ticket,
+		);
 		for (let i = 0; i < 50; i++) await throttle.acquire();
 		expect(now).toBe(50);
 	});

@@ -12,27 +12,48 @@ import type { ItemFailures, ItemPairs } from '../helpers/readItems';
 import { archiveEndpoint } from './archive.operation';
 
 export const option = {
-	name: 'Remove All Associations of Records', value: 'archiveAll',
-	description: 'Remove every association of each record with the To Object Type, optionally only some labels',
+	name: 'Remove All Associations of Records',
+	value: 'archiveAll',
+	description:
+		'Remove every association of each record with the To Object Type, optionally only some labels',
 	action: 'Remove all associations of records',
 };
 
 /** What a model is told this operation does as a tool, unless the workflow says otherwise. */
 export const toolDescription =
-	'Removes every association of one HubSpot CRM record with the records of another object type (both object types, and any label filter, are set in the tool). Give the record\'s HubSpot record id (digits). Answers with a short summary: which associations were removed, what was not removed and why, and what the user can do.';
+	"Removes every association of one HubSpot CRM record with the records of another object type (both object types, and any label filter, are set in the tool). Give the record's HubSpot record id (digits). Answers with a short summary: which associations were removed, what was not removed and why, and what the user can do.";
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Which Associations', name: 'labelFilter', type: 'options', noDataExpression: true, displayOptions: { show: { operation: ['archiveAll'] } },
+		displayName: 'Which Associations',
+		name: 'labelFilter',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { operation: ['archiveAll'] } },
 		options: [
-			{ name: 'All', value: 'all', description: 'Remove every association of each record with the To Object Type' },
-			{ name: 'All Except Those With These Labels', value: 'except', description: 'Keep associations that carry one of the chosen labels, remove the rest' },
-			{ name: 'Only Those With These Labels', value: 'only', description: 'Remove only associations that carry one of the chosen labels' },
+			{
+				name: 'All',
+				value: 'all',
+				description: 'Remove every association of each record with the To Object Type',
+			},
+			{
+				name: 'All Except Those With These Labels',
+				value: 'except',
+				description: 'Keep associations that carry one of the chosen labels, remove the rest',
+			},
+			{
+				name: 'Only Those With These Labels',
+				value: 'only',
+				description: 'Remove only associations that carry one of the chosen labels',
+			},
 		],
 		default: 'all',
 		hint: 'An association that is removed goes entirely, with all its labels',
 	},
-	...labelProperties({ operation: ['archiveAll'], labelFilter: ['only', 'except'] }, 'The labels that decide which associations are removed'),
+	...labelProperties(
+		{ operation: ['archiveAll'], labelFilter: ['only', 'except'] },
+		'The labels that decide which associations are removed',
+	),
 ];
 
 const filterMode = (ctx: IExecuteFunctions): LabelFilter['mode'] => {
@@ -45,7 +66,12 @@ const operation: BatchedOperation = {
 	endpoint: archiveEndpoint,
 	async expand(run, items) {
 		const mode = filterMode(run.ctx);
-		const readOf = await readAssociations(await run.transport(), items, run.options, run.continueOnFail);
+		const readOf = await readAssociations(
+			await run.transport(),
+			items,
+			run.options,
+			run.continueOnFail,
+		);
 		const valid: ItemPairs[] = [];
 		const failed: ItemFailures = new Map();
 		for (const item of items) {
@@ -54,8 +80,16 @@ const operation: BatchedOperation = {
 			else {
 				// The item's labels are its filter, not labels to remove: the pairs it plans carry none.
 				const filter = { mode, keys: new Set((item.types ?? []).map(labelKey)) };
-				const toIds = read.targets.filter((t) => passesLabelFilter(filter, t.types)).map((t) => t.toId);
-				valid.push({ itemIndex: item.itemIndex, fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, fromId: item.fromId, toIds });
+				const toIds = read.targets
+					.filter((t) => passesLabelFilter(filter, t.types))
+					.map((t) => t.toId);
+				valid.push({
+					itemIndex: item.itemIndex,
+					fromObjectType: item.fromObjectType,
+					toObjectType: item.toObjectType,
+					fromId: item.fromId,
+					toIds,
+				});
 			}
 		}
 		return { valid, failed };

@@ -13,7 +13,10 @@ export const operations = [archive, archiveAll, archiveLabels];
 
 async function runOperation(ctx: IExecuteFunctions, name: string): Promise<INodeExecutionData[][]> {
 	const operation = operations.find((o) => o.option.value === name);
-	if (!operation) throw new NodeOperationError(ctx.getNode(), `The operation "${name}" is not known`, { description: 'Pick an operation from the list.' });
+	if (!operation)
+		throw new NodeOperationError(ctx.getNode(), `The operation "${name}" is not known`, {
+			description: 'Pick an operation from the list.',
+		});
 	return await operation.execute.call(ctx);
 }
 

@@ -12,15 +12,21 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
  * tool variant's type name, which n8n forms by appending "Tool" (its `@tool` display option reads it the same way).
  */
 export function runsAsTool(ctx: IExecuteFunctions): boolean {
-	return typeof ctx.isToolExecution === 'function' ? ctx.isToolExecution() : ctx.getNode().type.endsWith('Tool');
+	return typeof ctx.isToolExecution === 'function'
+		? ctx.isToolExecution()
+		: ctx.getNode().type.endsWith('Tool');
 }
 
 /** Whether a failed item becomes an output item rather than stopping the node: Continue On Fail, and every tool call. */
-export const failuresBecomeItems = (ctx: IExecuteFunctions): boolean => ctx.continueOnFail() || runsAsTool(ctx);
+export const failuresBecomeItems = (ctx: IExecuteFunctions): boolean =>
+	ctx.continueOnFail() || runsAsTool(ctx);
 
 /** What the model gets: a sentence or a few, and the counts of pairs behind them. */
 export interface ToolAnswer extends IDataObject {
-	summary: string; removed: number; notRemoved: number; wouldRemove?: number;
+	summary: string;
+	removed: number;
+	notRemoved: number;
+	wouldRemove?: number;
 }
 
 /** Ids listed by name before the rest are only counted: an answer for 1,000 pairs stays as short as one for 10. */
@@ -39,25 +45,54 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 function causeOf(message: string, details: IDataObject): string {
 	const hint = text(details.hint);
 	const description = text(details.description);
-	const words = hint && description.endsWith(hint) ? description.slice(0, -hint.length).trim() : description;
+	const words =
+		hint && description.endsWith(hint) ? description.slice(0, -hint.length).trim() : description;
 	const code = details.httpCode ? ` (HTTP ${text(details.httpCode)})` : '';
 	return `${message}${code}.${words ? ` ${words}` : ''}${hint ? ` What the user can do: ${hint}` : ''}`;
 }
 
-interface Tally { removed: number; notRemoved: number; done: string[]; failed: Map<string, { head: string; ids: string[] }>; refused: string[] }
+interface Tally {
+	removed: number;
+	notRemoved: number;
+	done: string[];
+	failed: Map<string, { head: string; ids: string[] }>;
+	refused: string[];
+}
 
 /** What an item removed (or, in a dry run, would remove); `of` = how many pairs it had, when not all were removed. */
-function describeRemoval(json: IDataObject, operation: string, of?: number): { count: number; words: string } {
-	const [from, fromId, to, toIds] = [text(json.fromObjectType), text(json.fromId), text(json.toObjectType), strings(json.toIds)];
+function describeRemoval(
+	json: IDataObject,
+	operation: string,
+	of?: number,
+): { count: number; words: string } {
+	const [from, fromId, to, toIds] = [
+		text(json.fromObjectType),
+		text(json.fromId),
+		text(json.toObjectType),
+		strings(json.toIds),
+	];
 	const some = of === undefined ? '' : `${toIds.length} of ${of} `;
 	if (operation === 'archiveAll') {
-		if (!toIds.length) return { count: 0, words: `${from} ${fromId} has no association with ${to} to remove` };
-		return { count: toIds.length, words: `${some}${of === undefined ? plural(toIds.length, 'association') : 'associations'} of ${from} ${fromId} with ${to}: ${idList(toIds)}` };
+		if (!toIds.length)
+			return { count: 0, words: `${from} ${fromId} has no association with ${to} to remove` };
+		return {
+			count: toIds.length,
+			words: `${some}${of === undefined ? plural(toIds.length, 'association') : 'associations'} of ${from} ${fromId} with ${to}: ${idList(toIds)}`,
+		};
 	}
-	const labels = Array.isArray(json.types) ? (json.types as IDataObject[]).map((t) => `${text(t.associationCategory)}:${String(t.associationTypeId)}`) : [];
+	const labels = Array.isArray(json.types)
+		? (json.types as IDataObject[]).map(
+				(t) => `${text(t.associationCategory)}:${String(t.associationTypeId)}`,
+			)
+		: [];
 	const pairs = some ? `${some}associations` : 'the associations';
-	const what = labels.length ? `the ${labels.length === 1 ? 'label' : 'labels'} ${labels.join(', ')} from ${pairs}` : pairs;
-	return { count: toIds.length, words: `${what} between ${from} ${fromId} and ${to} ${idList(toIds)}` };
+	const what = labels.length
+		? `the ${labels.length === 1 ? 'label' : 'labels'} ${labels.join(', ')} from ${pairs}`
+		: pairs;
+	return {
+		count: toIds.length,
+		words: `${what} between ${from} ${fromId} and ${to} ${idList(toIds)}`,
+	};
 }
 
 /** One failed item: its pairs that were removed, and those not removed grouped by cause. */
@@ -70,10 +105,14 @@ function tallyFailure(tally: Tally, json: IDataObject, operation: string): void 
 		tally.refused.push(`Refused: ${message}.${hint ? ` Hint: ${hint}` : ''}`);
 		return;
 	}
-	const pairs = Array.isArray(details.pairs) ? (details.pairs as IDataObject[]) : strings(details.toIds).map((toId) => ({ toId, outcome: 'failed', error: json.error }));
+	const pairs = Array.isArray(details.pairs)
+		? (details.pairs as IDataObject[])
+		: strings(details.toIds).map((toId) => ({ toId, outcome: 'failed', error: json.error }));
 	const removedIds = pairs.filter((p) => p.outcome === 'removed').map((p) => text(p.toId));
 	if (removedIds.length) {
-		tally.done.push(describeRemoval({ ...details, toIds: removedIds }, operation, pairs.length).words);
+		tally.done.push(
+			describeRemoval({ ...details, toIds: removedIds }, operation, pairs.length).words,
+		);
 		tally.removed += removedIds.length;
 	}
 	const head = `${text(details.fromObjectType)} ${text(details.fromId)} → ${text(details.toObjectType)}`;
@@ -87,11 +126,19 @@ function tallyFailure(tally: Tally, json: IDataObject, operation: string): void 
 		group.ids.push(text(pair.toId));
 	}
 	tally.notRemoved += notRemoved.length;
-	if (!pairs.length) tally.failed.set(`${head}\u0000${causeOf(message, details)}`, { head: `the associations of ${head}`, ids: [] });
+	if (!pairs.length)
+		tally.failed.set(`${head}\u0000${causeOf(message, details)}`, {
+			head: `the associations of ${head}`,
+			ids: [],
+		});
 }
 
 /** The per-item output of a run → the model's answer. */
-export function summarizeForModel(items: readonly INodeExecutionData[], operation: string, dryRun: boolean): ToolAnswer {
+export function summarizeForModel(
+	items: readonly INodeExecutionData[],
+	operation: string,
+	dryRun: boolean,
+): ToolAnswer {
 	const tally: Tally = { removed: 0, notRemoved: 0, done: [], failed: new Map(), refused: [] };
 	for (const { json } of items) {
 		if (json.error !== undefined) tallyFailure(tally, json, operation);
@@ -102,17 +149,31 @@ export function summarizeForModel(items: readonly INodeExecutionData[], operatio
 		}
 	}
 	const sentences: string[] = [];
-	if (dryRun) sentences.push(tally.done.length ? `Dry run, nothing was removed: would remove ${tally.done.join('; ')}.` : 'Dry run, nothing was removed.');
-	else if (tally.removed === 0) sentences.push(`Nothing was removed${tally.done.length ? `: ${tally.done.join('; ')}` : ''}.`);
+	if (dryRun)
+		sentences.push(
+			tally.done.length
+				? `Dry run, nothing was removed: would remove ${tally.done.join('; ')}.`
+				: 'Dry run, nothing was removed.',
+		);
+	else if (tally.removed === 0)
+		sentences.push(`Nothing was removed${tally.done.length ? `: ${tally.done.join('; ')}` : ''}.`);
 	else sentences.push(`Removed ${tally.done.join('; ')}.`);
-	for (const [key, { head, ids }] of tally.failed) sentences.push(`Not removed: ${head}${ids.length ? ` ${idList(ids)}` : ''}: ${key.split('\u0000')[1]}`);
+	for (const [key, { head, ids }] of tally.failed)
+		sentences.push(
+			`Not removed: ${head}${ids.length ? ` ${idList(ids)}` : ''}: ${key.split('\u0000')[1]}`,
+		);
 	sentences.push(...tally.refused);
-	const counts = dryRun ? { removed: 0, notRemoved: tally.notRemoved, wouldRemove: tally.removed } : { removed: tally.removed, notRemoved: tally.notRemoved };
+	const counts = dryRun
+		? { removed: 0, notRemoved: tally.notRemoved, wouldRemove: tally.removed }
+		: { removed: tally.removed, notRemoved: tally.notRemoved };
 	return { summary: sentences.join(' '), ...counts };
 }
 
 /** A tool call that failed where no item says what came of it: the error's words, without claiming what was or was not removed. */
 export function failureForModel(error: unknown): IDataObject {
-	const { message, description } = error instanceof Error ? (error as Error & { description?: string }) : { message: String(error), description: '' };
+	const { message, description } =
+		error instanceof Error
+			? (error as Error & { description?: string })
+			: { message: String(error), description: '' };
 	return { summary: `The tool failed: ${message}.${description ? ` ${description}` : ''}` };
 }

@@ -13,10 +13,14 @@ export const MAX_RECORD_ID = '9223372036854775807';
 
 /** Whether digits without leading zeros name a number no larger than `MAX_RECORD_ID`. */
 const fitsRecordId = (digits: string): boolean =>
-	digits.length < MAX_RECORD_ID.length || (digits.length === MAX_RECORD_ID.length && digits <= MAX_RECORD_ID);
+	digits.length < MAX_RECORD_ID.length ||
+	(digits.length === MAX_RECORD_ID.length && digits <= MAX_RECORD_ID);
 
 export function describeValue(value: unknown): string {
-	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(
+			value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value,
+		);
 	if (value === null || value === undefined || typeof value !== 'object') return String(value);
 	return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
 }
@@ -31,15 +35,27 @@ export function parseId(value: unknown): IdCheck {
 		if (Number.isInteger(value) && value > 0) return { ok: false, reason: tooLarge };
 		return { ok: false, reason: `${describeValue(value)} is not a positive whole number` };
 	}
-	if (typeof value === 'bigint') return value > 0n ? parseId(value.toString()) : { ok: false, reason: `${value} is not positive` };
-	if (typeof value !== 'string') return { ok: false, reason: `${describeValue(value)} is not a HubSpot record id` };
+	if (typeof value === 'bigint')
+		return value > 0n
+			? parseId(value.toString())
+			: { ok: false, reason: `${value} is not positive` };
+	if (typeof value !== 'string')
+		return { ok: false, reason: `${describeValue(value)} is not a HubSpot record id` };
 	const trimmed = value.trim();
 	if (trimmed === '') return { ok: false, reason: 'it is empty' };
-	if (!/^\d+$/.test(trimmed)) return { ok: false, reason: `${describeValue(value)} is not a HubSpot record id (digits only)` };
+	if (!/^\d+$/.test(trimmed))
+		return {
+			ok: false,
+			reason: `${describeValue(value)} is not a HubSpot record id (digits only)`,
+		};
 	// Leading zeros would make "007" and "7" two different pairs for the same record.
 	const id = trimmed.charCodeAt(0) === 48 ? trimmed.replace(/^0+/, '') : trimmed;
 	if (id === '') return { ok: false, reason: '0 is not a HubSpot record id' };
-	if (!fitsRecordId(id)) return { ok: false, reason: `${describeValue(value)} is larger than the largest HubSpot record id (${MAX_RECORD_ID})` };
+	if (!fitsRecordId(id))
+		return {
+			ok: false,
+			reason: `${describeValue(value)} is larger than the largest HubSpot record id (${MAX_RECORD_ID})`,
+		};
 	return { ok: true, id };
 }
 
@@ -47,10 +63,17 @@ export function parseId(value: unknown): IdCheck {
  * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are dropped (order kept), so
  * the item's output lists each id once.
  */
-export function parseIdList(value: unknown): { ok: true; ids: string[] } | { ok: false; reason: string } {
-	if (value === undefined || value === null || value === '') return { ok: false, reason: 'no ids were given' };
+export function parseIdList(
+	value: unknown,
+): { ok: true; ids: string[] } | { ok: false; reason: string } {
+	if (value === undefined || value === null || value === '')
+		return { ok: false, reason: 'no ids were given' };
 	// A single value is the usual case, read for every item: no list is made around it.
-	const parts = Array.isArray(value) ? value : typeof value === 'string' && value.includes(',') ? value.split(',') : undefined;
+	const parts = Array.isArray(value)
+		? value
+		: typeof value === 'string' && value.includes(',')
+			? value.split(',')
+			: undefined;
 	if (parts?.length === 0) return { ok: false, reason: 'no ids were given' };
 	if (!parts || (parts.length === 1 && !Array.isArray(parts[0]))) {
 		const check = parseId(parts ? parts[0] : value);
@@ -58,7 +81,8 @@ export function parseIdList(value: unknown): { ok: true; ids: string[] } | { ok:
 	}
 	const ids = new Set<string>();
 	for (let i = 0; i < parts.length; i++) {
-		if (Array.isArray(parts[i])) return { ok: false, reason: `entry ${i} is a nested array; give a flat list of ids` };
+		if (Array.isArray(parts[i]))
+			return { ok: false, reason: `entry ${i} is a nested array; give a flat list of ids` };
 		const check = parseId(parts[i]);
 		if (!check.ok) return { ok: false, reason: `entry ${i}: ${check.reason}` };
 		ids.add(check.id);

@@ -11,21 +11,53 @@ type StandardObjectType = { name: string; label: string; objectTypeId: string; s
  * What goes in the URL: the name for the objects HubSpot's examples name; newer objects go by type id, which HubSpot's object
  * table documents for each (their names vary in its docs).
  */
-const byName = (name: string, label: string, objectTypeId: string): StandardObjectType => ({ name, label, objectTypeId, sent: name });
-const byId = (name: string, label: string, objectTypeId: string): StandardObjectType => ({ name, label, objectTypeId, sent: objectTypeId });
+const byName = (name: string, label: string, objectTypeId: string): StandardObjectType => ({
+	name,
+	label,
+	objectTypeId,
+	sent: name,
+});
+const byId = (name: string, label: string, objectTypeId: string): StandardObjectType => ({
+	name,
+	label,
+	objectTypeId,
+	sent: objectTypeId,
+});
 
 /** HubSpot's standard objects, from its object type table ("Understanding the CRM", March 2026). */
 export const STANDARD_OBJECT_TYPES: readonly StandardObjectType[] = [
-	byName('contacts', 'Contacts', '0-1'), byName('companies', 'Companies', '0-2'), byName('deals', 'Deals', '0-3'), byName('tickets', 'Tickets', '0-5'),
-	byName('products', 'Products', '0-7'), byName('line_items', 'Line Items', '0-8'), byName('quotes', 'Quotes', '0-14'),
-	byName('communications', 'Communications', '0-18'), byName('tasks', 'Tasks', '0-27'), byName('notes', 'Notes', '0-46'),
-	byName('meetings', 'Meetings', '0-47'), byName('calls', 'Calls', '0-48'), byName('emails', 'Emails', '0-49'),
-	byName('postal_mail', 'Postal Mail', '0-116'), byId('feedback_submissions', 'Feedback Submissions', '0-19'), byId('invoices', 'Invoices', '0-53'),
-	byId('marketing_events', 'Marketing Events', '0-54'), byId('subscriptions', 'Subscriptions', '0-69'), byId('goal_targets', 'Goals', '0-74'),
-	byId('discounts', 'Discounts', '0-84'), byId('fees', 'Fees', '0-85'), byId('taxes', 'Taxes', '0-86'), byId('commerce_payments', 'Payments', '0-101'),
-	byId('users', 'Users', '0-115'), byId('orders', 'Orders', '0-123'), byId('leads', 'Leads', '0-136'), byId('carts', 'Carts', '0-142'),
-	byId('services', 'Services', '0-162'), byId('courses', 'Courses', '0-410'), byId('listings', 'Listings', '0-420'),
-	byId('appointments', 'Appointments', '0-421'), byId('projects', 'Projects', '0-970'),
+	byName('contacts', 'Contacts', '0-1'),
+	byName('companies', 'Companies', '0-2'),
+	byName('deals', 'Deals', '0-3'),
+	byName('tickets', 'Tickets', '0-5'),
+	byName('products', 'Products', '0-7'),
+	byName('line_items', 'Line Items', '0-8'),
+	byName('quotes', 'Quotes', '0-14'),
+	byName('communications', 'Communications', '0-18'),
+	byName('tasks', 'Tasks', '0-27'),
+	byName('notes', 'Notes', '0-46'),
+	byName('meetings', 'Meetings', '0-47'),
+	byName('calls', 'Calls', '0-48'),
+	byName('emails', 'Emails', '0-49'),
+	byName('postal_mail', 'Postal Mail', '0-116'),
+	byId('feedback_submissions', 'Feedback Submissions', '0-19'),
+	byId('invoices', 'Invoices', '0-53'),
+	byId('marketing_events', 'Marketing Events', '0-54'),
+	byId('subscriptions', 'Subscriptions', '0-69'),
+	byId('goal_targets', 'Goals', '0-74'),
+	byId('discounts', 'Discounts', '0-84'),
+	byId('fees', 'Fees', '0-85'),
+	byId('taxes', 'Taxes', '0-86'),
+	byId('commerce_payments', 'Payments', '0-101'),
+	byId('users', 'Users', '0-115'),
+	byId('orders', 'Orders', '0-123'),
+	byId('leads', 'Leads', '0-136'),
+	byId('carts', 'Carts', '0-142'),
+	byId('services', 'Services', '0-162'),
+	byId('courses', 'Courses', '0-410'),
+	byId('listings', 'Listings', '0-420'),
+	byId('appointments', 'Appointments', '0-421'),
+	byId('projects', 'Projects', '0-970'),
 ];
 
 const KNOWN = new Map<string, StandardObjectType>();
@@ -52,5 +84,8 @@ export function normalizeObjectType(raw: unknown): ObjectTypeCheck {
 	if (known) return { ok: true, value: known.sent };
 	if (WELL_FORMED.test(lower)) return { ok: true, value: lower };
 	const shown = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw);
-	return { ok: false, reason: `${shown} is not an object type: give a HubSpot object's name (contacts, leads, …) or type id (0-…), or a custom object's type id (2-…) or fully qualified name (p…_name)` };
+	return {
+		ok: false,
+		reason: `${shown} is not an object type: give a HubSpot object's name (contacts, leads, …) or type id (0-…), or a custom object's type id (2-…) or fully qualified name (p…_name)`,
+	};
 }

@@ -7,51 +7,88 @@ import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 
 import { toNodeApiError, type FailureReport } from '../transport/errors';
 import type { BatchPlan, PlannedBatch, Unit } from './planBatches';
 import type { ItemFailures, ItemPairs } from './readItems';
-import { answerFailure, DRY_RUN_STATUS, idsNamedByError, mergeResults, namesAnyId, namesPairOf, type ResponseFields } from './responses';
+import {
+	answerFailure,
+	DRY_RUN_STATUS,
+	idsNamedByError,
+	mergeResults,
+	namesAnyId,
+	namesPairOf,
+	type ResponseFields,
+} from './responses';
 import type { BatchOutcome } from './sendBatch';
 
 export interface OutputInput {
-	node: INode; itemCount: number; mode: 'perItem' | 'perBatch'; continueOnFail: boolean; dryRun: boolean;
+	node: INode;
+	itemCount: number;
+	mode: 'perItem' | 'perBatch';
+	continueOnFail: boolean;
+	dryRun: boolean;
 	valid: readonly ItemPairs[];
 	/** Refused before anything was sent (bad ids, types, labels). */
 	invalid: ReadonlyMap<number, NodeOperationError>;
-	failed: ItemFailures; plan: BatchPlan; outcomes: ReadonlyArray<BatchOutcome | undefined>;
+	failed: ItemFailures;
+	plan: BatchPlan;
+	outcomes: ReadonlyArray<BatchOutcome | undefined>;
 	/** The request body inputs for some units of a batch, shown by the per-request output. */
 	inputsOf(batch: PlannedBatch, units: readonly Unit[]): unknown[];
 }
 
-const NOT_SENT: FailureReport = { message: 'Not sent: the node stopped after an earlier batch failed', description: '', hint: 'Fix the failure reported for the other items and run again.', notSent: true };
+const NOT_SENT: FailureReport = {
+	message: 'Not sent: the node stopped after an earlier batch failed',
+	description: '',
+	hint: 'Fix the failure reported for the other items and run again.',
+	notSent: true,
+};
 
 /**
  * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue (using error output)" moves
  * an item to the error branch only when its json holds nothing but `error`, `message` and `details` (or when the item carries
  * `error`, but then n8n replaces its json with the message alone and the ids, category and correlation id would be lost).
  */
-function errorJson(report: Pick<FailureReport, 'message'> & Partial<FailureReport>, context: object): IDataObject {
+function errorJson(
+	report: Pick<FailureReport, 'message'> & Partial<FailureReport>,
+	context: object,
+): IDataObject {
 	const details: IDataObject = { ...(context as IDataObject) };
-	for (const key of ['description', 'httpCode', 'category', 'correlationId', 'hint'] as const) if (report[key]) details[key] = report[key];
+	for (const key of ['description', 'httpCode', 'category', 'correlationId', 'hint'] as const)
+		if (report[key]) details[key] = report[key];
 	return { error: report.message, details };
 }
 
-const refusalJson = (error: NodeOperationError, itemIndex: number) => errorJson({ message: error.message, hint: error.description ?? '' }, { itemIndex });
+const refusalJson = (error: NodeOperationError, itemIndex: number) =>
+	errorJson({ message: error.message, hint: error.description ?? '' }, { itemIndex });
 
 /** The node's own fields of an item: what was asked, normalised. */
 function itemFields(item: ItemPairs): IDataObject {
 	const { fromObjectType, toObjectType, fromId, toIds, types } = item;
-	return types ? { fromObjectType, toObjectType, fromId, toIds, types: types as unknown as IDataObject[] } : { fromObjectType, toObjectType, fromId, toIds };
+	return types
+		? { fromObjectType, toObjectType, fromId, toIds, types: types as unknown as IDataObject[] }
+		: { fromObjectType, toObjectType, fromId, toIds };
 }
 
-export const outputItems = (run: OutputInput): INodeExecutionData[][] => [run.mode === 'perBatch' ? perBatch(run) : perItem(run)];
+export const outputItems = (run: OutputInput): INodeExecutionData[][] => [
+	run.mode === 'perBatch' ? perBatch(run) : perItem(run),
+];
 
 const pairKey = (from: string, to: string | undefined) => `${from}\u0000${to}`;
 
 /** The answer of an item that went in no request (nothing to remove): nothing failed. */
-const noRequestAnswer = (dryRun: boolean): ResponseFields => ({ ...mergeResults([]), ...(dryRun ? { status: DRY_RUN_STATUS } : {}) });
+const noRequestAnswer = (dryRun: boolean): ResponseFields => ({
+	...mergeResults([]),
+	...(dryRun ? { status: DRY_RUN_STATUS } : {}),
+});
 
 /** The items of a batch with at least one pair among `units` (one part of the batch), ascending. */
-function itemsCarrying(batch: PlannedBatch, units: readonly Unit[], byIndex: ReadonlyArray<ItemPairs | undefined>): number[] {
+function itemsCarrying(
+	batch: PlannedBatch,
+	units: readonly Unit[],
+	byIndex: ReadonlyArray<ItemPairs | undefined>,
+): number[] {
 	const keys = new Set(units.map((u) => pairKey(u.from, u.to)));
-	return batch.itemIndexes.filter((i) => byIndex[i]?.toIds.some((to) => keys.has(pairKey(byIndex[i]!.fromId, to))));
+	return batch.itemIndexes.filter((i) =>
+		byIndex[i]?.toIds.some((to) => keys.has(pairKey(byIndex[i]!.fromId, to))),
+	);
 }
 
 function itemsByIndex(run: OutputInput): Array<ItemPairs | undefined> {
@@ -71,26 +108,55 @@ function perBatch(run: OutputInput): INodeExecutionData[] {
 	run.plan.batches.forEach((batch, b) => {
 		for (const part of run.outcomes[b]?.parts ?? [{ failure: NOT_SENT }]) {
 			const units = part.units ?? batch.units;
-			const itemIndexes = part.units ? itemsCarrying(batch, part.units, byIndex) : batch.itemIndexes;
-			const fields = { fromObjectType: batch.fromObjectType, toObjectType: batch.toObjectType, pairCount: units.length, inputs: run.inputsOf(batch, units) };
+			const itemIndexes = part.units
+				? itemsCarrying(batch, part.units, byIndex)
+				: batch.itemIndexes;
+			const fields = {
+				fromObjectType: batch.fromObjectType,
+				toObjectType: batch.toObjectType,
+				pairCount: units.length,
+				inputs: run.inputsOf(batch, units),
+			};
 			const { answer } = part;
 			const report = part.failure ?? (answer && answerFailure(answer, 'request'));
-			if (report && !run.continueOnFail) throw toNodeApiError(run.node, report, itemIndexes[0] ?? 0, `Batch ${b} (items ${itemIndexes.join(', ')})`);
-			const json = report ? errorJson(report, { ...fields, ...(answer ? { results: answer as unknown as IDataObject } : {}) }) : ({ ...fields, ...answer } as unknown as IDataObject);
+			if (report && !run.continueOnFail)
+				throw toNodeApiError(
+					run.node,
+					report,
+					itemIndexes[0] ?? 0,
+					`Batch ${b} (items ${itemIndexes.join(', ')})`,
+				);
+			const json = report
+				? errorJson(report, {
+						...fields,
+						...(answer ? { results: answer as unknown as IDataObject } : {}),
+					})
+				: ({ ...fields, ...answer } as unknown as IDataObject);
 			for (const i of itemIndexes) covered[i] = 1;
 			out.push({ json, pairedItem: itemIndexes.map((item) => ({ item })) });
 		}
 	});
 	for (const item of run.valid) {
-		if (!covered[item.itemIndex]) out.push({ json: { ...itemFields(item), ...noRequestAnswer(run.dryRun) } as unknown as IDataObject, pairedItem: { item: item.itemIndex } });
+		if (!covered[item.itemIndex])
+			out.push({
+				json: { ...itemFields(item), ...noRequestAnswer(run.dryRun) } as unknown as IDataObject,
+				pairedItem: { item: item.itemIndex },
+			});
 	}
-	for (const [itemIndex, { item, report }] of run.failed) out.push({ json: errorJson(report, { itemIndex, ...itemFields(item) }), pairedItem: { item: itemIndex } });
-	for (const [itemIndex, error] of run.invalid) out.push({ json: refusalJson(error, itemIndex), pairedItem: { item: itemIndex } });
+	for (const [itemIndex, { item, report }] of run.failed)
+		out.push({
+			json: errorJson(report, { itemIndex, ...itemFields(item) }),
+			pairedItem: { item: itemIndex },
+		});
+	for (const [itemIndex, error] of run.invalid)
+		out.push({ json: refusalJson(error, itemIndex), pairedItem: { item: itemIndex } });
 	return out;
 }
 
 /** What came of one pair: the answer of the request that removed it, or why it was not removed. */
-type PairFate = { answer: ResponseFields; report?: undefined } | { report: FailureReport; answer?: undefined };
+type PairFate =
+	| { answer: ResponseFields; report?: undefined }
+	| { report: FailureReport; answer?: undefined };
 
 /**
  * Each pair of a batch with the fate of the last request that carried it. A refusal that named ids is final for the pairs it
@@ -103,7 +169,8 @@ function pairFates(batch: PlannedBatch, outcome: BatchOutcome | undefined): Map<
 		for (const unit of part.units ?? batch.units) {
 			const key = pairKey(unit.from, unit.to);
 			if (refusedByName.has(key)) continue;
-			if (part.named && !namesPairOf(part.named, unit.from, unit.to === undefined ? [] : [unit.to])) continue;
+			if (part.named && !namesPairOf(part.named, unit.from, unit.to === undefined ? [] : [unit.to]))
+				continue;
 			if (part.named) refusedByName.add(key);
 			fates.set(key, part.answer ? { answer: part.answer } : { report: part.failure ?? NOT_SENT });
 		}
@@ -126,16 +193,28 @@ type PairReport = { toId: string; outcome: 'removed' | 'failed' | 'notSent'; err
  * only HubSpot's errors that concern it; it fails with the first pair that failed (one that was sent before one that was not),
  * and then lists what came of each of its pairs.
  */
-function judgeItem(item: ItemPairs, fateOf: (toId: string) => PairFate): { report?: FailureReport; fields: ResponseFields; pairs?: PairReport[] } {
+function judgeItem(
+	item: ItemPairs,
+	fateOf: (toId: string) => PairFate,
+): { report?: FailureReport; fields: ResponseFields; pairs?: PairReport[] } {
 	const answers = new Set<ResponseFields>();
 	const pairs: PairReport[] = [];
 	let report: FailureReport | undefined;
 	for (const toId of item.toIds) {
 		const fate = fateOf(toId);
-		const failure = fate.report ?? answerFailure({ ...fate.answer, errors: errorsConcerning(fate.answer, item, [toId]) }, 'item');
+		const failure =
+			fate.report ??
+			answerFailure(
+				{ ...fate.answer, errors: errorsConcerning(fate.answer, item, [toId]) },
+				'item',
+			);
 		if (fate.answer) answers.add(fate.answer);
 		if (failure && (!report || (report.notSent && !failure.notSent))) report = failure;
-		pairs.push(failure ? { toId, outcome: failure.notSent ? 'notSent' : 'failed', error: failure.message } : { toId, outcome: 'removed' });
+		pairs.push(
+			failure
+				? { toId, outcome: failure.notSent ? 'notSent' : 'failed', error: failure.message }
+				: { toId, outcome: 'removed' },
+		);
 	}
 	const fields = mergeResults([...answers]);
 	if (fields.errors.length > 0) {
@@ -157,12 +236,18 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 		if (clean[b] !== undefined) return clean[b] ?? undefined;
 		const parts = outcomes[b]?.parts;
 		const fields = parts?.length === 1 && !parts[0].failure ? parts[0].answer : undefined;
-		const complete = fields && (fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) && fields.errors.length === 0 && fields.startedAt && fields.links === undefined;
+		const complete =
+			fields &&
+			(fields.status === 'COMPLETE' || fields.status === DRY_RUN_STATUS) &&
+			fields.errors.length === 0 &&
+			fields.startedAt &&
+			fields.links === undefined;
 		return (clean[b] = complete ? fields : null) ?? undefined;
 	};
 	// The fates of the pairs of a batch that was not answered cleanly, worked out once for all the items it carried.
 	const fates = new Map<number, Map<string, PairFate>>();
-	const fatesOf = (b: number) => fates.get(b) ?? fates.set(b, pairFates(plan.batches[b], outcomes[b])).get(b)!;
+	const fatesOf = (b: number) =>
+		fates.get(b) ?? fates.set(b, pairFates(plan.batches[b], outcomes[b])).get(b)!;
 	const itemJson = (i: number): IDataObject | undefined => {
 		const refused = run.invalid.get(i);
 		if (refused) return refusalJson(refused, i);
@@ -191,7 +276,11 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 			return Object.assign(itemFields(item), fields) as IDataObject;
 		}
 		failures.push({ itemIndex: i, report });
-		return errorJson(report, { ...itemFields(item), ...fields, ...(pairs ? { pairs: pairs as unknown as IDataObject[] } : {}) });
+		return errorJson(report, {
+			...itemFields(item),
+			...fields,
+			...(pairs ? { pairs: pairs as unknown as IDataObject[] } : {}),
+		});
 	};
 	for (let i = 0; i < run.itemCount; i++) {
 		const json = itemJson(i);
@@ -199,7 +288,11 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 	}
 	if (failures.length > 0 && !run.continueOnFail) {
 		const done = run.valid.length - failures.length;
-		throw firstFailureError(run.node, failures, `${done} of ${run.itemCount} items were ${run.dryRun ? 'checked' : 'archived'} before this failure; running the node again is safe.`);
+		throw firstFailureError(
+			run.node,
+			failures,
+			`${done} of ${run.itemCount} items were ${run.dryRun ? 'checked' : 'archived'} before this failure; running the node again is safe.`,
+		);
 	}
 	return out;
 }
@@ -212,14 +305,42 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean): IDataObject {
 	const { fromObjectType, toObjectType, fromId, toIds } = item;
 	const { numErrors, results, startedAt, completedAt, requestedAt } = answer;
-	return { fromObjectType, toObjectType, fromId, toIds, status: dryRun ? DRY_RUN_STATUS : answer.status, numErrors, errors: [], results: results.length === 0 ? [] : results.slice(), startedAt, completedAt, requestedAt };
+	return {
+		fromObjectType,
+		toObjectType,
+		fromId,
+		toIds,
+		status: dryRun ? DRY_RUN_STATUS : answer.status,
+		numErrors,
+		errors: [],
+		results: results.length === 0 ? [] : results.slice(),
+		startedAt,
+		completedAt,
+		requestedAt,
+	};
 }
 
 /** The error the node stops with: the first item whose own request or read failed, naming how many others failed too. */
-export function firstFailureError(node: INode, failures: ReadonlyArray<{ itemIndex: number; report: FailureReport }>, note?: string) {
+export function firstFailureError(
+	node: INode,
+	failures: ReadonlyArray<{ itemIndex: number; report: FailureReport }>,
+	note?: string,
+) {
 	const first = failures.find((f) => !f.report.notSent) ?? failures[0];
 	const others = failures.filter((f) => f !== first);
-	const listed = others.slice(0, 10).map((f) => f.itemIndex).join(', ');
-	const more = others.length > 0 ? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${listed}${others.length > 10 ? ', …' : ''})` : '';
-	return toNodeApiError(node, first.report, first.itemIndex, `Item ${first.itemIndex}${more}`, note);
+	const listed = others
+		.slice(0, 10)
+		.map((f) => f.itemIndex)
+		.join(', ');
+	const more =
+		others.length > 0
+			? ` (and ${others.length} more item${others.length === 1 ? '' : 's'}: ${listed}${others.length > 10 ? ', …' : ''})`
+			: '';
+	return toNodeApiError(
+		node,
+		first.report,
+		first.itemIndex,
+		`Item ${first.itemIndex}${more}`,
+		note,
+	);
 }

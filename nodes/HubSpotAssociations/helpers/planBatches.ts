@@ -26,10 +26,18 @@ export class PlannedBatch {
 	private readonly toIdLists: Array<readonly string[]> = [];
 	private typeLists?: Array<Array<Map<string, AssociationTypeRef>> | undefined>;
 
-	constructor(readonly index: number, readonly fromObjectType: string, readonly toObjectType: string) {}
+	constructor(
+		readonly index: number,
+		readonly fromObjectType: string,
+		readonly toObjectType: string,
+	) {}
 
 	/** `toIds` is kept, not copied: the planner hands over lists it no longer changes. */
-	add(fromId: string, toIds: readonly string[], types?: Array<Map<string, AssociationTypeRef>>): void {
+	add(
+		fromId: string,
+		toIds: readonly string[],
+		types?: Array<Map<string, AssociationTypeRef>>,
+	): void {
 		if (types) (this.typeLists ??= [])[this.fromIds.length] = types;
 		this.fromIds.push(fromId);
 		this.toIdLists.push(toIds);
@@ -41,7 +49,12 @@ export class PlannedBatch {
 		for (let f = 0; f < this.fromIds.length; f++) {
 			const toIds = this.toIdLists[f];
 			const types = this.typeLists?.[f];
-			for (let k = 0; k < toIds.length; k++) units.push(types ? { from: this.fromIds[f], to: toIds[k], types: [...types[k].values()] } : { from: this.fromIds[f], to: toIds[k] });
+			for (let k = 0; k < toIds.length; k++)
+				units.push(
+					types
+						? { from: this.fromIds[f], to: toIds[k], types: [...types[k].values()] }
+						: { from: this.fromIds[f], to: toIds[k] },
+				);
 		}
 		return units;
 	}
@@ -72,7 +85,9 @@ export class ItemBatches {
 
 	/** The one batch that carries the item, or -1 when none or several do (then ask `get`). Allocates nothing. */
 	only(itemIndex: number): number {
-		return itemIndex >= 0 && itemIndex < this.first.length && !this.more.has(itemIndex) ? this.first[itemIndex] : -1;
+		return itemIndex >= 0 && itemIndex < this.first.length && !this.more.has(itemIndex)
+			? this.first[itemIndex]
+			: -1;
 	}
 
 	get(itemIndex: number): readonly number[] | undefined {
@@ -81,10 +96,14 @@ export class ItemBatches {
 	}
 }
 
-export type BatchPlan = { batches: PlannedBatch[]; batchesOfItem: Pick<ItemBatches, 'get' | 'only'> };
+export type BatchPlan = {
+	batches: PlannedBatch[];
+	batchesOfItem: Pick<ItemBatches, 'get' | 'only'>;
+};
 
 interface FromGroup {
-	fromId: string; toIds: string[];
+	fromId: string;
+	toIds: string[];
 	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
 	owners: Array<number | number[]>;
 	/** Where each to id sits; made once a from id has more than a few (below that a scan is cheaper). */
@@ -95,15 +114,20 @@ interface FromGroup {
 
 type TypeGroup = { fromObjectType: string; toObjectType: string; froms: Map<string, FromGroup> };
 
-const positionOf = (from: FromGroup, toId: string): number => (from.position ? (from.position.get(toId) ?? -1) : from.toIds.indexOf(toId));
+const positionOf = (from: FromGroup, toId: string): number =>
+	from.position ? (from.position.get(toId) ?? -1) : from.toIds.indexOf(toId);
 
-function mergeTypes(into: Map<string, AssociationTypeRef>, types: readonly AssociationTypeRef[] = []): Map<string, AssociationTypeRef> {
+function mergeTypes(
+	into: Map<string, AssociationTypeRef>,
+	types: readonly AssociationTypeRef[] = [],
+): Map<string, AssociationTypeRef> {
 	for (const t of types) if (!into.has(labelKey(t))) into.set(labelKey(t), t);
 	return into;
 }
 
 export function planBatches(items: readonly ItemPairs[], batchSize: number): BatchPlan {
-	if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive whole number, got ${batchSize}`);
+	if (!Number.isInteger(batchSize) || batchSize < 1)
+		throw new RangeError(`batchSize must be a positive whole number, got ${batchSize}`);
 	const groups = new Map<string, TypeGroup>();
 	let itemIndexLimit = 0;
 	let current: TypeGroup | undefined;
@@ -113,16 +137,28 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 		const item = items[n];
 		if (item.itemIndex >= itemIndexLimit) itemIndexLimit = item.itemIndex + 1;
 		// Items nearly always share their object types: the group is looked up only when they change.
-		if (!current || current.fromObjectType !== item.fromObjectType || current.toObjectType !== item.toObjectType) {
+		if (
+			!current ||
+			current.fromObjectType !== item.fromObjectType ||
+			current.toObjectType !== item.toObjectType
+		) {
 			const key = `${item.fromObjectType}\u0000${item.toObjectType}`;
-			current = groups.get(key) ?? { fromObjectType: item.fromObjectType, toObjectType: item.toObjectType, froms: new Map() };
+			current = groups.get(key) ?? {
+				fromObjectType: item.fromObjectType,
+				toObjectType: item.toObjectType,
+				froms: new Map(),
+			};
 			groups.set(key, current);
 		}
 		let from = current.froms.get(item.fromId);
 		if (!from) {
 			// The usual first sight of a from id: one pair, no labels, its lists made at their size.
 			if (item.toIds.length === 1 && !item.types) {
-				current.froms.set(item.fromId, { fromId: item.fromId, toIds: [item.toIds[0]], owners: [item.itemIndex] });
+				current.froms.set(item.fromId, {
+					fromId: item.fromId,
+					toIds: [item.toIds[0]],
+					owners: [item.itemIndex],
+				});
 				continue;
 			}
 			from = { fromId: item.fromId, toIds: [], owners: [] };
@@ -142,7 +178,8 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 			}
 			if (item.types && from.types) mergeTypes(from.types[at], item.types);
 			const owner = from.owners[at];
-			if (typeof owner === 'number') from.owners[at] = owner === item.itemIndex ? owner : [owner, item.itemIndex];
+			if (typeof owner === 'number')
+				from.owners[at] = owner === item.itemIndex ? owner : [owner, item.itemIndex];
 			else if (owner[owner.length - 1] !== item.itemIndex) owner.push(item.itemIndex);
 		}
 	}
@@ -167,7 +204,11 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 					if (typeof owner === 'number') addOwner(batch, owner);
 					else for (const o of owner) addOwner(batch, o);
 				}
-				batch.add(from.fromId, take === from.toIds.length ? from.toIds : from.toIds.slice(offset, offset + take), from.types?.slice(offset, offset + take));
+				batch.add(
+					from.fromId,
+					take === from.toIds.length ? from.toIds : from.toIds.slice(offset, offset + take),
+					from.types?.slice(offset, offset + take),
+				);
 				offset += take;
 			}
 		}

@@ -22,13 +22,22 @@ const MAX_PAGES_PER_RECORD = 10_000;
 /** An associated record and the labels of the association, as HubSpot's write endpoints take them. */
 export type AssociatedRecord = { toId: string; types: AssociationTypeRef[] };
 
-export type ReadOutcome = { ok: true; targets: AssociatedRecord[] } | { ok: false; report: FailureReport };
+export type ReadOutcome =
+	| { ok: true; targets: AssociatedRecord[] }
+	| { ok: false; report: FailureReport };
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
 
-const recordKey = (r: RecordToRead): string => `${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
+const recordKey = (r: RecordToRead): string =>
+	`${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
 
-type RecordState = { targets: Map<string, AssociatedRecord>; cursors: Set<string>; pages: number; done: boolean; failure?: FailureReport };
+type RecordState = {
+	targets: Map<string, AssociatedRecord>;
+	cursors: Set<string>;
+	pages: number;
+	done: boolean;
+	failure?: FailureReport;
+};
 type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
 /**
@@ -38,32 +47,62 @@ type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pendin
  */
 export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	const subCategory = typeof error.subCategory === 'string' ? error.subCategory : '';
-	return error.category === 'OBJECT_NOT_FOUND' || /NO_ASSOCIATIONS|NOT_FOUND/i.test(subCategory) || /\bno\b.*\bassociations?\b.*\bfound\b/i.test(String(error.message ?? ''));
+	return (
+		error.category === 'OBJECT_NOT_FOUND' ||
+		/NO_ASSOCIATIONS|NOT_FOUND/i.test(subCategory) ||
+		/\bno\b.*\bassociations?\b.*\bfound\b/i.test(String(error.message ?? ''))
+	);
 }
 
 /** One record's page of a batch/read answer; `unreadable` says why its associations cannot all be read exactly. */
-export type ReadPage = { fromId: string; targets: AssociatedRecord[]; after?: string; unreadable?: string };
+export type ReadPage = {
+	fromId: string;
+	targets: AssociatedRecord[];
+	after?: string;
+	unreadable?: string;
+};
 
 /**
  * Why an id in an answer cannot be read. HubSpot's ids are int64 and `toObjectId` comes as a bare JSON number, which JSON parsing
  * turns into a double: past 2^53 its last digits are lost, and what is left may name another record.
  */
 function unreadableId(value: unknown, reason: string): string {
-	const rounded = typeof value === 'number' && Number.isInteger(value) && value > 0 && !Number.isSafeInteger(value);
-	return rounded ? `${value} is too large for a number to hold exactly (above ${Number.MAX_SAFE_INTEGER}), so its last digits are lost` : reason;
+	const rounded =
+		typeof value === 'number' &&
+		Number.isInteger(value) &&
+		value > 0 &&
+		!Number.isSafeInteger(value);
+	return rounded
+		? `${value} is too large for a number to hold exactly (above ${Number.MAX_SAFE_INTEGER}), so its last digits are lost`
+		: reason;
 }
 
 /** A record's associated records, or why one of them cannot be read exactly (the first such). */
 function readTargets(to: unknown): { targets: AssociatedRecord[]; unreadable?: string } {
-	if (!Array.isArray(to)) return { targets: [], unreadable: `HubSpot's answer holds no list of associated records for it (${describeValue(to)})` };
+	if (!Array.isArray(to))
+		return {
+			targets: [],
+			unreadable: `HubSpot's answer holds no list of associated records for it (${describeValue(to)})`,
+		};
 	const targets: AssociatedRecord[] = [];
 	for (const entry of to) {
-		if (!isRecord(entry)) return { targets, unreadable: `an associated record in HubSpot's answer is ${describeValue(entry)}, not a record` };
+		if (!isRecord(entry))
+			return {
+				targets,
+				unreadable: `an associated record in HubSpot's answer is ${describeValue(entry)}, not a record`,
+			};
 		const value = entry.toObjectId ?? entry.id;
 		const toId = parseId(value);
-		if (!toId.ok) return { targets, unreadable: `an associated record's id in HubSpot's answer cannot be read: ${unreadableId(value, toId.reason)}` };
+		if (!toId.ok)
+			return {
+				targets,
+				unreadable: `an associated record's id in HubSpot's answer cannot be read: ${unreadableId(value, toId.reason)}`,
+			};
 		const labels = Array.isArray(entry.associationTypes) ? entry.associationTypes : [];
-		targets.push({ toId: toId.id, types: labels.map(parseLabel).filter((t): t is AssociationTypeRef => t !== undefined) });
+		targets.push({
+			toId: toId.id,
+			types: labels.map(parseLabel).filter((t): t is AssociationTypeRef => t !== undefined),
+		});
 	}
 	return { targets };
 }
@@ -72,7 +111,10 @@ function readTargets(to: unknown): { targets: AssociatedRecord[]; unreadable?: s
  * The pages in one answer's `results`. Nothing is skipped: a record with an associated record it cannot read exactly gets
  * `unreadable`, and a result whose record cannot be told (`unattributed`) makes the records left without a result fail.
  */
-export function readPages(results: readonly unknown[]): { pages: ReadPage[]; unattributed?: string } {
+export function readPages(results: readonly unknown[]): {
+	pages: ReadPage[];
+	unattributed?: string;
+} {
 	const pages: ReadPage[] = [];
 	let unattributed: string | undefined;
 	for (const result of results) {
@@ -87,34 +129,65 @@ export function readPages(results: readonly unknown[]): { pages: ReadPage[]; una
 			continue;
 		}
 		const { targets, unreadable } = readTargets(result.to);
-		const next = isRecord(result.paging) && isRecord(result.paging.next) ? result.paging.next.after : undefined;
-		const after = typeof next === 'string' && next !== '' ? next : typeof next === 'number' ? String(next) : undefined;
-		pages.push({ fromId: fromId.id, targets, ...(after !== undefined ? { after } : {}), ...(unreadable !== undefined ? { unreadable } : {}) });
+		const next =
+			isRecord(result.paging) && isRecord(result.paging.next)
+				? result.paging.next.after
+				: undefined;
+		const after =
+			typeof next === 'string' && next !== ''
+				? next
+				: typeof next === 'number'
+					? String(next)
+					: undefined;
+		pages.push({
+			fromId: fromId.id,
+			targets,
+			...(after !== undefined ? { after } : {}),
+			...(unreadable !== undefined ? { unreadable } : {}),
+		});
 	}
 	return { pages, ...(unattributed !== undefined ? { unattributed } : {}) };
 }
 
 /** A record whose associations could not all be read exactly: removing only the others would report a removal not made. */
 function unreadableReport(fromId: string, why: string): FailureReport {
-	const hint = 'Nothing was removed for this record. Find the association in HubSpot and remove it there, or with the Archive Associations operation giving the associated record\'s id as a string of digits; then run again.';
-	return { message: `The associations of record ${fromId} could not be read exactly: ${why}`, description: hint, hint };
+	const hint =
+		"Nothing was removed for this record. Find the association in HubSpot and remove it there, or with the Archive Associations operation giving the associated record's id as a string of digits; then run again.";
+	return {
+		message: `The associations of record ${fromId} could not be read exactly: ${why}`,
+		description: hint,
+		hint,
+	};
 }
 
 function readErrorReport(error: HubSpotBatchError, fromId: string): FailureReport {
 	const category = typeof error.category === 'string' ? error.category : undefined;
 	const message = `HubSpot could not read the associations of record ${fromId}: ${typeof error.message === 'string' ? error.message : 'no message'}`;
 	const hint = 'Check that the record exists and that the credential may read both object types.';
-	return { message, description: `${category ? `category ${category}. ` : ''}${hint}`, httpCode: '207', category, hint };
+	return {
+		message,
+		description: `${category ? `category ${category}. ` : ''}${hint}`,
+		httpCode: '207',
+		category,
+		hint,
+	};
 }
 
 function pagingReport(fromId: string, why: string): FailureReport {
-	const hint = 'Run the node again; if it keeps happening, remove this record\'s associations in smaller steps.';
-	return { message: `Reading the associations of record ${fromId} stopped: ${why}`, description: hint, hint };
+	const hint =
+		"Run the node again; if it keeps happening, remove this record's associations in smaller steps.";
+	return {
+		message: `Reading the associations of record ${fromId} stopped: ${why}`,
+		description: hint,
+		hint,
+	};
 }
 
 const NOT_READ: FailureReport = {
-	message: 'Not read: the node stopped after an earlier read failed', description: 'Nothing was removed for this item.',
-	hint: 'Fix the failure reported for the other items and run again.', notSent: true,
+	message: 'Not read: the node stopped after an earlier read failed',
+	description: 'Nothing was removed for this item.',
+	hint: 'Fix the failure reported for the other items and run again.',
+	notSent: true,
 };
 
 /** Folds the outcome of one read batch, request by request, into the records it asked about; returns whether any of them failed. */
@@ -142,10 +215,16 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 				continue;
 			}
 			state.pages++;
-			for (const target of page.targets) if (!state.targets.has(target.toId)) state.targets.set(target.toId, target);
+			for (const target of page.targets)
+				if (!state.targets.has(target.toId)) state.targets.set(target.toId, target);
 			if (page.after === undefined) settle(page.fromId);
-			else if (state.cursors.has(page.after)) settle(page.fromId, pagingReport(page.fromId, 'HubSpot returned the same page cursor twice'));
-			else if (state.pages >= MAX_PAGES_PER_RECORD) settle(page.fromId, pagingReport(page.fromId, `more than ${MAX_PAGES_PER_RECORD} pages`));
+			else if (state.cursors.has(page.after))
+				settle(
+					page.fromId,
+					pagingReport(page.fromId, 'HubSpot returned the same page cursor twice'),
+				);
+			else if (state.pages >= MAX_PAGES_PER_RECORD)
+				settle(page.fromId, pagingReport(page.fromId, `more than ${MAX_PAGES_PER_RECORD} pages`));
 			else {
 				settled.add(page.fromId);
 				state.cursors.add(page.after);
@@ -158,7 +237,8 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
 			const named = [...found.from, ...found.either].filter((id) => asked.has(id));
 			if (named.length === 0 && !meansNothingToRemove(error)) unattributed.push(error);
-			for (const id of named) settle(id, meansNothingToRemove(error) ? undefined : readErrorReport(error, id));
+			for (const id of named)
+				settle(id, meansNothingToRemove(error) ? undefined : readErrorReport(error, id));
 		}
 		// A refusal that named records concerns them only: the others were asked again in the next request.
 		if (part.named) {
@@ -168,7 +248,11 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated; unless a
 		// result or an error did not say which record it is about, which may be this one.
 		const unsaid = (from: string) =>
-			unattributed.length > 0 ? readErrorReport(unattributed[0], from) : unattributedResult !== undefined ? unreadableReport(from, unattributedResult) : undefined;
+			unattributed.length > 0
+				? readErrorReport(unattributed[0], from)
+				: unattributedResult !== undefined
+					? unreadableReport(from, unattributedResult)
+					: undefined;
 		for (const { from } of partUnits) settle(from, part.failure ?? unsaid(from));
 	}
 	return failed;
@@ -178,13 +262,20 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
  * Reads the associations of every record (each distinct record once) and gives, for any record asked about, which records it is
  * associated with or why they could not be read. Records left unread when the run stops reading are reported as not read.
  */
-export async function readAssociations(transport: Transport, records: readonly RecordToRead[], options: RunOptions, continueOnFail: boolean): Promise<(record: RecordToRead) => ReadOutcome> {
+export async function readAssociations(
+	transport: Transport,
+	records: readonly RecordToRead[],
+	options: RunOptions,
+	continueOnFail: boolean,
+): Promise<(record: RecordToRead) => ReadOutcome> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
 		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
 		let group = groups.get(key);
 		if (!group) {
-			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) => units.map((u) => (u.after === undefined ? { id: u.from } : { id: u.from, after: u.after })));
+			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) =>
+				units.map((u) => (u.after === undefined ? { id: u.from } : { id: u.from, after: u.after })),
+			);
 			groups.set(key, (group = { endpoint, states: new Map(), pending: [] }));
 		}
 		if (group.states.has(r.fromId)) continue;
@@ -199,7 +290,8 @@ export async function readAssociations(transport: Transport, records: readonly R
 	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !shouldStop(); round++) {
 		const requests: Array<{ group: Group; units: Unit[] }> = [];
 		for (const group of groups.values()) {
-			for (let at = 0; at < group.pending.length; at += MAX_READ_INPUTS) requests.push({ group, units: group.pending.slice(at, at + MAX_READ_INPUTS) });
+			for (let at = 0; at < group.pending.length; at += MAX_READ_INPUTS)
+				requests.push({ group, units: group.pending.slice(at, at + MAX_READ_INPUTS) });
 			group.pending = [];
 		}
 		if (requests.length === 0) break;
@@ -213,8 +305,13 @@ export async function readAssociations(transport: Transport, records: readonly R
 	const outcomes = new Map<string, ReadOutcome>();
 	for (const { endpoint, states } of groups.values()) {
 		for (const [fromId, state] of states) {
-			const report = state.failure ?? (state.done ? undefined : transport.halted ? notSentReport(transport.halted) : NOT_READ);
-			outcomes.set(recordKey({ ...endpoint.types, fromId }), report ? { ok: false, report } : { ok: true, targets: [...state.targets.values()] });
+			const report =
+				state.failure ??
+				(state.done ? undefined : transport.halted ? notSentReport(transport.halted) : NOT_READ);
+			outcomes.set(
+				recordKey({ ...endpoint.types, fromId }),
+				report ? { ok: false, report } : { ok: true, targets: [...state.targets.values()] },
+			);
 		}
 	}
 	// Every record asked about has its outcome; one that somehow has none is reported as not read, never passed over.

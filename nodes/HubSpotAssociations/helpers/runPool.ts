@@ -4,7 +4,12 @@
  * is left in an unknown state). A job that throws stops the pool the same way: once the node is going to fail nothing new is
  * sent, and the error is thrown when the jobs under way have finished.
  */
-export async function runPool(count: number, concurrency: number, work: (index: number) => Promise<void>, shouldStop: () => boolean = () => false): Promise<void> {
+export async function runPool(
+	count: number,
+	concurrency: number,
+	work: (index: number) => Promise<void>,
+	shouldStop: () => boolean = () => false,
+): Promise<void> {
 	let next = 0;
 	let thrown: { error: unknown } | undefined;
 	const lane = async () => {

@@ -3,15 +3,34 @@
  * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
  * them).
  */
-import { describeFailure, notSentReport, redactAnswer, type FailureReport } from '../transport/errors';
+import {
+	describeFailure,
+	notSentReport,
+	redactAnswer,
+	type FailureReport,
+} from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
 import { refusalScope } from '../transport/policy';
 import { sendWithRetries, type Transport } from '../transport/send';
 import type { Unit } from './planBatches';
-import { idsNamedByError, isRecord, namesAnyId, namesPairOf, noIds, readBatchResponse, type NamedIds, type PairTypes, type ResponseFields } from './responses';
+import {
+	idsNamedByError,
+	isRecord,
+	namesAnyId,
+	namesPairOf,
+	noIds,
+	readBatchResponse,
+	type NamedIds,
+	type PairTypes,
+	type ResponseFields,
+} from './responses';
 
 /** An endpoint between two object types and how it takes its units (`inputs`: the request body's for these units). */
-export type BatchEndpoint = { types: PairTypes; path: string; inputs(units: readonly Unit[]): unknown[] };
+export type BatchEndpoint = {
+	types: PairTypes;
+	path: string;
+	inputs(units: readonly Unit[]): unknown[];
+};
 
 /**
  * One request of a batch and what came of it. A batch goes as one request unless HubSpot refuses its size or names ids it will
@@ -31,31 +50,58 @@ export interface SentPart {
 /** Every request a batch took, in the order they were sent. */
 export type BatchOutcome = { parts: SentPart[] };
 
-export const batchEndpoint = (version: ApiVersion, types: PairTypes, name: string, inputs: BatchEndpoint['inputs']): BatchEndpoint => ({
-	types, path: associationsPath(version, types.fromObjectType, types.toObjectType, name), inputs,
+export const batchEndpoint = (
+	version: ApiVersion,
+	types: PairTypes,
+	name: string,
+	inputs: BatchEndpoint['inputs'],
+): BatchEndpoint => ({
+	types,
+	path: associationsPath(version, types.fromObjectType, types.toObjectType, name),
+	inputs,
 });
 
 /** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
 const MAX_RESENDS_WITHOUT_NAMED = 12;
 
-export async function sendBatch(transport: Transport, endpoint: BatchEndpoint, units: Unit[]): Promise<BatchOutcome> {
+export async function sendBatch(
+	transport: Transport,
+	endpoint: BatchEndpoint,
+	units: Unit[],
+): Promise<BatchOutcome> {
 	const parts = await sendParts(transport, endpoint, units, [], 0);
 	// Nearly every batch goes as one request: its units are the batch's own, and are not kept for the rest of the run.
-	return { parts: parts.length === 1 && parts[0].units === units ? [{ ...parts[0], units: undefined }] : parts };
+	return {
+		parts:
+			parts.length === 1 && parts[0].units === units ? [{ ...parts[0], units: undefined }] : parts,
+	};
 }
 
-async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: Unit[], parts: SentPart[], resends: number): Promise<SentPart[]> {
+async function sendParts(
+	transport: Transport,
+	endpoint: BatchEndpoint,
+	units: Unit[],
+	parts: SentPart[],
+	resends: number,
+): Promise<SentPart[]> {
 	if (units.length === 0) return parts;
 	// A size HubSpot refused earlier in the run: send in parts it takes, without asking again.
 	const limit = transport.batchLimits.get(endpoint.path);
 	if (limit !== undefined && units.length > limit) {
-		for (let at = 0; at < units.length; at += limit) await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends);
+		for (let at = 0; at < units.length; at += limit)
+			await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends);
 		return parts;
 	}
 	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
 	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
 	const blocked = refused();
-	const sent = blocked ? { notSent: blocked } : await sendWithRetries(transport, { method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } }, refused);
+	const sent = blocked
+		? { notSent: blocked }
+		: await sendWithRetries(
+				transport,
+				{ method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } },
+				refused,
+			);
 	if ('notSent' in sent) {
 		parts.push({ units, failure: notSentReport(sent.notSent) });
 		return parts;
@@ -72,7 +118,10 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal at least halves the
 		// size again, so a batch costs at most log2(pairs) refused requests.
 		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
-		transport.batchLimits.set(endpoint.path, Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller));
+		transport.batchLimits.set(
+			endpoint.path,
+			Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller),
+		);
 		return await sendParts(transport, endpoint, units, parts, resends);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
@@ -83,7 +132,9 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 		const named = namedIdsIn(exchange.body, units, endpoint.types);
 		if (namesAnyId(named)) {
 			parts.push({ units, failure: report, named });
-			const rest = units.filter((u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]));
+			const rest = units.filter(
+				(u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]),
+			);
 			return await sendParts(transport, endpoint, rest, parts, resends + 1);
 		}
 	}
@@ -95,7 +146,8 @@ async function sendParts(transport: Transport, endpoint: BatchEndpoint, units: U
 function namedIdsIn(body: unknown, units: readonly Unit[], types: PairTypes): NamedIds {
 	const named = noIds();
 	if (!isRecord(body)) return named;
-	for (const source of [body, ...(Array.isArray(body.errors) ? body.errors.filter(isRecord) : [])]) idsNamedByError(source, types, named);
+	for (const source of [body, ...(Array.isArray(body.errors) ? body.errors.filter(isRecord) : [])])
+		idsNamedByError(source, types, named);
 	const present = noIds();
 	if (!namesAnyId(named)) return present;
 	for (const { from, to } of units) {

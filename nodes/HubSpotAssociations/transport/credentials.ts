@@ -1,5 +1,9 @@
 /** The chosen credential, read once per execution: the credential type, base URL and secrets to redact. */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 export type AuthenticationMethod = 'oAuth2' | 'appToken';
 
@@ -19,18 +23,36 @@ export interface Connection {
 	appTokenCredential?: ICredentialDataDecryptedObject;
 }
 
-export async function resolveConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions, authentication: AuthenticationMethod): Promise<Connection> {
-	const credentialType = authentication === 'appToken' ? 'hubSpotAssociationsAppTokenApi' : 'hubSpotAssociationsOAuth2Api';
+export async function resolveConnection(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	authentication: AuthenticationMethod,
+): Promise<Connection> {
+	const credentialType =
+		authentication === 'appToken'
+			? 'hubSpotAssociationsAppTokenApi'
+			: 'hubSpotAssociationsOAuth2Api';
 	const data = (await ctx.getCredentials(credentialType)) as Record<string, unknown>;
-	const tokenData = (data.oauthTokenData && typeof data.oauthTokenData === 'object' ? data.oauthTokenData : {}) as Record<string, unknown>;
+	const tokenData = (
+		data.oauthTokenData && typeof data.oauthTokenData === 'object' ? data.oauthTokenData : {}
+	) as Record<string, unknown>;
 	const secrets: string[] = [];
-	for (const value of [data.accessToken, data.clientSecret, tokenData.access_token, tokenData.refresh_token, tokenData.id_token]) {
+	for (const value of [
+		data.accessToken,
+		data.clientSecret,
+		tokenData.access_token,
+		tokenData.refresh_token,
+		tokenData.id_token,
+	]) {
 		if (typeof value !== 'string') continue;
 		// The credential sends a token trimmed of what was pasted around it: that is the one to find.
-		for (const secret of new Set([value, value.trim()])) if (secret.length >= 6) secrets.push(secret);
+		for (const secret of new Set([value, value.trim()]))
+			if (secret.length >= 6) secrets.push(secret);
 	}
-	const baseUrl = ((typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || 'https://api.hubapi.com').replace(/\/+$/, '');
+	const baseUrl = (
+		(typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || 'https://api.hubapi.com'
+	).replace(/\/+$/, '');
 	const connection: Connection = { authentication, credentialType, baseUrl, secrets };
-	if (authentication === 'appToken') connection.appTokenCredential = data as ICredentialDataDecryptedObject;
+	if (authentication === 'appToken')
+		connection.appTokenCredential = data as ICredentialDataDecryptedObject;
 	return connection;
 }

@@ -21,7 +21,8 @@ export function usePace(key: string | undefined): Pace {
 	if (key === undefined) return { throttle: new RateLimitThrottle(), release: () => undefined };
 	// A pace outlives its last execution while HubSpot may still count its requests: an execution starting just after must
 	// know of them. Paces nobody uses and nothing is left in are dropped here, with no timer of their own.
-	for (const [other, pace] of paces) if (pace.users === 0 && pace.throttle.isIdle()) paces.delete(other);
+	for (const [other, pace] of paces)
+		if (pace.users === 0 && pace.throttle.isIdle()) paces.delete(other);
 	const pace = paces.get(key) ?? { throttle: new RateLimitThrottle(), users: 0 };
 	paces.set(key, pace);
 	pace.users++;

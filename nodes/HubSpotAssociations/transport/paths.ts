@@ -8,16 +8,25 @@ export type ApiVersion = 'v4' | '2026-03' | '2026-09';
 /** What version 2 of the node calls unless told otherwise: the newest version HubSpot documents every call of the node under. */
 export const DEFAULT_API_VERSION: ApiVersion = '2026-03';
 
-export const toApiVersion = (value: unknown): ApiVersion => (value === '2026-03' || value === '2026-09' ? value : 'v4');
+export const toApiVersion = (value: unknown): ApiVersion =>
+	value === '2026-03' || value === '2026-09' ? value : 'v4';
 
 /** An associations endpoint between two object types: `batch/archive`, `batch/labels/archive`, `batch/read` or `labels`. */
-export function associationsPath(version: ApiVersion, fromObjectType: string, toObjectType: string, endpoint: string): string {
+export function associationsPath(
+	version: ApiVersion,
+	fromObjectType: string,
+	toObjectType: string,
+	endpoint: string,
+): string {
 	const types = `${encodeURIComponent(fromObjectType)}/${encodeURIComponent(toObjectType)}`;
-	return version === 'v4' ? `/crm/v4/associations/${types}/${endpoint}` : `/crm/associations/${version}/${types}/${endpoint}`;
+	return version === 'v4'
+		? `/crm/v4/associations/${types}/${endpoint}`
+		: `/crm/associations/${version}/${types}/${endpoint}`;
 }
 
 /**
  * The custom object schemas, for the object type dropdowns. HubSpot's reference documents them under 2026-03 and no later dated
  * version, so a later choice reads them there (the list is the same).
  */
-export const schemasPath = (version: ApiVersion): string => (version === 'v4' ? '/crm-object-schemas/v3/schemas' : '/crm-object-schemas/2026-03/schemas');
+export const schemasPath = (version: ApiVersion): string =>
+	version === 'v4' ? '/crm-object-schemas/v3/schemas' : '/crm-object-schemas/2026-03/schemas';

@@ -13,11 +13,16 @@ export type Verdict =
 	| { kind: 'fatal' }; // Any other refusal: retrying cannot help.
 
 export interface HubSpotErrorBody {
-	message?: string; correlationId?: string; category?: string; policyName?: string; errorType?: string;
+	message?: string;
+	correlationId?: string;
+	category?: string;
+	policyName?: string;
+	errorType?: string;
 	errors?: Array<{ message?: string; code?: string; context?: Record<string, unknown> }>;
 }
 
-export const errorBody = ({ body }: HubSpotExchange): HubSpotErrorBody => (body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {});
+export const errorBody = ({ body }: HubSpotExchange): HubSpotErrorBody =>
+	body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotErrorBody) : {};
 
 /**
  * HubSpot's words for a batch over its size, a 400 VALIDATION_ERROR without context, as recorded for CRM batch endpoints: "The
@@ -32,10 +37,14 @@ export function judge(exchange: HubSpotExchange): Verdict {
 	if (status >= 200 && status < 300) return { kind: 'success' };
 	if (status === 0 || status >= 500 || status === 408) return { kind: 'transient' };
 	const body = errorBody(exchange);
-	if (status === 429) return { kind: String(body.policyName ?? '').toUpperCase() === 'DAILY' ? 'dailyLimit' : 'rateLimited' };
+	if (status === 429)
+		return {
+			kind: String(body.policyName ?? '').toUpperCase() === 'DAILY' ? 'dailyLimit' : 'rateLimited',
+		};
 	// 413 is HTTP's own word for a body too large; HubSpot has not been seen to use it.
 	if (status === 413) return { kind: 'tooLarge' };
-	const match = status === 400 && TOO_LARGE.exec(typeof body.message === 'string' ? body.message : '');
+	const match =
+		status === 400 && TOO_LARGE.exec(typeof body.message === 'string' ? body.message : '');
 	if (match) return { kind: 'tooLarge', limit: Number(match[1]) || undefined };
 	return { kind: 'fatal' };
 }
@@ -50,7 +59,9 @@ export function judge(exchange: HubSpotExchange): Verdict {
  */
 export function unknownObjectType(exchange: HubSpotExchange): string | undefined {
 	const message = errorBody(exchange).message;
-	return (exchange.statusCode === 400 || exchange.statusCode === 404) && typeof message === 'string' ? /unable to infer object type from:\s*(\S+)/i.exec(message)?.[1] : undefined;
+	return (exchange.statusCode === 400 || exchange.statusCode === 404) && typeof message === 'string'
+		? /unable to infer object type from:\s*(\S+)/i.exec(message)?.[1]
+		: undefined;
 }
 
 /**
@@ -66,7 +77,11 @@ export function requiredScopes(body: HubSpotErrorBody): string[] {
 			const value = e.context?.[key];
 			if (Array.isArray(value)) value.forEach((s) => typeof s === 'string' && scopes.add(s));
 		}
-		if (typeof e.context === 'string') /\[([^\]]*)\]/.exec(e.context)?.[1].split(',').forEach((s) => s.trim() && scopes.add(s.trim()));
+		if (typeof e.context === 'string')
+			/\[([^\]]*)\]/
+				.exec(e.context)?.[1]
+				.split(',')
+				.forEach((s) => s.trim() && scopes.add(s.trim()));
 	}
 	return [...scopes];
 }
@@ -88,10 +103,18 @@ export function refusesObjectTypes(exchange: HubSpotExchange): boolean {
 	if (exchange.statusCode !== 403) return false;
 	const body = errorBody(exchange);
 	if (requiredScopes(body).some((scope) => OBJECT_TYPE_SCOPE.test(scope))) return true;
-	const contexts: unknown[] = [(body as { context?: unknown }).context, ...(body.errors ?? []).map((e) => e.context)];
+	const contexts: unknown[] = [
+		(body as { context?: unknown }).context,
+		...(body.errors ?? []).map((e) => e.context),
+	];
 	return contexts.some((context) => {
-		const named = context && typeof context === 'object' ? (context as Record<string, unknown>).objectType : undefined;
-		return (Array.isArray(named) ? named : [named]).some((type) => typeof type === 'string' && type !== '');
+		const named =
+			context && typeof context === 'object'
+				? (context as Record<string, unknown>).objectType
+				: undefined;
+		return (Array.isArray(named) ? named : [named]).some(
+			(type) => typeof type === 'string' && type !== '',
+		);
 	});
 }
 
@@ -103,7 +126,12 @@ export function refusesObjectTypes(exchange: HubSpotExchange): boolean {
  */
 export function lacksAssociationPermission(exchange: HubSpotExchange): boolean {
 	const message = errorBody(exchange).message;
-	return (exchange.statusCode === 400 || exchange.statusCode === 403) && typeof message === 'string' && /permission/i.test(message) && /associat/i.test(message);
+	return (
+		(exchange.statusCode === 400 || exchange.statusCode === 403) &&
+		typeof message === 'string' &&
+		/permission/i.test(message) &&
+		/associat/i.test(message)
+	);
 }
 
 /**
@@ -115,7 +143,9 @@ export function refusedByValidationRule(exchange: HubSpotExchange): boolean {
 	if (exchange.statusCode !== 400) return false;
 	const body = errorBody(exchange);
 	const words = `${body.message ?? ''} ${(body.errors ?? []).map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ')}`;
-	return /validation rule|conditional property rule|MISSING_(CONDITIONAL_)?REQUIRED_PROPERTY/i.test(words);
+	return /validation rule|conditional property rule|MISSING_(CONDITIONAL_)?REQUIRED_PROPERTY/i.test(
+		words,
+	);
 }
 
 /**
@@ -136,12 +166,19 @@ export type RefusalScope = 'run' | 'types' | 'request';
 export function refusalScope(exchange: HubSpotExchange, verdict: Verdict): RefusalScope {
 	if (verdict.kind === 'dailyLimit') return 'run';
 	const status = exchange.statusCode;
-	if (status === 401 || (status >= 300 && status < 400) || (exchange.answerUnread === true && status >= 400 && status < 500) || lacksAssociationPermission(exchange)) return 'run';
+	if (
+		status === 401 ||
+		(status >= 300 && status < 400) ||
+		(exchange.answerUnread === true && status >= 400 && status < 500) ||
+		lacksAssociationPermission(exchange)
+	)
+		return 'run';
 	if (status === 403) return refusesObjectTypes(exchange) ? 'types' : 'run';
 	return unknownObjectType(exchange) ? 'types' : 'request';
 }
 
-export const stopsRun = (exchange: HubSpotExchange, verdict: Verdict): boolean => refusalScope(exchange, verdict) === 'run';
+export const stopsRun = (exchange: HubSpotExchange, verdict: Verdict): boolean =>
+	refusalScope(exchange, verdict) === 'run';
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(exchange: HubSpotExchange, now = Date.now()): number | undefined {
@@ -154,7 +191,12 @@ export function retryAfterMs(exchange: HubSpotExchange, now = Date.now()): numbe
 }
 
 /** Exponential backoff with full jitter: a random wait in [base·2^(n-1)/2, base·2^(n-1)], capped. */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
+export function backoffMs(
+	attempt: number,
+	baseMs: number,
+	capMs: number,
+	random = Math.random,
+): number {
 	const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -2,29 +2,47 @@
  * One HTTP call to HubSpot through n8n's authenticated request helper, and whatever came of it as an exchange (status, headers,
  * body, network fault) with nothing secret in it.
  */
-import type { IAdditionalCredentialOptions, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import type { Connection } from './credentials';
 
 export interface HubSpotExchange {
 	/** 0 when no HTTP answer arrived (connection reset, timeout, DNS). */
 	statusCode: number;
-	headers: Record<string, string>; body: unknown;
+	headers: Record<string, string>;
+	body: unknown;
 	/** Network error code (ECONNRESET, ETIMEDOUT, …) and its description, when there was no answer. */
-	networkCode?: string; networkMessage?: string;
+	networkCode?: string;
+	networkMessage?: string;
 	/** No answer to the API call: n8n's helper failed before it, HubSpot's token endpoint having refused the OAuth2 refresh. */
 	answerUnread?: boolean;
-	sentAt: Date; receivedAt: Date;
+	sentAt: Date;
+	receivedAt: Date;
 }
 
 /** `timeoutMs`: milliseconds before the request is given up as a socket timeout. */
-export type HubSpotRequest = { method: IHttpRequestMethods; path: string; body?: object; timeoutMs?: number };
+export type HubSpotRequest = {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: object;
+	timeoutMs?: number;
+};
 
 function lowerCaseHeaders(raw: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
 	if (!raw || typeof raw !== 'object') return headers;
-	const source = typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON: () => object }).toJSON() : raw;
-	for (const [key, value] of Object.entries(source)) if (value != null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	const source =
+		typeof (raw as { toJSON?: unknown }).toJSON === 'function'
+			? (raw as { toJSON: () => object }).toJSON()
+			: raw;
+	for (const [key, value] of Object.entries(source))
+		if (value != null)
+			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 	return headers;
 }
 
@@ -38,8 +56,18 @@ function parseBody(body: unknown): unknown {
 }
 
 interface ErrorShape {
-	response?: { status?: number; statusCode?: number; headers?: unknown; data?: unknown; body?: unknown };
-	cause?: unknown; code?: string; httpCode?: string | null; message?: string; context?: { data?: unknown };
+	response?: {
+		status?: number;
+		statusCode?: number;
+		headers?: unknown;
+		data?: unknown;
+		body?: unknown;
+	};
+	cause?: unknown;
+	code?: string;
+	httpCode?: string | null;
+	message?: string;
+	context?: { data?: unknown };
 	/** The token endpoint's answer, on the OAuth2 client's AuthError and ResponseError. */
 	body?: unknown;
 	/** The token endpoint's HTTP status, on the OAuth2 client's ResponseError. */
@@ -64,11 +92,23 @@ interface ErrorShape {
  */
 function refusedRefresh(layer: ErrorShape): { status: number; body: unknown } | undefined {
 	// A 429 there is a rate limit, not a refusal: judged by its status (the NodeApiError's httpCode) and retried.
-	if (layer.code === 'ESTATUS' && typeof layer.status === 'number' && layer.status >= 400 && layer.status < 500 && layer.status !== 429) return { status: layer.status, body: parseBody(layer.body) };
+	if (
+		layer.code === 'ESTATUS' &&
+		typeof layer.status === 'number' &&
+		layer.status >= 400 &&
+		layer.status < 500 &&
+		layer.status !== 429
+	)
+		return { status: layer.status, body: parseBody(layer.body) };
 	// HubSpot answers a bad refresh token or client with 400.
 	const body = layer.body as { error?: unknown } | undefined;
-	if (layer.code === 'EAUTH') return { status: 400, body: body && typeof body === 'object' && typeof body.error === 'string' ? body : undefined };
-	if (layer.httpCode === 'EAUTH' || layer.failure?.cause === 'credential-invalid') return { status: 400, body: undefined };
+	if (layer.code === 'EAUTH')
+		return {
+			status: 400,
+			body: body && typeof body === 'object' && typeof body.error === 'string' ? body : undefined,
+		};
+	if (layer.httpCode === 'EAUTH' || layer.failure?.cause === 'credential-invalid')
+		return { status: 400, body: undefined };
 	return undefined;
 }
 
@@ -79,36 +119,74 @@ function refusedRefresh(layer: ErrorShape): { status: number; body: unknown } | 
 function exchangeFromError(error: unknown, sentAt: Date): HubSpotExchange {
 	const receivedAt = new Date();
 	const layers: ErrorShape[] = [];
-	for (let current = error, depth = 0; depth < 5 && current && typeof current === 'object'; depth++, current = (current as ErrorShape).cause) layers.push(current as ErrorShape);
+	for (
+		let current = error, depth = 0;
+		depth < 5 && current && typeof current === 'object';
+		depth++, current = (current as ErrorShape).cause
+	)
+		layers.push(current as ErrorShape);
 	for (const { response } of layers) {
 		const status = response?.status ?? response?.statusCode;
-		if (response && typeof status === 'number') return { statusCode: status, headers: lowerCaseHeaders(response.headers), body: parseBody(response.data ?? response.body), sentAt, receivedAt };
+		if (response && typeof status === 'number')
+			return {
+				statusCode: status,
+				headers: lowerCaseHeaders(response.headers),
+				body: parseBody(response.data ?? response.body),
+				sentAt,
+				receivedAt,
+			};
 	}
 	const refusals = layers.map(refusedRefresh).filter((r) => r !== undefined);
 	// The token endpoint's answer, where some layer kept it.
-	if (refusals.length > 0) return { statusCode: refusals[0].status, headers: {}, body: refusals.find((r) => r.body !== undefined)?.body, answerUnread: true, sentAt, receivedAt };
+	if (refusals.length > 0)
+		return {
+			statusCode: refusals[0].status,
+			headers: {},
+			body: refusals.find((r) => r.body !== undefined)?.body,
+			answerUnread: true,
+			sentAt,
+			receivedAt,
+		};
 	// Only a status and maybe the answer's data kept, by a NodeApiError whose layer with the response is gone: still HubSpot's
 	// answer to the API call, judged by its status like any other.
 	for (const layer of layers) {
 		const status = Number(layer.httpCode);
-		if (Number.isInteger(status) && status >= 100) return { statusCode: status, headers: {}, body: layer.context?.data, sentAt, receivedAt };
+		if (Number.isInteger(status) && status >= 100)
+			return { statusCode: status, headers: {}, body: layer.context?.data, sentAt, receivedAt };
 	}
-	const networkCode = layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code))?.code ?? 'ECONNRESET';
+	const networkCode =
+		layers.find((l) => typeof l.code === 'string' && /^E[A-Z_]+$/.test(l.code))?.code ??
+		'ECONNRESET';
 	const message = layers[layers.length - 1]?.message;
-	return { statusCode: 0, headers: {}, body: undefined, networkCode, networkMessage: typeof message === 'string' ? message : 'The connection to HubSpot failed', sentAt, receivedAt };
+	return {
+		statusCode: 0,
+		headers: {},
+		body: undefined,
+		networkCode,
+		networkMessage: typeof message === 'string' ? message : 'The connection to HubSpot failed',
+		sentAt,
+		receivedAt,
+	};
 }
 
 /**
  * One HTTP call through n8n's authenticated request helper, so OAuth2 tokens are signed, and refreshed on a 401, by n8n itself.
  * Never throws: every outcome comes back as an exchange for the retry policy to judge.
  */
-export async function sendRequest(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, request: HubSpotRequest): Promise<HubSpotExchange> {
+export async function sendRequest(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	request: HubSpotRequest,
+): Promise<HubSpotExchange> {
 	const sentAt = new Date();
 	const { credentialType, appTokenCredential: data } = connection;
 	// A private app token cannot be refreshed: n8n's generic "refresh and resend on 401" would only send the same refused request
 	// twice. OAuth2 refreshes go their own way and are kept. n8n reads only `data` of the credential handed over; the id and name
 	// are the node's own reference to it.
-	const appTokenOptions: IAdditionalCredentialOptions = { preAuthenticationRetryStatusCode: [], ...(data && { credentialsDecrypted: { id: '', name: '', type: credentialType, data } }) };
+	const appTokenOptions: IAdditionalCredentialOptions = {
+		preAuthenticationRetryStatusCode: [],
+		...(data && { credentialsDecrypted: { id: '', name: '', type: credentialType, data } }),
+	};
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx,
@@ -129,7 +207,13 @@ export async function sendRequest(ctx: IExecuteFunctions | ILoadOptionsFunctions
 			},
 			connection.authentication === 'appToken' ? appTokenOptions : undefined,
 		)) as { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
-		return { statusCode: response.statusCode ?? response.status ?? 200, headers: lowerCaseHeaders(response.headers), body: parseBody(response.body), sentAt, receivedAt: new Date() };
+		return {
+			statusCode: response.statusCode ?? response.status ?? 200,
+			headers: lowerCaseHeaders(response.headers),
+			body: parseBody(response.body),
+			sentAt,
+			receivedAt: new Date(),
+		};
 	} catch (error) {
 		return exchangeFromError(error, sentAt);
 	}

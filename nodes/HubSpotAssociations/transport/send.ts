@@ -17,7 +17,13 @@ import type { RateLimitThrottle } from './throttle';
  * longer than this in total across its retries; backoff bases for 5xx and network faults (`transientBaseMs`) and for a 429 when
  * HubSpot gives no hint of how long to wait (`rateLimitBaseMs`).
  */
-const DEFAULT_RETRY_OPTIONS = { maxRetries: 5, maxTotalWaitMs: 120_000, transientBaseMs: 500, rateLimitBaseMs: 1_000, timeoutMs: undefined as number | undefined };
+const DEFAULT_RETRY_OPTIONS = {
+	maxRetries: 5,
+	maxTotalWaitMs: 120_000,
+	transientBaseMs: 500,
+	rateLimitBaseMs: 1_000,
+	timeoutMs: undefined as number | undefined,
+};
 type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
 
 /**
@@ -25,7 +31,10 @@ type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
  * other executions of this n8n process that use the same credential (see pace.ts).
  */
 export interface Transport {
-	ctx: IExecuteFunctions | ILoadOptionsFunctions; connection: Connection; throttle: RateLimitThrottle; retry: RetryOptions;
+	ctx: IExecuteFunctions | ILoadOptionsFunctions;
+	connection: Connection;
+	throttle: RateLimitThrottle;
+	retry: RetryOptions;
 	/** The execution is done with the shared throttle. */
 	release(): void;
 	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
@@ -39,18 +48,41 @@ export interface Transport {
 }
 
 /** `attempts`: HTTP requests this call made (1 + retries); `gaveUp`: set when it stopped retrying because a bound was reached. */
-export type SendResult = { exchange: HubSpotExchange; verdict: Verdict; attempts: number; gaveUp?: 'maxRetries' | 'maxWait' };
+export type SendResult = {
+	exchange: HubSpotExchange;
+	verdict: Verdict;
+	attempts: number;
+	gaveUp?: 'maxRetries' | 'maxWait';
+};
 
 /** A request that was not sent, and why: the answer that stopped the run, or the refusal the caller gave. */
 export type NotSent = { notSent: FailureReport };
 
-export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, connection: Connection, retry: Partial<RetryOptions> = {}): Transport {
+export function createTransport(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	retry: Partial<RetryOptions> = {},
+): Transport {
 	// Older n8n releases have no cancel signal; dropdowns (load options) have none either.
 	const cancelSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
 	// Executions share the pace of their credential; a dropdown's few requests keep one of their own.
-	const credentialId = 'getInputData' in ctx ? ctx.getNode().credentials?.[connection.credentialType]?.id : undefined;
-	const { throttle, release } = usePace(credentialId ? `${connection.credentialType}\u0000${credentialId}\u0000${connection.baseUrl}` : undefined);
-	return { ctx, connection, throttle, release, retry: { ...DEFAULT_RETRY_OPTIONS, ...retry }, cancelSignal, batchLimits: new Map(), refusedTypes: new Map() };
+	const credentialId =
+		'getInputData' in ctx ? ctx.getNode().credentials?.[connection.credentialType]?.id : undefined;
+	const { throttle, release } = usePace(
+		credentialId
+			? `${connection.credentialType}\u0000${credentialId}\u0000${connection.baseUrl}`
+			: undefined,
+	);
+	return {
+		ctx,
+		connection,
+		throttle,
+		release,
+		retry: { ...DEFAULT_RETRY_OPTIONS, ...retry },
+		cancelSignal,
+		batchLimits: new Map(),
+		refusedTypes: new Map(),
+	};
 }
 
 /**
@@ -61,14 +93,20 @@ export function createTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions, 
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
-	const description = 'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.';
-	throw new NodeOperationError(transport.ctx.getNode(), 'The execution was canceled: no further requests were sent to HubSpot', { description });
+	const description =
+		'Requests under way when it stopped may have been carried out. Removing associations is safe to repeat: run the node again to finish.';
+	throw new NodeOperationError(
+		transport.ctx.getNode(),
+		'The execution was canceled: no further requests were sent to HubSpot',
+		{ description },
+	);
 }
 
 /** Sleeps `ms`, or less when the execution is stopped meanwhile: naps of at most 250 ms notice the stop. */
 async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	const until = Date.now() + ms;
-	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) await sleep(signal ? Math.min(250, left) : left);
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now())
+		await sleep(signal ? Math.min(250, left) : left);
 }
 
 /**
@@ -76,18 +114,30 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
  * request of the execution, not only the one that got it. Once an answer stops the run, this and every request still waiting in
  * the throttle come back unsent; so does one that `refused` gives a reason not to send by the time its turn comes.
  */
-export async function sendWithRetries(transport: Transport, request: HubSpotRequest, refused: () => FailureReport | undefined = () => undefined): Promise<SendResult | NotSent> {
+export async function sendWithRetries(
+	transport: Transport,
+	request: HubSpotRequest,
+	refused: () => FailureReport | undefined = () => undefined,
+): Promise<SendResult | NotSent> {
 	const { throttle, retry } = transport;
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
 		// A waiter whose execution stopped, or whose request may not go any more, leaves the throttle at once, holding no place.
-		const ticket = await throttle.acquire(() => transport.halted !== undefined || transport.cancelSignal?.aborted === true || refused() !== undefined);
+		const ticket = await throttle.acquire(
+			() =>
+				transport.halted !== undefined ||
+				transport.cancelSignal?.aborted === true ||
+				refused() !== undefined,
+		);
 		stopIfCancelled(transport);
 		const blocked = transport.halted ?? refused();
 		if (blocked) return { notSent: blocked };
 		attempts++;
-		const exchange = await sendRequest(transport.ctx, transport.connection, { ...request, timeoutMs: request.timeoutMs ?? retry.timeoutMs });
+		const exchange = await sendRequest(transport.ctx, transport.connection, {
+			...request,
+			timeoutMs: request.timeoutMs ?? retry.timeoutMs,
+		});
 		throttle.observe(exchange, ticket);
 		// A request cut off by the stop comes back as a network error: it is not retried.
 		stopIfCancelled(transport);
@@ -95,7 +145,8 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 		if (stopsRun(exchange, verdict)) {
 			transport.halted ??= describeFailure({ exchange, verdict, attempts }, transport.connection);
 		}
-		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient') return { exchange, verdict, attempts };
+		if (verdict.kind !== 'rateLimited' && verdict.kind !== 'transient')
+			return { exchange, verdict, attempts };
 		if (attempts > retry.maxRetries) return { exchange, verdict, attempts, gaveUp: 'maxRetries' };
 		const spacing = verdict.kind === 'rateLimited' ? throttle.steadySpacingMs() : 0;
 		const waitMs =
@@ -103,9 +154,14 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 				? backoffMs(attempts, retry.transientBaseMs, retry.transientBaseMs * 32)
 				: (retryAfterMs(exchange) ??
 					(spacing > 0
-						? backoffMs(attempts, Math.max(spacing * 2, 50), throttle.windowMs() || retry.rateLimitBaseMs * 10)
+						? backoffMs(
+								attempts,
+								Math.max(spacing * 2, 50),
+								throttle.windowMs() || retry.rateLimitBaseMs * 10,
+							)
 						: backoffMs(attempts, retry.rateLimitBaseMs, retry.rateLimitBaseMs * 16)));
-		if (waited + waitMs > retry.maxTotalWaitMs) return { exchange, verdict, attempts, gaveUp: 'maxWait' };
+		if (waited + waitMs > retry.maxTotalWaitMs)
+			return { exchange, verdict, attempts, gaveUp: 'maxWait' };
 		waited += waitMs;
 		if (verdict.kind === 'rateLimited') throttle.penalize(waitMs);
 		else await sleepUnlessStopped(waitMs, transport.cancelSignal);
@@ -116,11 +172,21 @@ export async function sendWithRetries(transport: Transport, request: HubSpotRequ
 const DROPDOWN_RETRY = { maxRetries: 2, maxTotalWaitMs: 10_000, timeoutMs: 15_000 };
 
 /** One GET for a dropdown, with the credential the node is set to use: the `results` of HubSpot's answer, or why there are none. */
-export async function hubspotGet(ctx: ILoadOptionsFunctions, path: string): Promise<{ ok: true; results: unknown[] } | { ok: false; report: FailureReport }> {
-	const connection = await resolveConnection(ctx, ctx.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod);
-	const sent = await sendWithRetries(createTransport(ctx, connection, DROPDOWN_RETRY), { method: 'GET', path });
+export async function hubspotGet(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+): Promise<{ ok: true; results: unknown[] } | { ok: false; report: FailureReport }> {
+	const connection = await resolveConnection(
+		ctx,
+		ctx.getNodeParameter('authentication', 'oAuth2') as AuthenticationMethod,
+	);
+	const sent = await sendWithRetries(createTransport(ctx, connection, DROPDOWN_RETRY), {
+		method: 'GET',
+		path,
+	});
 	if ('notSent' in sent) return { ok: false, report: sent.notSent };
-	if (sent.verdict.kind !== 'success') return { ok: false, report: describeFailure(sent, connection) };
+	if (sent.verdict.kind !== 'success')
+		return { ok: false, report: describeFailure(sent, connection) };
 	const results = (sent.exchange.body as { results?: unknown } | undefined)?.results;
 	return { ok: true, results: Array.isArray(results) ? results : [] };
 }

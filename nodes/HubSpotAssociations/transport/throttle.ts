@@ -144,11 +144,15 @@ export class RateLimitThrottle {
 		// much later. A quicker trip seen later moves every answered one.
 		const answered = this.own.find((r) => r.ticket === ticket);
 		if (answered) answered.received = exchange.receivedAt.getTime();
-		for (const r of this.own) if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
+		for (const r of this.own)
+			if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
 		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out of order).
-		const ownThen = this.own.filter((r) => r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket))).length;
+		const ownThen = this.own.filter(
+			(r) =>
+				r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket)),
+		).length;
 		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers it.
 		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
 		const othersThen = Math.max(0, limits.max - limits.remaining - ownThen);
@@ -157,8 +161,13 @@ export class RateLimitThrottle {
 		if (othersThen < held.length) held.splice(0, held.length - othersThen);
 		const missing = othersThen - held.length;
 		if (missing > 0) {
-			const span = refused ? 0 : Math.min(this.intervalMs, (othersThen / this.planned) * START_GAP_MS);
-			const start = Math.max(at - span, held.length > 0 ? Math.max(this.picture.at, held[held.length - 1]) : at - this.intervalMs);
+			const span = refused
+				? 0
+				: Math.min(this.intervalMs, (othersThen / this.planned) * START_GAP_MS);
+			const start = Math.max(
+				at - span,
+				held.length > 0 ? Math.max(this.picture.at, held[held.length - 1]) : at - this.intervalMs,
+			);
 			for (let i = 1; i <= missing; i++) held.push(start + ((at - start) * i) / missing);
 		}
 		this.others = held.sort((a, b) => a - b);
@@ -172,7 +181,11 @@ export class RateLimitThrottle {
 	 */
 	isIdle(): boolean {
 		const now = this.now();
-		return this.inFlight === 0 && now >= this.heldUntil && this.own.every((request) => request.at <= now - 2 * this.intervalMs);
+		return (
+			this.inFlight === 0 &&
+			now >= this.heldUntil &&
+			this.own.every((request) => request.at <= now - 2 * this.intervalMs)
+		);
 	}
 
 	/** A 429: everyone pacing here holds back for `waitMs`. */
@@ -221,11 +234,18 @@ export class RateLimitThrottle {
 		const used = own + othersIn.length;
 		const crowded = now < this.othersSeenAt;
 		// A newcomer's first request may take the reserve; that is what it is for.
-		const reserve = crowded && own > 0 ? Math.min(this.max * MAX_RESERVE_SHARE, Math.max(MIN_RESERVE, this.max * RESERVE_SHARE)) : 0;
+		const reserve =
+			crowded && own > 0
+				? Math.min(this.max * MAX_RESERVE_SHARE, Math.max(MIN_RESERVE, this.max * RESERVE_SHARE))
+				: 0;
 		if (this.max - used - reserve < 1) {
-			const oldest = Math.min(ownIn[0]?.at ?? Number.POSITIVE_INFINITY, othersIn[0] ?? Number.POSITIVE_INFINITY);
+			const oldest = Math.min(
+				ownIn[0]?.at ?? Number.POSITIVE_INFINITY,
+				othersIn[0] ?? Number.POSITIVE_INFINITY,
+			);
 			if (!Number.isFinite(oldest)) return this.answerWaitMs();
-			const jitter = this.random() * this.intervalMs * (crowded ? CROWDED_WAKE_JITTER_SHARE : WAKE_JITTER_SHARE);
+			const jitter =
+				this.random() * this.intervalMs * (crowded ? CROWDED_WAKE_JITTER_SHARE : WAKE_JITTER_SHARE);
 			return Math.max(1, oldest + this.intervalMs + margin + jitter - now);
 		}
 		if (!crowded) return 0;
@@ -234,7 +254,10 @@ export class RateLimitThrottle {
 			return this.inFlight > 0 ? this.answerWaitMs() : 0;
 		}
 		const mine = Math.max(1, this.picture.own);
-		const level = this.picture.own + Math.max(0, this.max - this.picture.own - this.picture.others - reserve) * (mine / (mine + this.picture.others));
+		const level =
+			this.picture.own +
+			Math.max(0, this.max - this.picture.own - this.picture.others - reserve) *
+				(mine / (mine + this.picture.others));
 		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
 		const fitsAtOnce = this.pending <= (this.max - own - this.picture.others - reserve) / 2;
 		if (own >= cap && !fitsAtOnce) {
@@ -251,11 +274,14 @@ export class RateLimitThrottle {
 	}
 }
 
-function readLimits(headers: Record<string, string>): { max: number; intervalMs: number; remaining: number } | undefined {
+function readLimits(
+	headers: Record<string, string>,
+): { max: number; intervalMs: number; remaining: number } | undefined {
 	const max = Number(headers['x-hubspot-ratelimit-max']);
 	const intervalMs = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
 	const rawRemaining = headers['x-hubspot-ratelimit-remaining'];
 	const remaining = Number(rawRemaining);
-	if (!(max > 0) || !(intervalMs > 0) || rawRemaining === undefined || !Number.isFinite(remaining)) return undefined;
+	if (!(max > 0) || !(intervalMs > 0) || rawRemaining === undefined || !Number.isFinite(remaining))
+		return undefined;
 	return { max, intervalMs, remaining: Math.min(max, Math.max(0, remaining)) };
 }
