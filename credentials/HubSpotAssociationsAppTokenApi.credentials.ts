@@ -33,11 +33,12 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	];
 
 	/**
-	 * A function, not the declarative `{ type: 'generic', … '=Bearer {{$credentials.accessToken}}' }`: n8n signs every request by
-	 * calling this, and a declarative header is an n8n expression that n8n evaluates anew for each request (in its `vm`
-	 * expression engine, the default in n8n 2.x, a sandboxed evaluation). A 100,000-item run makes 1,000 requests; the header is
-	 * the same each time. The token is trimmed: a space or line break pasted with it would otherwise be a 401, or a header Node
-	 * refuses to send.
+	 * A function, not the declarative header
+	 * `{ type: 'generic', … '=Bearer {{$credentials.accessToken}}' }`: n8n signs every request by
+	 * calling this, and a declarative header is an n8n expression that n8n evaluates anew for each
+	 * request (in its `vm` expression engine, the default in n8n 2.x, a sandboxed evaluation). A
+	 * 100,000-item run makes 1,000 requests; the header is the same each time. The token is trimmed:
+	 * a space or line break pasted with it would otherwise be a 401, or a header Node refuses to send.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -52,7 +53,10 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 		};
 	}
 
-	/** A cheap authenticated call that any valid token may make; a blank Base URL is HubSpot's, as in the node. */
+	/**
+	 * A cheap authenticated call that any valid token may make; a blank Base URL is HubSpot's, as in
+	 * the node.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:

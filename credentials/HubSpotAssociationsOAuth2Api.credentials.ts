@@ -1,17 +1,19 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * HubSpot's OAuth endpoints, in one place. The token URL is HubSpot's dated OAuth API (2026-03): the v1 endpoint
- * (`/oauth/v1/token`) is retired on 2027-02-16. The new one takes the same grants with every parameter in the form body, which is
- * how n8n sends them with `authentication: 'body'` below, and answers with the standard `access_token`, `refresh_token`,
- * `expires_in` fields n8n reads.
+ * HubSpot's OAuth endpoints, in one place. The token URL is HubSpot's dated OAuth API (2026-03):
+ * the v1 endpoint (`/oauth/v1/token`) is retired on 2027-02-16. The new one takes the same grants
+ * with every parameter in the form body, which is how n8n sends them with `authentication: 'body'`
+ * below, and answers with the standard `access_token`, `refresh_token`, `expires_in` fields n8n
+ * reads.
  */
 export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 export const HUBSPOT_TOKEN_URL = 'https://api.hubapi.com/oauth/2026-03/token';
 
 /**
- * The scopes asked for by default (users may change them to match their HubSpot app): removing associations touches both records'
- * objects, so write scopes of the standard objects are needed. `oauth` is HubSpot's base scope for any OAuth app.
+ * The scopes asked for by default (users may change them to match their HubSpot app): removing
+ * associations touches both records' objects, so write scopes of the standard objects are needed.
+ * `oauth` is HubSpot's base scope for any OAuth app.
  */
 const REQUIRED_SCOPES = [
 	'oauth',
@@ -24,8 +26,8 @@ const REQUIRED_SCOPES = [
 ];
 
 /**
- * Asked for but not required: HubSpot refuses an install that requires a scope the portal's tier does not have (custom objects
- * are Enterprise-only), so these go in `optional_scope`.
+ * Asked for but not required: HubSpot refuses an install that requires a scope the portal's tier
+ * does not have (custom objects are Enterprise-only), so these go in `optional_scope`.
  */
 const OPTIONAL_SCOPES = [
 	'tickets',

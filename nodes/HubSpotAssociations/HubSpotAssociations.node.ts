@@ -1,4 +1,7 @@
-/** The HubSpot Associations node: what n8n shows (its parameters, in order) and where each run goes (the router). */
+/**
+ * The HubSpot Associations node: what n8n shows (its parameters, in order) and where each run goes
+ * (the router).
+ */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,
@@ -15,7 +18,10 @@ import { getAssociationLabels } from './methods/loadOptions';
 import { searchObjectTypes } from './methods/listSearch';
 import { DEFAULT_API_VERSION } from './transport/paths';
 
-/** The tool variant's Description parameter for one operation, defaulting to what that operation tells a model. */
+/**
+ * The tool variant's Description parameter for one operation, defaulting to what that operation
+ * tells a model.
+ */
 function toolDescriptionProperty(operation: string, text: string): INodeProperties {
 	return {
 		displayName: 'Description',
@@ -35,10 +41,12 @@ export class HubSpotAssociations implements INodeType {
 		name: 'hubSpotAssociations',
 		icon: { light: 'file:hubspot.svg', dark: 'file:hubspot.dark.svg' },
 		group: ['transform'],
-		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the numbered paths.
+		// Version 2 calls HubSpot's dated API versions; workflows saved with version 1 keep the
+		// numbered paths.
 		version: [1, 2],
 		defaultVersion: 2,
-		// The canvas shows the operation's action name under the node ("Remove association labels"), not its value.
+		// The canvas shows the operation's action name under the node ("Remove association labels"),
+		// not its value.
 		subtitle: `={{ ${JSON.stringify(Object.fromEntries(operations.map((o) => [o.option.value, o.option.action])))}[$parameter["operation"]] }}`,
 		description:
 			'Remove associations, or only some of their labels, between HubSpot CRM records in batches',
@@ -108,7 +116,8 @@ export class HubSpotAssociations implements INodeType {
 				description: "Which of HubSpot's API versions every call goes to",
 			},
 			optionsProperty,
-			// The tool variant's description for models, per operation; with it here n8n adds no description parameter of its own.
+			// The tool variant's description for models, per operation; with it here n8n adds no
+			// description parameter of its own.
 			...operations.map((o) => toolDescriptionProperty(o.option.value, o.toolDescription)),
 		],
 	};

@@ -1,4 +1,7 @@
-/** "Archive Associations": remove every association (all labels) between each pair, through batch/archive. */
+/**
+ * "Archive Associations": remove every association (all labels) between each pair, through
+ * batch/archive.
+ */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeBatched } from '../helpers/executeBatched';
@@ -21,7 +24,10 @@ export const toolDescription =
 
 export const description: INodeProperties[] = toIdsProperty('archive');
 
-/** batch/archive takes one input per from id with its to ids; consecutive pairs of one from id share it. */
+/**
+ * batch/archive takes one input per from id with its to ids; consecutive pairs of one from id share
+ * it.
+ */
 export function archiveEndpoint(version: ApiVersion, types: PairTypes) {
 	return batchEndpoint(version, types, 'batch/archive', (units: readonly Unit[]) => {
 		const inputs: Array<{ from: { id: string }; to: Array<{ id: string }> }> = [];

@@ -1,7 +1,8 @@
 /**
- * "Remove All Associations of Records": for each from id, read every associated record of the to type (batch/read, paged to the
- * end), keep those the label filter picks, then remove them with the same batch/archive batches as "Archive Associations". Each
- * item's output lists the to ids removed.
+ * "Remove All Associations of Records": for each from id, read every associated record of the to
+ * type (batch/read, paged to the end), keep those the label filter picks, then remove them with the
+ * same batch/archive batches as "Archive Associations". Each item's output lists the to ids
+ * removed.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

@@ -1,6 +1,7 @@
 /**
- * "Remove Association Labels": remove only the chosen labels between each pair, keeping the association and its other labels,
- * through batch/labels/archive. One input per pair; Batch Size counts pairs.
+ * "Remove Association Labels": remove only the chosen labels between each pair, keeping the
+ * association and its other labels, through batch/labels/archive. One input per pair; Batch Size
+ * counts pairs.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 

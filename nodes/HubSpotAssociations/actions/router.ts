@@ -23,7 +23,8 @@ async function runOperation(ctx: IExecuteFunctions, name: string): Promise<INode
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const name = this.getNodeParameter('operation', 0) as string;
 	if (!runsAsTool(this)) return await runOperation(this, name);
-	// A tool call answers the model in words, also when it fails (see asTool.ts): one item, paired with the call's arguments.
+	// A tool call answers the model in words, also when it fails (see asTool.ts): one item, paired
+	// with the call's arguments.
 	let answer: IDataObject;
 	try {
 		const [items] = await runOperation(this, name);

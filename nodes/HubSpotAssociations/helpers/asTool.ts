@@ -1,15 +1,18 @@
 /**
- * The node as an AI tool (its "HubSpot Associations Tool" variant under n8n's AI Agent or MCP Server Trigger). n8n gives the model
- * the node's output items as JSON and, when the node throws, nothing: n8n 2.40's Agent (LangChain's AgentExecutor) hands the model
- * an empty tool message, and a model told nothing says the association is gone. n8n's own tools (HTTP Request Tool, Code Tool)
- * answer a failure in words instead ("There was an error: …"); so does this node. A tool call never throws: it answers with one
- * short item saying what was removed, what was not and why, and what the user can do, however many pairs the call carried.
+ * The node as an AI tool (its "HubSpot Associations Tool" variant under n8n's AI Agent or MCP
+ * Server Trigger). n8n gives the model the node's output items as JSON and, when the node throws,
+ * nothing: n8n 2.40's Agent (LangChain's AgentExecutor) hands the model an empty tool message, and
+ * a model told nothing says the association is gone. n8n's own tools (HTTP Request Tool, Code Tool)
+ * answer a failure in words instead ("There was an error: …"); so does this node. A tool call never
+ * throws: it answers with one short item saying what was removed, what was not and why, and what
+ * the user can do, however many pairs the call carried.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 /**
- * Whether this run is a tool call. n8n's own signal (`isToolExecution`, n8n 1.9x and later); a runtime without it is told by the
- * tool variant's type name, which n8n forms by appending "Tool" (its `@tool` display option reads it the same way).
+ * Whether this run is a tool call. n8n's own signal (`isToolExecution`, n8n 1.9x and later); a
+ * runtime without it is told by the tool variant's type name, which n8n forms by appending "Tool"
+ * (its `@tool` display option reads it the same way).
  */
 export function runsAsTool(ctx: IExecuteFunctions): boolean {
 	return typeof ctx.isToolExecution === 'function'
@@ -17,7 +20,10 @@ export function runsAsTool(ctx: IExecuteFunctions): boolean {
 		: ctx.getNode().type.endsWith('Tool');
 }
 
-/** Whether a failed item becomes an output item rather than stopping the node: Continue On Fail, and every tool call. */
+/**
+ * Whether a failed item becomes an output item rather than stopping the node: Continue On Fail, and
+ * every tool call.
+ */
 export const failuresBecomeItems = (ctx: IExecuteFunctions): boolean =>
 	ctx.continueOnFail() || runsAsTool(ctx);
 
@@ -29,7 +35,10 @@ export interface ToolAnswer extends IDataObject {
 	wouldRemove?: number;
 }
 
-/** Ids listed by name before the rest are only counted: an answer for 1,000 pairs stays as short as one for 10. */
+/**
+ * Ids listed by name before the rest are only counted: an answer for 1,000 pairs stays as short as
+ * one for 10.
+ */
 const IDS_NAMED = 10;
 
 function idList(ids: readonly string[]): string {
@@ -41,7 +50,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** A failure's words: the node's message, HubSpot's own words and codes, and the hint (once, not inside HubSpot's words). */
+/**
+ * A failure's words: the node's message, HubSpot's own words and codes, and the hint (once, not
+ * inside HubSpot's words).
+ */
 function causeOf(message: string, details: IDataObject): string {
 	const hint = text(details.hint);
 	const description = text(details.description);
@@ -59,7 +71,10 @@ interface Tally {
 	refused: string[];
 }
 
-/** What an item removed (or, in a dry run, would remove); `of` = how many pairs it had, when not all were removed. */
+/**
+ * What an item removed (or, in a dry run, would remove); `of` = how many pairs it had, when not all
+ * were removed.
+ */
 function describeRemoval(
 	json: IDataObject,
 	operation: string,
@@ -100,7 +115,8 @@ function tallyFailure(tally: Tally, json: IDataObject, operation: string): void 
 	const details = (json.details ?? {}) as IDataObject;
 	const message = text(json.error).replace(/^Item \d+: /, '');
 	if (details.fromId === undefined) {
-		// Refused before anything was sent (a bad id, object type or label): the call itself must change.
+		// Refused before anything was sent (a bad id, object type or label): the call itself must
+		// change.
 		const hint = text(details.hint);
 		tally.refused.push(`Refused: ${message}.${hint ? ` Hint: ${hint}` : ''}`);
 		return;
@@ -119,7 +135,8 @@ function tallyFailure(tally: Tally, json: IDataObject, operation: string): void 
 	const notRemoved = pairs.filter((p) => p.outcome !== 'removed');
 	for (const pair of notRemoved) {
 		const pairMessage = text(pair.error) || text(json.error);
-		// The item's own failure carries HubSpot's words and the hint; another pair's failure has its message only.
+		// The item's own failure carries HubSpot's words and the hint; another pair's failure has its
+		// message only.
 		const cause = pairMessage === text(json.error) ? causeOf(message, details) : `${pairMessage}.`;
 		const key = `${head}\u0000${cause}`;
 		const group = tally.failed.get(key) ?? tally.failed.set(key, { head, ids: [] }).get(key)!;
@@ -169,7 +186,10 @@ export function summarizeForModel(
 	return { summary: sentences.join(' '), ...counts };
 }
 
-/** A tool call that failed where no item says what came of it: the error's words, without claiming what was or was not removed. */
+/**
+ * A tool call that failed where no item says what came of it: the error's words, without claiming
+ * what was or was not removed.
+ */
 export function failureForModel(error: unknown): IDataObject {
 	const { message, description } =
 		error instanceof Error

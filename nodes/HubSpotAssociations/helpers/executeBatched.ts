@@ -1,6 +1,7 @@
 /**
- * The flow every operation shares: check items, let the operation read what it needs, plan batches across all items, send them
- * (paced, retried, concurrent) or, in a dry run, send nothing, then give every input item its outcome, paired to it.
+ * The flow every operation shares: check items, let the operation read what it needs, plan batches
+ * across all items, send them (paced, retried, concurrent) or, in a dry run, send nothing, then
+ * give every input item its outcome, paired to it.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
@@ -24,8 +25,8 @@ import { runPool } from './runPool';
 import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
 
 /**
- * What an operation's phase before the writes gets: the execution, its options and its one transport (credential, throttle,
- * learned limits), made on first use and shared by every phase.
+ * What an operation's phase before the writes gets: the execution, its options and its one
+ * transport (credential, throttle, learned limits), made on first use and shared by every phase.
  */
 export type RunContext = {
 	ctx: IExecuteFunctions;
@@ -37,7 +38,10 @@ export type RunContext = {
 export interface BatchedOperation {
 	/** What each item must give; by default a from id and to ids. */
 	fields?(ctx: IExecuteFunctions): ItemFields;
-	/** Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan, and those it could not prepare. */
+	/**
+	 * Reads only, before any write: e.g. look up which to ids a record has. Gives the items to plan,
+	 * and those it could not prepare.
+	 */
 	expand?(
 		run: RunContext,
 		items: ItemPairs[],
@@ -114,8 +118,9 @@ export async function executeBatched(
 				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
 				if (outcome.parts.some((part) => part.failure)) anyFailed = true;
 			};
-			// Without Continue On Fail the node will throw: no new batch starts, those under way finish. Once the run is halted (the
-			// credential refused, the daily limit spent) no batch can succeed.
+			// Without Continue On Fail the node will throw: no new batch starts, those under way finish.
+			// Once the run is halted (the credential refused, the daily limit spent) no batch can
+			// succeed.
 			await runPool(
 				plan.batches.length,
 				options.concurrency,
@@ -145,7 +150,8 @@ export async function executeBatched(
 			inputsOf,
 		});
 	} finally {
-		// The credential's pace is shared with the process's other executions: this one no longer uses it.
+		// The credential's pace is shared with the process's other executions: this one no longer uses
+		// it.
 		void made?.then(
 			(sender) => sender.release(),
 			() => undefined,

@@ -1,13 +1,15 @@
 /**
- * Whatever an item holds → HubSpot record ids. HubSpot ids are positive 64-bit integers sent as strings; anything else would
- * only earn a 400 for the whole batch (whose answer may not name the id, so its innocent items would fail too), so it is
- * refused per item here. Within that range HubSpot, not the node, says whether a record exists.
+ * Whatever an item holds → HubSpot record ids. HubSpot ids are positive 64-bit integers sent as
+ * strings; anything else would only earn a 400 for the whole batch (whose answer may not name the
+ * id, so its innocent items would fail too), so it is refused per item here. Within that range
+ * HubSpot, not the node, says whether a record exists.
  */
 type IdCheck = { ok: true; id: string } | { ok: false; reason: string };
 
 /**
- * The largest HubSpot record id, 2^63 - 1: where HubSpot's OpenAPI specs and SDKs type record ids as numbers they are int64
- * (`toObjectId`, `fromObjectId`, `objectId`). Compared as digits: a JavaScript number cannot hold it.
+ * The largest HubSpot record id, 2^63 - 1: where HubSpot's OpenAPI specs and SDKs type record ids
+ * as numbers they are int64 (`toObjectId`, `fromObjectId`, `objectId`). Compared as digits: a
+ * JavaScript number cannot hold it.
  */
 export const MAX_RECORD_ID = '9223372036854775807';
 
@@ -29,8 +31,8 @@ export function describeValue(value: unknown): string {
 export function parseId(value: unknown): IdCheck {
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
-		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last digits (in JSON parsing, a
-		// Code node, a spreadsheet) and would name another record.
+		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last
+		// digits (in JSON parsing, a Code node, a spreadsheet) and would name another record.
 		const tooLarge = `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`;
 		if (Number.isInteger(value) && value > 0) return { ok: false, reason: tooLarge };
 		return { ok: false, reason: `${describeValue(value)} is not a positive whole number` };
@@ -60,8 +62,8 @@ export function parseId(value: unknown): IdCheck {
 }
 
 /**
- * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item are dropped (order kept), so
- * the item's output lists each id once.
+ * The "to" side: one id, an array of ids, or a comma-separated string. Duplicates inside one item
+ * are dropped (order kept), so the item's output lists each id once.
  */
 export function parseIdList(
 	value: unknown,

@@ -1,6 +1,7 @@
 /**
- * Association labels (HubSpot "association types"): the parameters that name them, how their values are read and how the node
- * compares them. A label is a category plus a type id; the same label has a different id in each direction.
+ * Association labels (HubSpot "association types"): the parameters that name them, how their values
+ * are read and how the node compares them. A label is a category plus a type id; the same label has
+ * a different id in each direction.
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
@@ -16,7 +17,10 @@ export interface AssociationTypeRef {
 export const labelKey = (t: { associationCategory: string; associationTypeId: number }): string =>
 	`${t.associationCategory}:${t.associationTypeId}`;
 
-/** HubSpot's association type ids are int32 (`associationTypeId`, `typeId` in its specs): a larger one fails the whole request. */
+/**
+ * HubSpot's association type ids are int32 (`associationTypeId`, `typeId` in its specs): a larger
+ * one fails the whole request.
+ */
 const MAX_TYPE_ID = 2_147_483_647;
 
 function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undefined {
@@ -40,7 +44,10 @@ function typeRef(category: unknown, typeId: unknown): AssociationTypeRef | undef
 	};
 }
 
-/** One entry: "CATEGORY:ID", `{associationCategory, associationTypeId}` or HubSpot's read shape `{category, typeId}`. */
+/**
+ * One entry: "CATEGORY:ID", `{associationCategory, associationTypeId}` or HubSpot's read shape
+ * `{category, typeId}`.
+ */
 export function parseLabel(value: unknown): AssociationTypeRef | undefined {
 	if (typeof value === 'string') {
 		const match = /^\s*([A-Za-z_]+)\s*:\s*(\d{1,10})\s*$/.exec(value);
@@ -61,9 +68,9 @@ function shown(value: unknown): string {
 }
 
 /**
- * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a comma-separated string.
- * Duplicates are dropped (order kept); an entry that is not a label refuses the whole list, so a typo never removes the wrong
- * label.
+ * A list of labels from a dropdown, an expression or the type-id fields: one entry, an array, or a
+ * comma-separated string. Duplicates are dropped (order kept); an entry that is not a label refuses
+ * the whole list, so a typo never removes the wrong label.
  */
 export function parseLabelList(
 	value: unknown,
@@ -89,15 +96,18 @@ export function parseLabelList(
 	return { ok: true, types: [...types.values()] };
 }
 
-/** Which of a record's associations "Remove All Associations" removes, by the keys (`CATEGORY:ID`) of the chosen labels. */
+/**
+ * Which of a record's associations "Remove All Associations" removes, by the keys (`CATEGORY:ID`)
+ * of the chosen labels.
+ */
 export interface LabelFilter {
 	mode: 'all' | 'only' | 'except';
 	keys: ReadonlySet<string>;
 }
 
 /**
- * Whether an association with these labels is removed: every one ('all'), those carrying one of the chosen labels ('only'), or
- * those carrying none of them ('except').
+ * Whether an association with these labels is removed: every one ('all'), those carrying one of the
+ * chosen labels ('only'), or those carrying none of them ('except').
  */
 export function passesLabelFilter(
 	filter: LabelFilter,
@@ -111,8 +121,9 @@ const UNLABELED_HINT =
 	'Removing the unlabeled type removes every label between the pair: the whole association goes.';
 
 /**
- * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove All Associations of Records"
- * (its label filter): a dropdown loaded live from HubSpot, or category + type id.
+ * The label parameters, shared by "Remove Association Labels" (the labels to remove) and "Remove
+ * All Associations of Records" (its label filter): a dropdown loaded live from HubSpot, or category
+ * + type id.
  */
 export function labelProperties(show: IDisplayOptions['show'], purpose: string): INodeProperties[] {
 	return [

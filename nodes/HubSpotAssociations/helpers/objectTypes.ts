@@ -1,15 +1,16 @@
 /**
- * HubSpot object types: the curated list the dropdowns show, and the one check that decides whether a typed-in value can be sent.
- * Any well-formed type goes to HubSpot, which judges whether the account has it; only values that cannot be an object type
- * (empty, spaces, slashes) are refused before a call.
+ * HubSpot object types: the curated list the dropdowns show, and the one check that decides whether
+ * a typed-in value can be sent. Any well-formed type goes to HubSpot, which judges whether the
+ * account has it; only values that cannot be an object type (empty, spaces, slashes) are refused
+ * before a call.
  */
 
 /** `name` is HubSpot's API name ("contacts"); people also type the singular ("contact"). */
 type StandardObjectType = { name: string; label: string; objectTypeId: string; sent: string };
 
 /**
- * What goes in the URL: the name for the objects HubSpot's examples name; newer objects go by type id, which HubSpot's object
- * table documents for each (their names vary in its docs).
+ * What goes in the URL: the name for the objects HubSpot's examples name; newer objects go by type
+ * id, which HubSpot's object table documents for each (their names vary in its docs).
  */
 const byName = (name: string, label: string, objectTypeId: string): StandardObjectType => ({
 	name,
@@ -69,8 +70,8 @@ for (const t of STANDARD_OBJECT_TYPES) {
 }
 
 /**
- * Object type ids (`0-n` HubSpot's, `2-n` custom), fully qualified names of custom objects (`p1234_cars`) and API names (`leads`,
- * `goal_targets`): what HubSpot takes in an association URL.
+ * Object type ids (`0-n` HubSpot's, `2-n` custom), fully qualified names of custom objects
+ * (`p1234_cars`) and API names (`leads`, `goal_targets`): what HubSpot takes in an association URL.
  */
 const WELL_FORMED = /^(?:[02]-\d{1,18}|p\d{1,18}_[a-z0-9_]{1,100}|[a-z][a-z0-9_]{0,99})$/;
 

@@ -1,14 +1,18 @@
-/** The node's "Options" collection and how a run reads it, side by side so the defaults cannot drift apart. */
+/**
+ * The node's "Options" collection and how a run reads it, side by side so the defaults cannot drift
+ * apart.
+ */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { toApiVersion } from '../transport/paths';
 import { runsAsTool } from './asTool';
 
 /**
- * Requests under way at once unless the user says otherwise, chosen with `npm run bench`. The throttle, not this number, keeps
- * the node inside HubSpot's rate limit; this only bounds how many requests are in the air. HubSpot's first window is a burst of
- * 100 to 250 requests, each taking 100 to 500 ms: 20 under way send it in a fraction of the window, and keep a 190-per-10-s
- * account busy even at 500 ms a request.
+ * Requests under way at once unless the user says otherwise, chosen with `npm run bench`. The
+ * throttle, not this number, keeps the node inside HubSpot's rate limit; this only bounds how many
+ * requests are in the air. HubSpot's first window is a burst of 100 to 250 requests, each taking
+ * 100 to 500 ms: 20 under way send it in a fraction of the window, and keep a 190-per-10-s account
+ * busy even at 500 ms a request.
  */
 export const DEFAULT_CONCURRENCY = 20;
 
@@ -88,7 +92,10 @@ export const optionsProperty: INodeProperties = {
 
 export type RunOptions = ReturnType<typeof readOptions>;
 
-/** The options as a run uses them: whole numbers clamped to the ranges the editor allows, the defaults above otherwise. */
+/**
+ * The options as a run uses them: whole numbers clamped to the ranges the editor allows, the
+ * defaults above otherwise.
+ */
 export function readOptions(ctx: IExecuteFunctions) {
 	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	const whole = (value: unknown, fallback: number, min: number, max: number) => {
@@ -97,7 +104,8 @@ export function readOptions(ctx: IExecuteFunctions) {
 	};
 	return {
 		batchSize: whole(options.batchSize, 100, 1, 1000),
-		// A tool call's answer is made from the per-item output, whatever the workflow's Output option says.
+		// A tool call's answer is made from the per-item output, whatever the workflow's Output option
+		// says.
 		outputMode:
 			options.outputMode === 'perBatch' && !runsAsTool(ctx)
 				? ('perBatch' as const)

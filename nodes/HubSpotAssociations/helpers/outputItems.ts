@@ -1,6 +1,6 @@
 /**
- * Outcomes → output items, paired with the input items: one per input item (default) or one per HubSpot request. Every
- * operation's results come out through here, so they share one shape.
+ * Outcomes → output items, paired with the input items: one per input item (default) or one per
+ * HubSpot request. Every operation's results come out through here, so they share one shape.
  */
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
@@ -42,9 +42,10 @@ const NOT_SENT: FailureReport = {
 };
 
 /**
- * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue (using error output)" moves
- * an item to the error branch only when its json holds nothing but `error`, `message` and `details` (or when the item carries
- * `error`, but then n8n replaces its json with the message alone and the ids, category and correlation id would be lost).
+ * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue
+ * (using error output)" moves an item to the error branch only when its json holds nothing but
+ * `error`, `message` and `details` (or when the item carries `error`, but then n8n replaces its
+ * json with the message alone and the ids, category and correlation id would be lost).
  */
 function errorJson(
 	report: Pick<FailureReport, 'message'> & Partial<FailureReport>,
@@ -98,8 +99,9 @@ function itemsByIndex(run: OutputInput): Array<ItemPairs | undefined> {
 }
 
 /**
- * One output item per request HubSpot answered (or, never sent, per request the run stopped before), with the pairs it carried,
- * then one for each input item no request carried, so that every input item is accounted for and the nodes after this one run.
+ * One output item per request HubSpot answered (or, never sent, per request the run stopped
+ * before), with the pairs it carried, then one for each input item no request carried, so that
+ * every input item is accounted for and the nodes after this one run.
  */
 function perBatch(run: OutputInput): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
@@ -159,8 +161,9 @@ type PairFate =
 	| { report: FailureReport; answer?: undefined };
 
 /**
- * Each pair of a batch with the fate of the last request that carried it. A refusal that named ids is final for the pairs it
- * named; the others went again in a later request. A batch never started leaves its pairs not sent.
+ * Each pair of a batch with the fate of the last request that carried it. A refusal that named ids
+ * is final for the pairs it named; the others went again in a later request. A batch never started
+ * leaves its pairs not sent.
  */
 function pairFates(batch: PlannedBatch, outcome: BatchOutcome | undefined): Map<string, PairFate> {
 	const fates = new Map<string, PairFate>();
@@ -178,7 +181,10 @@ function pairFates(batch: PlannedBatch, outcome: BatchOutcome | undefined): Map<
 	return fates;
 }
 
-/** HubSpot's errors in an answer that concern an item's pairs: those naming one of its ids, and those naming no id at all. */
+/**
+ * HubSpot's errors in an answer that concern an item's pairs: those naming one of its ids, and
+ * those naming no id at all.
+ */
 function errorsConcerning(answer: ResponseFields, item: ItemPairs, toIds: readonly string[]) {
 	return answer.errors.filter((e) => {
 		const named = idsNamedByError(e, item);
@@ -189,9 +195,10 @@ function errorsConcerning(answer: ResponseFields, item: ItemPairs, toIds: readon
 type PairReport = { toId: string; outcome: 'removed' | 'failed' | 'notSent'; error?: string };
 
 /**
- * One valid item's fate from the fates of its own pairs. The item's answer merges the answers that removed its pairs, keeping
- * only HubSpot's errors that concern it; it fails with the first pair that failed (one that was sent before one that was not),
- * and then lists what came of each of its pairs.
+ * One valid item's fate from the fates of its own pairs. The item's answer merges the answers that
+ * removed its pairs, keeping only HubSpot's errors that concern it; it fails with the first pair
+ * that failed (one that was sent before one that was not), and then lists what came of each of its
+ * pairs.
  */
 function judgeItem(
 	item: ItemPairs,
@@ -230,7 +237,8 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 	const byIndex = itemsByIndex(run);
 	const out: INodeExecutionData[] = [];
 	const failures: Array<{ itemIndex: number; report: FailureReport }> = [];
-	// Nearly every item sits in one batch HubSpot answered in one request without an error: that answer is read once, not per item.
+	// Nearly every item sits in one batch HubSpot answered in one request without an error: that
+	// answer is read once, not per item.
 	const clean: Array<ResponseFields | null | undefined> = new Array(outcomes.length);
 	const cleanAnswer = (b: number): ResponseFields | undefined => {
 		if (clean[b] !== undefined) return clean[b] ?? undefined;
@@ -244,7 +252,8 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 			fields.links === undefined;
 		return (clean[b] = complete ? fields : null) ?? undefined;
 	};
-	// The fates of the pairs of a batch that was not answered cleanly, worked out once for all the items it carried.
+	// The fates of the pairs of a batch that was not answered cleanly, worked out once for all the
+	// items it carried.
 	const fates = new Map<number, Map<string, PairFate>>();
 	const fatesOf = (b: number) =>
 		fates.get(b) ?? fates.set(b, pairFates(plan.batches[b], outcomes[b])).get(b)!;
@@ -271,7 +280,8 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 		};
 		const { report, fields, pairs } = judgeItem(item, fateOf);
 		if (!report) {
-			// An item with nothing to remove (no associations left) went in no request; in a dry run it still says so.
+			// An item with nothing to remove (no associations left) went in no request; in a dry run it
+			// still says so.
 			if (run.dryRun) fields.status = DRY_RUN_STATUS;
 			return Object.assign(itemFields(item), fields) as IDataObject;
 		}
@@ -298,9 +308,10 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 }
 
 /**
- * The output of an item whose pairs went in one cleanly answered batch: the same fields in the same order as the general path
- * (`itemFields` + `judgeItem`), made as one object literal, since this runs for nearly every item of a 100,000-item run. The
- * lists are the item's own: a later node that changes one item's list must not change its neighbours'.
+ * The output of an item whose pairs went in one cleanly answered batch: the same fields in the same
+ * order as the general path (`itemFields` + `judgeItem`), made as one object literal, since this
+ * runs for nearly every item of a 100,000-item run. The lists are the item's own: a later node that
+ * changes one item's list must not change its neighbours'.
  */
 function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean): IDataObject {
 	const { fromObjectType, toObjectType, fromId, toIds } = item;
@@ -320,7 +331,10 @@ function cleanItemJson(item: ItemPairs, answer: ResponseFields, dryRun: boolean)
 	};
 }
 
-/** The error the node stops with: the first item whose own request or read failed, naming how many others failed too. */
+/**
+ * The error the node stops with: the first item whose own request or read failed, naming how many
+ * others failed too.
+ */
 export function firstFailureError(
 	node: INode,
 	failures: ReadonlyArray<{ itemIndex: number; report: FailureReport }>,

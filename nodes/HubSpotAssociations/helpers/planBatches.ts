@@ -1,22 +1,23 @@
 /**
- * Items → the fewest requests. Pure and O(pairs): the whole run is planned before the first request. Items are grouped by (from
- * type, to type, from id) in order of first appearance, each (from, to) pair is kept once however many items ask for it, and
- * requests are filled up to `batchSize` pairs: a thousand items that share ten from ids become ceil(pairs / batchSize) requests,
- * not a thousand.
+ * Items → the fewest requests. Pure and O(pairs): the whole run is planned before the first
+ * request. Items are grouped by (from type, to type, from id) in order of first appearance, each
+ * (from, to) pair is kept once however many items ask for it, and requests are filled up to
+ * `batchSize` pairs: a thousand items that share ten from ids become ceil(pairs / batchSize)
+ * requests, not a thousand.
  */
 import { labelKey, type AssociationTypeRef } from './labels';
 import type { ItemPairs } from './readItems';
 
 /**
- * One pair of records a request carries (a write; `types`: the labels to remove from it), or one record it reads (`to` unset,
- * `after` the cursor of the page to read next).
+ * One pair of records a request carries (a write; `types`: the labels to remove from it), or one
+ * record it reads (`to` unset, `after` the cursor of the page to read next).
  */
 export type Unit = { from: string; to?: string; types?: AssociationTypeRef[]; after?: string };
 
 /**
- * A planned request. It keeps its pairs as from ids and lists of to ids and makes the unit objects only when they are read, just
- * before it is sent: a 100,000-pair run would otherwise hold 100,000 small objects for its whole length, and every major garbage
- * collection would mark them all again.
+ * A planned request. It keeps its pairs as from ids and lists of to ids and makes the unit objects
+ * only when they are read, just before it is sent: a 100,000-pair run would otherwise hold 100,000
+ * small objects for its whole length, and every major garbage collection would mark them all again.
  */
 export class PlannedBatch {
 	pairCount = 0;
@@ -61,8 +62,9 @@ export class PlannedBatch {
 }
 
 /**
- * Item → batches, compactly: nearly every item sits in one batch, kept in a typed array; only items spread over several batches
- * get a list. 100,000 items cost 400 kB, not 100,000 arrays and map entries.
+ * Item → batches, compactly: nearly every item sits in one batch, kept in a typed array; only items
+ * spread over several batches get a list. 100,000 items cost 400 kB, not 100,000 arrays and map
+ * entries.
  */
 export class ItemBatches {
 	private readonly more = new Map<number, number[]>();
@@ -83,7 +85,10 @@ export class ItemBatches {
 		return true;
 	}
 
-	/** The one batch that carries the item, or -1 when none or several do (then ask `get`). Allocates nothing. */
+	/**
+	 * The one batch that carries the item, or -1 when none or several do (then ask `get`). Allocates
+	 * nothing.
+	 */
 	only(itemIndex: number): number {
 		return itemIndex >= 0 && itemIndex < this.first.length && !this.more.has(itemIndex)
 			? this.first[itemIndex]
@@ -104,9 +109,14 @@ export type BatchPlan = {
 interface FromGroup {
 	fromId: string;
 	toIds: string[];
-	/** Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an array for several. */
+	/**
+	 * Owner item(s) of each to id, in step with `toIds`: a number for one owner (the usual case), an
+	 * array for several.
+	 */
 	owners: Array<number | number[]>;
-	/** Where each to id sits; made once a from id has more than a few (below that a scan is cheaper). */
+	/**
+	 * Where each to id sits; made once a from id has more than a few (below that a scan is cheaper).
+	 */
 	position?: Map<string, number>;
 	/** Labels per to id, merged over the items asking for the pair; only when items carry labels. */
 	types?: Array<Map<string, AssociationTypeRef>>;
@@ -131,8 +141,8 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 	const groups = new Map<string, TypeGroup>();
 	let itemIndexLimit = 0;
 	let current: TypeGroup | undefined;
-	// Indexed loops: planning runs once per execution, often before V8 optimises it, and an unoptimised for-of makes an iterator
-	// result object per item.
+	// Indexed loops: planning runs once per execution, often before V8 optimises it, and an
+	// unoptimised for-of makes an iterator result object per item.
 	for (let n = 0; n < items.length; n++) {
 		const item = items[n];
 		if (item.itemIndex >= itemIndexLimit) itemIndexLimit = item.itemIndex + 1;
@@ -186,7 +196,8 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 
 	const batches: PlannedBatch[] = [];
 	const batchesOfItem = new ItemBatches(itemIndexLimit);
-	// Pairs of one batch are visited together, so "already listed" is a look at the item's last batch.
+	// Pairs of one batch are visited together, so "already listed" is a look at the item's last
+	// batch.
 	const addOwner = (batch: PlannedBatch, itemIndex: number) => {
 		if (batchesOfItem.add(itemIndex, batch.index)) batch.itemIndexes.push(itemIndex);
 	};

@@ -1,7 +1,8 @@
 /**
- * The read phase of "Remove All Associations of Records": every associated to id of every from id, through `batch/read` (at most
- * 1000 from ids per request, following each id's `paging.next.after` to the end). Reads go through the same transport and batch
- * handling as the writes: same retries, throttle, error reports, parts when too large, and resends without the ids HubSpot names.
+ * The read phase of "Remove All Associations of Records": every associated to id of every from id,
+ * through `batch/read` (at most 1000 from ids per request, following each id's `paging.next.after`
+ * to the end). Reads go through the same transport and batch handling as the writes: same retries,
+ * throttle, error reports, parts when too large, and resends without the ids HubSpot names.
  */
 import { notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
@@ -19,7 +20,9 @@ const MAX_READ_INPUTS = 1000;
 /** Bounds the paging of one record: 10,000 pages of HubSpot's 500 are five million associations. */
 const MAX_PAGES_PER_RECORD = 10_000;
 
-/** An associated record and the labels of the association, as HubSpot's write endpoints take them. */
+/**
+ * An associated record and the labels of the association, as HubSpot's write endpoints take them.
+ */
 export type AssociatedRecord = { toId: string; types: AssociationTypeRef[] };
 
 export type ReadOutcome =
@@ -41,9 +44,9 @@ type RecordState = {
 type Group = { endpoint: BatchEndpoint; states: Map<string, RecordState>; pending: Unit[] };
 
 /**
- * A read error that only says a record has no associations (or does not exist): HubSpot answers such ids with a 207 and
- * NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list. Either way nothing is left to remove, which is what the
- * user wanted: it is not a failure.
+ * A read error that only says a record has no associations (or does not exist): HubSpot answers
+ * such ids with a 207 and NO_ASSOCIATIONS_FOUND or OBJECT_NOT_FOUND rather than an empty list.
+ * Either way nothing is left to remove, which is what the user wanted: it is not a failure.
  */
 export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	const subCategory = typeof error.subCategory === 'string' ? error.subCategory : '';
@@ -54,7 +57,10 @@ export function meansNothingToRemove(error: HubSpotBatchError): boolean {
 	);
 }
 
-/** One record's page of a batch/read answer; `unreadable` says why its associations cannot all be read exactly. */
+/**
+ * One record's page of a batch/read answer; `unreadable` says why its associations cannot all be
+ * read exactly.
+ */
 export type ReadPage = {
 	fromId: string;
 	targets: AssociatedRecord[];
@@ -63,8 +69,9 @@ export type ReadPage = {
 };
 
 /**
- * Why an id in an answer cannot be read. HubSpot's ids are int64 and `toObjectId` comes as a bare JSON number, which JSON parsing
- * turns into a double: past 2^53 its last digits are lost, and what is left may name another record.
+ * Why an id in an answer cannot be read. HubSpot's ids are int64 and `toObjectId` comes as a bare
+ * JSON number, which JSON parsing turns into a double: past 2^53 its last digits are lost, and what
+ * is left may name another record.
  */
 function unreadableId(value: unknown, reason: string): string {
 	const rounded =
@@ -108,8 +115,9 @@ function readTargets(to: unknown): { targets: AssociatedRecord[]; unreadable?: s
 }
 
 /**
- * The pages in one answer's `results`. Nothing is skipped: a record with an associated record it cannot read exactly gets
- * `unreadable`, and a result whose record cannot be told (`unattributed`) makes the records left without a result fail.
+ * The pages in one answer's `results`. Nothing is skipped: a record with an associated record it
+ * cannot read exactly gets `unreadable`, and a result whose record cannot be told (`unattributed`)
+ * makes the records left without a result fail.
  */
 export function readPages(results: readonly unknown[]): {
 	pages: ReadPage[];
@@ -149,7 +157,10 @@ export function readPages(results: readonly unknown[]): {
 	return { pages, ...(unattributed !== undefined ? { unattributed } : {}) };
 }
 
-/** A record whose associations could not all be read exactly: removing only the others would report a removal not made. */
+/**
+ * A record whose associations could not all be read exactly: removing only the others would report
+ * a removal not made.
+ */
 function unreadableReport(fromId: string, why: string): FailureReport {
 	const hint =
 		"Nothing was removed for this record. Find the association in HubSpot and remove it there, or with the Archive Associations operation giving the associated record's id as a string of digits; then run again.";
@@ -190,7 +201,10 @@ const NOT_READ: FailureReport = {
 	notSent: true,
 };
 
-/** Folds the outcome of one read batch, request by request, into the records it asked about; returns whether any of them failed. */
+/**
+ * Folds the outcome of one read batch, request by request, into the records it asked about; returns
+ * whether any of them failed.
+ */
 function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): boolean {
 	const settled = new Set<string>();
 	let failed = false;
@@ -234,19 +248,22 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 		const unattributed: HubSpotBatchError[] = [];
 		for (const error of part.answer?.errors ?? []) {
 			const found = idsNamedByError(error, group.endpoint.types);
-			// A read asks by from id: an id HubSpot names on the to side is none of the records asked about.
+			// A read asks by from id: an id HubSpot names on the to side is none of the records asked
+			// about.
 			const named = [...found.from, ...found.either].filter((id) => asked.has(id));
 			if (named.length === 0 && !meansNothingToRemove(error)) unattributed.push(error);
 			for (const id of named)
 				settle(id, meansNothingToRemove(error) ? undefined : readErrorReport(error, id));
 		}
-		// A refusal that named records concerns them only: the others were asked again in the next request.
+		// A refusal that named records concerns them only: the others were asked again in the next
+		// request.
 		if (part.named) {
 			for (const id of [...part.named.from, ...part.named.either]) settle(id, part.failure);
 			continue;
 		}
-		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing is associated; unless a
-		// result or an error did not say which record it is about, which may be this one.
+		// Neither a result nor an error for a record: HubSpot had nothing to say about it, so nothing
+		// is associated; unless a result or an error did not say which record it is about, which may be
+		// this one.
 		const unsaid = (from: string) =>
 			unattributed.length > 0
 				? readErrorReport(unattributed[0], from)
@@ -259,8 +276,9 @@ function absorb(group: Group, units: readonly Unit[], outcome: BatchOutcome): bo
 }
 
 /**
- * Reads the associations of every record (each distinct record once) and gives, for any record asked about, which records it is
- * associated with or why they could not be read. Records left unread when the run stops reading are reported as not read.
+ * Reads the associations of every record (each distinct record once) and gives, for any record
+ * asked about, which records it is associated with or why they could not be read. Records left
+ * unread when the run stops reading are reported as not read.
  */
 export async function readAssociations(
 	transport: Transport,
@@ -284,8 +302,8 @@ export async function readAssociations(
 	}
 
 	let anyFailed = false;
-	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the credential refused, the
-	// daily limit spent) can read nothing more either way.
+	// Without Continue On Fail one failed read will stop the node: read no further. A halted run (the
+	// credential refused, the daily limit spent) can read nothing more either way.
 	const shouldStop = () => transport.halted !== undefined || (anyFailed && !continueOnFail);
 	for (let round = 0; round <= MAX_PAGES_PER_RECORD && !shouldStop(); round++) {
 		const requests: Array<{ group: Group; units: Unit[] }> = [];
@@ -314,6 +332,7 @@ export async function readAssociations(
 			);
 		}
 	}
-	// Every record asked about has its outcome; one that somehow has none is reported as not read, never passed over.
+	// Every record asked about has its outcome; one that somehow has none is reported as not read,
+	// never passed over.
 	return (record) => outcomes.get(recordKey(record)) ?? { ok: false, report: NOT_READ };
 }

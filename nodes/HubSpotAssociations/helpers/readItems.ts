@@ -1,6 +1,7 @@
 /**
- * The parameters each item is read from, and input items → checked pairs, before any request: an item with a bad object type, id
- * or label is never sent. Without "Continue On Fail" the first bad item stops the node here, naming it and the value.
+ * The parameters each item is read from, and input items → checked pairs, before any request: an
+ * item with a bad object type, id or label is never sent. Without "Continue On Fail" the first bad
+ * item stops the node here, naming it and the value.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type {
@@ -31,8 +32,8 @@ export interface ItemPairs {
 export type ItemFailures = Map<number, { item: ItemPairs; report: FailureReport }>;
 
 /**
- * What an operation needs from each item besides its object types and from id: the to ids (without them an item is a from id
- * alone), the labels chosen in the label parameters (checked per item).
+ * What an operation needs from each item besides its object types and from id: the to ids (without
+ * them an item is a from id alone), the labels chosen in the label parameters (checked per item).
  */
 export type ItemFields = { toIds: boolean; labels: boolean };
 
@@ -87,8 +88,9 @@ export const itemProperties: INodeProperties[] = [
 			'The record ID on the "from" side, for each item. For "Remove All Associations of Records", the record whose associations are removed.',
 		hint: 'A plain field reference like {{ $json.id }} is read straight from the item, skipping the expression engine for speed',
 	},
-	// The tool variant: the model gives the ids. Without these defaults a tool call would read $json.id of the model's arguments,
-	// which the model is never asked for. The descriptions are what the model is told about each argument.
+	// The tool variant: the model gives the ids. Without these defaults a tool call would read
+	// $json.id of the model's arguments, which the model is never asked for. The descriptions are
+	// what the model is told about each argument.
 	{
 		displayName: 'From ID',
 		name: 'fromId',
@@ -137,9 +139,9 @@ const ID_HINT =
 	'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
 
 /**
- * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0] }}`, is read from the item
- * directly: n8n's expression engine costs about a millisecond per item and parameter (n8n 2.40's default engine), as long as
- * HubSpot itself needs for 100,000 pairs.
+ * A parameter that is nothing but a field reference, `={{ $json.a.b }}` or `={{ $json["a b"][0]
+ * }}`, is read from the item directly: n8n's expression engine costs about a millisecond per item
+ * and parameter (n8n 2.40's default engine), as long as HubSpot itself needs for 100,000 pairs.
  */
 const WHOLE_REFERENCE =
 	/^=\{\{\s*\$json((?:\??\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*'|\d+)\s*\])+)\s*\}\}$/;
@@ -168,7 +170,10 @@ export function readPath(data: unknown, path: readonly string[]): unknown {
 	return current;
 }
 
-/** A per-item parameter: a plain field reference read straight from the item, anything else through n8n. */
+/**
+ * A per-item parameter: a plain field reference read straight from the item, anything else through
+ * n8n.
+ */
 function itemValueReader(
 	ctx: IExecuteFunctions,
 	name: string,
@@ -181,7 +186,10 @@ function itemValueReader(
 		: (i: number) => ctx.getNodeParameter(name, i, undefined);
 }
 
-/** Whether a parameter holds an expression anywhere inside it (a fixedCollection's field may be one). */
+/**
+ * Whether a parameter holds an expression anywhere inside it (a fixedCollection's field may be
+ * one).
+ */
 const holdsExpression = (raw: unknown): boolean =>
 	typeof raw === 'string'
 		? raw.startsWith('=')
@@ -235,7 +243,10 @@ export function readItems(ctx: IExecuteFunctions, items: INodeExecutionData[], f
 		return check ?? normalizeObjectType(raw);
 	};
 
-	/** One item's pairs, or why it is refused ([message, hint]); an expression that throws is a refusal too. */
+	/**
+	 * One item's pairs, or why it is refused ([message, hint]); an expression that throws is a
+	 * refusal too.
+	 */
 	const checkItem = (i: number): ItemPairs | [string, string] => {
 		let step = 'From Object Type';
 		try {

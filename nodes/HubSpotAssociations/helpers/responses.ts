@@ -1,7 +1,8 @@
 /**
- * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work was done. HubSpot documents
- * the archive endpoints as both "204 No Content" and "200 with a BatchResponse", and uses 207 for partial success on their
- * siblings, so every 2xx is read the same way here and the node fills in what a bodiless answer leaves out.
+ * What HubSpot's batch answers mean: their fields, the ids their errors name, and whether the work
+ * was done. HubSpot documents the archive endpoints as both "204 No Content" and "200 with a
+ * BatchResponse", and uses 207 for partial success on their siblings, so every 2xx is read the same
+ * way here and the node fills in what a bodiless answer leaves out.
  */
 import type { FailureReport } from '../transport/errors';
 import { parseId } from './ids';
@@ -15,7 +16,10 @@ export type HubSpotBatchError = Record<string, unknown> & {
 	id?: string;
 };
 
-/** The fields of a BatchResponse the node passes on; for several answers, merged (see `mergeResults`). */
+/**
+ * The fields of a BatchResponse the node passes on; for several answers, merged (see
+ * `mergeResults`).
+ */
 export interface ResponseFields {
 	status: string;
 	startedAt?: string;
@@ -33,7 +37,9 @@ export const DRY_RUN_STATUS = 'DRY_RUN';
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Reads a 2xx answer; `sentAt`/`receivedAt` stand in for HubSpot's timestamps when it sent none. */
+/**
+ * Reads a 2xx answer; `sentAt`/`receivedAt` stand in for HubSpot's timestamps when it sent none.
+ */
 export function readBatchResponse(body: unknown, sentAt: Date, receivedAt: Date): ResponseFields {
 	const data = isRecord(body) ? body : {};
 	const errors = Array.isArray(data.errors)
@@ -55,7 +61,10 @@ export function readBatchResponse(body: unknown, sentAt: Date, receivedAt: Date)
 
 const STATUS_RANK: Record<string, number> = { COMPLETE: 0, PROCESSING: 1, PENDING: 2, CANCELED: 3 };
 
-/** Several answers (a batch sent in parts) as one: the worst status, the widest times, every error and result. */
+/**
+ * Several answers (a batch sent in parts) as one: the worst status, the widest times, every error
+ * and result.
+ */
 export function mergeResults(answers: readonly ResponseFields[]): ResponseFields {
 	const merged: ResponseFields = { status: 'COMPLETE', numErrors: 0, errors: [], results: [] };
 	for (const r of answers) {
@@ -75,8 +84,9 @@ export function mergeResults(answers: readonly ResponseFields[]): ResponseFields
 }
 
 /**
- * Whether an answer says the work was not done. Only status COMPLETE says the associations were removed, even with a 200 or 207
- * (HubSpot's BatchResponse may say PENDING, PROCESSING or CANCELED); errors HubSpot lists for the pairs are failures too.
+ * Whether an answer says the work was not done. Only status COMPLETE says the associations were
+ * removed, even with a 200 or 207 (HubSpot's BatchResponse may say PENDING, PROCESSING or
+ * CANCELED); errors HubSpot lists for the pairs are failures too.
  */
 export function answerFailure(
 	fields: ResponseFields,
@@ -107,7 +117,10 @@ export function answerFailure(
 /** The from and to object types of the request an error answers, as the node sends them. */
 export type PairTypes = { fromObjectType: string; toObjectType: string };
 
-/** The record ids an error names, by the side of the pair HubSpot says they are on (`either`: it does not say). */
+/**
+ * The record ids an error names, by the side of the pair HubSpot says they are on (`either`: it
+ * does not say).
+ */
 export type NamedIds = Record<'from' | 'to' | 'either', Set<string>>;
 
 export const noIds = (): NamedIds => ({ from: new Set(), to: new Set(), either: new Set() });
@@ -120,11 +133,12 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
  * Where HubSpot names ids, as recorded in its answers:
  * - `context.fromObjectId` (batch/read: "No company is associated with deal 515690208449."), and by
  *   symmetry `toObjectId`;
- * - `context.INVALID_OBJECT_IDS: ["CONTACT=38374264688 is not valid"]` with `objectId` and `objectType`
- *   (association writes, VALIDATION_ERROR): the side is the one whose object type is named;
+ * - `context.INVALID_OBJECT_IDS: ["CONTACT=38374264688 is not valid"]` with `objectId` and
+ *   `objectType` (association writes, VALIDATION_ERROR): the side is the one whose object type is
+ *   named;
  * - `context.ids` and `id` (object batch endpoints), which say no side.
- * A type HubSpot names is matched against the request's; when both sides are of one type, or it matches
- * neither, the id concerns either side.
+ * A type HubSpot names is matched against the request's; when both sides are of one type, or it
+ * matches neither, the id concerns either side.
  */
 export function idsNamedByError(
 	error: Record<string, unknown>,

@@ -1,7 +1,7 @@
 /**
- * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport; here are the answers about the
- * batch itself: HubSpot says it is too large (resend in parts it takes), or rejects it naming some ids (resend the rest without
- * them).
+ * One planned batch → HubSpot, and what came of it for each pair. Retries live in the transport;
+ * here are the answers about the batch itself: HubSpot says it is too large (resend in parts it
+ * takes), or rejects it naming some ids (resend the rest without them).
  */
 import {
 	describeFailure,
@@ -25,7 +25,10 @@ import {
 	type ResponseFields,
 } from './responses';
 
-/** An endpoint between two object types and how it takes its units (`inputs`: the request body's for these units). */
+/**
+ * An endpoint between two object types and how it takes its units (`inputs`: the request body's for
+ * these units).
+ */
 export type BatchEndpoint = {
 	types: PairTypes;
 	path: string;
@@ -33,17 +36,27 @@ export type BatchEndpoint = {
 };
 
 /**
- * One request of a batch and what came of it. A batch goes as one request unless HubSpot refuses its size or names ids it will
- * not take; then each request is judged on its own, so a part that failed never marks the pairs another part removed.
+ * One request of a batch and what came of it. A batch goes as one request unless HubSpot refuses
+ * its size or names ids it will not take; then each request is judged on its own, so a part that
+ * failed never marks the pairs another part removed.
  */
 export interface SentPart {
-	/** The pairs (or records) it carried; absent when it carried the whole batch, which is then not kept twice. */
+	/**
+	 * The pairs (or records) it carried; absent when it carried the whole batch, which is then not
+	 * kept twice.
+	 */
 	units?: Unit[];
 	/** HubSpot's 2xx answer. */
 	answer?: ResponseFields;
-	/** Why it failed, or why it was never sent (`notSent`): every unit it carried is concerned, unless `named` says otherwise. */
+	/**
+	 * Why it failed, or why it was never sent (`notSent`): every unit it carried is concerned, unless
+	 * `named` says otherwise.
+	 */
 	failure?: FailureReport;
-	/** A refusal that named ids: only the units carrying them are concerned; the others went again in a later part. */
+	/**
+	 * A refusal that named ids: only the units carrying them are concerned; the others went again in
+	 * a later part.
+	 */
 	named?: NamedIds;
 }
 
@@ -61,7 +74,10 @@ export const batchEndpoint = (
 	inputs,
 });
 
-/** How many times one batch may be resent without the ids HubSpot named: each resend drops at least one. */
+/**
+ * How many times one batch may be resent without the ids HubSpot named: each resend drops at least
+ * one.
+ */
 const MAX_RESENDS_WITHOUT_NAMED = 12;
 
 export async function sendBatch(
@@ -70,7 +86,8 @@ export async function sendBatch(
 	units: Unit[],
 ): Promise<BatchOutcome> {
 	const parts = await sendParts(transport, endpoint, units, [], 0);
-	// Nearly every batch goes as one request: its units are the batch's own, and are not kept for the rest of the run.
+	// Nearly every batch goes as one request: its units are the batch's own, and are not kept for the
+	// rest of the run.
 	return {
 		parts:
 			parts.length === 1 && parts[0].units === units ? [{ ...parts[0], units: undefined }] : parts,
@@ -108,15 +125,16 @@ async function sendParts(
 	}
 	const { exchange, verdict } = sent;
 	if (verdict.kind === 'success') {
-		// HubSpot's messages pass on to outputs: scrubbed of the credential's secrets, as error bodies are, should anything on the way
-		// (a proxy, a gateway) echo what it was sent.
+		// HubSpot's messages pass on to outputs: scrubbed of the credential's secrets, as error bodies
+		// are, should anything on the way (a proxy, a gateway) echo what it was sent.
 		const body = redactAnswer(exchange.body, transport.connection.secrets);
 		parts.push({ units, answer: readBatchResponse(body, exchange.sentAt, exchange.receivedAt) });
 		return parts;
 	}
 	if (verdict.kind === 'tooLarge' && units.length > 1) {
-		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later refusal at least halves the
-		// size again, so a batch costs at most log2(pairs) refused requests.
+		// HubSpot's limit when it names one (one refusal), else half of what it refused: every later
+		// refusal at least halves the size again, so a batch costs at most log2(pairs) refused
+		// requests.
 		const smaller = Math.min(units.length - 1, verdict.limit ?? Math.ceil(units.length / 2));
 		transport.batchLimits.set(
 			endpoint.path,
@@ -125,8 +143,8 @@ async function sendParts(
 		return await sendParts(transport, endpoint, units, parts, resends);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
-	// A refusal of these two object types (a type HubSpot does not know, a scope the credential lacks for one of them) fails every
-	// request between them the same way: ask no more.
+	// A refusal of these two object types (a type HubSpot does not know, a scope the credential lacks
+	// for one of them) fails every request between them the same way: ask no more.
 	if (refusalScope(exchange, verdict) === 'types') transport.refusedTypes.set(typesKey, report);
 	if (exchange.statusCode === 400 && resends < MAX_RESENDS_WITHOUT_NAMED) {
 		const named = namedIdsIn(exchange.body, units, endpoint.types);

@@ -10,8 +10,9 @@ import { schemasPath, toApiVersion } from '../transport/paths';
 import { hubspotGet } from '../transport/send';
 
 /**
- * The portal's custom objects, or none when they cannot be listed (no credential yet, the `crm.schemas.custom.read` scope
- * missing, HubSpot down): the standard objects must show regardless.
+ * The portal's custom objects, or none when they cannot be listed (no credential yet, the
+ * `crm.schemas.custom.read` scope missing, HubSpot down): the standard objects must show
+ * regardless.
  */
 async function customObjects(
 	ctx: ILoadOptionsFunctions,
@@ -50,12 +51,15 @@ async function customObjects(
 }
 
 /**
- * How many object types one answer carries: the editor asks for the next page as the user scrolls, so an account with
- * hundreds of custom objects opens the dropdown as quickly as one with none.
+ * How many object types one answer carries: the editor asks for the next page as the user scrolls,
+ * so an account with hundreds of custom objects opens the dropdown as quickly as one with none.
  */
 export const OBJECT_TYPES_PAGE_SIZE = 100;
 
-/** Both dropdowns' entries, filtered by what the user types, a page at a time (the token is the next page's offset). */
+/**
+ * Both dropdowns' entries, filtered by what the user types, a page at a time (the token is the next
+ * page's offset).
+ */
 export async function searchObjectTypes(
 	this: ILoadOptionsFunctions,
 	filter?: string,

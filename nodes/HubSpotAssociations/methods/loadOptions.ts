@@ -33,8 +33,9 @@ const CATEGORY_WORDS: Record<string, string> = {
 };
 
 /**
- * The labels between the chosen object types, in HubSpot's order (unlabeled type first), each showing its name, category and type
- * id. The value, `CATEGORY:ID`, is also what an expression may give.
+ * The labels between the chosen object types, in HubSpot's order (unlabeled type first), each
+ * showing its name, category and type id. The value, `CATEGORY:ID`, is also what an expression may
+ * give.
  */
 export async function getAssociationLabels(
 	this: ILoadOptionsFunctions,

@@ -1,4 +1,7 @@
-/** The chosen credential, read once per execution: the credential type, base URL and secrets to redact. */
+/**
+ * The chosen credential, read once per execution: the credential type, base URL and secrets to
+ * redact.
+ */
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
@@ -9,16 +12,20 @@ export type AuthenticationMethod = 'oAuth2' | 'appToken';
 
 export interface Connection {
 	authentication: AuthenticationMethod;
-	/** The credential type behind the "Authentication" choice, named as the classes in credentials/ name it. */
+	/**
+	 * The credential type behind the "Authentication" choice, named as the classes in credentials/
+	 * name it.
+	 */
 	credentialType: string;
 	baseUrl: string;
 	/** Every secret of the credential, so that any text leaving the node can be scrubbed of them. */
 	secrets: string[];
 	/**
-	 * The private app token credential as read once for the execution, handed to n8n's request helper with every request. Without
-	 * it the helper reads the credential again for each request: in n8n that is a database query and a decryption per request,
-	 * 1,000 of them in a 100,000-item run. The token cannot change during an execution (it is not refreshable). Never set for
-	 * OAuth2, whose tokens n8n refreshes and must read fresh.
+	 * The private app token credential as read once for the execution, handed to n8n's request helper
+	 * with every request. Without it the helper reads the credential again for each request: in n8n
+	 * that is a database query and a decryption per request, 1,000 of them in a 100,000-item run. The
+	 * token cannot change during an execution (it is not refreshable). Never set for OAuth2, whose
+	 * tokens n8n refreshes and must read fresh.
 	 */
 	appTokenCredential?: ICredentialDataDecryptedObject;
 }

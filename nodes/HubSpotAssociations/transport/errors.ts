@@ -1,6 +1,6 @@
 /**
- * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item and error carries, and the
- * NodeApiError n8n shows.
+ * HubSpot's failures in words a workflow builder can act on, free of secrets: the report every item
+ * and error carries, and the NodeApiError n8n shows.
  */
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -33,7 +33,10 @@ export interface FailureReport {
 	notSent?: boolean;
 }
 
-/** What the items of a request that was never sent get: the cause that stopped the run, named as such. */
+/**
+ * What the items of a request that was never sent get: the cause that stopped the run, named as
+ * such.
+ */
 export const notSentReport = (cause: FailureReport): FailureReport => ({
 	...cause,
 	message: `Not sent: ${cause.message}`,
@@ -45,7 +48,10 @@ const OBJECT_TYPE_HINT =
 	"Pick the object from the list, or give its type id (0-… for HubSpot's objects, 2-… for custom objects) or a custom object's fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.";
 const RECONNECT_OAUTH2 = 'Reconnect the "HubSpot Associations OAuth2 API" credential';
 
-/** Turns a failed request into words a workflow builder can act on; `types` are the request's object types. */
+/**
+ * Turns a failed request into words a workflow builder can act on; `types` are the request's object
+ * types.
+ */
 export function describeFailure(
 	result: SendResult,
 	context: Pick<Connection, 'secrets' | 'credentialType'>,
@@ -109,7 +115,8 @@ export function describeFailure(
 			'API version 2026-09 checks the permissions of the user who connected the OAuth2 credential. A HubSpot super admin can give that user the permission to edit associations (Settings → Users & Teams → the user → Permissions), or connect the credential as a user who has it; a private app token is not limited by user permissions. The API Version option 2026-03 does not check them.';
 	} else if (status === 403) {
 		const scopes = requiredScopes(body);
-		// A refusal pinned on object types stops only the items between these two types: say which, and that the others went on.
+		// A refusal pinned on object types stops only the items between these two types: say which, and
+		// that the others went on.
 		const pinned = refusesObjectTypes(exchange);
 		[message, cause] = [
 			`${scopes.length ? `The HubSpot credential is missing scopes: ${scopes.join(', ')}` : 'HubSpot refused the call for this credential'}${pinned ? between : ''}`,
@@ -165,7 +172,10 @@ export function describeFailure(
 	};
 }
 
-/** The NodeApiError n8n shows, carrying HubSpot's category and correlationId and the item it concerns. */
+/**
+ * The NodeApiError n8n shows, carrying HubSpot's category and correlationId and the item it
+ * concerns.
+ */
 export function toNodeApiError(
 	node: INode,
 	report: FailureReport,
@@ -190,9 +200,9 @@ export function toNodeApiError(
 }
 
 /**
- * Scrubs secrets from anything the node lets out (output items, error messages, descriptions). Known secrets are replaced
- * literally; Bearer headers and HubSpot token shapes are caught by pattern as well, because a refreshed OAuth token is never seen
- * by the node itself.
+ * Scrubs secrets from anything the node lets out (output items, error messages, descriptions).
+ * Known secrets are replaced literally; Bearer headers and HubSpot token shapes are caught by
+ * pattern as well, because a refreshed OAuth token is never seen by the node itself.
  */
 const PATTERNS: Array<[RegExp, string]> = [
 	[/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]'],
@@ -212,9 +222,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * `redactValue` for answers that can be large (a batch/read of 1,000 records): one look at the whole text first, and a scrubbed
- * copy only when something in it must go. Nearly every answer holds nothing to scrub, and copying it would cost more than reading
- * it.
+ * `redactValue` for answers that can be large (a batch/read of 1,000 records): one look at the
+ * whole text first, and a scrubbed copy only when something in it must go. Nearly every answer
+ * holds nothing to scrub, and copying it would cost more than reading it.
  */
 export function redactAnswer<T>(value: T, secrets: readonly string[]): T {
 	const text = JSON.stringify(value);

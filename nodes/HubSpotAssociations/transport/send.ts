@@ -1,6 +1,7 @@
 /**
- * The one door to HubSpot: a transport per execution (credential, throttle, what the run has learned), and `sendWithRetries`,
- * which every request goes through: paced, retried, stopped when the run must stop.
+ * The one door to HubSpot: a transport per execution (credential, throttle, what the run has
+ * learned), and `sendWithRetries`, which every request goes through: paced, retried, stopped when
+ * the run must stop.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
@@ -13,9 +14,10 @@ import { usePace } from './pace';
 import type { RateLimitThrottle } from './throttle';
 
 /**
- * `maxRetries`: further tries after the first, for rate limits and transient faults together; `maxTotalWaitMs`: no request waits
- * longer than this in total across its retries; backoff bases for 5xx and network faults (`transientBaseMs`) and for a 429 when
- * HubSpot gives no hint of how long to wait (`rateLimitBaseMs`).
+ * `maxRetries`: further tries after the first, for rate limits and transient faults together;
+ * `maxTotalWaitMs`: no request waits longer than this in total across its retries; backoff bases
+ * for 5xx and network faults (`transientBaseMs`) and for a 429 when HubSpot gives no hint of how
+ * long to wait (`rateLimitBaseMs`).
  */
 const DEFAULT_RETRY_OPTIONS = {
 	maxRetries: 5,
@@ -27,8 +29,9 @@ const DEFAULT_RETRY_OPTIONS = {
 type RetryOptions = typeof DEFAULT_RETRY_OPTIONS;
 
 /**
- * Everything the transport needs for one execution; made anew per execution, never kept. Only its throttle is shared: with the
- * other executions of this n8n process that use the same credential (see pace.ts).
+ * Everything the transport needs for one execution; made anew per execution, never kept. Only its
+ * throttle is shared: with the other executions of this n8n process that use the same credential
+ * (see pace.ts).
  */
 export interface Transport {
 	ctx: IExecuteFunctions | ILoadOptionsFunctions;
@@ -37,17 +40,32 @@ export interface Transport {
 	retry: RetryOptions;
 	/** The execution is done with the shared throttle. */
 	release(): void;
-	/** n8n's signal that the execution was stopped (Stop button, execution timeout); none in dropdowns. */
+	/**
+	 * n8n's signal that the execution was stopped (Stop button, execution timeout); none in
+	 * dropdowns.
+	 */
 	cancelSignal?: AbortSignal;
-	/** Set by the first answer that no later request can get past (see `stopsRun`): nothing more is sent. */
+	/**
+	 * Set by the first answer that no later request can get past (see `stopsRun`): nothing more is
+	 * sent.
+	 */
 	halted?: FailureReport;
-	/** Per endpoint path, the most pairs a request may carry, learned when HubSpot refuses one as too large. */
+	/**
+	 * Per endpoint path, the most pairs a request may carry, learned when HubSpot refuses one as too
+	 * large.
+	 */
 	batchLimits: Map<string, number>;
-	/** Per pair of object types, why HubSpot refused them (a type it does not know, a scope the credential lacks): not asked again. */
+	/**
+	 * Per pair of object types, why HubSpot refused them (a type it does not know, a scope the
+	 * credential lacks): not asked again.
+	 */
 	refusedTypes: Map<string, FailureReport>;
 }
 
-/** `attempts`: HTTP requests this call made (1 + retries); `gaveUp`: set when it stopped retrying because a bound was reached. */
+/**
+ * `attempts`: HTTP requests this call made (1 + retries); `gaveUp`: set when it stopped retrying
+ * because a bound was reached.
+ */
 export type SendResult = {
 	exchange: HubSpotExchange;
 	verdict: Verdict;
@@ -55,7 +73,10 @@ export type SendResult = {
 	gaveUp?: 'maxRetries' | 'maxWait';
 };
 
-/** A request that was not sent, and why: the answer that stopped the run, or the refusal the caller gave. */
+/**
+ * A request that was not sent, and why: the answer that stopped the run, or the refusal the caller
+ * gave.
+ */
 export type NotSent = { notSent: FailureReport };
 
 export function createTransport(
@@ -86,10 +107,11 @@ export function createTransport(
 }
 
 /**
- * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the node lets go of its worker at
- * once. (n8n's request helper refuses a canceled execution's requests by itself; those refusals look like network faults,
- * which would be retried with backoff, holding the execution for as long as the retry bounds allow.) The message says
- * "canceled" as n8n's own does: n8n keeps such an execution's status "canceled" rather than "error".
+ * Throws once n8n has stopped the execution: from then on nothing more goes to HubSpot, and the
+ * node lets go of its worker at once. (n8n's request helper refuses a canceled execution's requests
+ * by itself; those refusals look like network faults, which would be retried with backoff, holding
+ * the execution for as long as the retry bounds allow.) The message says "canceled" as n8n's own
+ * does: n8n keeps such an execution's status "canceled" rather than "error".
  */
 export function stopIfCancelled(transport: Transport): void {
 	if (!transport.cancelSignal?.aborted) return;
@@ -102,7 +124,10 @@ export function stopIfCancelled(transport: Transport): void {
 	);
 }
 
-/** Sleeps `ms`, or less when the execution is stopped meanwhile: naps of at most 250 ms notice the stop. */
+/**
+ * Sleeps `ms`, or less when the execution is stopped meanwhile: naps of at most 250 ms notice the
+ * stop.
+ */
 async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	const until = Date.now() + ms;
 	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now())
@@ -110,9 +135,10 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
 }
 
 /**
- * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle, so one 429 holds back every
- * request of the execution, not only the one that got it. Once an answer stops the run, this and every request still waiting in
- * the throttle come back unsent; so does one that `refused` gives a reason not to send by the time its turn comes.
+ * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
+ * so one 429 holds back every request of the execution, not only the one that got it. Once an
+ * answer stops the run, this and every request still waiting in the throttle come back unsent; so
+ * does one that `refused` gives a reason not to send by the time its turn comes.
  */
 export async function sendWithRetries(
 	transport: Transport,
@@ -123,7 +149,8 @@ export async function sendWithRetries(
 	let waited = 0;
 	let attempts = 0;
 	for (;;) {
-		// A waiter whose execution stopped, or whose request may not go any more, leaves the throttle at once, holding no place.
+		// A waiter whose execution stopped, or whose request may not go any more, leaves the throttle
+		// at once, holding no place.
 		const ticket = await throttle.acquire(
 			() =>
 				transport.halted !== undefined ||
@@ -171,7 +198,10 @@ export async function sendWithRetries(
 /** A dropdown waits for HubSpot a little, not a whole run's worth of retries. */
 const DROPDOWN_RETRY = { maxRetries: 2, maxTotalWaitMs: 10_000, timeoutMs: 15_000 };
 
-/** One GET for a dropdown, with the credential the node is set to use: the `results` of HubSpot's answer, or why there are none. */
+/**
+ * One GET for a dropdown, with the credential the node is set to use: the `results` of HubSpot's
+ * answer, or why there are none.
+ */
 export async function hubspotGet(
 	ctx: ILoadOptionsFunctions,
 	path: string,

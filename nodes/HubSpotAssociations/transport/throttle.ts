@@ -3,30 +3,39 @@ import { sleep as n8nSleep } from 'n8n-workflow';
 import type { HubSpotExchange } from './request';
 
 /**
- * Paces requests so that HubSpot's rolling window (at most `max` accepted in any `interval`, per account) is
- * used to the full and seldom overrun by all executions at once. Each keeps a picture of the window: when its
- * own requests were counted, and the others' (executions, workers, apps) as an answer's Remaining less ours
- * in the window then. The window is first in, first out: fewer others than pictured means the oldest left.
+ * Paces requests so that HubSpot's rolling window (at most `max` accepted in any `interval`, per
+ * account) is used to the full and seldom overrun by all executions at once. Each keeps a picture
+ * of the window: when its own requests were counted, and the others' (executions, workers, apps) as
+ * an answer's Remaining less ours in the window then. The window is first in, first out: fewer
+ * others than pictured means the oldest left.
  *
  * The rules, with the `npm run bench:throttle` cells and unit cases they are for:
- * - Fill: a request goes while the picture has a free slot; alone, the whole window, then each slot as
- *   it frees. (One execution: a full window at once, then one request per freed slot.)
- * - Wait for the oldest: with the picture full, wait for its oldest request to leave, not for one of ours.
- * - Age prior: others first seen in an answer came in as executions like this one, one every START_GAP_MS,
- *   not all just now. (250-pair cells: a late execution waits for the first ones' slots, not a window.)
- * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left for
- *   executions not yet in the picture, whose first request then finds room. (Every cell's 429s.)
- * - Part of the room: with others about, the room nobody held at the last answer is shared in proportion
- *   to each one's part of the window, a part of a request taken as a chance; a remaining plan that fits
- *   half that room goes at once. (Executions starting together; short executions at 190 per 10 s.)
- * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a time, and
- *   requests in the air grow by one per clean answer, halved by a 429. (Woken executions; a newcomer.)
- * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others about, so
- *   that executions waiting for the same slots do not take them all at once. (2,000-pair cells.)
- * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the picture takes
- *   the whole window as counted just then. Blind: without rate-limit headers nothing paces.
- * One instance per credential in an n8n process, shared by its executions (see pace.ts), so that the picture holds every request
- * the process sent and the others are other processes and apps; waiters are served in the order they asked (a chain of promises).
+ * - Fill: a request goes while the picture has a free slot; alone, the whole window, then each slot
+ *   as it frees. (One execution: a full window at once, then one request per freed slot.)
+ * - Wait for the oldest: with the picture full, wait for its oldest request to leave, not for one
+ *   of ours.
+ * - Age prior: others first seen in an answer came in as executions like this one, one every
+ *   START_GAP_MS, not all just now. (250-pair cells: a late execution waits for the first ones'
+ *   slots, not a window.)
+ * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left
+ *   for executions not yet in the picture, whose first request then finds room. (Every cell's
+ *   429s.)
+ * - Part of the room: with others about, the room nobody held at the last answer is shared in
+ *   proportion to each one's part of the window, a part of a request taken as a chance; a remaining
+ *   plan that fits half that room goes at once. (Executions starting together; short executions at
+ *   190 per 10 s.)
+ * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a
+ *   time, and requests in the air grow by one per clean answer, halved by a 429. (Woken executions;
+ *   a newcomer.)
+ * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others
+ *   about, so that executions waiting for the same slots do not take them all at once. (2,000-pair
+ *   cells.)
+ * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the
+ *   picture takes the whole window as counted just then. Blind: without rate-limit headers nothing
+ *   paces.
+ * One instance per credential in an n8n process, shared by its executions (see pace.ts), so that
+ * the picture holds every request the process sent and the others are other processes and apps;
+ * waiters are served in the order they asked (a chain of promises).
  */
 export interface ThrottleOptions {
 	random?: () => number;
@@ -39,7 +48,9 @@ const MIN_RESERVE = 4;
 const MAX_RESERVE_SHARE = 0.2;
 /** A picture counts as fresh for a round trip and this share of the window. */
 const STALE_SHARE = 0.005;
-/** A slot counts as free this share of the window after its request left: clock and network slack. */
+/**
+ * A slot counts as free this share of the window after its request left: clock and network slack.
+ */
 const MARGIN_SHARE = 0.005;
 const WAKE_JITTER_SHARE = 0.01;
 const CROWDED_WAKE_JITTER_SHARE = 0.04;
@@ -55,17 +66,28 @@ const STOPPED = -1;
 export class RateLimitThrottle {
 	private max = 0;
 	private intervalMs = 0;
-	/** This execution's requests HubSpot may hold, oldest first, each at the latest moment HubSpot can have counted it. */
+	/**
+	 * This execution's requests HubSpot may hold, oldest first, each at the latest moment HubSpot can
+	 * have counted it.
+	 */
 	private own: Array<{ ticket: number; sent: number; received?: number; at: number }> = [];
-	/** When the others' requests in the window were counted, as far as the answers tell; oldest first. */
+	/**
+	 * When the others' requests in the window were counted, as far as the answers tell; oldest first.
+	 */
 	private others: number[] = [];
-	/** The newest answer's request: when it went, and what the window held of ours and of others' then. */
+	/**
+	 * The newest answer's request: when it went, and what the window held of ours and of others'
+	 * then.
+	 */
 	private picture = { at: Number.NEGATIVE_INFINITY, own: 0, others: 0 };
 	/** Drawn with every answer: whether a share's part of a request is taken (Part of the room). */
 	private coin = 0;
 	private othersSeenAt = Number.NEGATIVE_INFINITY;
 	private quickestMs = Number.POSITIVE_INFINITY;
-	/** Requests in the plans of the executions pacing here, and those still to go (unknown until a plan is told: unbounded). */
+	/**
+	 * Requests in the plans of the executions pacing here, and those still to go (unknown until a
+	 * plan is told: unbounded).
+	 */
 	private planned = 1;
 	private pending = Number.POSITIVE_INFINITY;
 	private nextTicket = 0;
@@ -87,7 +109,10 @@ export class RateLimitThrottle {
 		this.sleep = options.sleep ?? n8nSleep;
 	}
 
-	/** An execution's plan: how many requests it will send (Age prior, Part of the room). Executions pacing here add up. */
+	/**
+	 * An execution's plan: how many requests it will send (Age prior, Part of the room). Executions
+	 * pacing here add up.
+	 */
 	expectRequests(count: number): void {
 		const known = Number.isFinite(this.pending);
 		this.planned = Math.max(1, known ? this.planned + count : count);
@@ -95,9 +120,9 @@ export class RateLimitThrottle {
 	}
 
 	/**
-	 * Waits until one more request may go, in the order callers asked; the ticket goes back with the answer to `observe`. A waiter
-	 * whose `stop` says yes (its execution was canceled, or its run must send nothing more) is let go at once, to find that out;
-	 * the others keep their turns.
+	 * Waits until one more request may go, in the order callers asked; the ticket goes back with the
+	 * answer to `observe`. A waiter whose `stop` says yes (its execution was canceled, or its run
+	 * must send nothing more) is let go at once, to find that out; the others keep their turns.
 	 */
 	acquire(stop?: () => boolean): Promise<number> {
 		const turn = this.gate.then(async () => await this.waitForSlot(stop));
@@ -107,7 +132,8 @@ export class RateLimitThrottle {
 			() => undefined,
 		);
 		if (!stop) return turn;
-		// Other executions' waiters may be ahead of this one: a stopped execution does not wait for their slots.
+		// Other executions' waiters may be ahead of this one: a stopped execution does not wait for
+		// their slots.
 		let served = false;
 		const done = () => void (served = true);
 		turn.then(done, done);
@@ -118,7 +144,10 @@ export class RateLimitThrottle {
 		return Promise.race([turn, stopped]);
 	}
 
-	/** Reads HubSpot's rate-limit headers from any answer, success or not, into the picture of the window. */
+	/**
+	 * Reads HubSpot's rate-limit headers from any answer, success or not, into the picture of the
+	 * window.
+	 */
 	observe(exchange: HubSpotExchange, ticket?: number): void {
 		if (ticket !== undefined) this.inFlight = Math.max(0, this.inFlight - 1);
 		if (exchange.statusCode === 0) return;
@@ -128,8 +157,9 @@ export class RateLimitThrottle {
 		if (refused) this.pending++;
 		const limits = readLimits(exchange.headers);
 		if (!limits) {
-			// Only a successful answer without headers says nothing paces here (a proxy, a stand-in). A refusal without them
-			// (a revoked token, a missing scope) says nothing of the window: the next execution's first request still goes alone.
+			// Only a successful answer without headers says nothing paces here (a proxy, a stand-in). A
+			// refusal without them (a revoked token, a missing scope) says nothing of the window: the
+			// next execution's first request still goes alone.
 			if (this.max === 0 && exchange.statusCode < 400) this.blind = true;
 			return;
 		}
@@ -139,21 +169,24 @@ export class RateLimitThrottle {
 		this.allowance = refused ? Math.max(1, Math.floor(this.allowance / 2)) : this.allowance + 1;
 		const at = exchange.sentAt.getTime();
 		this.quickestMs = Math.min(this.quickestMs, exchange.receivedAt.getTime() - at);
-		// HubSpot counted each of ours as late as its answer less the quickest round trip: whatever held an answer up
-		// (a busy event loop, the network, a first connection) may have held its request up, and its slot then frees that
-		// much later. A quicker trip seen later moves every answered one.
+		// HubSpot counted each of ours as late as its answer less the quickest round trip: whatever
+		// held an answer up (a busy event loop, the network, a first connection) may have held its
+		// request up, and its slot then frees that much later. A quicker trip seen later moves every
+		// answered one.
 		const answered = this.own.find((r) => r.ticket === ticket);
 		if (answered) answered.received = exchange.receivedAt.getTime();
 		for (const r of this.own)
 			if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
-		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out of order).
+		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out
+		// of order).
 		const ownThen = this.own.filter(
 			(r) =>
 				r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket)),
 		).length;
-		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers it.
+		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers
+		// it.
 		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
 		const othersThen = Math.max(0, limits.max - limits.remaining - ownThen);
 		if (othersThen > 0) this.othersSeenAt = at + CROWDED_WINDOWS * this.intervalMs;
@@ -176,8 +209,9 @@ export class RateLimitThrottle {
 	}
 
 	/**
-	 * Whether nothing it knows still matters: no request in the air, none it let go that HubSpot may still count (it keeps two
-	 * windows, as `waitForSlot` does), no hold after a 429. An execution starting later then loses nothing by starting afresh.
+	 * Whether nothing it knows still matters: no request in the air, none it let go that HubSpot may
+	 * still count (it keeps two windows, as `waitForSlot` does), no hold after a 429. An execution
+	 * starting later then loses nothing by starting afresh.
 	 */
 	isIdle(): boolean {
 		const now = this.now();
@@ -211,7 +245,8 @@ export class RateLimitThrottle {
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
 		}
 		const now = this.now();
-		// Answers come back a round trip late: what the window held when they were counted is kept a while longer.
+		// Answers come back a round trip late: what the window held when they were counted is kept a
+		// while longer.
 		this.own = this.own.filter((r) => r.at > now - 2 * this.intervalMs);
 		this.others = this.others.filter((t) => t > now - 2 * this.intervalMs);
 		this.pending--;
