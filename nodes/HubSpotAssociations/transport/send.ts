@@ -41,6 +41,11 @@ export interface Transport {
 	/** The execution is done with the shared throttle. */
 	release(): void;
 	/**
+	 * Set when the execution shares requests with the process's other executions that use this
+	 * credential (see batchQueue.ts): the credential's key, as its pace's.
+	 */
+	queueKey?: string;
+	/**
 	 * n8n's signal that the execution was stopped (Stop button, execution timeout); none in
 	 * dropdowns.
 	 */
@@ -83,18 +88,19 @@ export function createTransport(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	connection: Connection,
 	retry: Partial<RetryOptions> = {},
+	shareRequests = false,
 ): Transport {
 	// Older n8n releases have no cancel signal; dropdowns (load options) have none either.
 	const cancelSignal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
 	// Executions share the pace of their credential; a dropdown's few requests keep one of their own.
 	const credentialId =
 		'getInputData' in ctx ? ctx.getNode().credentials?.[connection.credentialType]?.id : undefined;
-	const { throttle, release } = usePace(
-		credentialId
-			? `${connection.credentialType}\u0000${credentialId}\u0000${connection.baseUrl}`
-			: undefined,
-	);
+	const key = credentialId
+		? `${connection.credentialType}\u0000${credentialId}\u0000${connection.baseUrl}`
+		: undefined;
+	const { throttle, release } = usePace(key);
 	return {
+		queueKey: shareRequests ? key : undefined,
 		ctx,
 		connection,
 		throttle,
@@ -135,6 +141,12 @@ async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): 
 }
 
 /**
+ * A place in the throttle taken before the request was made (see batchQueue.ts): the request's
+ * first try goes in it instead of waiting for one; `ticket` is cleared once it is used.
+ */
+export type Slot = { ticket?: number };
+
+/**
  * Sends one request, retrying what may be retried. Rate-limit waits go through the shared throttle,
  * so one 429 holds back every request of the execution, not only the one that got it. Once an
  * answer stops the run, this and every request still waiting in the throttle come back unsent; so
@@ -144,6 +156,7 @@ export async function sendWithRetries(
 	transport: Transport,
 	request: HubSpotRequest,
 	refused: () => FailureReport | undefined = () => undefined,
+	slot: Slot = {},
 ): Promise<SendResult | NotSent> {
 	const { throttle, retry } = transport;
 	let waited = 0;
@@ -151,14 +164,19 @@ export async function sendWithRetries(
 	for (;;) {
 		// A waiter whose execution stopped, or whose request may not go any more, leaves the throttle
 		// at once, holding no place.
-		const ticket = await throttle.acquire(
-			() =>
-				transport.halted !== undefined ||
-				transport.cancelSignal?.aborted === true ||
-				refused() !== undefined,
-		);
-		stopIfCancelled(transport);
+		const ticket =
+			slot.ticket ??
+			(await throttle.acquire(
+				() =>
+					transport.halted !== undefined ||
+					transport.cancelSignal?.aborted === true ||
+					refused() !== undefined,
+			));
+		slot.ticket = undefined;
 		const blocked = transport.halted ?? refused();
+		// A place taken for a request that does not go any more is given back.
+		if (blocked || transport.cancelSignal?.aborted) throttle.forgo(ticket);
+		stopIfCancelled(transport);
 		if (blocked) return { notSent: blocked };
 		attempts++;
 		const exchange = await sendRequest(transport.ctx, transport.connection, {

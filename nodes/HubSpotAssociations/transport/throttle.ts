@@ -222,6 +222,19 @@ export class RateLimitThrottle {
 		);
 	}
 
+	/**
+	 * A slot taken and not used after all (nothing was left to send in it): it holds no place in the
+	 * window, and the request it was for still counts as to go.
+	 */
+	forgo(ticket: number): void {
+		if (ticket === STOPPED) return;
+		const before = this.own.length;
+		this.own = this.own.filter((request) => request.ticket !== ticket);
+		if (this.own.length === before) return;
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		this.pending++;
+	}
+
 	/** A 429: everyone pacing here holds back for `waitMs`. */
 	penalize(waitMs: number): void {
 		this.heldUntil = Math.max(this.heldUntil, this.now() + Math.max(0, waitMs));
