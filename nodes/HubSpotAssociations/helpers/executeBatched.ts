@@ -22,7 +22,8 @@ import {
 } from './readItems';
 import { DRY_RUN_STATUS, type PairTypes } from './responses';
 import { runPool } from './runPool';
-import { sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
+import { sendQueued, withdrawWaiting } from './batchQueue';
+import type { BatchEndpoint, BatchOutcome } from './sendBatch';
 
 /**
  * What an operation's phase before the writes gets: the execution, its options and its one
@@ -65,10 +66,12 @@ export async function executeBatched(
 		'oAuth2',
 	) as AuthenticationMethod;
 	const connect = async () =>
-		createTransport(ctx, await resolveConnection(ctx, authentication), {
-			maxRetries: options.maxRetries,
-			timeoutMs: options.timeout,
-		});
+		createTransport(
+			ctx,
+			await resolveConnection(ctx, authentication),
+			{ maxRetries: options.maxRetries, timeoutMs: options.timeout },
+			options.shareRequests,
+		);
 	const transport = () => (made ??= connect());
 
 	try {
@@ -111,12 +114,23 @@ export async function executeBatched(
 			});
 		} else if (plan.batches.length > 0) {
 			const sender = await transport();
-			sender.throttle.expectRequests(plan.batches.length);
+			// A shared queue tells the pace of each request as it forms it.
+			if (sender.queueKey === undefined) sender.throttle.expectRequests(plan.batches.length);
 			let anyFailed = false;
 			const send = async (b: number) => {
 				const batch = plan.batches[b];
-				const outcome = (outcomes[b] = await sendBatch(sender, endpointOf(batch), batch.units));
-				if (outcome.parts.some((part) => part.failure)) anyFailed = true;
+				const { batchSize, concurrency } = options;
+				const outcome = (outcomes[b] = await sendQueued(
+					sender,
+					endpointOf(batch),
+					batch.units,
+					batchSize,
+					concurrency,
+				));
+				if (!outcome?.parts.some((part) => part.failure)) return;
+				anyFailed = true;
+				// The node is going to fail: its batches still waiting for a shared request go back.
+				if (!continueOnFail) withdrawWaiting(sender);
 			};
 			// Without Continue On Fail the node will throw: no new batch starts, those under way finish.
 			// Once the run is halted (the credential refused, the daily limit spent) no batch can

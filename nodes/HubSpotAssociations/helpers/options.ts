@@ -79,6 +79,14 @@ export const optionsProperty: INodeProperties = {
 			default: 'perItem',
 		},
 		{
+			displayName: 'Share Requests With Other Executions',
+			name: 'shareRequests',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether this execution's pairs may go in one HubSpot request with those of other executions that run at the same time in this n8n process with the same credential (e.g. one execution per record from a HubSpot workflow's webhook). Each execution still gets only its own results.",
+		},
+		{
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
@@ -114,6 +122,7 @@ export function readOptions(ctx: IExecuteFunctions) {
 		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
 		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
 		dryRun: options.dryRun === true,
+		shareRequests: options.shareRequests !== false,
 		// Node version 1 has no API Version parameter: the numbered paths.
 		apiVersion: toApiVersion(ctx.getNodeParameter('apiVersion', 0, 'v4')),
 	};

@@ -13,7 +13,8 @@ import type { Unit } from './planBatches';
 import type { ItemPairs } from './readItems';
 import { idsNamedByError, isRecord, type HubSpotBatchError } from './responses';
 import { runPool } from './runPool';
-import { batchEndpoint, sendBatch, type BatchEndpoint, type BatchOutcome } from './sendBatch';
+import { sendQueued, withdrawWaiting } from './batchQueue';
+import { batchEndpoint, type BatchEndpoint, type BatchOutcome } from './sendBatch';
 
 /** HubSpot reads at most this many from ids per request (changelog, effective 2025-02-10). */
 const MAX_READ_INPUTS = 1000;
@@ -315,7 +316,17 @@ export async function readAssociations(
 		if (requests.length === 0) break;
 		const read = async (r: number) => {
 			const { group, units } = requests[r];
-			if (absorb(group, units, await sendBatch(transport, group.endpoint, units))) anyFailed = true;
+			const outcome = await sendQueued(
+				transport,
+				group.endpoint,
+				units,
+				MAX_READ_INPUTS,
+				options.concurrency,
+			);
+			if (absorb(group, units, outcome ?? { parts: [{ units, failure: NOT_READ }] })) {
+				anyFailed = true;
+				if (!continueOnFail) withdrawWaiting(transport);
+			}
 		};
 		await runPool(requests.length, options.concurrency, read, shouldStop);
 	}

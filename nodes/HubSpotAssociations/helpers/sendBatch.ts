@@ -11,7 +11,7 @@ import {
 } from '../transport/errors';
 import { associationsPath, type ApiVersion } from '../transport/paths';
 import { refusalScope } from '../transport/policy';
-import { sendWithRetries, type Transport } from '../transport/send';
+import { sendWithRetries, type Slot, type Transport } from '../transport/send';
 import type { Unit } from './planBatches';
 import {
 	idsNamedByError,
@@ -80,12 +80,14 @@ export const batchEndpoint = (
  */
 const MAX_RESENDS_WITHOUT_NAMED = 12;
 
+/** `slot`: a place in the throttle already taken for the first request (see batchQueue.ts). */
 export async function sendBatch(
 	transport: Transport,
 	endpoint: BatchEndpoint,
 	units: Unit[],
+	slot: Slot = {},
 ): Promise<BatchOutcome> {
-	const parts = await sendParts(transport, endpoint, units, [], 0);
+	const parts = await sendParts(transport, endpoint, units, [], 0, slot);
 	// Nearly every batch goes as one request: its units are the batch's own, and are not kept for the
 	// rest of the run.
 	return {
@@ -100,13 +102,14 @@ async function sendParts(
 	units: Unit[],
 	parts: SentPart[],
 	resends: number,
+	slot: Slot,
 ): Promise<SentPart[]> {
 	if (units.length === 0) return parts;
 	// A size HubSpot refused earlier in the run: send in parts it takes, without asking again.
 	const limit = transport.batchLimits.get(endpoint.path);
 	if (limit !== undefined && units.length > limit) {
 		for (let at = 0; at < units.length; at += limit)
-			await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends);
+			await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends, slot);
 		return parts;
 	}
 	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
@@ -118,6 +121,7 @@ async function sendParts(
 				transport,
 				{ method: 'POST', path: endpoint.path, body: { inputs: endpoint.inputs(units) } },
 				refused,
+				slot,
 			);
 	if ('notSent' in sent) {
 		parts.push({ units, failure: notSentReport(sent.notSent) });
@@ -140,7 +144,7 @@ async function sendParts(
 			endpoint.path,
 			Math.min(transport.batchLimits.get(endpoint.path) ?? smaller, smaller),
 		);
-		return await sendParts(transport, endpoint, units, parts, resends);
+		return await sendParts(transport, endpoint, units, parts, resends, slot);
 	}
 	const report = describeFailure(sent, transport.connection, endpoint.types);
 	// A refusal of these two object types (a type HubSpot does not know, a scope the credential lacks
@@ -153,7 +157,7 @@ async function sendParts(
 			const rest = units.filter(
 				(u) => !namesPairOf(named, u.from, u.to === undefined ? [] : [u.to]),
 			);
-			return await sendParts(transport, endpoint, rest, parts, resends + 1);
+			return await sendParts(transport, endpoint, rest, parts, resends + 1, slot);
 		}
 	}
 	parts.push({ units, failure: report });

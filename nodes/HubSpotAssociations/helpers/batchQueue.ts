@@ -1,0 +1,470 @@
+/**
+ * Executions of one n8n process that use one credential share their requests. n8n runs many
+ * executions at once in a process, and a HubSpot workflow's "Send a webhook" action starts one per
+ * enrolled record: alone, each would send a request of one pair. Here the batches of every
+ * execution wait in one line per endpoint (and batch size and retry options); a request is made
+ * when the credential's pace has a place for one, from what is waiting then, up to the batch size.
+ * Its answer is split again, so that each execution gets only what concerns its own pairs.
+ *
+ * The lines hold only work in flight: a line with nothing waiting and no request under way is
+ * dropped, and so is a queue with no line. Nothing outlives the executions that handed work in.
+ */
+import { sleep } from 'n8n-workflow';
+
+import { notSentReport, type FailureReport } from '../transport/errors';
+import { stopIfCancelled, type Slot, type Transport } from '../transport/send';
+import { labelKey } from './labels';
+import type { Unit } from './planBatches';
+import {
+	idsNamedByError,
+	isRecord,
+	namesAnyId,
+	namesPairOf,
+	noIds,
+	type NamedIds,
+	type PairTypes,
+	type ResponseFields,
+} from './responses';
+import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from './sendBatch';
+
+/**
+ * While executions arrive faster than HubSpot's window frees places, a request that is not full
+ * waits for the next arrival; it goes once none came for this many of the usual gaps between
+ * them, or when it is full.
+ */
+const QUIET_GAPS = 4;
+/** Longest single sleep while holding: an arrival may fill the request sooner. */
+const MAX_NAP_MS = 250;
+
+/** What an execution's units get when it withdraws them, or when another request's failure stops it. */
+const WITHDRAWN: FailureReport = {
+	message: 'Not sent: the node stopped after an earlier batch failed',
+	description: '',
+	hint: 'Fix the failure reported for the other items and run again.',
+	notSent: true,
+};
+
+/** A batch an execution handed in, and what came of its units so far. */
+class Entry {
+	/** Units handed to requests, from the front. */
+	taken = 0;
+	settled = 0;
+	done = false;
+	readonly parts: SentPart[] = [];
+	readonly arrivedAt = Date.now();
+	readonly outcome: Promise<BatchOutcome | undefined>;
+	private resolve!: (outcome: BatchOutcome | undefined) => void;
+	private reject!: (error: unknown) => void;
+
+	constructor(
+		readonly owner: Transport,
+		readonly units: Unit[],
+	) {
+		this.outcome = new Promise((resolve, reject) => {
+			this.resolve = resolve;
+			this.reject = reject;
+		});
+	}
+
+	/** Counts units whose fate is known; the outcome is given once every unit has one. */
+	settle(count: number): void {
+		this.settled += count;
+		if (this.done || this.settled < this.units.length) return;
+		this.done = true;
+		const [only] = this.parts;
+		// An entry that went whole in one request is read as one batch answered once.
+		if (this.parts.length === 1 && only.units?.length === this.units.length)
+			this.resolve({ parts: [{ ...only, units: undefined }] });
+		else this.resolve(this.parts.length > 0 ? { parts: this.parts } : undefined);
+	}
+
+	fail(error: unknown): void {
+		if (this.done) return;
+		this.done = true;
+		this.reject(error);
+	}
+}
+
+/** A unit in a request, and every entry's unit it stands for (the same pair asked for twice). */
+type Request = { units: Unit[]; riders: Map<Unit, Array<{ entry: Entry; unit: Unit }>> };
+
+class Line {
+	readonly entries: Entry[] = [];
+	waiting = 0;
+	lanes = 0;
+	/** Lanes looking for a place in the pace; each takes up to `limit` units once it has one. */
+	seeking = 0;
+	lastArrival = Number.NEGATIVE_INFINITY;
+	lastOwner?: Transport;
+	/** The usual gap between arrivals of different executions (infinite after a pause). */
+	gapMs = Number.POSITIVE_INFINITY;
+
+	constructor(
+		readonly key: string,
+		readonly endpoint: BatchEndpoint,
+		readonly limit: number,
+	) {}
+}
+
+type Queue = { key: string; lines: Map<string, Line> };
+
+const queues = new Map<string, Queue>();
+
+/**
+ * Sends a planned batch, sharing requests with the process's other executions when the transport
+ * has a queue key (see createTransport); `undefined` when it was withdrawn before any of it went.
+ */
+export async function sendQueued(
+	transport: Transport,
+	endpoint: BatchEndpoint,
+	units: Unit[],
+	limit: number,
+	lanes: number,
+): Promise<BatchOutcome | undefined> {
+	const { queueKey } = transport;
+	if (queueKey === undefined) return await sendBatch(transport, endpoint, units);
+	const queue = queues.get(queueKey) ?? { key: queueKey, lines: new Map<string, Line>() };
+	queues.set(queueKey, queue);
+	const lineKey = [
+		endpoint.path,
+		limit,
+		transport.retry.maxRetries,
+		transport.retry.timeoutMs,
+	].join('\u0000');
+	const line = queue.lines.get(lineKey) ?? new Line(lineKey, endpoint, limit);
+	queue.lines.set(lineKey, line);
+
+	const entry = new Entry(transport, units);
+	arrive(line, entry);
+	while (line.lanes < lanes && line.waiting > line.seeking * line.limit) void runLane(queue, line);
+	return await awaitEntry(queue, entry);
+}
+
+/**
+ * Takes back an execution's units that no request has taken yet: its run is going to fail, and
+ * nothing more of it may be sent.
+ */
+export function withdrawWaiting(transport: Transport): void {
+	const queue = transport.queueKey === undefined ? undefined : queues.get(transport.queueKey);
+	for (const line of queue?.lines.values() ?? [])
+		for (const entry of [...line.entries])
+			if (entry.owner === transport) withdraw(line, entry, WITHDRAWN);
+}
+
+function arrive(line: Line, entry: Entry): void {
+	line.entries.push(entry);
+	line.waiting += entry.units.length;
+	if (entry.owner === line.lastOwner) return;
+	// Only arrivals of other executions say how busy the line is: one execution hands in all its
+	// batches at once.
+	const gap = entry.arrivedAt - line.lastArrival;
+	const windowMs = entry.owner.throttle.windowMs();
+	line.gapMs =
+		windowMs === 0 || gap > windowMs
+			? Number.POSITIVE_INFINITY
+			: Number.isFinite(line.gapMs)
+				? (line.gapMs + gap) / 2
+				: gap;
+	line.lastArrival = entry.arrivedAt;
+	line.lastOwner = entry.owner;
+}
+
+/** Waits for the entry's outcome; an execution stopped meanwhile takes its units back and stops. */
+async function awaitEntry(queue: Queue, entry: Entry): Promise<BatchOutcome | undefined> {
+	const signal = entry.owner.cancelSignal;
+	if (signal) {
+		let over = false;
+		const end = () => void (over = true);
+		entry.outcome.then(end, end);
+		while (!over && !signal.aborted) await sleep(MAX_NAP_MS);
+		if (!over) {
+			for (const line of queue.lines.values())
+				for (const other of [...line.entries])
+					if (other.owner === entry.owner) withdraw(line, other, WITHDRAWN);
+			stopIfCancelled(entry.owner);
+		}
+	}
+	return await entry.outcome;
+}
+
+function withdraw(line: Line, entry: Entry, report: FailureReport): void {
+	const at = line.entries.indexOf(entry);
+	if (at >= 0) line.entries.splice(at, 1);
+	const left = entry.units.slice(entry.taken);
+	line.waiting -= left.length;
+	entry.taken = entry.units.length;
+	if (left.length === 0) return;
+	// Units of which some went: the rest are reported as not sent. None went: the batch was never
+	// started, as a batch the run stopped before.
+	if (entry.parts.length > 0 || entry.settled < entry.units.length - left.length)
+		entry.parts.push({ units: left, failure: report });
+	entry.settle(left.length);
+}
+
+async function runLane(queue: Queue, line: Line): Promise<void> {
+	line.lanes++;
+	try {
+		while (line.waiting > 0) {
+			const throttle = line.entries[0].owner.throttle;
+			line.seeking++;
+			let ticket: number;
+			try {
+				await holdForArrivals(line);
+				throttle.expectRequests(1);
+				ticket = await throttle.acquire(() => line.waiting === 0);
+			} finally {
+				line.seeking--;
+			}
+			const request = ticket < 0 ? undefined : takeRequest(line);
+			if (!request) {
+				throttle.forgo(ticket);
+				continue;
+			}
+			try {
+				await carry(queue, line, request, { ticket });
+			} catch (error) {
+				// Whatever went wrong reaches the executions concerned; the lane goes on for the others.
+				for (const entry of entriesOf(request)) entry.fail(error);
+			}
+		}
+	} finally {
+		line.lanes--;
+		if (line.lanes === 0 && line.entries.length === 0) queue.lines.delete(line.key);
+		if (queue.lines.size === 0 && queues.get(queue.key) === queue) queues.delete(queue.key);
+	}
+}
+
+/**
+ * While executions arrive faster than the window frees places, a request that is not full waits
+ * for them: HubSpot's limit counts requests, not pairs, and a burst of one-pair executions would
+ * otherwise spend a place per pair. The wait ends when the arrivals pause, when the request is
+ * full, or when its oldest unit has waited a whole window. A lone execution never waits here.
+ */
+async function holdForArrivals(line: Line): Promise<void> {
+	for (;;) {
+		const first = line.entries[0];
+		if (!first || line.waiting >= line.limit) return;
+		const spacing = first.owner.throttle.steadySpacingMs();
+		const now = Date.now();
+		const quiet = now - line.lastArrival;
+		if (spacing === 0 || !(line.gapMs < spacing) || quiet >= QUIET_GAPS * line.gapMs) return;
+		if (now - first.arrivedAt >= first.owner.throttle.windowMs()) return;
+		if (first.owner.cancelSignal?.aborted) return;
+		await sleep(Math.max(1, Math.min(MAX_NAP_MS, QUIET_GAPS * line.gapMs - quiet)));
+	}
+}
+
+const unitKey = (unit: Unit): string =>
+	[unit.from, unit.to ?? '', unit.after ?? '', (unit.types ?? []).map(labelKey).join(',')].join(
+		'\u0000',
+	);
+
+/**
+ * The next request: waiting units from the front of the line, up to its limit, each pair once.
+ * Units of one from id go together, as HubSpot's batch inputs group them.
+ */
+function takeRequest(line: Line): Request | undefined {
+	const riders: Request['riders'] = new Map();
+	const byKey = new Map<string, Unit>();
+	while (byKey.size < line.limit && line.entries.length > 0) {
+		const entry = line.entries[0];
+		while (entry.taken < entry.units.length && byKey.size < line.limit) {
+			const unit = entry.units[entry.taken++];
+			line.waiting--;
+			const key = unitKey(unit);
+			const same = byKey.get(key);
+			if (same) riders.get(same)!.push({ entry, unit });
+			else {
+				byKey.set(key, unit);
+				riders.set(unit, [{ entry, unit }]);
+			}
+		}
+		if (entry.taken === entry.units.length) line.entries.shift();
+	}
+	if (riders.size === 0) return undefined;
+	const byFrom = new Map<string, Unit[]>();
+	for (const unit of riders.keys()) {
+		const list = byFrom.get(unit.from);
+		if (list) list.push(unit);
+		else byFrom.set(unit.from, [unit]);
+	}
+	return { units: [...byFrom.values()].flat(), riders };
+}
+
+const entriesOf = (request: Request): Set<Entry> =>
+	new Set([...request.riders.values()].flat().map((rider) => rider.entry));
+
+/**
+ * Sends a request through one of the executions it carries: n8n's helper of that execution signs
+ * it (and refreshes an OAuth2 token). If that execution was stopped, the others' units go again,
+ * first in line, through another.
+ */
+async function carry(queue: Queue, line: Line, request: Request, slot: Slot): Promise<void> {
+	const entries = entriesOf(request);
+	const carrier = [...entries].find((e) => !e.done && !e.owner.cancelSignal?.aborted)?.owner;
+	const throttle = [...entries][0].owner.throttle;
+	if (!carrier) {
+		throttle.forgo(slot.ticket ?? -1);
+		return;
+	}
+	let outcome: BatchOutcome;
+	try {
+		outcome = await sendBatch(carrier, line.endpoint, request.units, slot);
+	} catch (error) {
+		if (slot.ticket !== undefined) throttle.forgo(slot.ticket);
+		if (carrier.cancelSignal?.aborted) return requeue(queue, line, request, carrier);
+		for (const entry of entries) entry.fail(error);
+		return;
+	}
+	// Nothing went (the run was halted, the object types refused): the place was not used.
+	if (slot.ticket !== undefined) throttle.forgo(slot.ticket);
+	const owners = new Set([...entries].map((entry) => entry.owner));
+	for (const owner of owners) learnFrom(carrier, owner);
+	if (carrier.halted) haltQueue(queue, carrier.halted);
+	if (owners.size > 1 && outcome.parts.some((part) => refusedUnattributed(carrier, line, part))) {
+		// HubSpot refused the request without saying whose pairs it objected to: each execution's
+		// pairs go again on their own, so that none fails for another's.
+		await Promise.all(
+			[...owners].map(async (owner) => {
+				const own = ownRequest(request, owner);
+				try {
+					distribute(line, own, await sendBatch(owner, line.endpoint, own.units));
+				} catch (error) {
+					for (const entry of entriesOf(own)) entry.fail(error);
+				}
+			}),
+		);
+		return;
+	}
+	distribute(line, request, outcome);
+}
+
+/** A refusal of the whole request that names no ids and is not about the credential or the types. */
+function refusedUnattributed(carrier: Transport, line: Line, part: SentPart): boolean {
+	const { failure } = part;
+	if (!failure || failure.notSent || part.named || carrier.halted) return false;
+	const { fromObjectType, toObjectType } = line.endpoint.types;
+	if (carrier.refusedTypes.has(`${fromObjectType}\u0000${toObjectType}`)) return false;
+	return /^4\d\d$/.test(failure.httpCode ?? '') && failure.httpCode !== '429';
+}
+
+function ownRequest(request: Request, owner: Transport): Request {
+	const riders: Request['riders'] = new Map();
+	for (const [unit, list] of request.riders) {
+		const own = list.filter((rider) => rider.entry.owner === owner);
+		if (own.length > 0) riders.set(unit, own);
+	}
+	return { units: request.units.filter((unit) => riders.has(unit)), riders };
+}
+
+/** What one execution's request learned about the credential holds for the others it carried. */
+function learnFrom(carrier: Transport, owner: Transport): void {
+	if (owner === carrier) return;
+	owner.halted ??= carrier.halted;
+	for (const [path, limit] of carrier.batchLimits)
+		owner.batchLimits.set(path, Math.min(owner.batchLimits.get(path) ?? limit, limit));
+	for (const [types, report] of carrier.refusedTypes)
+		if (!owner.refusedTypes.has(types)) owner.refusedTypes.set(types, report);
+}
+
+/** An answer that stops the credential ends every execution's waiting units with its cause. */
+function haltQueue(queue: Queue, cause: FailureReport): void {
+	for (const line of queue.lines.values())
+		for (const entry of [...line.entries]) {
+			entry.owner.halted ??= cause;
+			withdraw(line, entry, notSentReport(cause));
+		}
+}
+
+/** Puts a request's units back at the front of the line, without those of `gone`. */
+function requeue(queue: Queue, line: Line, request: Request, gone: Transport): void {
+	const back = new Map<Entry, Unit[]>();
+	for (const list of request.riders.values())
+		for (const { entry, unit } of list)
+			if (entry.owner !== gone && !entry.done) back.set(entry, [...(back.get(entry) ?? []), unit]);
+	for (const [entry, units] of [...back].reverse()) {
+		const again = new Entry(entry.owner, units);
+		again.outcome.then(
+			(outcome) => {
+				for (const part of outcome?.parts ?? [{ failure: WITHDRAWN }])
+					entry.parts.push({ ...part, units: part.units ?? units });
+				entry.settle(units.length);
+			},
+			(error) => entry.fail(error),
+		);
+		line.entries.unshift(again);
+		line.waiting += units.length;
+	}
+	if (line.lanes === 0 && line.waiting > 0) void runLane(queue, line);
+}
+
+/**
+ * Gives each execution the parts of the outcome that concern its units: its own pairs, and of
+ * HubSpot's answer only the results and errors that name them (or that name no record at all).
+ */
+function distribute(line: Line, request: Request, outcome: BatchOutcome): void {
+	for (const part of outcome.parts) {
+		const own = new Map<Entry, Unit[]>();
+		for (const unit of part.units ?? request.units)
+			for (const { entry, unit: mine } of request.riders.get(unit) ?? []) {
+				const list = own.get(entry);
+				if (list) list.push(mine);
+				else own.set(entry, [mine]);
+			}
+		const mixed = own.size > 1;
+		for (const [entry, units] of own) {
+			const named = part.named && (mixed ? namedAmong(part.named, units) : part.named);
+			// A refusal that named none of this execution's pairs: they went again in a later part.
+			if (part.named && !namesAnyId(named!)) continue;
+			entry.parts.push({
+				units,
+				...(part.answer
+					? {
+							answer: mixed
+								? answerConcerning(part.answer, units, line.endpoint.types)
+								: part.answer,
+						}
+					: {}),
+				...(part.failure ? { failure: part.failure } : {}),
+				...(named ? { named } : {}),
+			});
+		}
+	}
+	// Every unit of the request has its fate now: the last part that carried it.
+	const counts = new Map<Entry, number>();
+	for (const list of request.riders.values())
+		for (const { entry } of list) counts.set(entry, (counts.get(entry) ?? 0) + 1);
+	for (const [entry, count] of counts) entry.settle(count);
+}
+
+function namedAmong(named: NamedIds, units: readonly Unit[]): NamedIds {
+	const within = noIds();
+	for (const { from, to } of units) {
+		if (named.from.has(from)) within.from.add(from);
+		if (named.either.has(from)) within.either.add(from);
+		if (to !== undefined && named.to.has(to)) within.to.add(to);
+		if (to !== undefined && named.either.has(to)) within.either.add(to);
+	}
+	return within;
+}
+
+/** The results and errors of a shared answer that concern these units, and nothing else. */
+function answerConcerning(
+	answer: ResponseFields,
+	units: readonly Unit[],
+	types: PairTypes,
+): ResponseFields {
+	const froms = new Set(units.map((unit) => unit.from));
+	const errors = answer.errors.filter((error) => {
+		const named = idsNamedByError(error, types);
+		return (
+			!namesAnyId(named) ||
+			units.some((unit) => namesPairOf(named, unit.from, unit.to === undefined ? [] : [unit.to]))
+		);
+	});
+	const results = answer.results.filter((result) => {
+		const from = isRecord(result) && isRecord(result.from) ? result.from.id : undefined;
+		return from !== undefined && froms.has(String(from));
+	});
+	return { ...answer, errors, results, numErrors: errors.length };
+}
