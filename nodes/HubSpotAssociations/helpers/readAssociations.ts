@@ -9,6 +9,7 @@ import type { Transport } from '../transport/send';
 import type { RunOptions } from './options';
 import { describeValue, parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
+import { objectTypePairKey } from './objectTypes';
 import type { Unit } from './planBatches';
 import type { ItemPairs } from './readItems';
 import { idsNamedByError, isRecord, type HubSpotBatchError } from './responses';
@@ -31,8 +32,7 @@ export type ReadOutcome =
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
 
-const recordKey = (r: RecordToRead): string =>
-	`${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
+const recordKey = (r: RecordToRead): string => `${objectTypePairKey(r)}\u0000${r.fromId}`;
 
 type RecordState = {
 	targets: Map<string, AssociatedRecord>;
@@ -288,7 +288,7 @@ export async function readAssociations(
 ): Promise<(record: RecordToRead) => ReadOutcome> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
-		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
+		const key = objectTypePairKey(r);
 		let group = groups.get(key);
 		if (!group) {
 			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) =>
