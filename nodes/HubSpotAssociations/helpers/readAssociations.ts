@@ -7,7 +7,7 @@
 import { notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
 import type { RunOptions } from './options';
-import { describeValue, parseId } from './ids';
+import { describeValue, mayHaveLostDigits, parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
 import { objectTypePairKey } from './objectTypes';
 import type { Unit } from './planBatches';
@@ -74,12 +74,7 @@ export type ReadPage = {
  * is left may name another record.
  */
 function unreadableId(value: unknown, reason: string): string {
-	const rounded =
-		typeof value === 'number' &&
-		Number.isInteger(value) &&
-		value > 0 &&
-		!Number.isSafeInteger(value);
-	return rounded
+	return mayHaveLostDigits(value)
 		? `${value} is too large for a number to hold exactly (above ${Number.MAX_SAFE_INTEGER}), so its last digits are lost`
 		: reason;
 }
