@@ -4,7 +4,7 @@
  * to the end). Reads go through the same transport and batch handling as the writes: same retries,
  * throttle, error reports, parts when too large, and resends without the ids HubSpot names.
  */
-import { notSentReport, type FailureReport } from '../transport/errors';
+import { NOT_READ, notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
 import type { RunOptions } from './options';
 import { describeValue, mayHaveLostDigits, parseId } from './ids';
@@ -188,13 +188,6 @@ function pagingReport(fromId: string, why: string): FailureReport {
 		hint,
 	};
 }
-
-const NOT_READ: FailureReport = {
-	message: 'Not read: the node stopped after an earlier read failed',
-	description: 'Nothing was removed for this item.',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
-};
 
 /**
  * Folds the outcome of one read batch, request by request, into the records it asked about; returns

@@ -34,15 +34,37 @@ export interface FailureReport {
 }
 
 /**
- * What the items of a request that was never sent get: the cause that stopped the run, named as
- * such.
+ * What the items of a request that was never sent (or a read never made) get: the cause that
+ * stopped the run, named as such.
  */
-export const notSentReport = (cause: FailureReport): FailureReport => ({
+export const notSentReport = (
+	cause: FailureReport,
+	not: 'sent' | 'read' = 'sent',
+): FailureReport => ({
 	...cause,
-	message: `Not sent: ${cause.message}`,
+	message: `Not ${not}: ${cause.message}`,
 	attempts: 0,
 	notSent: true,
 });
+
+const EARLIER_FAILURE_HINT = 'Fix the failure reported for the other items and run again.';
+
+/** Batches the run did not start because another batch failed and Continue On Fail is off. */
+export const NOT_SENT = notSentReport({
+	message: 'the node stopped after an earlier batch failed',
+	description: '',
+	hint: EARLIER_FAILURE_HINT,
+});
+
+/** Records the run did not read because another read failed and Continue On Fail is off. */
+export const NOT_READ = notSentReport(
+	{
+		message: 'the node stopped after an earlier read failed',
+		description: 'Nothing was removed for this item.',
+		hint: EARLIER_FAILURE_HINT,
+	},
+	'read',
+);
 
 /** How to give an object type, wherever one cannot be used: refused by the node or by HubSpot. */
 export const OBJECT_TYPE_HINT =
