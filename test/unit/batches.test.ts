@@ -1,4 +1,4 @@
-import { archiveEndpoint } from '../../nodes/HubSpotAssociations/actions/archive.operation';
+import { archiveEndpoint } from '../../nodes/HubSpotAssociations/helpers/archiveEndpoint';
 import type { AssociationTypeRef } from '../../nodes/HubSpotAssociations/helpers/labels';
 import {
 	planBatches,

@@ -6,11 +6,11 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { archiveEndpoint } from '../helpers/archiveEndpoint';
 import { executeBatched, type BatchedOperation } from '../helpers/executeBatched';
 import { labelKey, labelProperties, passesLabelFilter, type LabelFilter } from '../helpers/labels';
 import { readAssociations } from '../helpers/readAssociations';
 import type { ItemFailures, ItemPairs } from '../helpers/readItems';
-import { archiveEndpoint } from './archive.operation';
 
 export const option = {
 	name: 'Remove All Associations of Records',

@@ -11,9 +11,10 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { notSentReport, type FailureReport } from '../transport/errors';
+import { NOT_SENT, notSentReport, type FailureReport } from '../transport/errors';
 import { stopIfCancelled, type Slot, type Transport } from '../transport/send';
 import { labelKey } from './labels';
+import { objectTypePairKey } from './objectTypes';
 import type { Unit } from './planBatches';
 import {
 	idsNamedByError,
@@ -35,14 +36,6 @@ import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from 
 const QUIET_GAPS = 4;
 /** Longest single sleep while holding: an arrival may fill the request sooner. */
 const MAX_NAP_MS = 250;
-
-/** What an execution's units get when it withdraws them, or when another request's failure stops it. */
-const WITHDRAWN: FailureReport = {
-	message: 'Not sent: the node stopped after an earlier batch failed',
-	description: '',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
-};
 
 /** A batch an execution handed in, and what came of its units so far. */
 class Entry {
@@ -148,7 +141,7 @@ export function withdrawWaiting(transport: Transport): void {
 	const queue = transport.queueKey === undefined ? undefined : queues.get(transport.queueKey);
 	for (const line of queue?.lines.values() ?? [])
 		for (const entry of [...line.entries])
-			if (entry.owner === transport) withdraw(line, entry, WITHDRAWN);
+			if (entry.owner === transport) withdraw(line, entry, NOT_SENT);
 }
 
 function arrive(line: Line, entry: Entry): void {
@@ -180,7 +173,7 @@ async function awaitEntry(queue: Queue, entry: Entry): Promise<BatchOutcome | un
 		if (!over) {
 			for (const line of queue.lines.values())
 				for (const other of [...line.entries])
-					if (other.owner === entry.owner) withdraw(line, other, WITHDRAWN);
+					if (other.owner === entry.owner) withdraw(line, other, NOT_SENT);
 			stopIfCancelled(entry.owner);
 		}
 	}
@@ -343,8 +336,7 @@ async function carry(queue: Queue, line: Line, request: Request, slot: Slot): Pr
 function refusedUnattributed(carrier: Transport, line: Line, part: SentPart): boolean {
 	const { failure } = part;
 	if (!failure || failure.notSent || part.named || carrier.halted) return false;
-	const { fromObjectType, toObjectType } = line.endpoint.types;
-	if (carrier.refusedTypes.has(`${fromObjectType}\u0000${toObjectType}`)) return false;
+	if (carrier.refusedTypes.has(objectTypePairKey(line.endpoint.types))) return false;
 	return /^4\d\d$/.test(failure.httpCode ?? '') && failure.httpCode !== '429';
 }
 
@@ -386,7 +378,7 @@ function requeue(queue: Queue, line: Line, request: Request, gone: Transport): v
 		const again = new Entry(entry.owner, units);
 		again.outcome.then(
 			(outcome) => {
-				for (const part of outcome?.parts ?? [{ failure: WITHDRAWN }])
+				for (const part of outcome?.parts ?? [{ failure: NOT_SENT }])
 					entry.parts.push({ ...part, units: part.units ?? units });
 				entry.settle(units.length);
 			},

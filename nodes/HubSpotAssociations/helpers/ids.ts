@@ -27,14 +27,22 @@ export function describeValue(value: unknown): string {
 	return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
 }
 
+/**
+ * Whether a number is a positive whole number too large to hold exactly: past 2^53 it may already
+ * have lost its last digits (in JSON parsing, a Code node, a spreadsheet) and name another record.
+ */
+export const mayHaveLostDigits = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isInteger(value) && value > 0 && !Number.isSafeInteger(value);
+
 /** One id: a positive integer, as a number or a string of digits (surrounding spaces allowed). */
 export function parseId(value: unknown): IdCheck {
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value > 0) return { ok: true, id: String(value) };
-		// Past 2^53 a number cannot hold every whole number: the id may already have lost its last
-		// digits (in JSON parsing, a Code node, a spreadsheet) and would name another record.
-		const tooLarge = `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`;
-		if (Number.isInteger(value) && value > 0) return { ok: false, reason: tooLarge };
+		if (mayHaveLostDigits(value))
+			return {
+				ok: false,
+				reason: `${value} is larger than a number can hold exactly (${Number.MAX_SAFE_INTEGER}), so its last digits may be wrong; pass the id as a string of digits instead`,
+			};
 		return { ok: false, reason: `${describeValue(value)} is not a positive whole number` };
 	}
 	if (typeof value === 'bigint')

@@ -4,6 +4,7 @@
  * account has it; only values that cannot be an object type (empty, spaces, slashes) are refused
  * before a call.
  */
+import type { PairTypes } from './responses';
 
 /** `name` is HubSpot's API name ("contacts"); people also type the singular ("contact"). */
 type StandardObjectType = { name: string; label: string; objectTypeId: string; sent: string };
@@ -74,6 +75,13 @@ for (const t of STANDARD_OBJECT_TYPES) {
  * (`p1234_cars`) and API names (`leads`, `goal_targets`): what HubSpot takes in an association URL.
  */
 const WELL_FORMED = /^(?:[02]-\d{1,18}|p\d{1,18}_[a-z0-9_]{1,100}|[a-z][a-z0-9_]{0,99})$/;
+
+/**
+ * The key of a (from, to) object type pair, for what is kept per pair: a checked object type holds
+ * no NUL, so no two pairs share a key.
+ */
+export const objectTypePairKey = (types: PairTypes): string =>
+	`${types.fromObjectType}\u0000${types.toObjectType}`;
 
 type ObjectTypeCheck = { ok: true; value: string } | { ok: false; reason: string };
 

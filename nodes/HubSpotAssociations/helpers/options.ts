@@ -16,6 +16,28 @@ import { runsAsTool } from './asTool';
  */
 export const DEFAULT_CONCURRENCY = 20;
 
+/**
+ * The whole-number options: the default and the range the editor offers, which a run clamps a value
+ * to (an expression can give any number). The editor sets no upper bound on Timeout; a run waits
+ * ten minutes at most.
+ */
+const WHOLE_NUMBERS = {
+	batchSize: { default: 100, min: 1, max: 1000 },
+	concurrency: { default: DEFAULT_CONCURRENCY, min: 1, max: 20 },
+	maxRetries: { default: 5, min: 0, max: 10 },
+	timeout: { default: 60_000, min: 1_000, max: 600_000 },
+};
+
+type WholeNumberOption = keyof typeof WHOLE_NUMBERS;
+
+// Functions, not WHOLE_NUMBERS.x.default in the parameters: n8n's lint rules read a parameter's
+// default and accept a call, not a member access.
+const defaultOf = (name: WholeNumberOption): number => WHOLE_NUMBERS[name].default;
+const rangeOf = (name: WholeNumberOption) => ({
+	minValue: WHOLE_NUMBERS[name].min,
+	maxValue: WHOLE_NUMBERS[name].max,
+});
+
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -27,8 +49,8 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Batch Size',
 			name: 'batchSize',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 1000 },
-			default: 100,
+			typeOptions: rangeOf('batchSize'),
+			default: defaultOf('batchSize'),
 			description:
 				'How many (from, to) pairs go in one HubSpot request. If HubSpot says a batch is too large, the node splits it and retries.',
 		},
@@ -36,8 +58,8 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 20 },
-			default: DEFAULT_CONCURRENCY,
+			typeOptions: rangeOf('concurrency'),
+			default: defaultOf('concurrency'),
 			description:
 				"How many HubSpot requests may be under way at once. The node still paces itself by HubSpot's rate-limit headers.",
 		},
@@ -53,8 +75,8 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 10 },
-			default: 5,
+			typeOptions: rangeOf('maxRetries'),
+			default: defaultOf('maxRetries'),
 			description:
 				'How often one request is tried again after a rate limit (429) or a temporary HubSpot fault (5xx, dropped connection)',
 		},
@@ -90,8 +112,8 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 1000 },
-			default: 60000,
+			typeOptions: { minValue: WHOLE_NUMBERS.timeout.min },
+			default: defaultOf('timeout'),
 			description:
 				'Milliseconds to wait for HubSpot to answer one request before it counts as a dropped connection and is retried',
 		},
@@ -106,21 +128,22 @@ export type RunOptions = ReturnType<typeof readOptions>;
  */
 export function readOptions(ctx: IExecuteFunctions) {
 	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
-	const whole = (value: unknown, fallback: number, min: number, max: number) => {
-		const n = Number(value ?? fallback);
+	const whole = (name: WholeNumberOption) => {
+		const { default: fallback, min, max } = WHOLE_NUMBERS[name];
+		const n = Number(options[name] ?? fallback);
 		return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : fallback;
 	};
 	return {
-		batchSize: whole(options.batchSize, 100, 1, 1000),
+		batchSize: whole('batchSize'),
 		// A tool call's answer is made from the per-item output, whatever the workflow's Output option
 		// says.
 		outputMode:
 			options.outputMode === 'perBatch' && !runsAsTool(ctx)
 				? ('perBatch' as const)
 				: ('perItem' as const),
-		maxRetries: whole(options.maxRetries, 5, 0, 10),
-		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1, 20),
-		timeout: whole(options.timeout, 60_000, 1_000, 600_000),
+		maxRetries: whole('maxRetries'),
+		concurrency: whole('concurrency'),
+		timeout: whole('timeout'),
 		dryRun: options.dryRun === true,
 		shareRequests: options.shareRequests !== false,
 		// Node version 1 has no API Version parameter: the numbered paths.

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { toNodeApiError, type FailureReport } from '../transport/errors';
+import { NOT_SENT, toNodeApiError, type FailureReport } from '../transport/errors';
 import type { BatchPlan, PlannedBatch, Unit } from './planBatches';
 import type { ItemFailures, ItemPairs } from './readItems';
 import {
@@ -33,13 +33,6 @@ export interface OutputInput {
 	/** The request body inputs for some units of a batch, shown by the per-request output. */
 	inputsOf(batch: PlannedBatch, units: readonly Unit[]): unknown[];
 }
-
-const NOT_SENT: FailureReport = {
-	message: 'Not sent: the node stopped after an earlier batch failed',
-	description: '',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
-};
 
 /**
  * A failed item's json: the message under `error`, everything else under `details`. n8n's "Continue

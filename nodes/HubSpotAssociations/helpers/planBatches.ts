@@ -6,6 +6,7 @@
  * requests, not a thousand.
  */
 import { labelKey, type AssociationTypeRef } from './labels';
+import { objectTypePairKey } from './objectTypes';
 import type { ItemPairs } from './readItems';
 
 /**
@@ -152,7 +153,7 @@ export function planBatches(items: readonly ItemPairs[], batchSize: number): Bat
 			current.fromObjectType !== item.fromObjectType ||
 			current.toObjectType !== item.toObjectType
 		) {
-			const key = `${item.fromObjectType}\u0000${item.toObjectType}`;
+			const key = objectTypePairKey(item);
 			current = groups.get(key) ?? {
 				fromObjectType: item.fromObjectType,
 				toObjectType: item.toObjectType,

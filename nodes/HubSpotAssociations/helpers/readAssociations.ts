@@ -4,11 +4,12 @@
  * to the end). Reads go through the same transport and batch handling as the writes: same retries,
  * throttle, error reports, parts when too large, and resends without the ids HubSpot names.
  */
-import { notSentReport, type FailureReport } from '../transport/errors';
+import { NOT_READ, notSentReport, type FailureReport } from '../transport/errors';
 import type { Transport } from '../transport/send';
 import type { RunOptions } from './options';
-import { describeValue, parseId } from './ids';
+import { describeValue, mayHaveLostDigits, parseId } from './ids';
 import { parseLabel, type AssociationTypeRef } from './labels';
+import { objectTypePairKey } from './objectTypes';
 import type { Unit } from './planBatches';
 import type { ItemPairs } from './readItems';
 import { idsNamedByError, isRecord, type HubSpotBatchError } from './responses';
@@ -32,8 +33,7 @@ export type ReadOutcome =
 
 type RecordToRead = Pick<ItemPairs, 'fromObjectType' | 'toObjectType' | 'fromId'>;
 
-const recordKey = (r: RecordToRead): string =>
-	`${r.fromObjectType}\u0000${r.toObjectType}\u0000${r.fromId}`;
+const recordKey = (r: RecordToRead): string => `${objectTypePairKey(r)}\u0000${r.fromId}`;
 
 type RecordState = {
 	targets: Map<string, AssociatedRecord>;
@@ -75,12 +75,7 @@ export type ReadPage = {
  * is left may name another record.
  */
 function unreadableId(value: unknown, reason: string): string {
-	const rounded =
-		typeof value === 'number' &&
-		Number.isInteger(value) &&
-		value > 0 &&
-		!Number.isSafeInteger(value);
-	return rounded
+	return mayHaveLostDigits(value)
 		? `${value} is too large for a number to hold exactly (above ${Number.MAX_SAFE_INTEGER}), so its last digits are lost`
 		: reason;
 }
@@ -195,13 +190,6 @@ function pagingReport(fromId: string, why: string): FailureReport {
 	};
 }
 
-const NOT_READ: FailureReport = {
-	message: 'Not read: the node stopped after an earlier read failed',
-	description: 'Nothing was removed for this item.',
-	hint: 'Fix the failure reported for the other items and run again.',
-	notSent: true,
-};
-
 /**
  * Folds the outcome of one read batch, request by request, into the records it asked about; returns
  * whether any of them failed.
@@ -289,7 +277,7 @@ export async function readAssociations(
 ): Promise<(record: RecordToRead) => ReadOutcome> {
 	const groups = new Map<string, Group>();
 	for (const r of records) {
-		const key = `${r.fromObjectType}\u0000${r.toObjectType}`;
+		const key = objectTypePairKey(r);
 		let group = groups.get(key);
 		if (!group) {
 			const endpoint = batchEndpoint(options.apiVersion, r, 'batch/read', (units) =>

@@ -11,7 +11,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { FailureReport } from '../transport/errors';
+import { OBJECT_TYPE_HINT, type FailureReport } from '../transport/errors';
 import { failuresBecomeItems } from './asTool';
 import { describeValue, parseId, parseIdList } from './ids';
 import { parseLabelList, type AssociationTypeRef } from './labels';
@@ -133,8 +133,6 @@ export const PAIR_FIELDS: ItemFields = { toIds: true, labels: false };
 
 const LABEL_HINT =
 	'Pick labels from the list (it needs From and To Object Types), or give each as its category and type id, e.g. USER_DEFINED:41. The labels endpoint of HubSpot lists them: GET /crm/associations/2026-03/{from}/{to}/labels.';
-const OBJECT_TYPE_HINT =
-	"Pick an object from the list, or give its name or type id (0-…), or a custom object's type id (2-…) or fully qualified name (p…_name).";
 const ID_HINT =
 	'HubSpot record ids are positive whole numbers, e.g. 12345 or "12345". Map the field that holds the record id, not the whole record.';
 

@@ -12,6 +12,7 @@ import {
 import { associationsPath, type ApiVersion } from '../transport/paths';
 import { refusalScope } from '../transport/policy';
 import { sendWithRetries, type Slot, type Transport } from '../transport/send';
+import { objectTypePairKey } from './objectTypes';
 import type { Unit } from './planBatches';
 import {
 	idsNamedByError,
@@ -112,7 +113,7 @@ async function sendParts(
 			await sendParts(transport, endpoint, units.slice(at, at + limit), parts, resends, slot);
 		return parts;
 	}
-	const typesKey = `${endpoint.types.fromObjectType}\u0000${endpoint.types.toObjectType}`;
+	const typesKey = objectTypePairKey(endpoint.types);
 	const refused = () => transport.halted ?? transport.refusedTypes.get(typesKey);
 	const blocked = refused();
 	const sent = blocked

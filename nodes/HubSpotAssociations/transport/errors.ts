@@ -34,18 +34,43 @@ export interface FailureReport {
 }
 
 /**
- * What the items of a request that was never sent get: the cause that stopped the run, named as
- * such.
+ * What the items of a request that was never sent (or a read never made) get: the cause that
+ * stopped the run, named as such.
  */
-export const notSentReport = (cause: FailureReport): FailureReport => ({
+export const notSentReport = (
+	cause: FailureReport,
+	not: 'sent' | 'read' = 'sent',
+): FailureReport => ({
 	...cause,
-	message: `Not sent: ${cause.message}`,
+	message: `Not ${not}: ${cause.message}`,
 	attempts: 0,
 	notSent: true,
 });
 
-const OBJECT_TYPE_HINT =
-	"Pick the object from the list, or give its type id (0-… for HubSpot's objects, 2-… for custom objects) or a custom object's fully qualified name (p…_name). The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.";
+const EARLIER_FAILURE_HINT = 'Fix the failure reported for the other items and run again.';
+
+/** Batches the run did not start because another batch failed and Continue On Fail is off. */
+export const NOT_SENT = notSentReport({
+	message: 'the node stopped after an earlier batch failed',
+	description: '',
+	hint: EARLIER_FAILURE_HINT,
+});
+
+/** Records the run did not read because another read failed and Continue On Fail is off. */
+export const NOT_READ = notSentReport(
+	{
+		message: 'the node stopped after an earlier read failed',
+		description: 'Nothing was removed for this item.',
+		hint: EARLIER_FAILURE_HINT,
+	},
+	'read',
+);
+
+/** How to give an object type, wherever one cannot be used: refused by the node or by HubSpot. */
+export const OBJECT_TYPE_HINT =
+	"Pick the object from the list, or give its name or type id (0-… for HubSpot's objects, 2-… for custom objects) or a custom object's fully qualified name (p…_name).";
+/** A type HubSpot refuses may be well formed: the account may not have it. */
+const ACCOUNT_OBJECT_TYPE_HINT = `${OBJECT_TYPE_HINT} The account must have the object: custom objects need an Enterprise hub, and some objects (leads, invoices, orders, …) need the hub or feature that brings them.`;
 const RECONNECT_OAUTH2 = 'Reconnect the "HubSpot Associations OAuth2 API" credential';
 
 /**
@@ -133,10 +158,10 @@ export function describeFailure(
 			"API version 2026-09 applies the account's validation rules to API writes. HubSpot's message names the rule or property; a HubSpot admin can change the rule (Settings → Data Management → Objects → the object → Rules), or the records can be completed first. The API Version option 2026-03 does not apply them.";
 	} else if (unknownObjectType(exchange)) {
 		message = `HubSpot does not know the object type "${redactText(unknownObjectType(exchange) ?? '', secrets)}"${between}`;
-		hint = OBJECT_TYPE_HINT;
+		hint = ACCOUNT_OBJECT_TYPE_HINT;
 	} else if (status === 404) {
 		message = `HubSpot could not find what the node asked for${between}`;
-		hint = `Check the From and To object types. ${OBJECT_TYPE_HINT}`;
+		hint = `Check the From and To object types. ${ACCOUNT_OBJECT_TYPE_HINT}`;
 	} else {
 		message = `HubSpot refused the request (${status})`;
 		hint =
