@@ -20,6 +20,14 @@ describe('the package as n8n loads it', () => {
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
 
+	it('builds dist/ and scans the package before any npm publish, so a stale dist/ cannot ship', () => {
+		// npm runs prepublishOnly before `npm publish` (also a manual one), not before `npm pack`, which
+		// the scan itself calls.
+		expect(pkg.scripts.prepublishOnly).toBe('npm run lint:package');
+		expect(pkg.scripts['lint:package']).toBe('npm run build && node scripts/scan-package.mjs');
+		expect(pkg.scripts.build).toMatch(/^npm run clean && /);
+	});
+
 	it('names one GitHub repository in repository, bugs, homepage and author', () => {
 		const repo = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(
 			pkg.repository.url,
