@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
 	repository: { url: string };
 };
 /** `owner/name` from `git+https://github.com/owner/name.git`. */
@@ -115,5 +117,13 @@ describe('README.md, as npmjs.com shows it', () => {
 				return !raw;
 			});
 		expect(notRaw).toEqual([]);
+	});
+
+	it('pins the version in package.json wherever it lists the package for N8N_COMMUNITY_PACKAGES', () => {
+		const lists = [...README.matchAll(/N8N_COMMUNITY_PACKAGES='([^']+)'/g)].map((m) =>
+			JSON.parse(m[1]),
+		);
+		expect(lists.length).toBeGreaterThan(0);
+		for (const list of lists) expect(list).toEqual([{ name: PKG.name, version: PKG.version }]);
 	});
 });
