@@ -90,10 +90,13 @@ async function main() {
 	try {
 		let tarball = process.argv[2] ? resolve(process.argv[2]) : undefined;
 		if (!tarball) {
-			const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
-				cwd: root,
-				encoding: 'utf8',
-			});
+			// --dry-run=false: as prepublishOnly of `npm publish --dry-run`, this script inherits
+			// npm_config_dry_run=true, and a dry-run pack writes no tarball to scan.
+			const out = execFileSync(
+				'npm',
+				['pack', '--silent', '--dry-run=false', '--pack-destination', work],
+				{ cwd: root, encoding: 'utf8' },
+			);
 			tarball = join(work, out.trim().split('\n').pop());
 		}
 		const unpacked = join(work, 'package');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -18,6 +19,28 @@ describe('the package as n8n loads it', () => {
 		expect(pkg.main).toBe('index.js');
 		expect(pkg.dependencies ?? {}).toEqual({});
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	});
+
+	it('builds dist/ and scans the package before any npm publish, so a stale dist/ cannot ship', () => {
+		// npm runs prepublishOnly before `npm publish` (also a manual one), not before `npm pack`, which
+		// the scan itself calls.
+		expect(pkg.scripts.prepublishOnly).toBe('npm run lint:package');
+		expect(pkg.scripts['lint:package']).toBe('npm run build && node scripts/scan-package.mjs');
+		expect(pkg.scripts.build).toMatch(/^npm run clean && /);
+	});
+
+	it('the package scan packs and checks a real tarball under `npm publish --dry-run` too', () => {
+		// npm hands its command's flags to lifecycle scripts as npm_config_* variables: prepublishOnly of
+		// a dry run gets npm_config_dry_run=true, which an inner `npm pack` would obey.
+		const scan = spawnSync(process.execPath, [join(root, 'scripts', 'scan-package.mjs')], {
+			cwd: root,
+			encoding: 'utf8',
+			timeout: 120_000,
+			// NODE_ENV as outside jest: n8n's lint rules read file names differently when it is 'test'.
+			env: { ...process.env, NODE_ENV: undefined, npm_config_dry_run: 'true' },
+		});
+		expect(`${scan.stdout}${scan.stderr}`).toContain('scan: passed');
+		expect(scan.status).toBe(0);
 	});
 
 	it('names one GitHub repository in repository, bugs, homepage and author', () => {

@@ -1,8 +1,9 @@
 /**
- * The node in n8n's editor, in a real browser: Chromium from Debian's packages driven by playwright-core
- * against `n8n start` with the packed package installed as users install it (see editorRig.ts). Run with
- * `npm run test:ui`. Screenshots of each step go to test/ui/artifacts/ (git-ignored); `npm run
- * docs:images` copies three of them to docs/images/ for the README.
+ * The node in n8n's editor, in a real browser (Debian's chromium, or the one CHROMIUM_PATH names)
+ * driven by playwright-core against `n8n start` with the packed package installed as users install
+ * it (see editorRig.ts). Run with `npm run test:ui`. Screenshots of each step go to
+ * test/ui/artifacts/ (git-ignored); `npm run docs:images` copies three of them to docs/images/ for
+ * the README.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

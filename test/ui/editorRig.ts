@@ -1,7 +1,7 @@
 /**
  * What the browser tests run against: the emulator holding a seeded HubSpot account, `n8n start` with the
- * packed package installed as users install it, and Chromium from Debian's packages driven by
- * playwright-core. Every process started here is stopped by its own id in stop().
+ * packed package installed as users install it, and a browser driven by playwright-core: the Chromium
+ * or Chrome CHROMIUM_PATH names (scripts/ui.sh), else Debian's chromium. Every process started here is stopped by its own id in stop().
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +140,7 @@ export async function startEditorRig(): Promise<EditorRig> {
 		const [, launched] = await Promise.all([
 			n8n.installPackage(packPackage(tarballDir)),
 			chromium.launch({
-				executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+				executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
 				args: CHROMIUM_ARGS,
 			}),
 		]);

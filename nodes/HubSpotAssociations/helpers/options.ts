@@ -8,11 +8,11 @@ import { toApiVersion } from '../transport/paths';
 import { runsAsTool } from './asTool';
 
 /**
- * Requests under way at once unless the user says otherwise, chosen with `npm run bench`. The
- * throttle, not this number, keeps the node inside HubSpot's rate limit; this only bounds how many
- * requests are in the air. HubSpot's first window is a burst of 100 to 250 requests, each taking
- * 100 to 500 ms: 20 under way send it in a fraction of the window, and keep a 190-per-10-s account
- * busy even at 500 ms a request.
+ * Requests under way at once unless the user says otherwise. The throttle, not this number, keeps
+ * the node inside HubSpot's rate limit; this only bounds how many requests are in the air.
+ * HubSpot's first window is a burst of 100 to 250 requests, each taking 100 to 500 ms: 20 under
+ * way send it in a fraction of the window, and keep a 190-per-10-s account busy even at 500 ms a
+ * request.
  */
 export const DEFAULT_CONCURRENCY = 20;
 
