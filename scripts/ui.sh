@@ -2,7 +2,8 @@
 # npm run test:ui: the node in n8n's editor, in a real browser (test/ui/). The browser is the Chromium or
 # Chrome that CHROMIUM_PATH names (GitHub's ubuntu-latest: /usr/bin/google-chrome, which its image ships;
 # Ubuntu has no chromium package, only a snap placeholder); without CHROMIUM_PATH, Debian's chromium at
-# /usr/bin/chromium. A browser that is not there is installed from Debian's packages. Then n8n from the npm registry when it
+# /usr/bin/chromium. A browser that is not there is installed from Debian's packages. Then n8n from the
+# npm registry when it
 # is not cached (see install-n8n.sh), the build, and the browser tests with playwright-core driving that
 # browser.
 set -euo pipefail
