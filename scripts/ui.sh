@@ -3,9 +3,8 @@
 # Chrome that CHROMIUM_PATH names (GitHub's ubuntu-latest: /usr/bin/google-chrome, which its image ships;
 # Ubuntu has no chromium package, only a snap placeholder); without CHROMIUM_PATH, Debian's chromium at
 # /usr/bin/chromium. A browser that is not there is installed from Debian's packages. Then n8n from the
-# npm registry when it
-# is not cached (see install-n8n.sh), the build, and the browser tests with playwright-core driving that
-# browser.
+# npm registry when it is not cached (see install-n8n.sh), the build, and the browser tests with
+# playwright-core driving that browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BROWSER="${CHROMIUM_PATH:-/usr/bin/chromium}"
