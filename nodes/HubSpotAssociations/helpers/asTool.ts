@@ -32,10 +32,12 @@ const MCP_SERVER_TRIGGER = '@n8n/n8n-nodes-langchain.mcpTrigger';
 
 /**
  * Whether this tool call comes from an MCP client, through n8n's MCP Server Trigger rather than an
- * agent. n8n builds a tool's context with its caller's execute data: the Agent's under an agent,
- * the trigger's when the trigger's webhook runs the call (n8n-core's getInputConnectionData, from
- * WebhookContext). In queue mode a worker runs the MCP call with the tool's own node as the
- * executing node (n8n's JobProcessor.invokeTool), which no agent does.
+ * agent. n8n builds a tool's context with its caller's execute data (n8n-core's
+ * getInputConnectionData): the Agent's under an agent (v1, v2), the trigger's when the trigger's
+ * webhook runs the call. In queue mode a worker runs the MCP call with the tool's own node as the
+ * executing node (n8n's JobProcessor.invokeTool). Ask it only of a tool call (runsAsTool): n8n's
+ * Agent v3 runs a tool as an ordinary node, its own node executing too, with isToolExecution()
+ * false (engine requests, n8n-core's requests-response).
  */
 export function calledByMcpClient(ctx: IExecuteFunctions): boolean {
 	const caller = ctx.getExecuteData()?.node;
