@@ -3,7 +3,9 @@
 # Installs n8n from the npm registry once (cached outside the repo, see install-n8n.sh), builds, then runs
 # test/e2e/*.e2e.ts, which packs the package, installs the tarball into a temporary n8n user folder and
 # runs the example workflows with n8n's CLI against the HubSpot emulator, and installs the package from a
-# local npm registry through n8n's Community Nodes calls and N8N_COMMUNITY_PACKAGES (install.e2e.ts).
+# local npm registry through n8n's Community Nodes calls and N8N_COMMUNITY_PACKAGES (install.e2e.ts). The
+# node as a tool: under n8n's AI Agent with a scripted model (aiTool.e2e.ts), and under n8n's MCP Server
+# Trigger, called by the official MCP client (mcp.e2e.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N8N_APP_DIR="$(bash scripts/install-n8n.sh)"

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { HubSpotEmulator } from './emulator';
-import { runHubSpotTool, type ToolCallResult } from './engine/runWorkflow';
+import { callHubSpotToolOnWorker, runHubSpotTool, type ToolCallResult } from './engine/runWorkflow';
 import {
 	APP_TOKEN,
 	archiveParameters,
@@ -45,12 +45,14 @@ async function callTool(
 	calls: IDataObject[],
 	parameters = toolParameters(),
 	onError?: 'continueErrorOutput',
+	caller?: 'mcpServerTrigger',
 ) {
 	const { calls: results, run: execution } = await runHubSpotTool({
 		credentials: credentialsFor(emu),
 		parameters,
 		calls,
 		onError,
+		caller,
 	});
 	assertNoSecrets({ items: [], errorItems: [], run: execution } as unknown as Parameters<
 		typeof assertNoSecrets
@@ -289,5 +291,122 @@ describe('As an AI tool', () => {
 		emu.faults.onPath('batch/archive', { status: 401 });
 		const result = await run(emu, [{ id: 1, to: 10 }], archiveParameters());
 		expect(result.error?.message).toContain('HubSpot did not accept the credential');
+	});
+});
+
+/**
+ * Under n8n's MCP Server Trigger, whose MCP client sees a tool error (`isError`) only when the tool
+ * throws (see asTool.ts): a call that did not remove everything throws, with the words an agent's
+ * model gets as its message; a call that did answers as under an agent.
+ */
+describe("As a tool of n8n's MCP Server Trigger", () => {
+	const emulator = useEmulator();
+	const mcpCall = async (emu: HubSpotEmulator, args: IDataObject, parameters = toolParameters()) =>
+		(await callTool(emu, [args], parameters, undefined, 'mcpServerTrigger'))[0];
+
+	it('a removal answers as under an agent, not as an error', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10');
+		const call = await mcpCall(emu, { fromId: '1', toIds: '10' });
+		expect(answerOf(call)).toEqual({
+			summary: 'Removed the associations between contacts 1 and companies 10.',
+			removed: 1,
+			notRemoved: 0,
+		});
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual([]);
+	});
+
+	it("a revoked token: throws HubSpot's reason and what the user can do; nothing removed", async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10');
+		emu.faults.onPath('batch/archive', { status: 401 });
+		const call = await mcpCall(emu, { fromId: '1', toIds: '10' });
+		expect({ name: call.threwName, observation: call.observation }).toEqual({
+			name: 'NodeOperationError',
+			observation: '',
+		});
+		expect(call.threw).toMatch(
+			/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential \(HTTP 401\)/,
+		);
+		expect(call.threw).toContain('What the user can do: Check the private app token');
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
+	});
+
+	it('a bad id: throws which value is not an id; nothing sent', async () => {
+		const emu = emulator();
+		const call = await mcpCall(emu, { fromId: '1', toIds: 'Acme Corp' });
+		expect(call.threw).toMatch(/^Nothing was removed\. Refused: To IDs are not valid: .*Acme Corp/);
+		expect(emu.stats.requests).toBe(0);
+	});
+
+	it('2 of 3 pairs removed: throws, and the words say what was removed as well as what was not', async () => {
+		const emu = emulator();
+		for (const to of ['10', '11', '12']) emu.seed('contacts', '1', 'companies', to);
+		emu.faults.errorIds.add('11');
+		const call = await mcpCall(emu, { fromId: '1', toIds: '10,11,12' });
+		expect(call.threw).toMatch(
+			/^Removed 2 of 3 associations between contacts 1 and companies 10, 12\. Not removed: contacts 1 → companies 11: /,
+		);
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['11']);
+	});
+
+	it('a failure no item accounts for (an unknown operation) throws in words too', async () => {
+		const emu = emulator();
+		const call = await mcpCall(
+			emu,
+			{ fromId: '1', toIds: '10' },
+			toolParameters({ operation: 'removeEverything' }),
+		);
+		expect(call.threw).toBe(
+			'The tool failed: The operation "removeEverything" is not known. Pick an operation from the list.',
+		);
+	});
+
+	it('a dry run that finds nothing wrong answers, not an error', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10');
+		const call = await mcpCall(
+			emu,
+			{ fromId: '1', toIds: '10' },
+			toolParameters({ options: { dryRun: true } }),
+		);
+		expect(answerOf(call)).toMatchObject({ removed: 0, wouldRemove: 1 });
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
+	});
+
+	describe("on a queue-mode worker (n8n runs the call with the tool's own node as the executing node)", () => {
+		it('a refusal throws the same words', async () => {
+			const emu = emulator();
+			emu.seed('contacts', '1', 'companies', '10');
+			emu.faults.onPath('batch/archive', { status: 401 });
+			const { response, error } = await callHubSpotToolOnWorker({
+				credentials: credentialsFor(emu),
+				parameters: toolParameters(),
+				args: { fromId: '1', toIds: '10' },
+			});
+			expect(response).toBeUndefined();
+			expect(error?.message).toMatch(
+				/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential/,
+			);
+			expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
+		});
+
+		it('a removal answers with the summary', async () => {
+			const emu = emulator();
+			emu.seed('contacts', '1', 'companies', '10');
+			const { response, error } = await callHubSpotToolOnWorker({
+				credentials: credentialsFor(emu),
+				parameters: toolParameters(),
+				args: { fromId: '1', toIds: '10' },
+			});
+			expect(error).toBeUndefined();
+			expect(response).toEqual([
+				{
+					summary: 'Removed the associations between contacts 1 and companies 10.',
+					removed: 1,
+					notRemoved: 0,
+				},
+			]);
+		});
 	});
 });

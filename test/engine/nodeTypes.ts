@@ -8,6 +8,12 @@ export const HUBSPOT_NODE_TYPE = 'n8n-nodes-hubspot-associations.hubSpotAssociat
 export const PASS_THROUGH_NODE_TYPE = 'test.passThrough';
 export const HUBSPOT_TOOL_NODE_TYPE = `${HUBSPOT_NODE_TYPE}Tool`;
 export const TOOL_CALLER_NODE_TYPE = 'test.toolCaller';
+/**
+ * n8n's MCP Server Trigger's type name, here given to the Tool Caller: n8n-core hands a tool the
+ * execute data of the node that calls it, so the tool sees this type as its caller, as under the
+ * real trigger (whose webhook calls the tool through the same getInputConnectionData).
+ */
+export const MCP_SERVER_TRIGGER_NODE_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
 
 /**
  * The node's tool variant as n8n 2.40 makes it at run time (`NodeTypes.getByNameAndVersion` → `convertNodeToAiTool` in n8n's
@@ -49,6 +55,7 @@ export class TestNodeTypes implements INodeTypes {
 		[HUBSPOT_NODE_TYPE]: new HubSpotAssociations(),
 		[HUBSPOT_TOOL_NODE_TYPE]: asTool(new HubSpotAssociations()),
 		[TOOL_CALLER_NODE_TYPE]: new ToolCaller(),
+		[MCP_SERVER_TRIGGER_NODE_TYPE]: new ToolCaller(),
 	};
 
 	getByName(type: string): INodeType | IVersionedNodeType {

@@ -1,8 +1,9 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import { Workflow } from 'n8n-workflow';
+import { ExecutionLifecycleHooks, SupplyDataContext, WorkflowExecute } from 'n8n-core';
+import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
@@ -15,6 +16,7 @@ import { TestCredentialsHelper } from './credentialsHelper';
 import {
 	HUBSPOT_NODE_TYPE,
 	HUBSPOT_TOOL_NODE_TYPE,
+	MCP_SERVER_TRIGGER_NODE_TYPE,
 	TestNodeTypes,
 	TOOL_CALLER_NODE_TYPE,
 } from './nodeTypes';
@@ -236,6 +238,8 @@ export interface ToolRunOptions {
 	calls: IDataObject[];
 	/** The tool node's Settings → On Error (n8n does not consult it for a tool call). */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** Who calls the tool: an agent (default) or n8n's MCP Server Trigger. */
+	caller?: 'agent' | 'mcpServerTrigger';
 }
 
 /** What the model got for one call: the tool's name and description, and the tool message's content. */
@@ -247,6 +251,8 @@ export interface ToolCallResult {
 	parameters: Record<string, string>;
 	/** The error the tool threw (the model then got an empty observation). */
 	threw?: string;
+	/** Its class name (the MCP Server Trigger sends `${name}: ${message}` as an MCP tool error). */
+	threwName?: string;
 }
 
 /**
@@ -271,7 +277,10 @@ export async function runHubSpotTool(
 		{
 			id: 'c',
 			name: 'Agent',
-			type: TOOL_CALLER_NODE_TYPE,
+			type:
+				options.caller === 'mcpServerTrigger'
+					? MCP_SERVER_TRIGGER_NODE_TYPE
+					: TOOL_CALLER_NODE_TYPE,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: { calls: JSON.stringify(options.calls) },
@@ -310,4 +319,78 @@ export async function runHubSpotTool(
 	if (error) throw new Error(`The tool caller failed: ${error.message}`);
 	const out = run.data.resultData.runData.Agent?.[0]?.data?.main?.[0] ?? [];
 	return { calls: out.map((item) => item.json as unknown as ToolCallResult), run };
+}
+
+/**
+ * One MCP tool call as n8n's worker runs it in queue mode (n8n 2.40's JobProcessor.invokeTool, in
+ * n8n/dist/scaling/job-processor.js): a SupplyDataContext for the tool node whose execute data names
+ * the tool's own node, the MCP Server Trigger as its parent, the call's arguments as its ai_tool
+ * input, then the node's execute. The worker sends the MCP client the items' json, or, when execute
+ * throws, `{ error: { message, name } }`, which the trigger marks as an MCP tool error.
+ */
+export async function callHubSpotToolOnWorker(
+	options: Omit<ToolRunOptions, 'calls' | 'caller'> & { args: IDataObject },
+): Promise<{ response?: IDataObject[]; error?: Error }> {
+	const executionId = `exec-${++runCounter}`;
+	const credentialsHelper = new TestCredentialsHelper(structuredClone(options.credentials));
+	const trigger: INode = {
+		id: 'm',
+		name: 'MCP Server Trigger',
+		type: MCP_SERVER_TRIGGER_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const toolNode: INode = {
+		id: 'h',
+		name: 'HubSpot_Associations',
+		type: HUBSPOT_TOOL_NODE_TYPE,
+		typeVersion: 2,
+		position: [0, 200],
+		parameters: options.parameters,
+		credentials: {
+			hubSpotAssociationsAppTokenApi: { id: `cred-token-${executionId}`, name: 'HubSpot token' },
+			hubSpotAssociationsOAuth2Api: { id: `cred-oauth-${executionId}`, name: 'HubSpot OAuth2' },
+		},
+	};
+	const nodes = [trigger, toolNode];
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections: {
+			[toolNode.name]: {
+				ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]],
+			},
+		},
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
+	const inputData = [[{ json: {} }]];
+	const context = new SupplyDataContext(
+		workflow,
+		toolNode,
+		additionalDataFor(executionId, workflow, nodes, credentialsHelper),
+		'webhook',
+		createRunExecutionData(),
+		0,
+		inputData[0],
+		{ main: inputData },
+		NodeConnectionTypes.AiTool,
+		{ node: toolNode, data: { main: inputData }, source: null },
+		[],
+		undefined,
+		trigger,
+	);
+	context.addInputData(NodeConnectionTypes.AiTool, [[{ json: options.args }]]);
+	const nodeType = nodeTypes.getByNameAndVersion(toolNode.type, toolNode.typeVersion);
+	try {
+		// n8n calls a tool's execute with its SupplyDataContext, as makeHandleToolInvocation does.
+		const executeFunctions = context as unknown as IExecuteFunctions;
+		const result = (await nodeType.execute!.call(executeFunctions)) as INodeExecutionData[][];
+		return { response: result[0].map((item) => item.json) };
+	} catch (error) {
+		return { error: error as Error };
+	}
 }

@@ -110,7 +110,8 @@ export class ToolCaller implements INodeType {
 			try {
 				out.push({ json: { ...seen, observation: String(await tool.invoke(args)) } });
 			} catch (error) {
-				out.push({ json: { ...seen, observation: '', threw: (error as Error).message } });
+				const { name, message } = error as Error;
+				out.push({ json: { ...seen, observation: '', threw: message, threwName: name } });
 			}
 		}
 		return [out];

@@ -2,7 +2,7 @@
  * The node in n8n's editor, in a real browser (Debian's chromium, or the one CHROMIUM_PATH names)
  * driven by playwright-core against `n8n start` with the packed package installed as users install
  * it (see editorRig.ts). Run with `npm run test:ui`. Screenshots of each step go to
- * test/ui/artifacts/ (git-ignored); `npm run docs:images` copies three of them to docs/images/ for
+ * test/ui/artifacts/ (git-ignored); `npm run docs:images` copies four of them to docs/images/ for
  * the README.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -526,6 +526,37 @@ describe('the node in the n8n editor', () => {
 		).toContain('HubSpot record ids are positive whole numbers');
 		await screenshot('12-bad-id-error');
 	});
+
+	it("the node as an AI Agent's tool: on the canvas under the agent's Tool input, with its ids left to the model", async () => {
+		const openAi = (await rest('POST', '/credentials', {
+			name: 'OpenAI account',
+			type: 'openAiApi',
+			data: { apiKey: 'sk-editor-test-not-a-key' },
+		})) as { id: string; name: string };
+		const id = await createWorkflow(agentWorkflow(openAi));
+		await page.goto(`${rig.baseUrl}/workflow/${id}`);
+		const tool = page.locator('[data-node-name="HubSpot Associations"]').first();
+		await tool.waitFor();
+		await expectIconRenders(tool.locator('img').first(), /hubspot\.svg/);
+		await page.locator('[data-node-name="AI Agent"]').first().waitFor();
+		await screenshot('13-agent-tool');
+
+		// The ids are the tool variant's defaults, left to the model: $fromAI with what each id is.
+		await openNode('HubSpot Associations');
+		for (const parameter of ['fromId', 'toIds']) {
+			const field = page
+				.locator('[data-test-id="parameter-item"]')
+				.filter({ has: page.locator(`[data-test-id="parameter-input-${parameter}"]`) })
+				.first();
+			await waitUntil(
+				async () =>
+					(await field.innerText()).includes(`$fromAI('${parameter}', 'The HubSpot record id`),
+				async () => `${parameter} shows ${JSON.stringify(await field.innerText())}`,
+			);
+		}
+		await screenshot('14-agent-tool-parameters');
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+	});
 });
 
 // ---- the workflows ------------------------------------------------------------------------------------
@@ -662,6 +693,63 @@ function codeWorkflow() {
 			['Contacts', 'Remove associations'],
 			['A bad id', 'Remove associations (bad id)'],
 		),
+		pinData: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * When a chat message arrives, n8n's AI Agent with an OpenAI Chat Model and the node's tool variant on its Tool input, set up
+ * as the README says: the credential, the operation and both object types; the ids are left to the model.
+ */
+function agentWorkflow(openAi: { id: string; name: string }) {
+	return {
+		name: 'Agent: detach contacts from companies',
+		nodes: [
+			{
+				name: 'When chat message received',
+				type: '@n8n/n8n-nodes-langchain.chatTrigger',
+				typeVersion: 1.1,
+				position: [0, 0],
+				parameters: { options: {} },
+				webhookId: '3c0b6f2e-6f0a-4d59-9a51-7d1f2e8b4c21',
+			},
+			{
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 2.2,
+				position: [240, 0],
+				parameters: { options: {} },
+			},
+			{
+				name: 'OpenAI Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [160, 220],
+				parameters: { model: { __rl: true, mode: 'list', value: 'gpt-4o-mini' }, options: {} },
+				credentials: { openAiApi: openAi },
+			},
+			{
+				name: 'HubSpot Associations',
+				type: `${NODE_TYPE}Tool`,
+				typeVersion: 2,
+				position: [400, 220],
+				parameters: {
+					authentication: 'appToken',
+					operation: 'archive',
+					fromObjectType: listValue('contacts', 'Contacts'),
+					toObjectType: listValue('companies', 'Companies'),
+				},
+				credentials: { hubSpotAssociationsAppTokenApi: credential },
+			},
+		],
+		connections: {
+			'When chat message received': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+			'HubSpot Associations': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
 		pinData: {},
 		settings: { executionOrder: 'v1' },
 	};

@@ -2,7 +2,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failureForModel, runsAsTool, summarizeForModel } from '../helpers/asTool';
+import {
+	anyFailed,
+	calledByMcpClient,
+	failureForModel,
+	mcpToolError,
+	runsAsTool,
+	summarizeForModel,
+} from '../helpers/asTool';
 import { readOptions } from '../helpers/options';
 
 import * as archive from './archive.operation';
@@ -24,13 +31,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const name = this.getNodeParameter('operation', 0) as string;
 	if (!runsAsTool(this)) return await runOperation(this, name);
 	// A tool call answers the model in words, also when it fails (see asTool.ts): one item, paired
-	// with the call's arguments.
+	// with the call's arguments. Under the MCP Server Trigger a failure is thrown with those words,
+	// since only a thrown error reaches the MCP client as a tool error.
 	let answer: IDataObject;
+	let failed: boolean;
 	try {
 		const [items] = await runOperation(this, name);
 		answer = summarizeForModel(items, name, readOptions(this).dryRun);
+		failed = anyFailed(items);
 	} catch (error) {
 		answer = failureForModel(error);
+		failed = true;
 	}
+	if (failed && calledByMcpClient(this)) throw mcpToolError(this, answer);
 	return [[{ json: answer, pairedItem: { item: 0 } }]];
 }

@@ -1,12 +1,19 @@
 /**
  * The node as an AI tool (its "HubSpot Associations Tool" variant under n8n's AI Agent or MCP
- * Server Trigger). n8n gives the model the node's output items as JSON and, when the node throws,
- * nothing: n8n 2.40's Agent (LangChain's AgentExecutor) hands the model an empty tool message, and
- * a model told nothing says the association is gone. n8n's own tools (HTTP Request Tool, Code Tool)
- * answer a failure in words instead ("There was an error: …"); so does this node. A tool call never
- * throws: it answers with one short item saying what was removed, what was not and why, and what
- * the user can do, however many pairs the call carried.
+ * Server Trigger). n8n gives the caller the node's output items as JSON and, when the node throws,
+ * its error: n8n 2.40's Agent (LangChain's AgentExecutor) then hands the model an empty tool
+ * message, and a model told nothing says the association is gone. n8n's own tools (HTTP Request
+ * Tool, Code Tool) answer a failure in words instead ("There was an error: …"); so does this node
+ * under an agent. It answers with one short item saying what was removed, what was not and why,
+ * and what the user can do, however many pairs the call carried.
+ *
+ * Under the MCP Server Trigger the same words go out as an MCP tool error: the trigger marks a
+ * result `isError` only when the tool threw (McpServer's CallTool handler → MessageFormatter.
+ * formatError, or a worker's `{ error: { message } }` in queue mode); a returned item, whatever
+ * it says, is an ordinary result (@n8n/n8n-nodes-langchain 2.40, nodes/mcp/McpTrigger). So there
+ * a call that did not remove everything throws, with the answer's words as its message.
  */
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 /**
@@ -18,6 +25,23 @@ export function runsAsTool(ctx: IExecuteFunctions): boolean {
 	return typeof ctx.isToolExecution === 'function'
 		? ctx.isToolExecution()
 		: ctx.getNode().type.endsWith('Tool');
+}
+
+/** n8n's MCP Server Trigger (@n8n/n8n-nodes-langchain). */
+const MCP_SERVER_TRIGGER = '@n8n/n8n-nodes-langchain.mcpTrigger';
+
+/**
+ * Whether this tool call comes from an MCP client, through n8n's MCP Server Trigger rather than an
+ * agent. n8n builds a tool's context with its caller's execute data (n8n-core's
+ * getInputConnectionData): the Agent's under an agent (v1, v2), the trigger's when the trigger's
+ * webhook runs the call. In queue mode a worker runs the MCP call with the tool's own node as the
+ * executing node (n8n's JobProcessor.invokeTool). Ask it only of a tool call (runsAsTool): n8n's
+ * Agent v3 runs a tool as an ordinary node, its own node executing too, with isToolExecution()
+ * false (engine requests, n8n-core's requests-response).
+ */
+export function calledByMcpClient(ctx: IExecuteFunctions): boolean {
+	const caller = ctx.getExecuteData()?.node;
+	return caller?.type === MCP_SERVER_TRIGGER || caller?.name === ctx.getNode().name;
 }
 
 /**
@@ -184,6 +208,23 @@ export function summarizeForModel(
 		? { removed: 0, notRemoved: tally.notRemoved, wouldRemove: tally.removed }
 		: { removed: tally.removed, notRemoved: tally.notRemoved };
 	return { summary: sentences.join(' '), ...counts };
+}
+
+/** Whether any item of a tool call's run failed (a pair not removed, or the call refused). */
+export const anyFailed = (items: readonly INodeExecutionData[]): boolean =>
+	items.some(({ json }) => json.error !== undefined);
+
+/**
+ * The error an MCP client gets for a call that did not remove everything: the model's answer in
+ * words, also what was removed. It is set after construction, since NodeOperationError replaces a
+ * message naming a network error code (ECONNRESET, …) with a generic sentence of n8n's.
+ */
+export function mcpToolError(ctx: IExecuteFunctions, answer: IDataObject): NodeOperationError {
+	const error = new NodeOperationError(ctx.getNode(), 'The HubSpot Associations tool failed', {
+		itemIndex: 0,
+	});
+	error.message = String(answer.summary);
+	return error;
 }
 
 /**
