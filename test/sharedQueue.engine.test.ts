@@ -122,7 +122,7 @@ describe('Executions share requests through one queue per credential', () => {
 				pairCount: 1,
 			});
 			// Its own pair only: neither the bad id nor any other execution's pair.
-			expect(text).not.toContain(String(1 + bad));
+			expect(text).not.toContain(`"${1 + bad}"`);
 			expect(result.items[0].json.inputs).toEqual([
 				{ from: { id: String(1 + k) }, to: [{ id: String(100_001 + k) }] },
 			]);

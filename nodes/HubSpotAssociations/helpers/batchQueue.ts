@@ -28,12 +28,13 @@ import {
 } from './responses';
 import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from './sendBatch';
 
+/** How many of the latest arrivals of executions tell how fast they come. */
+const ARRIVALS_KEPT = 8;
 /**
- * While executions arrive faster than HubSpot's window frees places, a request that is not full
- * waits for the next arrival; it goes once none came for this many of the usual gaps between
- * them, or when it is full.
+ * A request that waits for arrivals goes once none came for this many times the longest gap
+ * between the latest ones: n8n starts a burst's executions in clumps, not evenly.
  */
-const QUIET_GAPS = 4;
+const QUIET_GAPS = 2;
 /** Longest single sleep while holding: an arrival may fill the request sooner. */
 const MAX_NAP_MS = 250;
 
@@ -87,10 +88,9 @@ class Line {
 	lanes = 0;
 	/** Lanes looking for a place in the pace; each takes up to `limit` units once it has one. */
 	seeking = 0;
-	lastArrival = Number.NEGATIVE_INFINITY;
 	lastOwner?: Transport;
-	/** The usual gap between arrivals of different executions (infinite after a pause). */
-	gapMs = Number.POSITIVE_INFINITY;
+	/** When the latest executions handed work in, oldest first; cleared after a pause of a window. */
+	readonly arrivals: number[] = [];
 
 	constructor(
 		readonly key: string,
@@ -150,16 +150,12 @@ function arrive(line: Line, entry: Entry): void {
 	if (entry.owner === line.lastOwner) return;
 	// Only arrivals of other executions say how busy the line is: one execution hands in all its
 	// batches at once.
-	const gap = entry.arrivedAt - line.lastArrival;
-	const windowMs = entry.owner.throttle.windowMs();
-	line.gapMs =
-		windowMs === 0 || gap > windowMs
-			? Number.POSITIVE_INFINITY
-			: Number.isFinite(line.gapMs)
-				? (line.gapMs + gap) / 2
-				: gap;
-	line.lastArrival = entry.arrivedAt;
 	line.lastOwner = entry.owner;
+	const { arrivals } = line;
+	const last = arrivals[arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
+	if (entry.arrivedAt - last > entry.owner.throttle.windowMs()) arrivals.length = 0;
+	arrivals.push(entry.arrivedAt);
+	if (arrivals.length > ARRIVALS_KEPT) arrivals.shift();
 }
 
 /** Waits for the entry's outcome; an execution stopped meanwhile takes its units back and stops. */
@@ -231,19 +227,26 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
  * While executions arrive faster than the window frees places, a request that is not full waits
  * for them: HubSpot's limit counts requests, not pairs, and a burst of one-pair executions would
  * otherwise spend a place per pair. The wait ends when the arrivals pause, when the request is
- * full, or when its oldest unit has waited a whole window. A lone execution never waits here.
+ * full, or when its oldest unit has waited a whole window. A lone execution, or a few, never waits
+ * here; nor does anything while the window is unknown.
  */
 async function holdForArrivals(line: Line): Promise<void> {
 	for (;;) {
 		const first = line.entries[0];
-		if (!first || line.waiting >= line.limit) return;
-		const spacing = first.owner.throttle.steadySpacingMs();
+		const { arrivals } = line;
+		if (!first || line.waiting >= line.limit || arrivals.length < 3) return;
+		const { throttle } = first.owner;
+		const spacing = throttle.steadySpacingMs();
+		const meanGap = (arrivals[arrivals.length - 1] - arrivals[0]) / (arrivals.length - 1);
+		if (spacing === 0 || meanGap >= spacing) return;
+		let longestGap = 0;
+		for (let i = 1; i < arrivals.length; i++)
+			longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
 		const now = Date.now();
-		const quiet = now - line.lastArrival;
-		if (spacing === 0 || !(line.gapMs < spacing) || quiet >= QUIET_GAPS * line.gapMs) return;
-		if (now - first.arrivedAt >= first.owner.throttle.windowMs()) return;
+		const quietLeft = QUIET_GAPS * longestGap - (now - arrivals[arrivals.length - 1]);
+		if (quietLeft <= 0 || now - first.arrivedAt >= throttle.windowMs()) return;
 		if (first.owner.cancelSignal?.aborted) return;
-		await sleep(Math.max(1, Math.min(MAX_NAP_MS, QUIET_GAPS * line.gapMs - quiet)));
+		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft)));
 	}
 }
 
