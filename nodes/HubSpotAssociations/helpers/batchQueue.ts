@@ -6,8 +6,9 @@
  * when the credential's pace has a place for one, from what is waiting then, up to the batch size.
  * Its answer is split again, so that each execution gets only what concerns its own pairs.
  *
- * The lines hold only work in flight: a line with nothing waiting and no request under way is
- * dropped, and so is a queue with no line. Nothing outlives the executions that handed work in.
+ * The lines hold only work in flight, and how fast work came in lately: a line with nothing waiting,
+ * no request under way and no arrival within a window is dropped when the next work comes, and so
+ * is a queue with no line; no timer keeps anything.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -88,9 +89,12 @@ class Line {
 	lanes = 0;
 	/** Lanes looking for a place in the pace; each takes up to `limit` units once it has one. */
 	seeking = 0;
-	lastOwner?: Transport;
+	/** The execution that handed work in last: an id, so that the line keeps no execution alive. */
+	lastOwner = 0;
 	/** When the latest executions handed work in, oldest first; cleared after a pause of a window. */
 	readonly arrivals: number[] = [];
+	/** HubSpot's window as the pace knew it at the latest arrival (0: not known yet). */
+	windowMs = 0;
 
 	constructor(
 		readonly key: string,
@@ -102,6 +106,15 @@ class Line {
 type Queue = { key: string; lines: Map<string, Line> };
 
 const queues = new Map<string, Queue>();
+
+const owners = new WeakMap<Transport, number>();
+let ownersSeen = 0;
+/** An execution's transport as a number the lines may keep after the execution is over. */
+function ownerId(transport: Transport): number {
+	let id = owners.get(transport);
+	if (id === undefined) owners.set(transport, (id = ++ownersSeen));
+	return id;
+}
 
 /**
  * Sends a planned batch, sharing requests with the process's other executions when the transport
@@ -116,6 +129,7 @@ export async function sendQueued(
 ): Promise<BatchOutcome | undefined> {
 	const { queueKey } = transport;
 	if (queueKey === undefined) return await sendBatch(transport, endpoint, units);
+	dropIdle();
 	const queue = queues.get(queueKey) ?? { key: queueKey, lines: new Map<string, Line>() };
 	queues.set(queueKey, queue);
 	const lineKey = [
@@ -147,13 +161,15 @@ export function withdrawWaiting(transport: Transport): void {
 function arrive(line: Line, entry: Entry): void {
 	line.entries.push(entry);
 	line.waiting += entry.units.length;
-	if (entry.owner === line.lastOwner) return;
+	const owner = ownerId(entry.owner);
+	if (owner === line.lastOwner) return;
 	// Only arrivals of other executions say how busy the line is: one execution hands in all its
 	// batches at once.
-	line.lastOwner = entry.owner;
+	line.lastOwner = owner;
+	line.windowMs = entry.owner.throttle.windowMs();
 	const { arrivals } = line;
 	const last = arrivals[arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
-	if (entry.arrivedAt - last > entry.owner.throttle.windowMs()) arrivals.length = 0;
+	if (entry.arrivedAt - last > line.windowMs) arrivals.length = 0;
 	arrivals.push(entry.arrivedAt);
 	if (arrivals.length > ARRIVALS_KEPT) arrivals.shift();
 }
@@ -218,8 +234,22 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
 		}
 	} finally {
 		line.lanes--;
-		if (line.lanes === 0 && line.entries.length === 0) queue.lines.delete(line.key);
-		if (queue.lines.size === 0 && queues.get(queue.key) === queue) queues.delete(queue.key);
+	}
+}
+
+/**
+ * Drops the lines with no work and no arrival within a window (their arrivals say nothing of the
+ * next burst), and the queues left with no line.
+ */
+function dropIdle(): void {
+	const now = Date.now();
+	for (const [key, queue] of queues) {
+		for (const [lineKey, line] of queue.lines) {
+			const last = line.arrivals[line.arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
+			if (line.lanes === 0 && line.entries.length === 0 && now - last > line.windowMs)
+				queue.lines.delete(lineKey);
+		}
+		if (queue.lines.size === 0) queues.delete(key);
 	}
 }
 
