@@ -455,7 +455,7 @@ describe("journey 2: a HubSpot workflow's Send a webhook action, one POST per en
 		).toBe(true);
 	});
 
-	it(`${WORKFLOW_WEBHOOKS} contacts enrolled at once (${WORKFLOW_PACE}): every primary company detached, nothing lost, every execution succeeded`, async () => {
+	it(`${WORKFLOW_WEBHOOKS} contacts enrolled together, sent ${WORKFLOW_PACE === 'burst' ? 'all at once' : "at HubSpot's pace (20 a second)"}: every primary company detached, nothing lost, every execution succeeded`, async () => {
 		emulator.stats.reset();
 		const started = Date.now();
 		const report = await emulator.webhooks.sendWorkflowWebhooks(
