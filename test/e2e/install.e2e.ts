@@ -34,7 +34,8 @@ import { parse } from 'yaml';
 import { HubSpotEmulator, seedDemo } from '../emulator';
 import { APP_TOKEN, archiveParameters, SECRETS } from '../helpers/setup';
 import { CREDENTIAL_TYPES } from './examples';
-import { startLocalRegistry, withRegistryHosts, type LocalRegistry } from './localRegistry';
+import { withHosts } from './hostNamespace';
+import { startLocalRegistry, type LocalRegistry } from './localRegistry';
 import {
 	freePort,
 	locateN8nApp,
@@ -122,12 +123,7 @@ class RunningN8n {
 		for (const key of Object.keys(serverEnv)) if (/^npm_/i.test(key)) delete serverEnv[key];
 		serverEnv.npm_config_cache = join(n8n.userFolder, 'npm-cache');
 		serverEnv.NODE_EXTRA_CA_CERTS = registry.caBundle;
-		const [command, args] = withRegistryHosts(
-			registry.hostsFile,
-			n8n.app.bin,
-			['start'],
-			serverEnv,
-		);
+		const [command, args] = withHosts(registry.hostsFile, n8n.app.bin, ['start'], serverEnv);
 		const server = startLongRunning(command, args, { cwd: n8n.userFolder, env: serverEnv });
 		const running = new RunningN8n(n8n, server, `http://127.0.0.1:${port}`);
 		await waitUntilAnswering(server, `${running.baseUrl}/rest/settings`, 240_000);

@@ -12,59 +12,30 @@
  * only: they run in a mount namespace of their own (`unshare --mount`) where /etc/hosts is a copy with one
  * more line mapping registry.npmjs.org to a loopback address; Verdaccio listens there on port 443 with a
  * certificate for registry.npmjs.org from a test certificate authority made for the run, which those
- * processes trust through NODE_EXTRA_CA_CERTS. Nothing outside the namespace sees the change.
+ * processes trust through NODE_EXTRA_CA_CERTS. Nothing outside the namespace sees the change (the
+ * mechanism, shared with the HubSpot trigger journeys, is in hostNamespace.ts).
  *
  * Needs root (unshare, mount, port 443), or passwordless sudo when not root (as GitHub's runners have):
  * then sudo makes the namespace and binds the port, and n8n and Verdaccio run as the caller's user.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import {
+	caBundleWith,
+	hostsFileWith,
+	isRoot,
+	makeCertificates,
+	randomLoopbackAddress,
+	viaSudo,
+} from './hostNamespace';
 import { REPO_ROOT, startLongRunning, type LongRunning } from './n8nCli';
 
 export const PUBLIC_REGISTRY_HOST = 'registry.npmjs.org';
-
-const isRoot = process.getuid?.() === 0;
-
-/**
- * `command args` with root's powers, for a caller that is not root: through passwordless sudo (environment
- * kept), then back to the caller's user and groups with only the capabilities given, and to `env`'s PATH
- * and HOME (sudo may reset both; n8n finds npm on PATH).
- */
-function viaSudo(
-	command: string,
-	args: string[],
-	env: NodeJS.ProcessEnv,
-	options: { keepCapabilities?: string[]; before?: string[] } = {},
-): [string, string[]] {
-	const caps = (options.keepCapabilities ?? []).map((c) => `+${c}`).join(',');
-	const setpriv = [
-		'setpriv',
-		`--reuid=${process.getuid?.()}`,
-		`--regid=${process.getgid?.()}`,
-		'--init-groups',
-		...(caps ? [`--inh-caps=${caps}`, `--ambient-caps=${caps}`] : []),
-		'--',
-	];
-	return [
-		'sudo',
-		[
-			'-n',
-			'-E',
-			...(options.before ?? []),
-			...setpriv,
-			'env',
-			`PATH=${env.PATH ?? ''}`,
-			`HOME=${env.HOME ?? ''}`,
-			command,
-			...args,
-		],
-	];
-}
 
 export interface RegistryRequest {
 	method: string;
@@ -92,67 +63,6 @@ export interface LocalRegistry {
 	/** Every request the registry received, in order (from Verdaccio's log). */
 	requests(): RegistryRequest[];
 	stop(): Promise<void>;
-}
-
-/** A certificate authority and a certificate for registry.npmjs.org (and the loopback address) signed by it. */
-function makeCertificates(dir: string, address: string): { ca: string; key: string; cert: string } {
-	const ca = join(dir, 'ca.pem');
-	const caKey = join(dir, 'ca-key.pem');
-	const key = join(dir, 'key.pem');
-	const csr = join(dir, 'server.csr');
-	const cert = join(dir, 'cert.pem');
-	const ext = join(dir, 'server.ext');
-	const openssl = (args: string[]) =>
-		execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-	openssl([
-		'req',
-		'-x509',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-keyout',
-		caKey,
-		'-out',
-		ca,
-		'-days',
-		'2',
-		'-subj',
-		'/CN=n8n-nodes-hubspot-associations test CA',
-	]);
-	openssl([
-		'req',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-keyout',
-		key,
-		'-out',
-		csr,
-		'-subj',
-		`/CN=${PUBLIC_REGISTRY_HOST}`,
-	]);
-	writeFileSync(
-		ext,
-		`subjectAltName=DNS:${PUBLIC_REGISTRY_HOST},IP:${address}\nextendedKeyUsage=serverAuth\n`,
-	);
-	openssl([
-		'x509',
-		'-req',
-		'-in',
-		csr,
-		'-CA',
-		ca,
-		'-CAkey',
-		caKey,
-		'-CAcreateserial',
-		'-out',
-		cert,
-		'-days',
-		'2',
-		'-extfile',
-		ext,
-	]);
-	return { ca, key, cert };
 }
 
 /** One HTTPS call to the registry at its loopback address, trusting the test CA. */
@@ -213,20 +123,10 @@ function call(
  */
 export async function startLocalRegistry(): Promise<LocalRegistry> {
 	const dir = mkdtempSync(join(tmpdir(), 'local-registry-'));
-	const address = `127.${randomInt(16, 250)}.${randomInt(1, 250)}.${randomInt(2, 250)}`;
-	const { ca, key, cert } = makeCertificates(dir, address);
-	const inherited =
-		process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS)
-			? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')
-			: '';
-	const caBundle = join(dir, 'ca-bundle.pem');
-	writeFileSync(caBundle, `${inherited}\n${readFileSync(ca, 'utf8')}`);
-
-	const hostsFile = join(dir, 'hosts');
-	writeFileSync(
-		hostsFile,
-		`${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n${address} ${PUBLIC_REGISTRY_HOST}\n`,
-	);
+	const address = randomLoopbackAddress();
+	const { ca, key, cert } = makeCertificates(dir, PUBLIC_REGISTRY_HOST, address);
+	const caBundle = caBundleWith(dir, ca);
+	const hostsFile = hostsFileWith(dir, PUBLIC_REGISTRY_HOST, address);
 
 	const storage = join(dir, 'storage');
 	mkdirSync(storage);
@@ -363,29 +263,4 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 			rmSync(dir, { recursive: true, force: true });
 		},
 	};
-}
-
-/**
- * `command args` started in a mount namespace of its own in which /etc/hosts is `hostsFile` (so
- * registry.npmjs.org leads to the local registry); the process and its children keep the caller's user,
- * and `env`'s PATH and HOME (which sudo may reset) when the namespace is made through sudo.
- */
-export function withRegistryHosts(
-	hostsFile: string,
-	command: string,
-	args: string[],
-	env: NodeJS.ProcessEnv,
-): [string, string[]] {
-	const inNamespace = [
-		'unshare',
-		'--mount',
-		'--',
-		'sh',
-		'-c',
-		'mount --bind "$1" /etc/hosts || exit 97; shift; exec "$@"',
-		'sh',
-		hostsFile,
-	];
-	if (isRoot) return [inNamespace[0], [...inNamespace.slice(1), command, ...args]];
-	return viaSudo(command, args, env, { before: inNamespace });
 }

@@ -37,6 +37,7 @@ import { EmulatorStats, LogEntry } from './stats';
 import { AssociationStore } from './store';
 import { OAuthConfig, TokenInfo, TokenOptions, TokenRegistry } from './tokens';
 import { normalizeId } from './validation';
+import { WebhookSide, type WebhookApp } from './webhooks';
 
 export interface HubSpotEmulatorOptions {
 	/** Port on 127.0.0.1; 0 or omitted = a random free port. */
@@ -74,6 +75,8 @@ export class HubSpotEmulator {
 	readonly tokens = new TokenRegistry();
 	readonly limiter = new RateLimiter();
 	readonly events = new EventEmitter<EmulatorEvents>();
+	/** HubSpot's webhook side: the Webhooks API, app event deliveries, workflow webhook actions. */
+	readonly webhooks = new WebhookSide();
 	/** Set by configureOAuth(); null = the token endpoint refuses everything. */
 	oauth: OAuthConfig | null = null;
 
@@ -110,6 +113,7 @@ export class HubSpotEmulator {
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
+		this.webhooks.stop();
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		await new Promise<void>((resolve) => {
@@ -143,6 +147,7 @@ export class HubSpotEmulator {
 		this.faults.clear();
 		this.stats.reset();
 		this.limiter.reset();
+		this.webhooks.reset();
 		this.events.removeAllListeners();
 		this.options.onReset?.(this);
 		return this;
@@ -163,6 +168,12 @@ export class HubSpotEmulator {
 
 	configureOAuth(config: OAuthConfig): this {
 		this.oauth = { ...config };
+		return this;
+	}
+
+	/** The legacy public app whose webhooks the Webhooks API (`/webhooks/v3/{appId}/…`) manages. */
+	configureWebhookApp(app: WebhookApp): this {
+		this.webhooks.app = { ...app };
 		return this;
 	}
 
@@ -252,6 +263,15 @@ export class HubSpotEmulator {
 					? tokenEndpoint(this, req, raw, correlationId, tokenVersion)
 					: this.tooLarge(correlationId);
 				await this.sleep(this.settings.latencyMs);
+				sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
+				return;
+			}
+			if (url.pathname.startsWith('/webhooks/v3/')) {
+				// Not the CRM API: its own key (hapikey), not counted in stats.requests nor rate limited here.
+				const correlationId = randomUUID();
+				const reply = raw
+					? this.webhooks.handle(req.method ?? 'GET', url, raw, correlationId)
+					: this.tooLarge(correlationId);
 				sendReply(res, reply, { 'X-HubSpot-Correlation-Id': correlationId });
 				return;
 			}

@@ -18,3 +18,14 @@ export { EmulatorStats } from './stats';
 export type { OAuthConfig, TokenKind, TokenOptions } from './tokens';
 export { TEST_AUTH_CODE } from './routesOAuth';
 export { seedDemo } from './demo';
+export {
+	signatureV1,
+	signatureV2,
+	signatureV3,
+	WebhookSide,
+	type CrmChange,
+	type DeliveryAttempt,
+	type DeliveryReport,
+	type WebhookApp,
+	type WorkflowWebhookAuth,
+} from './webhooks';
