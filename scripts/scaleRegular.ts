@@ -180,6 +180,8 @@ interface Round {
 	otherRequests: number;
 	pairsAccepted: number;
 	pairsPerRequest: number;
+	/** Each accepted request as its pairs and when it went after the first call, e.g. "100@3.2s". */
+	requestSizes: string[];
 	boundMs: number;
 	boundRatio: number;
 	noOpRatio: number;
@@ -233,6 +235,10 @@ async function measureRound(
 		otherRequests: s.requests - archiveLog.length,
 		pairsAccepted,
 		pairsPerRequest: accepted > 0 ? pairsAccepted / accepted : 0,
+		// Each accepted request's pairs and when it went, in order: where a burst's requests were small.
+		requestSizes: acceptedLog.map(
+			(e) => `${e.pairs ?? 0}@${((e.at - burst.fireStart) / 1000).toFixed(1)}s`,
+		),
 		boundMs,
 		boundRatio: boundMs > 0 ? burst.totalMs / boundMs : Number.NaN,
 		noOpRatio: burst.totalMs / baseline.totalMs,
@@ -344,6 +350,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
   HubSpot burst              ${sec(r.burst.totalMs)}  → ${times(r.noOpRatio)} the No Op burst (${callMs(r.burst.results)})
   archive requests           ${r.archiveRequests} (${r.accepted} accepted, ${r.rateLimited} answered 429 = ${r.rate429.toFixed(1)} %); the fewest that would do: ${sharedMinimum} shared across executions, ${perExecutionMinimum} one execution at a time${r.otherRequests > 0 ? `; ${r.otherRequests} other HubSpot requests` : ''}
   pairs per request          ${r.pairsPerRequest.toFixed(1)} (${r.pairsAccepted} pairs in ${r.accepted} accepted requests; batch size ${options.batchSize})
+  each request, pairs@time   ${r.requestSizes.length <= 40 ? r.requestSizes.join(' ') : `${r.requestSizes.slice(0, 40).join(' ')} …`}
   HubSpot requests           first ${sec(r.firstRequestMs)}, last ${sec(r.lastRequestMs)} after the first call; at most ${r.maxConcurrent} at once
   shared rate-limit bound    ${sec(r.boundMs)} for the ${r.accepted} accepted requests  → ${Number.isNaN(r.boundRatio) ? 'n/a (under one window)' : `${times(r.boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
   pairs removed              ${totalPairs - r.left} of ${totalPairs} (${r.left} left)
