@@ -30,12 +30,14 @@ import {
 import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from './sendBatch';
 
 /** How many of the latest arrivals of executions tell how fast they come. */
-const ARRIVALS_KEPT = 8;
+const ARRIVALS_KEPT = 16;
 /**
- * A request that waits for arrivals goes once none came for this many times the longest gap
- * between the latest ones: n8n starts a burst's executions in clumps, not evenly.
+ * A request that waits for arrivals goes once none came for this many of their mean gaps (at a
+ * steady rate, the chance of such a pause within a burst is under 1 %)...
  */
-const QUIET_GAPS = 2;
+const QUIET_MEAN_GAPS = 5;
+/** ...nor for twice the longest of the latest gaps: n8n starts a burst's executions in clumps. */
+const QUIET_LONGEST_GAPS = 2;
 /** Longest single sleep while holding: an arrival may fill the request sooner. */
 const MAX_NAP_MS = 250;
 
@@ -273,7 +275,8 @@ async function holdForArrivals(line: Line): Promise<void> {
 		for (let i = 1; i < arrivals.length; i++)
 			longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
 		const now = Date.now();
-		const quietLeft = QUIET_GAPS * longestGap - (now - arrivals[arrivals.length - 1]);
+		const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
+		const quietLeft = quietMs - (now - arrivals[arrivals.length - 1]);
 		if (quietLeft <= 0 || now - first.arrivedAt >= throttle.windowMs()) return;
 		if (first.owner.cancelSignal?.aborted) return;
 		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft)));
