@@ -197,6 +197,32 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(emu.count()).toBe(1);
 	});
 
+	it("Remove All in twenty executions at once: shared reads and writes, each execution lists and removes only its own record's associations", async () => {
+		const emu = emulator();
+		for (let k = 0; k < 20; k++)
+			for (let j = 0; j < 3; j++)
+				emu.seed('contacts', String(1 + k), 'companies', String(1000 * (k + 1) + j));
+		const { toIds: _unused, ...parameters } = archiveParameters({ operation: 'archiveAll' });
+		const results = await Promise.all(
+			Array.from({ length: 20 }, (_, k) =>
+				run(emu, [{ id: 1 + k }], parameters, { credentialId: account }),
+			),
+		);
+		results.forEach((result, k) => {
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(1);
+			expect(result.items[0].json).toMatchObject({
+				fromId: String(1 + k),
+				toIds: [0, 1, 2].map((j) => String(1000 * (k + 1) + j)),
+				status: 'COMPLETE',
+			});
+		});
+		expect(emu.count()).toBe(0);
+		const routes = emu.stats.log.map((entry) => entry.route);
+		expect(routes.filter((route) => route === 'batch/read').length).toBeLessThan(20);
+		expect(routes.filter((route) => route === 'batch/archive').length).toBeLessThan(20);
+	});
+
 	it('a 401 while executions wait: every one of them ends with the cause and nothing more is sent', async () => {
 		const emu = emulator();
 		const inputs = onePairEach(emu, 15, 1);

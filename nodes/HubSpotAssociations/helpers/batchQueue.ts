@@ -211,8 +211,8 @@ function withdraw(line: Line, entry: Entry, report: FailureReport): void {
 async function runLane(queue: Queue, line: Line): Promise<void> {
 	line.lanes++;
 	try {
-		while (line.waiting > 0) {
-			const throttle = line.entries[0].owner.throttle;
+		for (let first = line.entries[0]; first && line.waiting > 0; first = line.entries[0]) {
+			const { throttle } = first.owner;
 			line.seeking++;
 			let ticket: number;
 			try {
