@@ -181,10 +181,18 @@ async function awaitEntry(queue: Queue, entry: Entry): Promise<BatchOutcome | un
 	const signal = entry.owner.cancelSignal;
 	if (signal) {
 		let over = false;
-		const end = () => void (over = true);
-		entry.outcome.then(end, end);
-		while (!over && !signal.aborted) await sleep(MAX_NAP_MS);
-		if (!over) {
+		const stopped = (async () => {
+			while (!over && !signal.aborted) await sleep(MAX_NAP_MS);
+			return signal.aborted;
+		})();
+		// The outcome is passed on the moment it is known, not at the next look for a stop.
+		const settled = entry.outcome.then(
+			() => false,
+			() => false,
+		);
+		const stop = await Promise.race([settled, stopped]);
+		over = true;
+		if (stop && !entry.done) {
 			for (const line of queue.lines.values())
 				for (const other of [...line.entries])
 					if (other.owner === entry.owner) withdraw(line, other, NOT_SENT);
