@@ -316,6 +316,31 @@ describe('RateLimitThrottle bookkeeping', () => {
 		expect(throttle.isIdle()).toBe(false);
 	});
 
+	it('a waiter let go stays let go when its reason passes: it never takes a place later', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+		});
+		const probe = await throttle.acquire();
+		now = 50;
+		throttle.observe(answer(0, 50, 0), probe);
+		// A queue's lane: let go while its line is empty; the line gets work again just after.
+		let empty = true;
+		const ahead = throttle.acquire();
+		const lane = throttle.acquire(() => empty);
+		expect(await lane).toBe(-1);
+		empty = false;
+		const first = await ahead;
+		// The lane's turn came after `ahead`'s: it must not have taken a place nobody will use.
+		const second = await throttle.acquire();
+		now += 50;
+		throttle.observe(answer(now - 50, now, 5), first);
+		throttle.observe(answer(now - 50, now, 5), second);
+		now += 5000;
+		expect(throttle.isIdle()).toBe(true);
+	});
+
 	it('stops pacing when the answers carry no rate-limit headers', async () => {
 		let now = 0;
 		const throttle = new RateLimitThrottle({

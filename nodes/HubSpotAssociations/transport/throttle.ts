@@ -125,7 +125,11 @@ export class RateLimitThrottle {
 	 * must send nothing more) is let go at once, to find that out; the others keep their turns.
 	 */
 	acquire(stop?: () => boolean): Promise<number> {
-		const turn = this.gate.then(async () => await this.waitForSlot(stop));
+		// Once a waiter has been let go it stays let go, even if its reason passes (a queue that was
+		// empty gets work again): a place it took later would be held for a request nobody sends.
+		let stopped = false;
+		const letGo = stop && (() => (stopped ||= stop()));
+		const turn = this.gate.then(async () => await this.waitForSlot(letGo));
 		// The next waiter's turn comes after this one's, whatever became of it.
 		this.gate = turn.then(
 			() => undefined,
@@ -137,11 +141,11 @@ export class RateLimitThrottle {
 		let served = false;
 		const done = () => void (served = true);
 		turn.then(done, done);
-		const stopped = (async () => {
-			while (!served && !stop()) await this.sleep(MAX_NAP_MS);
+		const released = (async () => {
+			while (!served && !letGo!()) await this.sleep(MAX_NAP_MS);
 			return STOPPED;
 		})();
-		return Promise.race([turn, stopped]);
+		return Promise.race([turn, released]);
 	}
 
 	/**
