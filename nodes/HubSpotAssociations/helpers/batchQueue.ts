@@ -171,7 +171,8 @@ function arrive(line: Line, entry: Entry): void {
 	line.windowMs = entry.owner.throttle.windowMs();
 	const { arrivals } = line;
 	const last = arrivals[arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
-	if (entry.arrivedAt - last > line.windowMs) arrivals.length = 0;
+	// Before the first answer the window is unknown: the arrivals are kept until it is known.
+	if (line.windowMs > 0 && entry.arrivedAt - last > line.windowMs) arrivals.length = 0;
 	arrivals.push(entry.arrivedAt);
 	if (arrivals.length > ARRIVALS_KEPT) arrivals.shift();
 }
