@@ -221,6 +221,8 @@ async function simulateScale(options: Options, model: QueueModel): Promise<Outco
 		calls: options.calls,
 		pairsPerCall: options.pairs,
 		batchSize: options.batchSize,
+		// Each worker has its own pace and batch queue, in the simulator as in n8n.
+		workers: options.workers,
 		rateMax: options.rateMax,
 		rateIntervalMs: options.rateIntervalMs,
 		seed: 1,
