@@ -173,10 +173,7 @@ async function redisPing(port: number): Promise<boolean> {
 	});
 }
 
-type QueueModel = Omit<
-	Scenario,
-	'calls' | 'requestsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'
->;
+type QueueModel = Omit<Scenario, 'calls' | 'pairsPerCall' | 'rateMax' | 'rateIntervalMs' | 'seed'>;
 
 /**
  * n8n's side of a real run as the simulator models it, read off the run: start-up is the median time
@@ -222,7 +219,10 @@ async function simulateScale(options: Options, model: QueueModel): Promise<Outco
 	return await simulate({
 		...model,
 		calls: options.calls,
-		requestsPerCall: Math.ceil(options.pairs / options.batchSize),
+		pairsPerCall: options.pairs,
+		batchSize: options.batchSize,
+		// Each worker has its own pace and batch queue, in the simulator as in n8n.
+		workers: options.workers,
 		rateMax: options.rateMax,
 		rateIntervalMs: options.rateIntervalMs,
 		seed: 1,

@@ -1,13 +1,14 @@
 /**
  * The queue-mode simulator behind `npm run bench:throttle` (bench/throttleSim.ts): its HubSpot keeps the
- * rolling window as HubSpot does, it loses nothing, and a scenario gives the same figures every time.
+ * rolling window as HubSpot does, it loses nothing, executions share requests only within their
+ * worker, and a scenario gives the same figures every time.
  */
-import { QUEUE_DEFAULTS, simulate, type Scenario } from '../../bench/throttleSim';
+import { n8nAloneMs, QUEUE_DEFAULTS, simulate, type Scenario } from '../../bench/throttleSim';
 
 const scenario: Scenario = {
 	...QUEUE_DEFAULTS,
 	calls: 30,
-	requestsPerCall: 5,
+	pairsPerCall: 5 * 100,
 	rateMax: 40,
 	rateIntervalMs: 2_000,
 	seed: 7,
@@ -26,13 +27,14 @@ describe('the throttle simulator', () => {
 		expect(outcome.timeline.filter((e) => !e.ok)).toHaveLength(outcome.rateLimited);
 	});
 
-	it('runs every call to the end, with every request accepted once, no sooner than HubSpot allows', async () => {
+	it('runs every call to the end, with every pair accepted once, no sooner than HubSpot allows', async () => {
 		const outcome = await simulate(scenario);
-		expect(outcome.lostRequests).toBe(0);
+		expect(outcome.lostPairs).toBe(0);
 		expect(outcome.failedExecutions).toBe(0);
 		expect(outcome.calls).toHaveLength(scenario.calls);
-		expect(outcome.requests - outcome.rateLimited).toBe(scenario.calls * scenario.requestsPerCall);
-		expect(outcome.boundMs).toBe((Math.ceil(150 / 40) - 1) * 2_000);
+		expect(outcome.acceptedPairs).toBe(scenario.calls * scenario.pairsPerCall);
+		const accepted = outcome.requests - outcome.rateLimited;
+		expect(outcome.boundMs).toBe((Math.ceil(accepted / 40) - 1) * 2_000);
 		expect(outcome.perfectMs).toBeGreaterThanOrEqual(outcome.boundMs);
 		expect(outcome.totalMs).toBeGreaterThanOrEqual(outcome.perfectMs);
 	});
@@ -43,5 +45,40 @@ describe('the throttle simulator', () => {
 		expect(b).toEqual(a);
 		expect(Math.abs(Date.now() - before)).toBeLessThan(60_000);
 		expect((await simulate({ ...scenario, seed: 8 })).timeline).not.toEqual(a.timeline);
+	});
+
+	// One-pair executions against a window they outrun: waiting pairs go together.
+	const onePair: Scenario = {
+		...QUEUE_DEFAULTS,
+		calls: 60,
+		pairsPerCall: 1,
+		rateMax: 10,
+		rateIntervalMs: 2_000,
+		startupMs: 100,
+		enqueueGapMs: 10,
+		seed: 3,
+	};
+
+	it('shares requests among the executions of one worker, never across workers', async () => {
+		const outcome = await simulate(onePair);
+		const accepted = outcome.timeline.filter((e) => e.ok);
+		expect(outcome.acceptedPairs).toBe(onePair.calls);
+		expect(outcome.lostPairs).toBe(0);
+		expect(accepted.length).toBeLessThan(onePair.calls / 2);
+		expect(new Set(outcome.calls.map((c) => c.worker))).toEqual(new Set([0, 1]));
+		for (const request of outcome.timeline)
+			expect(new Set(request.calls.map((c) => outcome.calls[c].worker)).size).toBe(1);
+	});
+
+	it('sends each execution its own requests with Share Requests off', async () => {
+		const outcome = await simulate({ ...onePair, shareRequests: false });
+		expect(outcome.requests - outcome.rateLimited).toBe(onePair.calls);
+		for (const request of outcome.timeline) expect(request.calls).toHaveLength(1);
+	});
+
+	it('gives n8n alone as the burst with the node taking no time, on the slots there are', () => {
+		const burst = { ...onePair, calls: 25, slots: 10, enqueueGapMs: 0, initialDelayMs: 50 };
+		// Three rounds of start-up and finish: 10, 10 and 5 executions.
+		expect(n8nAloneMs(burst)).toBe(50 + 3 * (burst.startupMs + burst.finishMs));
 	});
 });
