@@ -29,8 +29,11 @@ import {
 } from './responses';
 import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from './sendBatch';
 
-/** How many of the latest arrivals of executions tell how fast they come. */
-const ARRIVALS_KEPT = 16;
+/**
+ * The arrivals of executions within the last window tell how fast they come; at most this many are
+ * kept (at a few hundred a window the mean gap is known well enough).
+ */
+const ARRIVALS_KEPT = 256;
 /**
  * A request that waits for arrivals goes once none came for this many of their mean gaps (at a
  * steady rate, the chance of such a pause within a burst is under 1 %)...
@@ -93,7 +96,7 @@ class Line {
 	seeking = 0;
 	/** The execution that handed work in last: an id, so that the line keeps no execution alive. */
 	lastOwner = 0;
-	/** When the latest executions handed work in, oldest first; cleared after a pause of a window. */
+	/** When executions handed work in within the last window, oldest first. */
 	readonly arrivals: number[] = [];
 	/** HubSpot's window as the pace knew it at the latest arrival (0: not known yet). */
 	windowMs = 0;
@@ -170,11 +173,11 @@ function arrive(line: Line, entry: Entry): void {
 	line.lastOwner = owner;
 	line.windowMs = entry.owner.throttle.windowMs();
 	const { arrivals } = line;
-	const last = arrivals[arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
 	// Before the first answer the window is unknown: the arrivals are kept until it is known.
-	if (line.windowMs > 0 && entry.arrivedAt - last > line.windowMs) arrivals.length = 0;
+	const since = line.windowMs > 0 ? entry.arrivedAt - line.windowMs : Number.NEGATIVE_INFINITY;
+	while (arrivals.length > 0 && (arrivals[0] < since || arrivals.length >= ARRIVALS_KEPT))
+		arrivals.shift();
 	arrivals.push(entry.arrivedAt);
-	if (arrivals.length > ARRIVALS_KEPT) arrivals.shift();
 }
 
 /** Waits for the entry's outcome; an execution stopped meanwhile takes its units back and stops. */
