@@ -41,6 +41,15 @@ const ARRIVALS_KEPT = 256;
 const QUIET_MEAN_GAPS = 5;
 /** ...nor for twice the longest of the latest gaps: n8n starts a burst's executions in clumps. */
 const QUIET_LONGEST_GAPS = 2;
+/**
+ * The longest a request waits for arrivals, as a share of HubSpot's window (1 s of 10 s): a stream
+ * of executions then costs at most one request per line in that time, a tenth of the window's
+ * places at 100 per 10 s. Waiting longer saves requests but keeps every waiting execution open,
+ * and n8n finishes them all at once when the answer comes: in regular mode on SQLite, 100
+ * executions finishing together held n8n's database long enough for a HubSpot workflow's
+ * webhooks to time out (30 s) and be sent again.
+ */
+const MAX_HOLD_SHARE = 0.1;
 /** Longest single sleep while holding: an arrival may fill the request sooner. */
 const MAX_NAP_MS = 250;
 
@@ -271,8 +280,8 @@ function dropIdle(): void {
  * While executions arrive faster than the window frees places, a request that is not full waits
  * for them: HubSpot's limit counts requests, not pairs, and a burst of one-pair executions would
  * otherwise spend a place per pair. The wait ends when the arrivals pause, when the request is
- * full, or when its oldest unit has waited a whole window. A lone execution, or a few, never waits
- * here; nor does anything while the window is unknown.
+ * full, or when its oldest unit has waited a tenth of the window. A lone execution, or a few, never
+ * waits here; nor does anything while the window is unknown.
  */
 async function holdForArrivals(line: Line): Promise<void> {
 	for (;;) {
@@ -289,9 +298,10 @@ async function holdForArrivals(line: Line): Promise<void> {
 		const now = Date.now();
 		const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
 		const quietLeft = quietMs - (now - arrivals[arrivals.length - 1]);
-		if (quietLeft <= 0 || now - first.arrivedAt >= throttle.windowMs()) return;
+		const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
+		if (quietLeft <= 0 || holdLeft <= 0) return;
 		if (first.owner.cancelSignal?.aborted) return;
-		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft)));
+		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft, holdLeft)));
 	}
 }
 
