@@ -45,9 +45,9 @@ const QUIET_LONGEST_GAPS = 2;
  * The longest a request waits for arrivals, as a share of HubSpot's window (1 s of 10 s): a stream
  * of executions then costs at most one request per line in that time, a tenth of the window's
  * places at 100 per 10 s. Waiting longer saves requests but keeps every waiting execution open,
- * and n8n finishes them all at once when the answer comes: in regular mode on SQLite, 100
- * executions finishing together held n8n's database long enough for a HubSpot workflow's
- * webhooks to time out (30 s) and be sent again.
+ * and n8n finishes them all at once when the answer comes: with waits of up to a window, a
+ * thousand webhook executions in regular mode on SQLite outran n8n's database, and HubSpot's
+ * webhooks timed out (30 s) and were sent again (docs/scaling.md).
  */
 const MAX_HOLD_SHARE = 0.1;
 /** Longest single sleep while holding: an arrival may fill the request sooner. */
