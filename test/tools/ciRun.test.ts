@@ -71,8 +71,8 @@ describe('.ci/run', () => {
 		expect(status).toBe(0);
 		expect(npm).toEqual([
 			...FAST_AND_END_TO_END,
-			'run test:scale -- --time-target-advisory',
-			'run test:scale -- --calls 120 --time-target-advisory',
+			'run test:scale',
+			'run test:scale -- --calls 120',
 		]);
 	});
 
