@@ -6,8 +6,10 @@ import type { HubSpotExchange } from './request';
  * Paces requests so that HubSpot's rolling window (at most `max` accepted in any `interval`, per
  * account) is used to the full and seldom overrun by all executions at once. Each keeps a picture
  * of the window: when its own requests were counted, and the others' (executions, workers, apps) as
- * an answer's Remaining less ours in the window then. The window is first in, first out: fewer
- * others than pictured means the oldest left.
+ * an answer's Remaining less ours in the window then. Ours are counted there as the pace holds
+ * their places, every one HubSpot may have counted first included: one of ours left out would show
+ * as another caller, and a lone execution would hold back for nobody. The window is first in, first
+ * out: fewer others than pictured means the oldest left.
  *
  * The rules, with the `npm run bench:throttle` cells and unit cases they are for:
  * - Fill: a request goes while the picture has a free slot; alone, the whole window, then each slot
@@ -179,12 +181,14 @@ export class RateLimitThrottle {
 			if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
-		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out
-		// of order).
-		const ownThen = this.own.filter(
-			(r) =>
-				r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket)),
-		).length;
+		// Ours HubSpot may have held when it counted this one, which it did after this one went and,
+		// as the pace dates requests, by its answer less the quickest round trip: those that went
+		// before that (a later one may overtake it on the way), and whose places the pace held when
+		// this one went (their date with the slack of `delayMs`). One of ours left out here would show
+		// as another caller, and the pace would share the window with nobody (Reserve, Fresh or stale).
+		const countedBy = Math.max(at, exchange.receivedAt.getTime() - this.quickestMs);
+		const since = at - this.intervalMs - this.marginMs();
+		const ownThen = this.own.filter((r) => r.at > since && r.sent <= countedBy).length;
 		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers
 		// it.
 		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
@@ -274,7 +278,7 @@ export class RateLimitThrottle {
 		if (this.blind) return 0;
 		// Before the first answer one request goes alone, and its headers tell about the window.
 		if (this.max === 0) return this.inFlight > 0 ? this.answerWaitMs() : 0;
-		const margin = Math.max(1, this.intervalMs * MARGIN_SHARE);
+		const margin = this.marginMs();
 		const since = now - this.intervalMs - margin;
 		const ownIn = this.own.filter((r) => r.at > since);
 		const othersIn = this.others.filter((t) => t > since);
@@ -314,6 +318,10 @@ export class RateLimitThrottle {
 			return Math.max(1, Math.min(ownFrees, this.inFlight > 0 ? this.answerWaitMs() : ownFrees));
 		}
 		return this.inFlight >= this.allowance ? this.answerWaitMs() : 0;
+	}
+
+	private marginMs(): number {
+		return Math.max(1, this.intervalMs * MARGIN_SHARE);
 	}
 
 	/** How soon to look again while waiting for an answer that may change the picture. */
