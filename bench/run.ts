@@ -1,16 +1,26 @@
 /**
  * npm run bench [-- --quick | --sweep | --sizes 1000,10000 | --no-parallel | --concurrency N | --repeats N | --rate-max N | --rate-interval-ms MS | --latency-ms MS]
+ * npm run bench -- --alone [--rate-max 10,20,100,190 --rate-interval-ms 1000,10000 --latency-ms 30 --repeats N]
  *
  * Runs the node through n8n's engine, and its peers, against the HubSpot emulator (its own process,
  * on loopback) with a scaled rate-limit window, prints a table with every target next to its figure,
  * and writes the figures as JSON and the table as Markdown (bench/markdown.ts) to bench/results/.
+ * `--alone` runs one execution alone across windows instead (bench/alone.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_CONCURRENCY } from '../nodes/HubSpotAssociations/helpers/options';
-import { startEmulatorProcess } from './emulator';
+import {
+	ALONE_DEFAULTS,
+	aloneCells,
+	aloneFailures,
+	aloneNotes,
+	aloneTable,
+	runAlone,
+} from './alone';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator';
 import { currentContext, headerLine, resultsMarkdown, writeResults } from './markdown';
 import { DEFAULT_SETTINGS, FULL_PLAN, QUICK_PLAN, planRows, SWEEP, type PlanOptions } from './plan';
 import { combineRuns } from './repeats';
@@ -21,9 +31,24 @@ import { makeWorkload, SHAPE_LABEL } from './workloads';
 
 const ROOT = join(__dirname, '..');
 
-function options(): { plan: PlanOptions; settings: BenchSettings; out: string; command: string } {
+interface AloneOptions {
+	rateMaxes: number[];
+	intervalsMs: number[];
+	latencyMs: number;
+	repeats: number;
+	concurrency?: number;
+}
+
+function options(): {
+	plan: PlanOptions;
+	settings: BenchSettings;
+	out: string;
+	command: string;
+	alone?: AloneOptions;
+} {
 	const { values } = parseArgs({
 		options: {
+			alone: { type: 'boolean' },
 			quick: { type: 'boolean' },
 			sizes: { type: 'string' },
 			sweep: { type: 'boolean' },
@@ -56,12 +81,57 @@ function options(): { plan: PlanOptions; settings: BenchSettings; out: string; c
 	if (values['rate-interval-ms']) settings.rateIntervalMs = Number(values['rate-interval-ms']);
 	if (values['latency-ms']) settings.latencyMs = Number(values['latency-ms']);
 	const args = process.argv.slice(2);
+	const alone: AloneOptions | undefined = values.alone
+		? {
+				rateMaxes: values['rate-max'] ? numbers(values['rate-max']) : ALONE_DEFAULTS.rateMaxes,
+				intervalsMs: values['rate-interval-ms']
+					? numbers(values['rate-interval-ms'])
+					: ALONE_DEFAULTS.intervalsMs,
+				latencyMs: values['latency-ms'] ? Number(values['latency-ms']) : ALONE_DEFAULTS.latencyMs,
+				repeats: values.repeats ? Math.max(1, Number(values.repeats)) : 1,
+				concurrency: plan.concurrency,
+			}
+		: undefined;
 	return {
 		plan,
 		settings,
 		out: values.out ?? join(ROOT, 'bench', 'results'),
 		command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+		alone,
 	};
+}
+
+/** `--alone`: the one-execution grid, its table and verdicts; exits 1 when a cell misses the target. */
+async function mainAlone(
+	emulator: EmulatorProcess,
+	alone: AloneOptions,
+	settings: BenchSettings,
+	out: string,
+	command: string,
+): Promise<void> {
+	const cells = aloneCells(alone.rateMaxes, alone.intervalsMs);
+	process.stdout.write(
+		`HubSpot Associations benchmark, one execution alone: emulator pid ${emulator.pid}; latency ${alone.latencyMs} ms, ${settings.batchSize} pairs per request, node concurrency ${alone.concurrency ?? `${DEFAULT_CONCURRENCY} (its default)`}; ${cells.length} cells\n`,
+	);
+	const results = await runAlone(emulator.control, cells, {
+		latencyMs: alone.latencyMs,
+		batchSize: settings.batchSize,
+		repeats: alone.repeats,
+		concurrency: alone.concurrency,
+	});
+	const context = currentContext(command, `n8n-core ${n8nCoreVersion()}`);
+	const markdownTable = aloneTable(results);
+	const notes = aloneNotes(results, alone.latencyMs);
+	process.stdout.write(`\n${markdownTable}\n\n${notes.join('\n')}\n\n${headerLine(context)}\n`);
+	mkdirSync(out, { recursive: true });
+	const markdown = writeResults(
+		out,
+		'alone',
+		context.date,
+		resultsMarkdown('npm run bench -- --alone', context, markdownTable, notes),
+	);
+	process.stdout.write(`The table written to ${markdown}\n`);
+	if (aloneFailures(results) > 0) process.exitCode = 1;
 }
 
 /** One small run of each approach first, so that no measured row pays for loading and compiling code. */
@@ -73,10 +143,21 @@ async function warmUp(baseUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	const { plan, settings, out, command } = options();
+	const { plan, settings, out, command, alone } = options();
 	const rows = planRows(plan);
 	const started = Date.now();
 	const emulator = await startEmulatorProcess(ROOT);
+	if (alone) {
+		try {
+			await emulator.control.reset();
+			await emulator.control.settings({ rateLimit: null, latencyMs: 0 });
+			await warmUp(emulator.control.baseUrl);
+			await mainAlone(emulator, alone, settings, out, command);
+		} finally {
+			await emulator.stop();
+		}
+		return;
+	}
 	const results: RowResult[] = [];
 	try {
 		process.stdout.write(

@@ -241,6 +241,91 @@ describe('RateLimitThrottle bookkeeping', () => {
 		expect(now).toBeGreaterThanOrEqual(1000);
 	});
 
+	// HubSpot counts a request when it arrives, somewhere between its sending and its answer: a later
+	// request that overtakes an earlier one on the way (n8n prepares each on its own: credential,
+	// connection) is in the window HubSpot describes to the earlier one. Alone, it is not another
+	// caller, and the pace goes on filling the window.
+	it('alone, an answer counting a later request of ours is not taken for another caller', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+			random: () => 0,
+		});
+		const probe = await throttle.acquire();
+		now = 10;
+		throttle.observe(answer(0, 10, 9), probe);
+		const first = await throttle.acquire();
+		now = 11;
+		await throttle.acquire();
+		// The second reached HubSpot first (at 12, the first at 14): the first's answer, back before
+		// the second's, says 3 of 10 are taken, our three.
+		now = 25;
+		throttle.observe(answer(10, 25, 7), first);
+		// Seven places are free: all go at once.
+		for (let i = 0; i < 7; i++) await throttle.acquire();
+		expect(now).toBe(25);
+	});
+
+	// A place in the window is dated from its answer less the quickest round trip, and the pace holds
+	// it a little longer than a window after that date (clock and network slack): HubSpot may well
+	// count the request then. Alone, a request of ours HubSpot still holds within that slack is not
+	// another caller either.
+	it('alone, an answer counting one of ours a little after its date is not taken for another caller', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+			random: () => 0,
+		});
+		// The probe went at 0 and came back at 50: dated 0; HubSpot counted it at 3.
+		const probe = await throttle.acquire();
+		now = 50;
+		throttle.observe(answer(0, 50, 9), probe);
+		now = 100;
+		const four = [];
+		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
+		now = 150;
+		for (const ticket of four) throttle.observe(answer(100, 150, 5), ticket);
+		// At 1001 HubSpot still holds the probe: the next request finds our 6 there.
+		now = 1001;
+		const next = await throttle.acquire();
+		now = 1051;
+		throttle.observe(answer(1001, 1051, 4), next);
+		// Ours in the window now: the four and the last; five places are free and go at once.
+		for (let i = 0; i < 5; i++) await throttle.acquire();
+		expect(now).toBe(1051);
+	});
+
+	// An answer held up on its way back (a busy event loop) says HubSpot counted its request at
+	// most its answer less the quickest round trip, at the earliest when it went: ours in the window
+	// at that earliest moment are counted as ours.
+	it('alone, a slow answer does not show ours that HubSpot held as another caller', async () => {
+		let now = 0;
+		const throttle = new RateLimitThrottle({
+			now: () => now,
+			sleep: async (ms) => void (now += ms),
+			random: () => 0,
+		});
+		const probe = await throttle.acquire();
+		now = 10;
+		throttle.observe(answer(0, 10, 9), probe);
+		now = 20;
+		const four = [];
+		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
+		now = 30;
+		for (const ticket of four) throttle.observe(answer(20, 30, 5), ticket);
+		// At 1012 HubSpot counts the next request with the four (counted at 20) still in its window;
+		// the answer comes back 88 ms later.
+		now = 1012;
+		const next = await throttle.acquire();
+		now = 1100;
+		throttle.observe(answer(1012, 1100, 5), next);
+		// The four have left since, the last is ours: nine places are free and go at once.
+		for (let i = 0; i < 9; i++) await throttle.acquire();
+		expect(now).toBe(1100);
+	});
+
 	it('holds everyone back after a 429 for the wait it is given', async () => {
 		let now = 0;
 		const throttle = new RateLimitThrottle({

@@ -6,30 +6,34 @@ import type { HubSpotExchange } from './request';
  * Paces requests so that HubSpot's rolling window (at most `max` accepted in any `interval`, per
  * account) is used to the full and seldom overrun by all executions at once. Each keeps a picture
  * of the window: when its own requests were counted, and the others' (executions, workers, apps) as
- * an answer's Remaining less ours in the window then. The window is first in, first out: fewer
- * others than pictured means the oldest left.
+ * an answer's Remaining less ours in the window then. Ours are counted there as the pace holds
+ * their places, every one HubSpot may have counted first included: one of ours left out would show
+ * as another caller, and a lone execution would hold back for nobody. The window is first in, first
+ * out: fewer others than pictured means the oldest left.
  *
- * The rules, with the `npm run bench:throttle` cells and unit cases they are for:
+ * The rules, and what would happen to requests without each:
  * - Fill: a request goes while the picture has a free slot; alone, the whole window, then each slot
- *   as it frees. (One execution: a full window at once, then one request per freed slot.)
+ *   as it frees. (Alone, any wait beyond that leaves a place of the window unused.)
  * - Wait for the oldest: with the picture full, wait for its oldest request to leave, not for one
- *   of ours.
+ *   of ours. (Room that others' finished requests free would stay unused until ours left.)
  * - Age prior: others first seen in an answer came in as executions like this one, one every
- *   START_GAP_MS, not all just now. (250-pair cells: a late execution waits for the first ones'
- *   slots, not a window.)
+ *   START_GAP_MS, not all just now. (Dated all at the moment they were seen, their places would be
+ *   thought held a window from then, and a late execution would wait that long for places that
+ *   free much sooner.)
  * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left
- *   for executions not yet in the picture, whose first request then finds room. (Every cell's
- *   429s.)
+ *   for executions not yet in the picture, whose first request then finds room. (A newcomer sends
+ *   its first request knowing nothing of the window: in a window filled to the brim it is refused.)
  * - Part of the room: with others about, the room nobody held at the last answer is shared in
  *   proportion to each one's part of the window, a part of a request taken as a chance; a remaining
- *   plan that fits half that room goes at once. (Executions starting together; short executions at
- *   190 per 10 s.)
+ *   plan that fits half that room goes at once. (Executions reading the same answer would each take
+ *   all the room it shows, together several times what is there, and be refused; a short one would
+ *   wait windows for the few requests it has left.)
  * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a
- *   time, and requests in the air grow by one per clean answer, halved by a 429. (Woken executions;
- *   a newcomer.)
+ *   time, and requests in the air grow by one per clean answer, halved by a 429. (Executions waking
+ *   on the same old answer would all send into room the others took meanwhile.)
  * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others
- *   about, so that executions waiting for the same slots do not take them all at once. (2,000-pair
- *   cells.)
+ *   about, so that executions waiting for the same slots do not take them all at once. (Waking on
+ *   the same moment, they would send together into a window with room for one of them.)
  * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the
  *   picture takes the whole window as counted just then. Blind: without rate-limit headers nothing
  *   paces.
@@ -183,12 +187,14 @@ export class RateLimitThrottle {
 			if (r.received !== undefined) r.at = Math.max(r.sent, r.received - this.quickestMs);
 		this.own.sort((x, y) => x.at - y.at);
 		if (at < this.picture.at) return;
-		// Ours HubSpot held when it counted this one: let go before it went (a burst may be counted out
-		// of order).
-		const ownThen = this.own.filter(
-			(r) =>
-				r.at > at - this.intervalMs && (r.at <= at || (ticket !== undefined && r.ticket <= ticket)),
-		).length;
+		// Ours HubSpot may have held when it counted this one, which it did after this one went and,
+		// as the pace dates requests, by its answer less the quickest round trip: those that went
+		// before that (a later one may overtake it on the way), and whose places the pace held when
+		// this one went (their date with the slack of `delayMs`). One of ours left out here would show
+		// as another caller, and the pace would share the window with nobody (Reserve, Fresh or stale).
+		const countedBy = Math.max(at, exchange.receivedAt.getTime() - this.quickestMs);
+		const since = at - this.intervalMs - this.marginMs();
+		const ownThen = this.own.filter((r) => r.at > since && r.sent <= countedBy).length;
 		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers
 		// it.
 		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
@@ -278,7 +284,7 @@ export class RateLimitThrottle {
 		if (this.blind) return 0;
 		// Before the first answer one request goes alone, and its headers tell about the window.
 		if (this.max === 0) return this.inFlight > 0 ? this.answerWaitMs() : 0;
-		const margin = Math.max(1, this.intervalMs * MARGIN_SHARE);
+		const margin = this.marginMs();
 		const since = now - this.intervalMs - margin;
 		const ownIn = this.own.filter((r) => r.at > since);
 		const othersIn = this.others.filter((t) => t > since);
@@ -318,6 +324,10 @@ export class RateLimitThrottle {
 			return Math.max(1, Math.min(ownFrees, this.inFlight > 0 ? this.answerWaitMs() : ownFrees));
 		}
 		return this.inFlight >= this.allowance ? this.answerWaitMs() : 0;
+	}
+
+	private marginMs(): number {
+		return Math.max(1, this.intervalMs * MARGIN_SHARE);
 	}
 
 	/** How soon to look again while waiting for an answer that may change the picture. */
