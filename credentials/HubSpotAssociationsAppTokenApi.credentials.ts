@@ -38,7 +38,8 @@ export class HubSpotAssociationsAppTokenApi implements ICredentialType {
 	 * calling this, and a declarative header is an n8n expression that n8n evaluates anew for each
 	 * request (in its `vm` expression engine, the default in n8n 2.x, a sandboxed evaluation). A
 	 * 100,000-item run makes 1,000 requests; the header is the same each time. The token is trimmed:
-	 * a space or line break pasted with it would otherwise be a 401, or a header Node refuses to send.
+	 * a space or line break pasted with it would otherwise be a 401, or a header Node refuses to
+	 * send.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,

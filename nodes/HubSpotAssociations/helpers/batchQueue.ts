@@ -6,9 +6,9 @@
  * when the credential's pace has a place for one, from what is waiting then, up to the batch size.
  * Its answer is split again, so that each execution gets only what concerns its own pairs.
  *
- * The lines hold only work in flight, and how fast work came in lately: a line with nothing waiting,
- * no request under way and no arrival within a window is dropped when the next work comes, and so
- * is a queue with no line; no timer keeps anything.
+ * The lines hold only work in flight, and how fast work came in lately: a line with nothing
+ * waiting, no request under way and no arrival within a window is dropped when the next work comes,
+ * and so is a queue with no line; no timer keeps anything.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -390,7 +390,9 @@ async function carry(queue: Queue, line: Line, request: Request, slot: Slot): Pr
 	distribute(line, request, outcome);
 }
 
-/** A refusal of the whole request that names no ids and is not about the credential or the types. */
+/**
+ * A refusal of the whole request that names no ids and is not about the credential or the types.
+ */
 function refusedUnattributed(carrier: Transport, line: Line, part: SentPart): boolean {
 	const { failure } = part;
 	if (!failure || failure.notSent || part.named || carrier.halted) return false;

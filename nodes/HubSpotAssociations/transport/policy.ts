@@ -12,7 +12,8 @@ export type Verdict =
 	| { kind: 'dailyLimit' }
 	// 5xx, reset connection, timeout: the archive is idempotent, so the same request again.
 	| { kind: 'transient' }
-	// HubSpot says the batch is too large: send it in smaller requests (of `limit` inputs when it said).
+	// HubSpot says the batch is too large: send it in smaller requests (of `limit` inputs when it
+	// said).
 	| { kind: 'tooLarge'; limit?: number }
 	// Any other refusal: retrying cannot help.
 	| { kind: 'fatal' };
