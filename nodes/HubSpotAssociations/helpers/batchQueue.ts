@@ -95,7 +95,28 @@ class Entry {
 }
 
 /** A unit in a request, and every entry's unit it stands for (the same pair asked for twice). */
-type Request = { units: Unit[]; riders: Map<Unit, Array<{ entry: Entry; unit: Unit }>> };
+type Rider = { entry: Entry; unit: Unit };
+
+/**
+ * A request's units and, for each, every entry's unit it stands for. A request taken from one entry
+ * (`only`: an execution's full batch, the usual case) makes that map only if a rare path asks for
+ * it: a hundred thousand pairs would otherwise cost as many small objects.
+ */
+class SharedRequest {
+	constructor(
+		readonly units: Unit[],
+		private ridersByUnit?: Map<Unit, Rider[]>,
+		readonly only?: Entry,
+	) {}
+
+	get riders(): Map<Unit, Rider[]> {
+		if (!this.ridersByUnit) {
+			const only = this.only!;
+			this.ridersByUnit = new Map(this.units.map((unit) => [unit, [{ entry: only, unit }]]));
+		}
+		return this.ridersByUnit;
+	}
+}
 
 class Line {
 	readonly entries: Entry[] = [];
@@ -314,8 +335,19 @@ const unitKey = (unit: Unit): string =>
  * The next request: waiting units from the front of the line, up to its limit, each pair once.
  * Units of one from id go together, as HubSpot's batch inputs group them.
  */
-function takeRequest(line: Line): Request | undefined {
-	const riders: Request['riders'] = new Map();
+function takeRequest(line: Line): SharedRequest | undefined {
+	const head = line.entries[0];
+	if (!head) return undefined;
+	// One entry fills the request, or is all there is: its units are one planned batch's, each pair
+	// once and grouped by from id already.
+	if (head.units.length - head.taken >= line.limit || line.entries.length === 1) {
+		const units = head.units.slice(head.taken, head.taken + line.limit);
+		head.taken += units.length;
+		line.waiting -= units.length;
+		if (head.taken === head.units.length) line.entries.shift();
+		return units.length > 0 ? new SharedRequest(units, undefined, head) : undefined;
+	}
+	const riders = new Map<Unit, Rider[]>();
 	const byKey = new Map<string, Unit>();
 	while (byKey.size < line.limit && line.entries.length > 0) {
 		const entry = line.entries[0];
@@ -339,18 +371,20 @@ function takeRequest(line: Line): Request | undefined {
 		if (list) list.push(unit);
 		else byFrom.set(unit.from, [unit]);
 	}
-	return { units: [...byFrom.values()].flat(), riders };
+	return new SharedRequest([...byFrom.values()].flat(), riders);
 }
 
-const entriesOf = (request: Request): Set<Entry> =>
-	new Set([...request.riders.values()].flat().map((rider) => rider.entry));
+const entriesOf = (request: SharedRequest): Set<Entry> =>
+	request.only
+		? new Set([request.only])
+		: new Set([...request.riders.values()].flat().map((rider) => rider.entry));
 
 /**
  * Sends a request through one of the executions it carries: n8n's helper of that execution signs
  * it (and refreshes an OAuth2 token). If that execution was stopped, the others' units go again,
  * first in line, through another.
  */
-async function carry(queue: Queue, line: Line, request: Request, slot: Slot): Promise<void> {
+async function carry(queue: Queue, line: Line, request: SharedRequest, slot: Slot): Promise<void> {
 	const entries = entriesOf(request);
 	const carrier = [...entries].find((e) => !e.done && !e.owner.cancelSignal?.aborted)?.owner;
 	const throttle = [...entries][0].owner.throttle;
@@ -400,13 +434,16 @@ function refusedUnattributed(carrier: Transport, line: Line, part: SentPart): bo
 	return /^4\d\d$/.test(failure.httpCode ?? '') && failure.httpCode !== '429';
 }
 
-function ownRequest(request: Request, owner: Transport): Request {
-	const riders: Request['riders'] = new Map();
+function ownRequest(request: SharedRequest, owner: Transport): SharedRequest {
+	const riders = new Map<Unit, Rider[]>();
 	for (const [unit, list] of request.riders) {
 		const own = list.filter((rider) => rider.entry.owner === owner);
 		if (own.length > 0) riders.set(unit, own);
 	}
-	return { units: request.units.filter((unit) => riders.has(unit)), riders };
+	return new SharedRequest(
+		request.units.filter((unit) => riders.has(unit)),
+		riders,
+	);
 }
 
 /** What one execution's request learned about the credential holds for the others it carried. */
@@ -429,7 +466,7 @@ function haltQueue(queue: Queue, cause: FailureReport): void {
 }
 
 /** Puts a request's units back at the front of the line, without those of `gone`. */
-function requeue(queue: Queue, line: Line, request: Request, gone: Transport): void {
+function requeue(queue: Queue, line: Line, request: SharedRequest, gone: Transport): void {
 	const back = new Map<Entry, Unit[]>();
 	for (const list of request.riders.values())
 		for (const { entry, unit } of list)
@@ -454,7 +491,15 @@ function requeue(queue: Queue, line: Line, request: Request, gone: Transport): v
  * Gives each execution the parts of the outcome that concern its units: its own pairs, and of
  * HubSpot's answer only the results and errors that name them (or that name no record at all).
  */
-function distribute(line: Line, request: Request, outcome: BatchOutcome): void {
+function distribute(line: Line, request: SharedRequest, outcome: BatchOutcome): void {
+	const { only } = request;
+	if (only) {
+		// One execution's units: the answer is all its own.
+		for (const part of outcome.parts)
+			only.parts.push({ ...part, units: part.units ?? request.units });
+		only.settle(request.units.length);
+		return;
+	}
 	for (const part of outcome.parts) {
 		const own = new Map<Entry, Unit[]>();
 		for (const unit of part.units ?? request.units)
