@@ -13,6 +13,7 @@ import { HubSpotEmulator } from '../emulator';
 import { addTestCredentials, APP_TOKEN, SECRETS } from '../helpers/setup';
 import { CREDENTIAL_TYPES, type CredentialRef } from './examples';
 import {
+	DEFAULT_N8N_VERSION,
 	locateN8nApp,
 	N8nInstance,
 	packPackage,
@@ -38,6 +39,13 @@ const CREDS = {
 	scoped: { id: 'aiToolScoped0001', name: 'HubSpot private app, contacts scope only (emulator)' },
 	openAi: { id: 'aiToolOpenAi0001', name: 'Scripted model' },
 } satisfies Record<string, CredentialRef>;
+
+/**
+ * The AI Agent version a new workflow gets in n8n 2.40 (3.1); n8n 1.x releases from 1.119 have v3, not every one 3.1
+ * (n8n issues #21518, #21740). Both have the engine run the tool's node.
+ */
+const AGENT_V3 =
+	Number((process.env.N8N_VERSION || DEFAULT_N8N_VERSION).split('.')[0]) >= 2 ? 3.1 : 3;
 
 const emulator = new HubSpotEmulator();
 let model: ScriptedModel;
@@ -96,13 +104,13 @@ const CASES: Record<
 		credential: CREDS.appToken,
 		calls: [{ from: '107', to: '208,209' }],
 		onStart: spendDailyLimit(false),
-		agentVersion: 3.1,
+		agentVersion: AGENT_V3,
 	},
 	'case-v3-revoked': {
 		credential: CREDS.revoked,
 		calls: [{ from: '108', to: '210' }],
 		onStart: spendDailyLimit(false),
-		agentVersion: 3.1,
+		agentVersion: AGENT_V3,
 	},
 };
 
@@ -375,7 +383,7 @@ describe("as an AI Agent's tool in the n8n application", () => {
 		).toEqual(['dryRun', 'fromId', 'toIds']);
 	});
 
-	describe('under AI Agent v3.1, which runs the tool as an ordinary node', () => {
+	describe(`under AI Agent v${AGENT_V3}, which runs the tool as an ordinary node`, () => {
 		it('the model is offered the same tool', () => {
 			expect(requestsOf('case-v3-remove')[0].tools?.[0]).toEqual(
 				requestsOf('case-remove')[0].tools?.[0],
