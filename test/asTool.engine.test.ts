@@ -44,8 +44,8 @@ async function callTool(
 	emu: HubSpotEmulator,
 	calls: IDataObject[],
 	parameters = toolParameters(),
-	onError?: 'continueErrorOutput',
-	caller?: 'mcpServerTrigger',
+	onError?: 'continueErrorOutput' | 'continueRegularOutput' | 'stopWorkflow',
+	caller?: 'mcpServerTrigger' | 'agentV3',
 ) {
 	const { calls: results, run: execution } = await runHubSpotTool({
 		credentials: credentialsFor(emu),
@@ -291,6 +291,105 @@ describe('As an AI tool', () => {
 		emu.faults.onPath('batch/archive', { status: 401 });
 		const result = await run(emu, [{ id: 1, to: 10 }], archiveParameters());
 		expect(result.error?.message).toContain('HubSpot did not accept the credential');
+	});
+});
+
+/**
+ * Under n8n's AI Agent v3 (what n8n 2.40 gives a new workflow), which has the engine run the tool's
+ * node as an ordinary node (isToolExecution() false) and hands the model its output items, or
+ * `{ error }` when it throws (see asTool.ts): the model gets the same answer as under v2.
+ */
+describe("As a tool of n8n's AI Agent v3", () => {
+	const emulator = useEmulator();
+	const v3Call = async (
+		emu: HubSpotEmulator,
+		calls: IDataObject[],
+		parameters = toolParameters(),
+		onError?: 'stopWorkflow' | 'continueRegularOutput',
+	) => await callTool(emu, calls, parameters, onError, 'agentV3');
+
+	it('a removal: the model is told in words what was removed, and it is gone', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10').seed('contacts', '1', 'companies', '11');
+		const [call] = await v3Call(emu, [{ fromId: '1', toIds: '10,11' }]);
+		expect(call.name).toBe('HubSpot_Associations');
+		expect(answerOf(call)).toEqual({
+			summary: 'Removed the associations between contacts 1 and companies 10, 11.',
+			removed: 2,
+			notRemoved: 0,
+		});
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual([]);
+	});
+
+	// Not "Continue (using error output)": with it n8n moves a v3 tool run's items to the error
+	// output, and the model gets an empty answer whatever the tool returns (n8n-core's
+	// WorkflowExecute.handleNodeErrorOutput), for n8n's own tools too.
+	it.each([undefined, 'stopWorkflow', 'continueRegularOutput'] as const)(
+		'a revoked token (On Error: %s): the cause and what the user can do, not a bare error; nothing removed',
+		async (onError) => {
+			const emu = emulator();
+			emu.seed('contacts', '1', 'companies', '10');
+			emu.faults.onPath('batch/archive', { status: 401 });
+			const [call] = await v3Call(emu, [{ fromId: '1', toIds: '10' }], toolParameters(), onError);
+			const answer = answerOf(call);
+			expect(answer).toMatchObject({ removed: 0, notRemoved: 1 });
+			expect(answer.summary).toMatch(
+				/^Nothing was removed\. Not removed: contacts 1 → companies 10: HubSpot did not accept the credential \(HTTP 401/,
+			);
+			expect(answer.summary).toContain('What the user can do: Check the private app token');
+			expect(emu.toIds('contacts', '1', 'companies')).toEqual(['10']);
+		},
+	);
+
+	it('a bad id: refused before anything is sent, with what an id must look like', async () => {
+		const emu = emulator();
+		const [call] = await v3Call(emu, [{ fromId: '1', toIds: 'Acme Corp' }]);
+		const answer = answerOf(call);
+		expect(answer.summary).toMatch(
+			/^Nothing was removed\. Refused: To IDs are not valid: .*Acme Corp/,
+		);
+		expect(answer.summary).toContain('HubSpot record ids are positive whole numbers');
+		expect(emu.stats.requests).toBe(0);
+	});
+
+	it('a dry run, then the removal: each call answered in words', async () => {
+		const emu = emulator();
+		emu.seed('contacts', '1', 'companies', '10');
+		const parameters = toolParameters({
+			options: {
+				dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}",
+			},
+		});
+		const [dry, real] = await v3Call(
+			emu,
+			[
+				{ fromId: '1', toIds: '10', dryRun: true },
+				{ fromId: '1', toIds: '10', dryRun: false },
+			],
+			parameters,
+		);
+		expect(answerOf(dry)).toMatchObject({ removed: 0, wouldRemove: 1 });
+		expect(answerOf(real)).toEqual({
+			summary: 'Removed the associations between contacts 1 and companies 10.',
+			removed: 1,
+			notRemoved: 0,
+		});
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual([]);
+	});
+
+	it('a failure no item accounts for (an unknown operation) reaches the model in words', async () => {
+		const emu = emulator();
+		const [call] = await v3Call(
+			emu,
+			[{ fromId: '1', toIds: '10' }],
+			toolParameters({ operation: 'removeEverything' }),
+		);
+		expect(JSON.parse(call.observation)).toEqual([
+			{
+				summary:
+					'The tool failed: The operation "removeEverything" is not known. Pick an operation from the list.',
+			},
+		]);
 	});
 });
 

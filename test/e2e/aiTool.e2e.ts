@@ -1,5 +1,6 @@
 /**
- * The node as an AI tool in the real n8n application: Manual Trigger → n8n's AI Agent (v2.2) with an OpenAI Chat Model (v1.2)
+ * The node as an AI tool in the real n8n application: Manual Trigger → n8n's AI Agent (v2.2, and v3.1, the version n8n 2.40
+ * gives a new workflow, which has the engine run the tool's node rather than invoking it) with an OpenAI Chat Model (v1.2)
  * whose credential's Base URL points at a scripted OpenAI-compatible model on 127.0.0.1 → the node's tool variant, its ids left
  * to the model (the tool variant's $fromAI defaults). Asserted on what the model receives (the tool's name, description and
  * parameter schema; each tool answer) and on the HubSpot emulator. All cases run in one `n8n execute-batch`: one n8n start.
@@ -12,6 +13,7 @@ import { HubSpotEmulator } from '../emulator';
 import { addTestCredentials, APP_TOKEN, SECRETS } from '../helpers/setup';
 import { CREDENTIAL_TYPES, type CredentialRef } from './examples';
 import {
+	DEFAULT_N8N_VERSION,
 	locateN8nApp,
 	N8nInstance,
 	packPackage,
@@ -38,6 +40,13 @@ const CREDS = {
 	openAi: { id: 'aiToolOpenAi0001', name: 'Scripted model' },
 } satisfies Record<string, CredentialRef>;
 
+/**
+ * The AI Agent version a new workflow gets in n8n 2.40 (3.1); n8n 1.x releases from 1.119 have v3, not every one 3.1
+ * (n8n issues #21518, #21740). Both have the engine run the tool's node.
+ */
+const AGENT_V3 =
+	Number((process.env.N8N_VERSION || DEFAULT_N8N_VERSION).split('.')[0]) >= 2 ? 3.1 : 3;
+
 const emulator = new HubSpotEmulator();
 let model: ScriptedModel;
 let n8n: N8nInstance;
@@ -49,8 +58,14 @@ const spendDailyLimit = (spent: boolean) => () => {
 	emulator.settings.dailyLimit = spent ? 0 : null;
 };
 
-/** Each case: the prompt's key, the credential its tool uses, the model's calls. Contacts 101–106 are one case's each. */
-const CASES: Record<string, Scenario & { credential: CredentialRef; dryRunFromModel?: boolean }> = {
+/**
+ * Each case: the prompt's key, the credential its tool uses, the model's calls, the AI Agent's version (2.2 unless said).
+ * Contacts 101–108 are one case's each.
+ */
+const CASES: Record<
+	string,
+	Scenario & { credential: CredentialRef; dryRunFromModel?: boolean; agentVersion?: number }
+> = {
 	'case-remove': {
 		credential: CREDS.appToken,
 		calls: [{ from: '101', to: '201,202' }],
@@ -84,6 +99,18 @@ const CASES: Record<string, Scenario & { credential: CredentialRef; dryRunFromMo
 			{ from: '106', to: '207', dryRun: true },
 			{ from: '106', to: '207', dryRun: false },
 		],
+	},
+	'case-v3-remove': {
+		credential: CREDS.appToken,
+		calls: [{ from: '107', to: '208,209' }],
+		onStart: spendDailyLimit(false),
+		agentVersion: AGENT_V3,
+	},
+	'case-v3-revoked': {
+		credential: CREDS.revoked,
+		calls: [{ from: '108', to: '210' }],
+		onStart: spendDailyLimit(false),
+		agentVersion: AGENT_V3,
 	},
 };
 
@@ -125,7 +152,7 @@ function agentWorkflow(key: string, scenario: (typeof CASES)[string]): WorkflowJ
 			{
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 2.2,
+				typeVersion: scenario.agentVersion ?? 2.2,
 				position: [200, 0],
 				parameters: {
 					promptType: 'define',
@@ -150,7 +177,8 @@ function agentWorkflow(key: string, scenario: (typeof CASES)[string]): WorkflowJ
 			},
 			'HubSpot Associations': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		} as unknown as WorkflowJson['connections'],
-		settings: {},
+		// Agent v3's tool runs are engine requests, run before the Agent resumes in a new workflow's execution order (v1).
+		settings: scenario.agentVersion ? { executionOrder: 'v1' } : {},
 	};
 }
 
@@ -188,12 +216,14 @@ beforeAll(async () => {
 	addTestCredentials(emulator);
 	emulator.addToken(SCOPED_TOKEN, { kind: 'private', scopes: ['crm.objects.contacts.write'] });
 	emulator.seed('contacts', '101', 'companies', '201').seed('contacts', '101', 'companies', '202');
+	emulator.seed('contacts', '107', 'companies', '208').seed('contacts', '107', 'companies', '209');
 	for (const [from, to] of [
 		['102', '203'],
 		['103', '204'],
 		['104', '205'],
 		['105', '206'],
 		['106', '207'],
+		['108', '210'],
 	])
 		emulator.seed('contacts', from, 'companies', to);
 	model = await startScriptedModel(CASES);
@@ -351,6 +381,35 @@ describe("as an AI Agent's tool in the n8n application", () => {
 		expect(
 			Object.keys(requestsOf('case-dry-run')[0].tools![0].function.parameters.properties).sort(),
 		).toEqual(['dryRun', 'fromId', 'toIds']);
+	});
+
+	describe(`under AI Agent v${AGENT_V3}, which runs the tool as an ordinary node`, () => {
+		it('the model is offered the same tool', () => {
+			expect(requestsOf('case-v3-remove')[0].tools?.[0]).toEqual(
+				requestsOf('case-remove')[0].tools?.[0],
+			);
+		});
+
+		it('a call removes the pairs and the model is told so in one short answer', () => {
+			expect(toolAnswers('case-v3-remove')).toEqual([
+				{
+					summary: 'Removed the associations between contacts 107 and companies 208, 209.',
+					removed: 2,
+					notRemoved: 0,
+				},
+			]);
+			expect(emulator.toIds('contacts', '107', 'companies')).toEqual([]);
+		});
+
+		it('a revoked token: the model is told the cause and what the user can do, not a bare error; nothing removed', () => {
+			const [answer] = toolAnswers('case-v3-revoked');
+			expect(answer).toMatchObject({ removed: 0, notRemoved: 1 });
+			expect(answer.summary).toMatch(
+				/^Nothing was removed\. Not removed: contacts 108 → companies 210: HubSpot did not accept the credential \(HTTP 401\)/,
+			);
+			expect(answer.summary).toContain('What the user can do: Check the private app token');
+			expect(emulator.toIds('contacts', '108', 'companies')).toEqual(['210']);
+		});
 	});
 
 	it("no token reaches the model or n8n's output", () => {

@@ -2,12 +2,13 @@ import { NodeHelpers } from 'n8n-workflow';
 import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 
 import { HubSpotAssociations } from '../../nodes/HubSpotAssociations/HubSpotAssociations.node';
-import { EmitItems, ManualTrigger, PassThrough, ToolCaller } from './testNodes';
+import { AgentV3Caller, EmitItems, ManualTrigger, PassThrough, ToolCaller } from './testNodes';
 
 export const HUBSPOT_NODE_TYPE = 'n8n-nodes-hubspot-associations.hubSpotAssociations';
 export const PASS_THROUGH_NODE_TYPE = 'test.passThrough';
 export const HUBSPOT_TOOL_NODE_TYPE = `${HUBSPOT_NODE_TYPE}Tool`;
 export const TOOL_CALLER_NODE_TYPE = 'test.toolCaller';
+export const AGENT_V3_CALLER_NODE_TYPE = 'test.agentV3Caller';
 /**
  * n8n's MCP Server Trigger's type name, here given to the Tool Caller: n8n-core hands a tool the
  * execute data of the node that calls it, so the tool sees this type as its caller, as under the
@@ -55,6 +56,7 @@ export class TestNodeTypes implements INodeTypes {
 		[HUBSPOT_NODE_TYPE]: new HubSpotAssociations(),
 		[HUBSPOT_TOOL_NODE_TYPE]: asTool(new HubSpotAssociations()),
 		[TOOL_CALLER_NODE_TYPE]: new ToolCaller(),
+		[AGENT_V3_CALLER_NODE_TYPE]: new AgentV3Caller(),
 		[MCP_SERVER_TRIGGER_NODE_TYPE]: new ToolCaller(),
 	};
 

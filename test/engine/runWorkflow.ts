@@ -14,6 +14,7 @@ import type {
 
 import { TestCredentialsHelper } from './credentialsHelper';
 import {
+	AGENT_V3_CALLER_NODE_TYPE,
 	HUBSPOT_NODE_TYPE,
 	HUBSPOT_TOOL_NODE_TYPE,
 	MCP_SERVER_TRIGGER_NODE_TYPE,
@@ -238,8 +239,11 @@ export interface ToolRunOptions {
 	calls: IDataObject[];
 	/** The tool node's Settings → On Error (n8n does not consult it for a tool call). */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	/** Who calls the tool: an agent (default) or n8n's MCP Server Trigger. */
-	caller?: 'agent' | 'mcpServerTrigger';
+	/**
+	 * Who calls the tool: an agent that invokes it (default; n8n's AI Agent up to v2.x), n8n's MCP
+	 * Server Trigger, or n8n's AI Agent v3, which has the engine run the tool's node.
+	 */
+	caller?: 'agent' | 'mcpServerTrigger' | 'agentV3';
 }
 
 /** What the model got for one call: the tool's name and description, and the tool message's content. */
@@ -258,7 +262,8 @@ export interface ToolCallResult {
 /**
  * Runs Manual Trigger → Tool Caller, with the node's tool variant on the caller's ai_tool input, through WorkflowExecute: the
  * tool is built and invoked by n8n-core itself (`getInputConnectionData` → `createNodeAsTool` → `makeHandleToolInvocation`), as
- * for n8n's AI Agent and MCP Server Trigger.
+ * for n8n's AI Agent and MCP Server Trigger. With `caller: 'agentV3'` the engine itself runs the
+ * tool's node on the caller's request, as for n8n's AI Agent v3.
  */
 export async function runHubSpotTool(
 	options: ToolRunOptions,
@@ -277,10 +282,11 @@ export async function runHubSpotTool(
 		{
 			id: 'c',
 			name: 'Agent',
-			type:
-				options.caller === 'mcpServerTrigger'
-					? MCP_SERVER_TRIGGER_NODE_TYPE
-					: TOOL_CALLER_NODE_TYPE,
+			type: {
+				agent: TOOL_CALLER_NODE_TYPE,
+				mcpServerTrigger: MCP_SERVER_TRIGGER_NODE_TYPE,
+				agentV3: AGENT_V3_CALLER_NODE_TYPE,
+			}[options.caller ?? 'agent'],
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: { calls: JSON.stringify(options.calls) },
@@ -309,7 +315,9 @@ export async function runHubSpotTool(
 		},
 		active: false,
 		nodeTypes,
-		settings: {},
+		// A new workflow's execution order (v1): an engine request's nodes run before the node that
+		// asked for them resumes (n8n-core's requests-response.js).
+		settings: options.caller === 'agentV3' ? { executionOrder: 'v1' } : {},
 	});
 	const run = await new WorkflowExecute(
 		additionalDataFor(executionId, workflow, nodes, credentialsHelper),

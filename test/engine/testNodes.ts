@@ -1,8 +1,12 @@
 import type {
+	EngineRequest,
+	EngineResponse,
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	ITaskData,
 } from 'n8n-workflow';
 
 /**
@@ -115,5 +119,92 @@ export class ToolCaller implements INodeType {
 			}
 		}
 		return [out];
+	}
+}
+
+/** What the tools on a node's ai_tool input look like to their caller. */
+interface OfferedTool {
+	name: string;
+	description: string;
+	schema: { shape: Record<string, { description?: string }> };
+	metadata?: { sourceNodeName?: string };
+}
+
+/** The tool's name, description and parameters as offered to the model. */
+async function offeredTool(ctx: IExecuteFunctions) {
+	const [tool] = (await ctx.getInputConnectionData('ai_tool', 0)) as OfferedTool[];
+	const parameters = Object.fromEntries(
+		Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description ?? '']),
+	);
+	return {
+		node: tool.metadata?.sourceNodeName ?? '',
+		seen: { name: tool.name, description: tool.description, parameters },
+	};
+}
+
+/**
+ * The tool message n8n 2.40's AI Agent v3 gives the model for a tool node's run (buildObservation
+ * in @n8n/n8n-nodes-langchain's utils/agent-execution/buildSteps.js): the run's ai_tool items' json,
+ * or else `{ error, errorType }` of its error, or else an empty string; each JSON-stringified.
+ */
+function v3Observation(data: ITaskData): string {
+	const items = data.data?.ai_tool?.[0]?.map((item) => item?.json);
+	if (items?.length) return JSON.stringify(items);
+	if (data.error) return JSON.stringify({ error: data.error.message, errorType: data.error.name });
+	return JSON.stringify('');
+}
+
+interface V3Progress {
+	results: IDataObject[];
+}
+
+/**
+ * Stands in for n8n's AI Agent v3 (the version n8n 2.40 gives a new workflow): it does not invoke
+ * the tool itself but asks the engine to run the tool's node, one call at a time (an
+ * EngineRequest, as the Agent's createEngineRequests builds it), and is run again with the node's
+ * run (an EngineResponse). The tool node then runs as an ordinary node whose node carries
+ * `rewireOutputLogTo: 'ai_tool'` (n8n-core's requests-response.js). Outputs, per call, what the
+ * model would get, as the Tool Caller does.
+ */
+export class AgentV3Caller implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agent v3 Caller',
+		name: 'agentV3Caller',
+		group: ['transform'],
+		version: 1,
+		description: "Has the engine run its connected tool as n8n's AI Agent v3 does",
+		defaults: { name: 'Agent v3 Caller' },
+		inputs: ['main', 'ai_tool'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Calls', name: 'calls', type: 'json', default: '[]' }],
+	};
+
+	async execute(
+		this: IExecuteFunctions,
+		response?: EngineResponse<V3Progress>,
+	): Promise<INodeExecutionData[][] | EngineRequest<V3Progress & { itemIndex: number }>> {
+		const { node, seen } = await offeredTool(this);
+		const calls = JSON.parse(this.getNodeParameter('calls', 0) as string) as IDataObject[];
+		const results = [
+			...(response?.metadata?.results ?? []),
+			...(response?.actionResponses ?? []).map((answer) => ({
+				...seen,
+				observation: v3Observation(answer.data),
+			})),
+		];
+		if (results.length === calls.length) return [results.map((json) => ({ json }))];
+		return {
+			actions: [
+				{
+					actionType: 'ExecutionNodeAction',
+					nodeName: node,
+					input: calls[results.length],
+					type: 'ai_tool',
+					id: `call_${results.length}`,
+					metadata: { itemIndex: 0, results },
+				},
+			],
+			metadata: { itemIndex: 0, results },
+		};
 	}
 }

@@ -1,11 +1,14 @@
 /**
  * The node as an AI tool (its "HubSpot Associations Tool" variant under n8n's AI Agent or MCP
  * Server Trigger). n8n gives the caller the node's output items as JSON and, when the node throws,
- * its error: n8n 2.40's Agent (LangChain's AgentExecutor) then hands the model an empty tool
- * message, and a model told nothing says the association is gone. n8n's own tools (HTTP Request
- * Tool, Code Tool) answer a failure in words instead ("There was an error: …"); so does this node
- * under an agent. It answers with one short item saying what was removed, what was not and why,
- * and what the user can do, however many pairs the call carried.
+ * its error: n8n 2.40's Agent v2 (LangChain's AgentExecutor) then hands the model an empty tool
+ * message, and a model told nothing says the association is gone; Agent v3 hands it only
+ * `{ error: message }`, or nothing at all when the node's On Error sends the error to its error
+ * output (@n8n/n8n-nodes-langchain's utils/agent-execution/buildSteps.js, n8n-core's
+ * WorkflowExecute.handleNodeExecutionError). n8n's own tools (HTTP Request Tool, Code Tool) answer
+ * a failure in words instead ("There was an error: …"); so does this node under an agent. It
+ * answers with one short item saying what was removed, what was not and why, and what the user can
+ * do, however many pairs the call carried.
  *
  * Under the MCP Server Trigger the same words go out as an MCP tool error: the trigger marks a
  * result `isError` only when the tool threw (McpServer's CallTool handler → MessageFormatter.
@@ -13,15 +16,25 @@
  * it says, is an ordinary result (@n8n/n8n-nodes-langchain 2.40, nodes/mcp/McpTrigger). So there
  * a call that did not remove everything throws, with the answer's words as its message.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 /**
- * Whether this run is a tool call. n8n's own signal (`isToolExecution`, n8n 1.9x and later); a
- * runtime without it is told by the tool variant's type name, which n8n forms by appending "Tool"
- * (its `@tool` display option reads it the same way).
+ * Whether the engine runs this node for an agent: n8n's AI Agent v3 (the version n8n 2.40 gives a
+ * new workflow) does not invoke a tool but asks the engine to run the tool's node as an ordinary
+ * node, with isToolExecution() false, and marks that node so (n8n-core's requests-response.js,
+ * `node.rewireOutputLogTo = 'ai_tool'`). Its output items are what the model gets.
+ */
+const runForAgentByEngine = (ctx: IExecuteFunctions): boolean =>
+	ctx.getNode().rewireOutputLogTo === NodeConnectionTypes.AiTool;
+
+/**
+ * Whether this run is a tool call. n8n's own signal (`isToolExecution`, n8n 1.9x and later), or the
+ * mark of Agent v3's engine run; a runtime without either is told by the tool variant's type name,
+ * which n8n forms by appending "Tool" (its `@tool` display option reads it the same way).
  */
 export function runsAsTool(ctx: IExecuteFunctions): boolean {
+	if (runForAgentByEngine(ctx)) return true;
 	return typeof ctx.isToolExecution === 'function'
 		? ctx.isToolExecution()
 		: ctx.getNode().type.endsWith('Tool');
@@ -35,11 +48,12 @@ const MCP_SERVER_TRIGGER = '@n8n/n8n-nodes-langchain.mcpTrigger';
  * agent. n8n builds a tool's context with its caller's execute data (n8n-core's
  * getInputConnectionData): the Agent's under an agent (v1, v2), the trigger's when the trigger's
  * webhook runs the call. In queue mode a worker runs the MCP call with the tool's own node as the
- * executing node (n8n's JobProcessor.invokeTool). Ask it only of a tool call (runsAsTool): n8n's
- * Agent v3 runs a tool as an ordinary node, its own node executing too, with isToolExecution()
- * false (engine requests, n8n-core's requests-response).
+ * executing node (n8n's JobProcessor.invokeTool). Ask it only of a tool call (runsAsTool). n8n's
+ * Agent v3 has the engine run a tool as an ordinary node, its own node executing too (engine
+ * requests, n8n-core's requests-response): that node's mark tells it from an MCP worker's call.
  */
 export function calledByMcpClient(ctx: IExecuteFunctions): boolean {
+	if (runForAgentByEngine(ctx)) return false;
 	const caller = ctx.getExecuteData()?.node;
 	return caller?.type === MCP_SERVER_TRIGGER || caller?.name === ctx.getNode().name;
 }
