@@ -371,10 +371,13 @@ describe("journey 1: n8n's HubSpot Trigger, events delivered by HubSpot", () => 
 			expect(emulator.toIds('contacts', contactId(i), 'companies')).toEqual([String(90_001 + i)]);
 		}
 		// One read per delivered POST that held a disqualified contact (one of the five single-event POSTs
-		// held none), however many events it held; the archive requests hold up to 100 pairs each (the two
-		// 100-event POSTs hold 67 and 66 disqualified contacts with two deals each: two requests each).
+		// held none), however many events it held. The archive requests hold up to 100 pairs each: 11 if
+		// each execution sent its own (the two 100-event POSTs hold 67 and 66 disqualified contacts with
+		// two deals each: two requests each), fewer as the executions running at once share requests.
 		expect(emulator.stats.byRoute['batch/read']).toBe(9);
-		expect(emulator.stats.byRoute['batch/archive']).toBe(11);
+		const pairs = 2 * all.filter(disqualified).length;
+		expect(emulator.stats.byRoute['batch/archive']).toBeGreaterThanOrEqual(Math.ceil(pairs / 100));
+		expect(emulator.stats.byRoute['batch/archive']).toBeLessThanOrEqual(11);
 		expect(emulator.stats.archivedPairs).toBe(2 * all.filter(disqualified).length);
 		expect(emulator.stats.byStatus[429] ?? 0).toBe(0);
 	});

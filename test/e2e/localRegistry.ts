@@ -213,6 +213,9 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 				`--registry=https://${address}/`,
 				`--//${address}/:_authToken=${token}`,
 				'--loglevel=warn',
+				// What is published is a packed release, already built and scanned: the package's
+				// prepublishOnly (build and scan from the source tree) has no source tree to run in.
+				'--ignore-scripts',
 			];
 			const child = spawn(existsSync(npmBin) ? npmBin : 'npm', args, {
 				cwd: dir,

@@ -124,6 +124,8 @@ class Line {
 	lanes = 0;
 	/** Lanes looking for a place in the pace; each takes up to `limit` units once it has one. */
 	seeking = 0;
+	/** Lanes waiting for arrivals to fill a request: one is enough, two would split it. */
+	holding = 0;
 	/** The execution that handed work in last: an id, so that the line keeps no execution alive. */
 	lastOwner = 0;
 	/** When executions handed work in within the last window, oldest first. */
@@ -255,10 +257,13 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
 	try {
 		for (let first = line.entries[0]; first && line.waiting > 0; first = line.entries[0]) {
 			const { throttle } = first.owner;
+			// A request that is not full is already being filled by the lane waiting for arrivals.
+			if (line.holding > 0 && line.waiting < line.limit) break;
 			line.seeking++;
 			let ticket: number;
 			try {
-				await holdForArrivals(line);
+				line.holding++;
+				await holdForArrivals(line).finally(() => line.holding--);
 				throttle.expectRequests(1);
 				ticket = await throttle.acquire(() => line.waiting === 0);
 			} finally {
