@@ -22,12 +22,16 @@ import {
 	isRecord,
 	namesAnyId,
 	namesPairOf,
-	noIds,
-	type NamedIds,
 	type PairTypes,
 	type ResponseFields,
 } from './responses';
-import { sendBatch, type BatchEndpoint, type BatchOutcome, type SentPart } from './sendBatch';
+import {
+	namedAmong,
+	sendBatch,
+	type BatchEndpoint,
+	type BatchOutcome,
+	type SentPart,
+} from './sendBatch';
 
 /**
  * The arrivals of executions within the last window tell how fast they come; at most this many are
@@ -190,9 +194,13 @@ export async function sendQueued(
  */
 export function withdrawWaiting(transport: Transport): void {
 	const queue = transport.queueKey === undefined ? undefined : queues.get(transport.queueKey);
-	for (const line of queue?.lines.values() ?? [])
+	if (queue) withdrawOwner(queue, transport);
+}
+
+function withdrawOwner(queue: Queue, owner: Transport): void {
+	for (const line of queue.lines.values())
 		for (const entry of [...line.entries])
-			if (entry.owner === transport) withdraw(line, entry, NOT_SENT);
+			if (entry.owner === owner) withdraw(line, entry, NOT_SENT);
 }
 
 function arrive(line: Line, entry: Entry): void {
@@ -229,9 +237,7 @@ async function awaitEntry(queue: Queue, entry: Entry): Promise<BatchOutcome | un
 		const stop = await Promise.race([settled, stopped]);
 		over = true;
 		if (stop && !entry.done) {
-			for (const line of queue.lines.values())
-				for (const other of [...line.entries])
-					if (other.owner === entry.owner) withdraw(line, other, NOT_SENT);
+			withdrawOwner(queue, entry.owner);
 			stopIfCancelled(entry.owner);
 		}
 	}
@@ -537,17 +543,6 @@ function distribute(line: Line, request: SharedRequest, outcome: BatchOutcome): 
 	for (const list of request.riders.values())
 		for (const { entry } of list) counts.set(entry, (counts.get(entry) ?? 0) + 1);
 	for (const [entry, count] of counts) entry.settle(count);
-}
-
-function namedAmong(named: NamedIds, units: readonly Unit[]): NamedIds {
-	const within = noIds();
-	for (const { from, to } of units) {
-		if (named.from.has(from)) within.from.add(from);
-		if (named.either.has(from)) within.either.add(from);
-		if (to !== undefined && named.to.has(to)) within.to.add(to);
-		if (to !== undefined && named.either.has(to)) within.either.add(to);
-	}
-	return within;
 }
 
 /** The results and errors of a shared answer that concern these units, and nothing else. */

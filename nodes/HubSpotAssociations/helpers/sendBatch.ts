@@ -171,13 +171,17 @@ function namedIdsIn(body: unknown, units: readonly Unit[], types: PairTypes): Na
 	if (!isRecord(body)) return named;
 	for (const source of [body, ...(Array.isArray(body.errors) ? body.errors.filter(isRecord) : [])])
 		idsNamedByError(source, types, named);
-	const present = noIds();
-	if (!namesAnyId(named)) return present;
+	return namesAnyId(named) ? namedAmong(named, units) : noIds();
+}
+
+/** The ids of `named` that these units carry, each on the side they carry it. */
+export function namedAmong(named: NamedIds, units: readonly Unit[]): NamedIds {
+	const within = noIds();
 	for (const { from, to } of units) {
-		if (named.from.has(from)) present.from.add(from);
-		if (named.either.has(from)) present.either.add(from);
-		if (to !== undefined && named.to.has(to)) present.to.add(to);
-		if (to !== undefined && named.either.has(to)) present.either.add(to);
+		if (named.from.has(from)) within.from.add(from);
+		if (named.either.has(from)) within.either.add(from);
+		if (to !== undefined && named.to.has(to)) within.to.add(to);
+		if (to !== undefined && named.either.has(to)) within.either.add(to);
 	}
-	return present;
+	return within;
 }
