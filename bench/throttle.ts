@@ -1,6 +1,6 @@
 /**
  * npm run bench:throttle [-- --reduced | --calls 10,40 | --one-pair 300,1000 | --unshared | --seeds N |
- * --out DIR]
+ * --workers N --slots N | --out DIR]
  *
  * The node's batch queue and pace in n8n queue mode at every size, in virtual time
  * (bench/throttleSim.ts: 2 workers × 5 executions, each worker with its own queue and pace):
@@ -13,7 +13,9 @@
  * taking no time). Targets: time ≤ 1.15 × perfect pacing, 429s ≤ 2 % of requests, nothing lost, no
  * failed execution (stress case: ≤ 1.5 × and ≤ 5 %). Exits 1 when a cell misses one. `--reduced` is
  * the grid for CI; `--unshared` runs the executions with Share Requests off (one pace per worker,
- * each execution its own requests). Writes the table as Markdown to bench/results/.
+ * each execution its own requests); `--workers` and `--slots` change n8n's side (default 2 workers,
+ * 10 executions at once over them: a single worker of 10 is queue mode's other common set-up).
+ * Writes the table as Markdown to bench/results/.
  * Calibration: `npm run test:scale -- --calls N` ends with the same run in this simulator, n8n's side
  * (start-up, spacing of the executions, finish) read off the real run, and real ÷ simulated.
  */
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
 			'one-pair': { type: 'string' },
 			unshared: { type: 'boolean' },
 			seeds: { type: 'string' },
+			workers: { type: 'string' },
+			slots: { type: 'string' },
 			out: { type: 'string' },
 		},
 	});
@@ -106,15 +110,22 @@ async function main(): Promise<void> {
 	const onePairList = list(values['one-pair'], REDUCED_ONE_PAIR, FULL_ONE_PAIR);
 	const shareRequests = !values.unshared;
 	const seeds = Math.max(1, Number(values.seeds ?? 3));
+	const model = {
+		...QUEUE_DEFAULTS,
+		shareRequests,
+		workers: Number(values.workers ?? QUEUE_DEFAULTS.workers),
+		slots: Number(values.slots ?? QUEUE_DEFAULTS.slots),
+	};
 	const rows: string[] = [];
 	let failed = 0;
 	const header =
 		'| cell | time s | perfect pacing s | time ÷ perfect | n8n alone s | time ÷ n8n alone | bound s | requests | pairs a request | 429s | lost pairs | failed executions | verdict |';
 	rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 	console.log(
-		`bench:throttle: ${seeds} seed(s) a cell, the worst shown; queue model ${JSON.stringify({ ...QUEUE_DEFAULTS, shareRequests })}`,
+		`bench:throttle: ${seeds} seed(s) a cell, the worst shown; queue model ${JSON.stringify(model)}`,
 	);
 	for (const c of grid(callsList, onePairList, shareRequests)) {
+		c.scenario = { ...c.scenario, workers: model.workers, slots: model.slots };
 		const outcomes: Outcome[] = [];
 		for (let seed = 1; seed <= seeds; seed++)
 			outcomes.push(await simulate({ ...c.scenario, seed }));
