@@ -226,6 +226,27 @@ describe('RateLimitThrottle bookkeeping', () => {
 		expect(renewedAt).toBeLessThan(1000);
 	});
 
+	it('with others about, the last requests of the work take the reserve; more work leaves it free', async () => {
+		const firstAfterProbe = async (backlog: number) => {
+			let now = 0;
+			const throttle = new RateLimitThrottle({
+				now: () => now,
+				sleep: async (ms) => void (now += ms),
+				random: () => 0,
+			});
+			const probe = await throttle.acquire();
+			// HubSpot counted our probe and 7 requests of others: 2 left of 10, the reserve's size.
+			now = 50;
+			throttle.observe(answer(0, 50, 2), probe);
+			await throttle.acquire(undefined, () => backlog);
+			return now;
+		};
+		// One request left to make: waiting for a place to free would cost it most of a window.
+		expect(await firstAfterProbe(1)).toBe(50);
+		// Three: they leave the reserve to an execution not yet in the picture.
+		expect(await firstAfterProbe(3)).toBeGreaterThan(50);
+	});
+
 	it('alone it takes the whole window', async () => {
 		let now = 0;
 		const throttle = new RateLimitThrottle({

@@ -270,7 +270,10 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
 			try {
 				await holdForArrivals(line);
 				throttle.expectRequests(1);
-				ticket = await throttle.acquire(() => line.waiting === 0);
+				ticket = await throttle.acquire(
+					() => line.waiting === 0,
+					() => backlogOf(queue),
+				);
 			} finally {
 				line.seeking--;
 			}
@@ -289,6 +292,13 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
 	} finally {
 		line.lanes--;
 	}
+}
+
+/** The requests the queue's waiting units still make, over every line. */
+function backlogOf(queue: Queue): number {
+	let requests = 0;
+	for (const line of queue.lines.values()) requests += Math.ceil(line.waiting / line.limit);
+	return requests;
 }
 
 /**

@@ -23,6 +23,9 @@ import type { HubSpotExchange } from './request';
  * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left
  *   for executions not yet in the picture, whose first request then finds room. (A newcomer sends
  *   its first request knowing nothing of the window: in a window filled to the brim it is refused.)
+ * - Tail: the last requests of the process's work (at most half the reserve still to make) may take
+ *   the reserve. (They would wait for a place to free, most of a window, to leave room for a newcomer
+ *   who may never come: a burst that needs nearly the whole window would end a window late.)
  * - Part of the room: with others about, the room nobody held at the last answer is shared in
  *   proportion to each one's part of the window, a part of a request taken as a chance; a remaining
  *   plan that fits half that room goes at once. (Executions reading the same answer would each take
@@ -127,13 +130,14 @@ export class RateLimitThrottle {
 	 * Waits until one more request may go, in the order callers asked; the ticket goes back with the
 	 * answer to `observe`. A waiter whose `stop` says yes (its execution was canceled, or its run
 	 * must send nothing more) is let go at once, to find that out; the others keep their turns.
+	 * `backlog` tells how many requests the process's work still makes, this one included (Tail).
 	 */
-	acquire(stop?: () => boolean): Promise<number> {
+	acquire(stop?: () => boolean, backlog?: () => number): Promise<number> {
 		// Once a waiter has been let go it stays let go, even if its reason passes (a queue that was
 		// empty gets work again): a place it took later would be held for a request nobody sends.
 		let stopped = false;
 		const letGo = stop && (() => (stopped ||= stop()));
-		const turn = this.gate.then(async () => await this.waitForSlot(letGo));
+		const turn = this.gate.then(async () => await this.waitForSlot(letGo, backlog));
 		// The next waiter's turn comes after this one's, whatever became of it.
 		this.gate = turn.then(
 			() => undefined,
@@ -259,11 +263,11 @@ export class RateLimitThrottle {
 		return this.intervalMs;
 	}
 
-	private async waitForSlot(stop?: () => boolean): Promise<number> {
+	private async waitForSlot(stop?: () => boolean, backlog?: () => number): Promise<number> {
 		for (;;) {
 			// A waiter that stops takes no place in the window: no request goes for it.
 			if (stop?.()) return STOPPED;
-			const delay = this.delayMs(this.now());
+			const delay = this.delayMs(this.now(), backlog?.());
 			if (delay <= 0) break;
 			await this.sleep(Math.min(MAX_NAP_MS, Math.ceil(delay)));
 		}
@@ -279,7 +283,7 @@ export class RateLimitThrottle {
 	}
 
 	/** 0 when a request may go now, else how long to wait before looking again. */
-	private delayMs(now: number): number {
+	private delayMs(now: number, backlog?: number): number {
 		if (now < this.heldUntil) return this.heldUntil - now;
 		if (this.blind) return 0;
 		// Before the first answer one request goes alone, and its headers tell about the window.
@@ -291,11 +295,14 @@ export class RateLimitThrottle {
 		const own = ownIn.length;
 		const used = own + othersIn.length;
 		const crowded = now < this.othersSeenAt;
-		// A newcomer's first request may take the reserve; that is what it is for.
-		const reserve =
-			crowded && own > 0
-				? Math.min(this.max * MAX_RESERVE_SHARE, Math.max(MIN_RESERVE, this.max * RESERVE_SHARE))
-				: 0;
+		const reserveSize = Math.min(
+			this.max * MAX_RESERVE_SHARE,
+			Math.max(MIN_RESERVE, this.max * RESERVE_SHARE),
+		);
+		// A newcomer's first request may take the reserve; that is what it is for. So may the last
+		// requests of the process's work (Tail).
+		const tail = backlog !== undefined && backlog <= reserveSize / 2;
+		const reserve = crowded && own > 0 && !tail ? reserveSize : 0;
 		if (this.max - used - reserve < 1) {
 			const oldest = Math.min(
 				ownIn[0]?.at ?? Number.POSITIVE_INFINITY,
