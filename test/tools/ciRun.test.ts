@@ -66,13 +66,14 @@ const FAST_AND_END_TO_END = [
 ];
 
 describe('.ci/run', () => {
-	it('runs every check, the queue-mode scale runs last', () => {
+	it('runs every check, the scale runs last: queue mode, then a regular-mode burst as a gate', () => {
 		const { status, npm } = runCi([]);
 		expect(status).toBe(0);
 		expect(npm).toEqual([
 			...FAST_AND_END_TO_END,
 			'run test:scale',
 			'run test:scale -- --calls 120',
+			'run test:scale -- --mode regular --calls 300 --pairs 1 --gate',
 		]);
 	});
 
