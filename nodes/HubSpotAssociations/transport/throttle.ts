@@ -24,8 +24,10 @@ import type { HubSpotExchange } from './request';
  *   for executions not yet in the picture, whose first request then finds room. (A newcomer sends
  *   its first request knowing nothing of the window: in a window filled to the brim it is refused.)
  * - Tail: the last requests of the process's work (at most half the reserve still to make) may take
- *   the reserve. (They would wait for a place to free, most of a window, to leave room for a newcomer
- *   who may never come: a burst that needs nearly the whole window would end a window late.)
+ *   half the reserve. (They would wait for a place to free, most of a window, to leave room for a
+ *   newcomer who may never come: a burst that needs nearly the whole window would end a window late.
+ *   The other half still covers the requests of other processes that the picture does not show yet,
+ *   as the window fills.)
  * - Part of the room: with others about, the room nobody held at the last answer is shared in
  *   proportion to each one's part of the window, a part of a request taken as a chance; a remaining
  *   plan that fits half that room goes at once. (Executions reading the same answer would each take
@@ -299,10 +301,10 @@ export class RateLimitThrottle {
 			this.max * MAX_RESERVE_SHARE,
 			Math.max(MIN_RESERVE, this.max * RESERVE_SHARE),
 		);
-		// A newcomer's first request may take the reserve; that is what it is for. So may the last
-		// requests of the process's work (Tail).
+		// A newcomer's first request may take the reserve; that is what it is for. The last requests
+		// of the process's work may take half of it (Tail).
 		const tail = backlog !== undefined && backlog <= reserveSize / 2;
-		const reserve = crowded && own > 0 && !tail ? reserveSize : 0;
+		const reserve = crowded && own > 0 ? (tail ? reserveSize / 2 : reserveSize) : 0;
 		if (this.max - used - reserve < 1) {
 			const oldest = Math.min(
 				ownIn[0]?.at ?? Number.POSITIVE_INFINITY,
