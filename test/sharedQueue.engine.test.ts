@@ -55,39 +55,6 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(archiveRequests(emu).length).toBeLessThanOrEqual(3);
 	});
 
-	it("executions arriving one after another: each one's last, part-full batch waits for the next one's pairs", async () => {
-		const emu = emulator();
-		// The window is known from an earlier execution, as in a burst's later part.
-		const [warmUp] = onePairEach(emu, 1, 1);
-		expect((await run(emu, warmUp, archiveParameters(), { credentialId: account })).error).toBe(
-			undefined,
-		);
-		// Twelve executions of 110 pairs, 15 ms apart (faster than the window's spacing of 100 ms):
-		// each hands in a batch of 100 and one of 10.
-		const executions = 12;
-		const pairs = 110;
-		const inputs = Array.from({ length: executions }, (_, e) =>
-			onePairEach(emu, pairs, 1_000 + e * pairs).flat(),
-		);
-		const before = archiveRequests(emu).length;
-		const runs: Array<ReturnType<typeof run>> = [];
-		for (const items of inputs) {
-			runs.push(run(emu, items, archiveParameters(), { credentialId: account }));
-			await new Promise((resolve) => setTimeout(resolve, 15));
-		}
-		const results = await Promise.all(runs);
-		results.forEach((result, e) => {
-			expect(result.error).toBeUndefined();
-			expect(result.items.map((item) => item.json.fromId)).toEqual(
-				inputs[e].map((item) => String(item.id)),
-			);
-		});
-		expect(emu.count()).toBe(0);
-		// 1,320 pairs fill 14 requests; the first executions' go before their pace is known. Sent
-		// with each execution's own 10-pair batch alone, they would take 24.
-		expect(archiveRequests(emu).length - before).toBeLessThanOrEqual(18);
-	});
-
 	it('with Share Requests With Other Executions off, each execution sends its own request', async () => {
 		const emu = emulator();
 		const inputs = onePairEach(emu, 8, 1);

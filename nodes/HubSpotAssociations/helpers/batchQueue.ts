@@ -268,7 +268,8 @@ async function runLane(queue: Queue, line: Line): Promise<void> {
 			line.seeking++;
 			let ticket: number;
 			try {
-				await holdForArrivals(line);
+				line.holding++;
+				await holdForArrivals(line).finally(() => line.holding--);
 				throttle.expectRequests(1);
 				ticket = await throttle.acquire(
 					() => line.waiting === 0,
@@ -325,39 +326,24 @@ function dropIdle(): void {
  * waits here; nor does anything while the window is unknown.
  */
 async function holdForArrivals(line: Line): Promise<void> {
-	let holding = false;
-	try {
-		for (;;) {
-			const first = line.entries[0];
-			const { arrivals } = line;
-			// The lanes already looking for a place take their requests first: this lane's request is
-			// what they leave. An execution hands in its batches together (100, 100 and 50 pairs): the
-			// third lane's 50 wait for the next execution's, not the first two lanes' 200.
-			const left = line.waiting - (line.seeking - 1) * line.limit;
-			if (!first || left >= line.limit || arrivals.length < 3) return;
-			const { throttle } = first.owner;
-			const spacing = throttle.steadySpacingMs();
-			const meanGap = (arrivals[arrivals.length - 1] - arrivals[0]) / (arrivals.length - 1);
-			if (spacing === 0 || meanGap >= spacing) return;
-			let longestGap = 0;
-			for (let i = 1; i < arrivals.length; i++)
-				longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
-			const now = Date.now();
-			const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
-			const quietLeft = quietMs - (now - arrivals[arrivals.length - 1]);
-			const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
-			if (quietLeft <= 0 || holdLeft <= 0) return;
-			if (first.owner.cancelSignal?.aborted) return;
-			if (!holding) {
-				// One lane waiting for arrivals is enough: a second would split what comes.
-				if (line.holding > 0) return;
-				line.holding++;
-				holding = true;
-			}
-			await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft, holdLeft)));
-		}
-	} finally {
-		if (holding) line.holding--;
+	for (;;) {
+		const first = line.entries[0];
+		const { arrivals } = line;
+		if (!first || line.waiting >= line.limit || arrivals.length < 3) return;
+		const { throttle } = first.owner;
+		const spacing = throttle.steadySpacingMs();
+		const meanGap = (arrivals[arrivals.length - 1] - arrivals[0]) / (arrivals.length - 1);
+		if (spacing === 0 || meanGap >= spacing) return;
+		let longestGap = 0;
+		for (let i = 1; i < arrivals.length; i++)
+			longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
+		const now = Date.now();
+		const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
+		const quietLeft = quietMs - (now - arrivals[arrivals.length - 1]);
+		const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
+		if (quietLeft <= 0 || holdLeft <= 0) return;
+		if (first.owner.cancelSignal?.aborted) return;
+		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft, holdLeft)));
 	}
 }
 
