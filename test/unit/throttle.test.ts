@@ -178,6 +178,17 @@ describe('RateLimitThrottle with many short executions on shared workers', () =>
 	);
 });
 
+/** A throttle on a clock the test sets; its sleeps move the clock on. No wake jitter. */
+function onTestClock(): { throttle: RateLimitThrottle; clock: { now: number } } {
+	const clock = { now: 0 };
+	const throttle = new RateLimitThrottle({
+		now: () => clock.now,
+		sleep: async (ms) => void (clock.now += ms),
+		random: () => 0,
+	});
+	return { throttle, clock };
+}
+
 describe('RateLimitThrottle bookkeeping', () => {
 	const answer = (
 		sentAt: number,
@@ -228,18 +239,13 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('with others about, the last requests of the work take the reserve; more work leaves it free', async () => {
 		const firstAfterProbe = async (backlog: number) => {
-			let now = 0;
-			const throttle = new RateLimitThrottle({
-				now: () => now,
-				sleep: async (ms) => void (now += ms),
-				random: () => 0,
-			});
+			const { throttle, clock } = onTestClock();
 			const probe = await throttle.acquire();
 			// HubSpot counted our probe and 7 requests of others: 2 left of 10, the reserve's size.
-			now = 50;
+			clock.now = 50;
 			throttle.observe(answer(0, 50, 2), probe);
 			await throttle.acquire(undefined, () => backlog);
-			return now;
+			return clock.now;
 		};
 		// One request left to make: waiting for a place to free would cost it most of a window.
 		expect(await firstAfterProbe(1)).toBe(50);
