@@ -178,13 +178,19 @@ describe('RateLimitThrottle with many short executions on shared workers', () =>
 	);
 });
 
-/** A throttle on a clock the test sets; its sleeps move the clock on. No wake jitter. */
-function onTestClock(): { throttle: RateLimitThrottle; clock: { now: number } } {
+/**
+ * A throttle on a clock the test sets; its sleeps move the clock on. `random` draws its wake jitter
+ * and chances (Math.random when not given).
+ */
+function onTestClock(random?: () => number): {
+	throttle: RateLimitThrottle;
+	clock: { now: number };
+} {
 	const clock = { now: 0 };
 	const throttle = new RateLimitThrottle({
 		now: () => clock.now,
 		sleep: async (ms) => void (clock.now += ms),
-		random: () => 0,
+		random,
 	});
 	return { throttle, clock };
 }
@@ -209,20 +215,15 @@ describe('RateLimitThrottle bookkeeping', () => {
 
 	it('reads the others on the account from Remaining beyond its own requests, and takes its part of the room', async () => {
 		const grants = async (coin: number) => {
-			let now = 0;
-			const throttle = new RateLimitThrottle({
-				now: () => now,
-				sleep: async (ms) => void (now += ms),
-				random: () => coin,
-			});
+			const { throttle, clock } = onTestClock(() => coin);
 			const probe = await throttle.acquire();
 			// HubSpot counted our probe and 6 requests of others: 3 left of 10.
-			now = 50;
+			clock.now = 50;
 			throttle.observe(answer(0, 50, 3), probe);
 			const at: number[] = [];
 			for (let i = 0; i < 3; i++) {
 				await throttle.acquire();
-				at.push(now);
+				at.push(clock.now);
 			}
 			return at;
 		};
@@ -237,9 +238,9 @@ describe('RateLimitThrottle bookkeeping', () => {
 		expect(renewedAt).toBeLessThan(1000);
 	});
 
-	it('with others about, the last requests of the work take the reserve; more work leaves it free', async () => {
+	it('with others about, the last requests of the work take half the reserve; more work leaves it all free', async () => {
 		const firstAfterProbe = async (backlog: number) => {
-			const { throttle, clock } = onTestClock();
+			const { throttle, clock } = onTestClock(() => 0);
 			const probe = await throttle.acquire();
 			// HubSpot counted our probe and 7 requests of others: 2 left of 10, the reserve's size.
 			clock.now = 50;
@@ -254,18 +255,14 @@ describe('RateLimitThrottle bookkeeping', () => {
 	});
 
 	it('alone it takes the whole window', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-		});
+		const { throttle, clock } = onTestClock();
 		const probe = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(answer(0, 50, 9), probe);
 		for (let i = 0; i < 9; i++) await throttle.acquire();
-		expect(now).toBe(50);
+		expect(clock.now).toBe(50);
 		await throttle.acquire();
-		expect(now).toBeGreaterThanOrEqual(1000);
+		expect(clock.now).toBeGreaterThanOrEqual(1000);
 	});
 
 	// HubSpot counts a request when it arrives, somewhere between its sending and its answer: a later
@@ -273,25 +270,20 @@ describe('RateLimitThrottle bookkeeping', () => {
 	// connection) is in the window HubSpot describes to the earlier one. Alone, it is not another
 	// caller, and the pace goes on filling the window.
 	it('alone, an answer counting a later request of ours is not taken for another caller', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-			random: () => 0,
-		});
+		const { throttle, clock } = onTestClock(() => 0);
 		const probe = await throttle.acquire();
-		now = 10;
+		clock.now = 10;
 		throttle.observe(answer(0, 10, 9), probe);
 		const first = await throttle.acquire();
-		now = 11;
+		clock.now = 11;
 		await throttle.acquire();
 		// The second reached HubSpot first (at 12, the first at 14): the first's answer, back before
 		// the second's, says 3 of 10 are taken, our three.
-		now = 25;
+		clock.now = 25;
 		throttle.observe(answer(10, 25, 7), first);
 		// Seven places are free: all go at once.
 		for (let i = 0; i < 7; i++) await throttle.acquire();
-		expect(now).toBe(25);
+		expect(clock.now).toBe(25);
 	});
 
 	// A place in the window is dated from its answer less the quickest round trip, and the pace holds
@@ -299,72 +291,58 @@ describe('RateLimitThrottle bookkeeping', () => {
 	// count the request then. Alone, a request of ours HubSpot still holds within that slack is not
 	// another caller either.
 	it('alone, an answer counting one of ours a little after its date is not taken for another caller', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-			random: () => 0,
-		});
+		const { throttle, clock } = onTestClock(() => 0);
 		// The probe went at 0 and came back at 50: dated 0; HubSpot counted it at 3.
 		const probe = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(answer(0, 50, 9), probe);
-		now = 100;
+		clock.now = 100;
 		const four = [];
 		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
-		now = 150;
+		clock.now = 150;
 		for (const ticket of four) throttle.observe(answer(100, 150, 5), ticket);
 		// At 1001 HubSpot still holds the probe: the next request finds our 6 there.
-		now = 1001;
+		clock.now = 1001;
 		const next = await throttle.acquire();
-		now = 1051;
+		clock.now = 1051;
 		throttle.observe(answer(1001, 1051, 4), next);
 		// Ours in the window now: the four and the last; five places are free and go at once.
 		for (let i = 0; i < 5; i++) await throttle.acquire();
-		expect(now).toBe(1051);
+		expect(clock.now).toBe(1051);
 	});
 
 	// An answer held up on its way back (a busy event loop) says HubSpot counted its request at
 	// most its answer less the quickest round trip, at the earliest when it went: ours in the window
 	// at that earliest moment are counted as ours.
 	it('alone, a slow answer does not show ours that HubSpot held as another caller', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-			random: () => 0,
-		});
+		const { throttle, clock } = onTestClock(() => 0);
 		const probe = await throttle.acquire();
-		now = 10;
+		clock.now = 10;
 		throttle.observe(answer(0, 10, 9), probe);
-		now = 20;
+		clock.now = 20;
 		const four = [];
 		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
-		now = 30;
+		clock.now = 30;
 		for (const ticket of four) throttle.observe(answer(20, 30, 5), ticket);
 		// At 1012 HubSpot counts the next request with the four (counted at 20) still in its window;
 		// the answer comes back 88 ms later.
-		now = 1012;
+		clock.now = 1012;
 		const next = await throttle.acquire();
-		now = 1100;
+		clock.now = 1100;
 		throttle.observe(answer(1012, 1100, 5), next);
 		// The four have left since, the last is ours: nine places are free and go at once.
 		for (let i = 0; i < 9; i++) await throttle.acquire();
-		expect(now).toBe(1100);
+		expect(clock.now).toBe(1100);
 	});
 
 	it('holds everyone back after a 429 for the wait it is given', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-		});
+		const { throttle, clock } = onTestClock();
 		const ticket = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(answer(0, 50, 0, 429), ticket);
 		throttle.penalize(400);
 		await throttle.acquire();
-		expect(now).toBeGreaterThanOrEqual(450);
+		expect(clock.now).toBeGreaterThanOrEqual(450);
 	});
 
 	it('a refusal without rate-limit headers (a revoked token) does not stop pacing: the next request still goes alone', async () => {
@@ -409,13 +387,9 @@ describe('RateLimitThrottle bookkeeping', () => {
 	});
 
 	it('a waiter whose execution stopped leaves at once, behind other waiters, and takes no place in the window', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-		});
+		const { throttle, clock } = onTestClock();
 		const probe = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(answer(0, 50, 0), probe);
 		// The window is full: the next waiter waits for the probe's slot, about a window away.
 		let stopped = false;
@@ -423,19 +397,15 @@ describe('RateLimitThrottle bookkeeping', () => {
 		const behind = throttle.acquire(() => stopped);
 		stopped = true;
 		expect(await behind).toBe(-1);
-		expect(now).toBeLessThan(1000);
+		expect(clock.now).toBeLessThan(1000);
 		await ahead;
 		expect(throttle.isIdle()).toBe(false);
 	});
 
 	it('a waiter let go stays let go when its reason passes: it never takes a place later', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-		});
+		const { throttle, clock } = onTestClock();
 		const probe = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(answer(0, 50, 0), probe);
 		// A queue's lane: let go while its line is empty; the line gets work again just after.
 		let empty = true;
@@ -446,21 +416,17 @@ describe('RateLimitThrottle bookkeeping', () => {
 		const first = await ahead;
 		// The lane's turn came after `ahead`'s: it must not have taken a place nobody will use.
 		const second = await throttle.acquire();
-		now += 50;
-		throttle.observe(answer(now - 50, now, 5), first);
-		throttle.observe(answer(now - 50, now, 5), second);
-		now += 5000;
+		clock.now += 50;
+		throttle.observe(answer(clock.now - 50, clock.now, 5), first);
+		throttle.observe(answer(clock.now - 50, clock.now, 5), second);
+		clock.now += 5000;
 		expect(throttle.isIdle()).toBe(true);
 	});
 
 	it('stops pacing when the answers carry no rate-limit headers', async () => {
-		let now = 0;
-		const throttle = new RateLimitThrottle({
-			now: () => now,
-			sleep: async (ms) => void (now += ms),
-		});
+		const { throttle, clock } = onTestClock();
 		const ticket = await throttle.acquire();
-		now = 50;
+		clock.now = 50;
 		throttle.observe(
 			{
 				statusCode: 204,
@@ -472,6 +438,6 @@ describe('RateLimitThrottle bookkeeping', () => {
 			ticket,
 		);
 		for (let i = 0; i < 50; i++) await throttle.acquire();
-		expect(now).toBe(50);
+		expect(clock.now).toBe(50);
 	});
 });
