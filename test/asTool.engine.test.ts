@@ -24,6 +24,17 @@ const FROM_AI = {
 };
 const toolParameters = (overrides: INodeParameters = {}) =>
 	archiveParameters({ ...FROM_AI, ...overrides });
+/** The model chooses Dry Run too: it checks first, then removes. */
+const dryRunAskedOfModel = () =>
+	toolParameters({
+		options: {
+			dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}",
+		},
+	});
+const DRY_RUN_THEN_REMOVAL = [
+	{ fromId: '1', toIds: '10', dryRun: true },
+	{ fromId: '1', toIds: '10', dryRun: false },
+];
 
 interface Answer {
 	summary: string;
@@ -154,19 +165,7 @@ describe('As an AI tool', () => {
 	it('a dry run the model asks for: what would be removed, nothing removed', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10');
-		const parameters = toolParameters({
-			options: {
-				dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}",
-			},
-		});
-		const [dry, real] = await callTool(
-			emu,
-			[
-				{ fromId: '1', toIds: '10', dryRun: true },
-				{ fromId: '1', toIds: '10', dryRun: false },
-			],
-			parameters,
-		);
+		const [dry, real] = await callTool(emu, DRY_RUN_THEN_REMOVAL, dryRunAskedOfModel());
 		expect(answerOf(dry)).toEqual({
 			summary:
 				'Dry run, nothing was removed: would remove the associations between contacts 1 and companies 10.',
@@ -355,19 +354,7 @@ describe("As a tool of n8n's AI Agent v3", () => {
 	it('a dry run, then the removal: each call answered in words', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '10');
-		const parameters = toolParameters({
-			options: {
-				dryRun: "={{ $fromAI('dryRun', 'true to only check what would be removed', 'boolean') }}",
-			},
-		});
-		const [dry, real] = await v3Call(
-			emu,
-			[
-				{ fromId: '1', toIds: '10', dryRun: true },
-				{ fromId: '1', toIds: '10', dryRun: false },
-			],
-			parameters,
-		);
+		const [dry, real] = await v3Call(emu, DRY_RUN_THEN_REMOVAL, dryRunAskedOfModel());
 		expect(answerOf(dry)).toMatchObject({ removed: 0, wouldRemove: 1 });
 		expect(answerOf(real)).toEqual({
 			summary: 'Removed the associations between contacts 1 and companies 10.',
