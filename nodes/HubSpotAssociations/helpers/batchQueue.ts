@@ -46,15 +46,26 @@ const QUIET_MEAN_GAPS = 5;
 /** ...nor for twice the longest of the latest gaps: n8n starts a burst's executions in clumps. */
 const QUIET_LONGEST_GAPS = 2;
 /**
- * The longest a request waits for arrivals, as a share of HubSpot's window (1 s of 10 s): a stream
- * of executions then costs at most one request per line in that time, a tenth of the window's
- * places at 100 per 10 s. Waiting longer saves requests but keeps every waiting execution open,
- * and n8n finishes them all at once when the answer comes: with waits of up to a window, a
- * thousand webhook executions in regular mode on SQLite outran n8n's database, and HubSpot's
- * webhooks timed out (30 s) and were sent again (docs/scaling.md).
+ * A request waits for arrivals while executions come faster than this share of the rate at which
+ * HubSpot's window frees places: n8n's regular mode starts the first executions of a burst at
+ * about half that rate (at 100 per 10 s), and those would each go alone.
  */
-const MAX_HOLD_SHARE = 0.1;
-/** Longest single sleep while holding: an arrival may fill the request sooner. */
+const HOLD_FROM_RATE_SHARE = 0.5;
+/**
+ * The longest a request waits for arrivals, as a share of HubSpot's window (5 s of 10 s): a stream
+ * of executions then costs at most two requests per line a window. Waiting longer saves requests
+ * but keeps every waiting execution open, and n8n finishes them all at once when the answer comes:
+ * with waits of up to a window, a thousand webhook executions in regular mode on SQLite outran
+ * n8n's database, and HubSpot's webhooks timed out (30 s) and were sent again (docs/scaling.md).
+ */
+const MAX_HOLD_SHARE = 0.5;
+/**
+ * A hold that stops at the ceiling (see `Line.ceiling`) waits this many of its own arrival gaps
+ * more, one time in `CEILING_CHECK_EVERY`: an arrival then shows the ceiling was only a pause.
+ */
+const CEILING_CHECK_GAPS = 2;
+const CEILING_CHECK_EVERY = 4;
+/** Longest single sleep while holding, should no arrival wake the hold sooner. */
 const MAX_NAP_MS = 250;
 
 /** A batch an execution handed in, and what came of its units so far. */
@@ -136,6 +147,17 @@ class Line {
 	readonly arrivals: number[] = [];
 	/** HubSpot's window as the pace knew it at the latest arrival (0: not known yet). */
 	windowMs = 0;
+	/**
+	 * How many executions can wait here at once, as a pause in arrivals during a hold showed: a queue
+	 * mode worker runs at most its concurrency, and those waiting for a request hold its slots, so no
+	 * other can arrive until they are answered. A hold stops once that many wait; waiting on would
+	 * only keep the worker idle. More waiting at once, or an arrival during a check, drops it.
+	 */
+	ceiling = Number.POSITIVE_INFINITY;
+	/** Holds that stopped at the ceiling (every `CEILING_CHECK_EVERY`-th checks it). */
+	ceilingStops = 0;
+	/** Holds to wake at the next arrival. */
+	readonly wakers: Array<() => void> = [];
 
 	constructor(
 		readonly key: string,
@@ -206,11 +228,15 @@ function withdrawOwner(queue: Queue, owner: Transport): void {
 function arrive(line: Line, entry: Entry): void {
 	line.entries.push(entry);
 	line.waiting += entry.units.length;
+	// A waiting request may be full now, or at its ceiling.
+	for (const wake of line.wakers.splice(0)) wake();
 	const owner = ownerId(entry.owner);
 	if (owner === line.lastOwner) return;
 	// Only arrivals of other executions say how busy the line is: one execution hands in all its
 	// batches at once.
 	line.lastOwner = owner;
+	if (Number.isFinite(line.ceiling) && executionsWaiting(line) > line.ceiling)
+		line.ceiling = Number.POSITIVE_INFINITY;
 	line.windowMs = entry.owner.throttle.windowMs();
 	const { arrivals } = line;
 	// Before the first answer the window is unknown: the arrivals are kept until it is known.
@@ -319,32 +345,64 @@ function dropIdle(): void {
 }
 
 /**
- * While executions arrive faster than the window frees places, a request that is not full waits
- * for them: HubSpot's limit counts requests, not pairs, and a burst of one-pair executions would
- * otherwise spend a place per pair. The wait ends when the arrivals pause, when the request is
- * full, or when its oldest unit has waited a tenth of the window. A lone execution, or a few, never
- * waits here; nor does anything while the window is unknown.
+ * While executions arrive faster than half the rate at which the window frees places, a request
+ * that is not full waits for them: HubSpot's limit counts requests, not pairs, and a burst of
+ * one-pair executions would otherwise spend a place per pair. The wait ends when the arrivals
+ * pause, when the request is full, when as many executions wait as can (the ceiling), or when its
+ * oldest unit has waited half the window. A lone execution, or a few, never waits here; nor does
+ * anything while the window is unknown.
  */
 async function holdForArrivals(line: Line): Promise<void> {
+	/** Until when a hold at the ceiling waits for an arrival that would show it is none. */
+	let checkUntil: number | undefined;
 	for (;;) {
 		const first = line.entries[0];
 		const { arrivals } = line;
 		if (!first || line.waiting >= line.limit || arrivals.length < 3) return;
 		const { throttle } = first.owner;
 		const spacing = throttle.steadySpacingMs();
-		const meanGap = (arrivals[arrivals.length - 1] - arrivals[0]) / (arrivals.length - 1);
-		if (spacing === 0 || meanGap >= spacing) return;
-		let longestGap = 0;
-		for (let i = 1; i < arrivals.length; i++)
-			longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
+		const lastArrival = arrivals[arrivals.length - 1];
+		const meanGap = (lastArrival - arrivals[0]) / (arrivals.length - 1);
+		if (spacing === 0 || meanGap * HOLD_FROM_RATE_SHARE >= spacing) return;
 		const now = Date.now();
-		const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
-		const quietLeft = quietMs - (now - arrivals[arrivals.length - 1]);
-		const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
-		if (quietLeft <= 0 || holdLeft <= 0) return;
-		if (first.owner.cancelSignal?.aborted) return;
-		await sleep(Math.max(1, Math.min(MAX_NAP_MS, quietLeft, holdLeft)));
+		let wakeIn: number;
+		const waitingNow = Number.isFinite(line.ceiling) ? executionsWaiting(line) : 0;
+		if (waitingNow > line.ceiling) line.ceiling = Number.POSITIVE_INFINITY;
+		if (waitingNow >= line.ceiling) {
+			if (checkUntil === undefined) {
+				if (++line.ceilingStops % CEILING_CHECK_EVERY !== 0) return;
+				const ownGap = (lastArrival - first.arrivedAt) / Math.max(1, waitingNow - 1);
+				checkUntil = now + CEILING_CHECK_GAPS * ownGap;
+			}
+			wakeIn = checkUntil - now;
+		} else {
+			let longestGap = 0;
+			for (let i = 1; i < arrivals.length; i++)
+				longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
+			const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
+			const quietLeft = quietMs - (now - lastArrival);
+			const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
+			if (quietLeft <= 0 || holdLeft <= 0) {
+				// Arrivals stopped while executions waited: perhaps they are all there can be.
+				const paused = now - lastArrival >= QUIET_MEAN_GAPS * meanGap;
+				line.ceiling = paused ? executionsWaiting(line) : Number.POSITIVE_INFINITY;
+				return;
+			}
+			wakeIn = Math.min(quietLeft, holdLeft);
+		}
+		if (wakeIn <= 0 || first.owner.cancelSignal?.aborted) return;
+		let wake!: () => void;
+		const arrival = new Promise<void>((resolve) => (wake = resolve));
+		line.wakers.push(wake);
+		await Promise.race([arrival, sleep(Math.max(1, Math.min(MAX_NAP_MS, wakeIn)))]);
+		const at = line.wakers.indexOf(wake);
+		if (at >= 0) line.wakers.splice(at, 1);
 	}
+}
+
+/** How many executions have units waiting in the line. */
+function executionsWaiting(line: Line): number {
+	return new Set(line.entries.map((entry) => entry.owner)).size;
 }
 
 const unitKey = (unit: Unit): string =>
