@@ -235,4 +235,26 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(emu.stats.requests).toBe(1);
 		expect(emu.count()).toBe(15);
 	});
+	it('one-pair executions arriving one by one from the first: after the two that learn the window, the rest wait for each other', async () => {
+		const emu = emulator();
+		// At 100 per 10 s a request waits for more while executions come faster than one per 200 ms.
+		emu.settings.rateLimit = { max: 100, intervalMs: 10_000 };
+		const inputs = onePairEach(emu, 8, 1);
+		// 150 ms apart: each execution's request is answered before the next one arrives, so the line
+		// is empty in between, also before HubSpot's first answer told the window.
+		const results = await Promise.all(
+			inputs.map(async (items, k) => {
+				await new Promise((resolve) => setTimeout(resolve, 150 * k));
+				return await run(emu, items, archiveParameters(), { credentialId: account });
+			}),
+		);
+		for (const result of results) expect(result.error).toBeUndefined();
+		expect(emu.count()).toBe(0);
+		// The first request goes alone and learns the window; the second goes at once too (two arrivals
+		// make no rate); from the third on, the arrivals so far say a burst is on, and the rest wait for
+		// each other. An idle line that forgot the first arrivals would send the third alone as well.
+		const sizes = archiveRequests(emu).map((entry) => entry.pairs);
+		expect(sizes[0]).toBe(1);
+		expect(sizes.length).toBeLessThanOrEqual(3);
+	});
 });

@@ -65,6 +65,12 @@ const MAX_HOLD_SHARE = 0.5;
  */
 const CEILING_CHECK_GAPS = 2;
 const CEILING_CHECK_EVERY = 4;
+/**
+ * Until HubSpot's first answer tells the window, an idle line keeps its arrivals this long, as long
+ * as HubSpot's usual window: a burst's first executions come before that answer, and they tell how
+ * fast the rest come.
+ */
+const USUAL_WINDOW_MS = 10_000;
 /** Longest single sleep while holding, should no arrival wake the hold sooner. */
 const MAX_NAP_MS = 250;
 
@@ -337,7 +343,8 @@ function dropIdle(): void {
 	for (const [key, queue] of queues) {
 		for (const [lineKey, line] of queue.lines) {
 			const last = line.arrivals[line.arrivals.length - 1] ?? Number.NEGATIVE_INFINITY;
-			if (line.lanes === 0 && line.entries.length === 0 && now - last > line.windowMs)
+			const windowMs = line.windowMs > 0 ? line.windowMs : USUAL_WINDOW_MS;
+			if (line.lanes === 0 && line.entries.length === 0 && now - last > windowMs)
 				queue.lines.delete(lineKey);
 		}
 		if (queue.lines.size === 0) queues.delete(key);
