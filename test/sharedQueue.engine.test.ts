@@ -235,26 +235,49 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(emu.stats.requests).toBe(1);
 		expect(emu.count()).toBe(15);
 	});
-	it('one-pair executions arriving one by one from the first: after the two that learn the window, the rest wait for each other', async () => {
+	/** One one-pair execution per start time (ms from now), at 100 requests per 10 s; its requests' sizes. */
+	async function staggered(starts: number[]): Promise<number[]> {
 		const emu = emulator();
 		// At 100 per 10 s a request waits for more while executions come faster than one per 200 ms.
 		emu.settings.rateLimit = { max: 100, intervalMs: 10_000 };
-		const inputs = onePairEach(emu, 8, 1);
-		// 150 ms apart: each execution's request is answered before the next one arrives, so the line
-		// is empty in between, also before HubSpot's first answer told the window.
+		const inputs = onePairEach(emu, starts.length, 1);
 		const results = await Promise.all(
 			inputs.map(async (items, k) => {
-				await new Promise((resolve) => setTimeout(resolve, 150 * k));
+				await new Promise((resolve) => setTimeout(resolve, starts[k]));
 				return await run(emu, items, archiveParameters(), { credentialId: account });
 			}),
 		);
 		for (const result of results) expect(result.error).toBeUndefined();
 		expect(emu.count()).toBe(0);
+		return archiveRequests(emu).map((entry) => entry.pairs ?? 0);
+	}
+
+	it('one-pair executions arriving one by one from the first: after the two that learn the window, the rest wait for each other', async () => {
+		// 150 ms apart: each execution's request is answered before the next one arrives, so the line
+		// is empty in between, also before HubSpot's first answer told the window.
+		const sizes = await staggered([0, 150, 300, 450, 600, 750, 900, 1050]);
 		// The first request goes alone and learns the window; the second goes at once too (two arrivals
 		// make no rate); from the third on, the arrivals so far say a burst is on, and the rest wait for
 		// each other. An idle line that forgot the first arrivals would send the third alone as well.
-		const sizes = archiveRequests(emu).map((entry) => entry.pairs);
 		expect(sizes[0]).toBe(1);
 		expect(sizes.length).toBeLessThanOrEqual(3);
+	});
+
+	it("a burst whose first two executions come before n8n's pause: the pause does not count as the rate", async () => {
+		// As n8n starts a burst in regular mode: two executions, a pause of 0.6 s as they finish, then
+		// the rest 100 ms apart. Counted with the pause, the arrivals would come at one per 200 ms or
+		// slower until the sixth, and the third to the fifth would each go alone.
+		const sizes = await staggered([0, 30, 630, 730, 830, 930, 1030, 1130]);
+		expect(sizes[0]).toBe(1);
+		expect(sizes.length).toBeLessThanOrEqual(3);
+	});
+	it("a pause taken for a worker's ceiling of one execution is dropped again: the burst after it still shares requests", async () => {
+		// The third execution waits alone for others until arrivals pause (0.4 s): in a queue-mode
+		// worker that would be all the executions it runs. Then 16 more come 50 ms apart.
+		const later = Array.from({ length: 16 }, (_, k) => 900 + 50 * k);
+		const sizes = await staggered([0, 50, 100, ...later]);
+		// A few go alone at the supposed ceiling, until one waits two gaps longer and sees another
+		// come; then they wait for each other. Kept for good, all 16 would go alone.
+		expect(sizes.length).toBeLessThanOrEqual(10);
 	});
 });

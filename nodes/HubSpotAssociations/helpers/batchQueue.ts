@@ -43,7 +43,11 @@ const ARRIVALS_KEPT = 256;
  * steady rate, the chance of such a pause within a burst is under 1 %)...
  */
 const QUIET_MEAN_GAPS = 5;
-/** ...nor for twice the longest of the latest gaps: n8n starts a burst's executions in clumps. */
+/**
+ * ...nor for twice the longest of their gaps, as n8n starts a burst's executions in clumps, and
+ * never before twice the longest mean gap that counts as a burst: with a few arrivals on record,
+ * their gaps say little.
+ */
 const QUIET_LONGEST_GAPS = 2;
 /**
  * A request waits for arrivals while executions come faster than this share of the rate at which
@@ -153,11 +157,14 @@ class Line {
 	readonly arrivals: number[] = [];
 	/** HubSpot's window as the pace knew it at the latest arrival (0: not known yet). */
 	windowMs = 0;
+	/** The executions with work in the line (waiting or in a request), and how many batches each. */
+	readonly inside = new Map<Transport, number>();
 	/**
-	 * How many executions can wait here at once, as a pause in arrivals during a hold showed: a queue
-	 * mode worker runs at most its concurrency, and those waiting for a request hold its slots, so no
-	 * other can arrive until they are answered. A hold stops once that many wait; waiting on would
-	 * only keep the worker idle. More waiting at once, or an arrival during a check, drops it.
+	 * How many executions can be in the line at once, as a pause in arrivals during a hold showed: a
+	 * queue-mode worker runs at most its concurrency, and those waiting for an answer hold its slots,
+	 * so no other can arrive until they are answered. A hold stops once that many are in; waiting on
+	 * would only keep the worker idle. More in the line at once, or an arrival during a check, drops
+	 * it.
 	 */
 	ceiling = Number.POSITIVE_INFINITY;
 	/** Holds that stopped at the ceiling (every `CEILING_CHECK_EVERY`-th checks it). */
@@ -211,9 +218,16 @@ export async function sendQueued(
 	queue.lines.set(lineKey, line);
 
 	const entry = new Entry(transport, units);
+	line.inside.set(transport, (line.inside.get(transport) ?? 0) + 1);
 	arrive(line, entry);
 	while (line.lanes < lanes && line.waiting > line.seeking * line.limit) void runLane(queue, line);
-	return await awaitEntry(queue, entry);
+	try {
+		return await awaitEntry(queue, entry);
+	} finally {
+		const left = (line.inside.get(transport) ?? 1) - 1;
+		if (left > 0) line.inside.set(transport, left);
+		else line.inside.delete(transport);
+	}
 }
 
 /**
@@ -241,8 +255,7 @@ function arrive(line: Line, entry: Entry): void {
 	// Only arrivals of other executions say how busy the line is: one execution hands in all its
 	// batches at once.
 	line.lastOwner = owner;
-	if (Number.isFinite(line.ceiling) && executionsWaiting(line) > line.ceiling)
-		line.ceiling = Number.POSITIVE_INFINITY;
+	if (line.inside.size > line.ceiling) line.ceiling = Number.POSITIVE_INFINITY;
 	line.windowMs = entry.owner.throttle.windowMs();
 	const { arrivals } = line;
 	// Before the first answer the window is unknown: the arrivals are kept until it is known.
@@ -369,30 +382,30 @@ async function holdForArrivals(line: Line): Promise<void> {
 		const { throttle } = first.owner;
 		const spacing = throttle.steadySpacingMs();
 		const lastArrival = arrivals[arrivals.length - 1];
-		const meanGap = (lastArrival - arrivals[0]) / (arrivals.length - 1);
-		if (spacing === 0 || meanGap * HOLD_FROM_RATE_SHARE >= spacing) return;
+		const { meanGap, longestGap } = arrivalGaps(arrivals);
+		// The longest mean gap between arrivals that still counts as a burst.
+		const burstGap = spacing / HOLD_FROM_RATE_SHARE;
+		if (spacing === 0 || meanGap >= burstGap) return;
 		const now = Date.now();
 		let wakeIn: number;
-		const waitingNow = Number.isFinite(line.ceiling) ? executionsWaiting(line) : 0;
-		if (waitingNow > line.ceiling) line.ceiling = Number.POSITIVE_INFINITY;
-		if (waitingNow >= line.ceiling) {
+		if (line.inside.size >= line.ceiling) {
 			if (checkUntil === undefined) {
 				if (++line.ceilingStops % CEILING_CHECK_EVERY !== 0) return;
-				const ownGap = (lastArrival - first.arrivedAt) / Math.max(1, waitingNow - 1);
+				// The gaps between the arrivals this hold saw; none yet, those of the window.
+				const own = arrivals.filter((at) => at >= first.arrivedAt);
+				const ownGap = own.length > 1 ? (lastArrival - own[0]) / (own.length - 1) : meanGap;
 				checkUntil = now + CEILING_CHECK_GAPS * ownGap;
 			}
 			wakeIn = checkUntil - now;
 		} else {
-			let longestGap = 0;
-			for (let i = 1; i < arrivals.length; i++)
-				longestGap = Math.max(longestGap, arrivals[i] - arrivals[i - 1]);
-			const quietMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * longestGap);
+			// A pause is longer than a burst's gaps, as far as the few arrivals on record tell.
+			const pauseMs = Math.max(QUIET_MEAN_GAPS * meanGap, QUIET_LONGEST_GAPS * burstGap);
+			const quietMs = Math.max(pauseMs, QUIET_LONGEST_GAPS * longestGap);
 			const quietLeft = quietMs - (now - lastArrival);
 			const holdLeft = MAX_HOLD_SHARE * throttle.windowMs() - (now - first.arrivedAt);
 			if (quietLeft <= 0 || holdLeft <= 0) {
 				// Arrivals stopped while executions waited: perhaps they are all there can be.
-				const paused = now - lastArrival >= QUIET_MEAN_GAPS * meanGap;
-				line.ceiling = paused ? executionsWaiting(line) : Number.POSITIVE_INFINITY;
+				line.ceiling = now - lastArrival >= pauseMs ? line.inside.size : Number.POSITIVE_INFINITY;
 				return;
 			}
 			wakeIn = Math.min(quietLeft, holdLeft);
@@ -407,9 +420,21 @@ async function holdForArrivals(line: Line): Promise<void> {
 	}
 }
 
-/** How many executions have units waiting in the line. */
-function executionsWaiting(line: Line): number {
-	return new Set(line.entries.map((entry) => entry.owner)).size;
+/**
+ * How fast executions arrive: the mean and the longest of the gaps between the arrivals on record
+ * (three at least), the longest one left out. n8n pauses once early in a burst, as its first
+ * executions finish, and now and then in a steady stream: one pause says nothing of the rate.
+ */
+function arrivalGaps(arrivals: readonly number[]): { meanGap: number; longestGap: number } {
+	let longest = 0;
+	let second = 0;
+	for (let i = 1; i < arrivals.length; i++) {
+		const gap = arrivals[i] - arrivals[i - 1];
+		if (gap > longest) [longest, second] = [gap, longest];
+		else if (gap > second) second = gap;
+	}
+	const span = arrivals[arrivals.length - 1] - arrivals[0];
+	return { meanGap: (span - longest) / (arrivals.length - 2), longestGap: second };
 }
 
 const unitKey = (unit: Unit): string =>
