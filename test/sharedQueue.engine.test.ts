@@ -235,6 +235,7 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(emu.stats.requests).toBe(1);
 		expect(emu.count()).toBe(15);
 	});
+
 	/** One one-pair execution per start time (ms from now), at 100 requests per 10 s; its requests' sizes. */
 	async function staggered(starts: number[]): Promise<number[]> {
 		const emu = emulator();
@@ -271,6 +272,7 @@ describe('Executions share requests through one queue per credential', () => {
 		expect(sizes[0]).toBe(1);
 		expect(sizes.length).toBeLessThanOrEqual(3);
 	});
+
 	it("a pause taken for a worker's ceiling of one execution is dropped again: the burst after it still shares requests", async () => {
 		// The third execution waits alone for others until arrivals pause (0.4 s): in a queue-mode
 		// worker that would be all the executions it runs. Then 16 more come 50 ms apart.

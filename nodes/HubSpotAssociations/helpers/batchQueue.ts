@@ -368,8 +368,8 @@ function dropIdle(): void {
  * While executions arrive faster than half the rate at which the window frees places, a request
  * that is not full waits for them: HubSpot's limit counts requests, not pairs, and a burst of
  * one-pair executions would otherwise spend a place per pair. The wait ends when the arrivals
- * pause, when the request is full, when as many executions wait as can (the ceiling), or when its
- * oldest unit has waited half the window. A lone execution, or a few, never waits here; nor does
+ * pause, when the request is full, when as many executions are in the line as can be (the ceiling),
+ * or when its oldest unit has waited half the window. A lone execution, or a few, never waits here; nor does
  * anything while the window is unknown.
  */
 async function holdForArrivals(line: Line): Promise<void> {
