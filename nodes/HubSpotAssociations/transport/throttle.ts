@@ -21,8 +21,14 @@ import type { HubSpotExchange } from './request';
  *   thought held a window from then, and a late execution would wait that long for places that
  *   free much sooner.)
  * - Reserve: with others about, a tenth of the window (4 slots at least, a fifth at most) is left
- *   for executions not yet in the picture, whose first request then finds room. (A newcomer sends
- *   its first request knowing nothing of the window: in a window filled to the brim it is refused.)
+ *   for executions not yet in the picture, whose first request then finds room. Where this process
+ *   holds at least a quarter of the window, only places that freed a moment ago (a twentieth of the
+ *   window, or ten round trips) are left so; a place that stays free longer is taken. (A newcomer
+ *   sends its first request knowing nothing of the window: in a window filled to the brim it is
+ *   refused. Where few processes share the window, newcomers seldom come, and places kept for the
+ *   whole window would leave a tenth of HubSpot's limit unused in every window of a long run; work
+ *   that fills its windows exactly would end a window late. Where many small ones share it, a new
+ *   one comes at any moment.)
  * - Tail: the last requests of the process's work (at most half the reserve still to make) may take
  *   half the reserve. (They would wait for a place to free, most of a window, to leave room for a
  *   newcomer who may never come: a burst that needs nearly the whole window would end a window late.
@@ -55,6 +61,14 @@ export interface ThrottleOptions {
 const RESERVE_SHARE = 0.1;
 const MIN_RESERVE = 4;
 const MAX_RESERVE_SHARE = 0.2;
+/**
+ * Where this process holds a good part of the window (at least one place in FEW_SHARERS + 1, as
+ * the last answer showed), a freed place is kept for newcomers this share of the window or this
+ * many round trips, whichever is longer, then taken (Reserve).
+ */
+const RESERVE_FRESH_SHARE = 0.05;
+const RESERVE_FRESH_ROUND_TRIPS = 10;
+const FEW_SHARERS = 3;
 /** A picture counts as fresh for a round trip and this share of the window. */
 const STALE_SHARE = 0.005;
 /**
@@ -201,9 +215,10 @@ export class RateLimitThrottle {
 		const countedBy = Math.max(at, exchange.receivedAt.getTime() - this.quickestMs);
 		const since = at - this.intervalMs - this.marginMs();
 		const ownThen = this.own.filter((r) => r.at > since && r.sent <= countedBy).length;
-		// Refused while alone and holding slots: one of ours left late; the hold after the 429 covers
-		// it.
-		if (refused && ownThen > 0 && this.now() >= this.othersSeenAt) return;
+		// Refused while alone and holding the window but for a few places: one of ours left late; the
+		// hold after the 429 covers it. Holding much less of it, the refusal shows others who filled it.
+		const oursFillIt = ownThen > 0 && ownThen >= limits.max - MIN_RESERVE;
+		if (refused && oursFillIt && this.now() >= this.othersSeenAt) return;
 		const othersThen = Math.max(0, limits.max - limits.remaining - ownThen);
 		if (othersThen > 0) this.othersSeenAt = at + CROWDED_WINDOWS * this.intervalMs;
 		const held = refused ? [] : this.others.filter((t) => t > at - this.intervalMs);
@@ -302,18 +317,38 @@ export class RateLimitThrottle {
 			Math.max(MIN_RESERVE, this.max * RESERVE_SHARE),
 		);
 		// A newcomer's first request may take the reserve; that is what it is for. The last requests
-		// of the process's work may take half of it (Tail).
+		// of the process's work may take half of it (Tail). Where this process holds a good part of
+		// the window, only places that freed a moment ago are kept for newcomers (Reserve).
 		const tail = backlog !== undefined && backlog <= reserveSize / 2;
-		const reserve = crowded && own > 0 ? (tail ? reserveSize / 2 : reserveSize) : 0;
+		const keptMs = Math.max(
+			this.intervalMs * RESERVE_FRESH_SHARE,
+			RESERVE_FRESH_ROUND_TRIPS * this.quickestMs,
+		);
+		const oneOfFew = this.picture.own * FEW_SHARERS >= this.picture.others;
+		const freshlyFreed = oneOfFew
+			? [...this.own.map((r) => r.at), ...this.others].filter(
+					(at) => at <= since && at > since - keptMs,
+				)
+			: [];
+		const reserve =
+			crowded && own > 0
+				? Math.min(
+						tail ? reserveSize / 2 : reserveSize,
+						oneOfFew ? freshlyFreed.length : Number.POSITIVE_INFINITY,
+					)
+				: 0;
 		if (this.max - used - reserve < 1) {
 			const oldest = Math.min(
 				ownIn[0]?.at ?? Number.POSITIVE_INFINITY,
 				othersIn[0] ?? Number.POSITIVE_INFINITY,
 			);
-			if (!Number.isFinite(oldest)) return this.answerWaitMs();
+			// A kept place is taken once it has stayed free too long: the first of them to do so.
+			const keptUntil = Math.min(...freshlyFreed) + this.intervalMs + keptMs + margin;
+			const frees = Math.min(oldest + this.intervalMs + margin, keptUntil);
+			if (!Number.isFinite(frees)) return this.answerWaitMs();
 			const jitter =
 				this.random() * this.intervalMs * (crowded ? CROWDED_WAKE_JITTER_SHARE : WAKE_JITTER_SHARE);
-			return Math.max(1, oldest + this.intervalMs + margin + jitter - now);
+			return Math.max(1, frees + jitter - now);
 		}
 		if (!crowded) return 0;
 		if (now - this.picture.at > this.intervalMs * STALE_SHARE + this.quickestMs) {
