@@ -59,6 +59,7 @@ const FAST_AND_END_TO_END = [
 	'ci --ignore-scripts --no-audit --no-fund',
 	'test',
 	'run test:tools',
+	'run bench:throttle -- --reduced',
 	'run lint',
 	'run lint:package',
 	'run test:e2e',
