@@ -325,16 +325,17 @@ export class RateLimitThrottle {
 			RESERVE_FRESH_ROUND_TRIPS * this.quickestMs,
 		);
 		const oneOfFew = this.picture.own * FEW_SHARERS >= this.picture.others;
+		// Where many share the window, every place of the reserve is kept, however long it has been free.
 		const freshlyFreed = oneOfFew
 			? [...this.own.map((r) => r.at), ...this.others].filter(
 					(at) => at <= since && at > since - keptMs,
 				)
-			: [];
+			: undefined;
 		const reserve =
 			crowded && own > 0
 				? Math.min(
 						tail ? reserveSize / 2 : reserveSize,
-						oneOfFew ? freshlyFreed.length : Number.POSITIVE_INFINITY,
+						freshlyFreed?.length ?? Number.POSITIVE_INFINITY,
 					)
 				: 0;
 		if (this.max - used - reserve < 1) {
@@ -343,7 +344,7 @@ export class RateLimitThrottle {
 				othersIn[0] ?? Number.POSITIVE_INFINITY,
 			);
 			// A kept place is taken once it has stayed free too long: the first of them to do so.
-			const keptUntil = Math.min(...freshlyFreed) + this.intervalMs + keptMs + margin;
+			const keptUntil = Math.min(...(freshlyFreed ?? [])) + this.intervalMs + keptMs + margin;
 			const frees = Math.min(oldest + this.intervalMs + margin, keptUntil);
 			if (!Number.isFinite(frees)) return this.answerWaitMs();
 			const jitter =
