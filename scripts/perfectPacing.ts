@@ -89,3 +89,53 @@ function sortedIndex(list: readonly number[], value: number): number {
 	}
 	return low;
 }
+
+/** An execution of a burst as n8n ran it: when it started, and how many pairs it handed in. */
+export interface Arrival {
+	/** When n8n started the execution, in ms from the first call. */
+	at: number;
+	pairs: number;
+}
+
+/**
+ * The earliest moment the last request of a burst can go when every execution's pairs may share
+ * requests, given when n8n started each execution: the shared bound with n8n's start of the burst in
+ * it. The bound from the first call (`rateLimitBoundMs`) takes every pair as there at once; in
+ * regular mode n8n starts the executions of a burst over a second or two, and no request can carry a
+ * pair before its execution started.
+ *
+ * With N requests of up to `batchSize` pairs, the k-th (counted from 1) cannot go before all but
+ * (N − k) × batchSize of the pairs are there, since the requests after it carry no more; the part-full
+ * request goes first. Nor can it go before the one `max` places earlier has left the window. The
+ * earliest moments under both rules, taken in order, are what a sender that saw every arrival at once
+ * would reach, and no schedule does better (each of its last requests is bounded the same way).
+ */
+export function sharedBoundWithArrivalsMs(
+	arrivals: readonly Arrival[],
+	batchSize: number,
+	max: number,
+	intervalMs: number,
+): number {
+	if (!(batchSize >= 1) || !(max >= 1) || !(intervalMs > 0))
+		throw new RangeError(
+			'sharedBoundWithArrivalsMs needs batchSize ≥ 1, max ≥ 1 and intervalMs > 0',
+		);
+	const ordered = [...arrivals].filter((a) => a.pairs > 0).sort((a, b) => a.at - b.at);
+	const total = ordered.reduce((sum, a) => sum + a.pairs, 0);
+	if (total === 0) return 0;
+	const requests = Math.ceil(total / batchSize);
+	const sent: number[] = [];
+	let arrived = 0;
+	let next = 0;
+	let lastArrival = Number.NEGATIVE_INFINITY;
+	for (let k = 1; k <= requests; k++) {
+		const needed = total - (requests - k) * batchSize;
+		while (arrived < needed) {
+			arrived += ordered[next].pairs;
+			lastArrival = ordered[next].at;
+			next++;
+		}
+		sent.push(k > max ? Math.max(lastArrival, sent[k - 1 - max] + intervalMs) : lastArrival);
+	}
+	return sent[sent.length - 1];
+}

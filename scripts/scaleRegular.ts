@@ -7,9 +7,10 @@
  * run: first at the No Op workflow (the baseline: n8n taking the webhooks, starting and finishing N
  * executions, nothing sent to HubSpot), then at the HubSpot one. Each webhook answers when its execution has
  * finished, with the last node's output. It prints the archive requests (and the fewest that would do),
- * pairs per request, 429s and their share, the burst's time, its ratio to the shared rate-limit bound and
- * to the No Op burst, and whether anything was lost: every pair removed, every call answered with its own
- * pair. Issue 30's targets are printed as met or missed; the exit code is 1 when the run is not a valid
+ * pairs per request, 429s and their share, the burst's time, its ratio to the shared rate-limit bound (from
+ * the first call), to the same bound with each execution's pairs there only when n8n ran its node (read
+ * from n8n's database: what any sender could do with the executions as n8n started them), and to the No Op
+ * burst, and whether anything was lost: every pair removed, every call answered with its own pair. Issue 30's targets are printed as met or missed; the exit code is 1 when the run is not a valid
  * measurement (a pair left, a call unanswered or answered with another's pair, the baseline failing) and,
  * with --gate (CI), when a target marked as a gate is missed: nothing lost, 429s ≤ 1 %, and for one-pair
  * bursts the time ≤ 1.5 × the No Op burst. The pairs per request and the time against the shared bound
@@ -26,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { currentContext, headerLine, markdownTable } from '../bench/markdown';
+import { sharedBoundWithArrivalsMs } from './perfectPacing';
 import { HubSpotEmulator } from '../test/emulator';
 import { CREDENTIAL_TYPES } from '../test/e2e/examples';
 import {
@@ -38,6 +40,7 @@ import {
 
 import {
 	CREDENTIAL,
+	lastNodeStartsMs,
 	failedExecutions,
 	fireCalls,
 	FIRST_COMPANY,
@@ -190,6 +193,15 @@ interface Round {
 	requestSizes: string[];
 	boundMs: number;
 	boundRatio: number;
+	/**
+	 * The shared bound with n8n's start of the burst in it: the earliest the last request could go,
+	 * from the first call, given when n8n started each execution (NaN when its database did not show
+	 * every one).
+	 */
+	arrivalBoundMs: number;
+	arrivalBoundRatio: number;
+	/** When n8n started the burst's last execution, from the first call. */
+	lastStartMs: number;
 	noOpRatio: number;
 	firstRequestMs: number;
 	lastRequestMs: number;
@@ -203,6 +215,7 @@ async function measureRound(
 	options: Options,
 	emu: HubSpotEmulator,
 	base: string,
+	databaseFile: string,
 ): Promise<Round> {
 	const first = round * options.calls;
 	const bodyOf = (call: number) => pairsOf(first + call, options.pairs);
@@ -227,6 +240,26 @@ async function measureRound(
 	const rateLimited = archiveLog.filter((e) => e.status === 429).length;
 	const pairsAccepted = acceptedLog.reduce((n, e) => n + (e.pairs ?? 0), 0);
 	const boundMs = rateLimitBoundMs(accepted, options.rateMax, options.rateIntervalMs);
+	// This burst's executions: those of the HubSpot workflow whose node n8n ran after its first call.
+	// n8n saves an execution as it finishes, now and then just after answering its webhook.
+	const burstStarts = () =>
+		lastNodeStartsMs(databaseFile, WORKFLOW_ID)
+			.map((at) => at - burst.fireStart)
+			.filter((at) => at >= 0 && at <= burst.totalMs);
+	let starts = burstStarts();
+	for (let look = 0; look < 20 && starts.length < options.calls; look++) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		starts = burstStarts();
+	}
+	const arrivalBoundMs =
+		starts.length === options.calls
+			? sharedBoundWithArrivalsMs(
+					starts.map((at) => ({ at, pairs: options.pairs })),
+					options.batchSize,
+					options.rateMax,
+					options.rateIntervalMs,
+				)
+			: Number.NaN;
 	return {
 		round,
 		baseline,
@@ -247,6 +280,9 @@ async function measureRound(
 		),
 		boundMs,
 		boundRatio: boundMs > 0 ? burst.totalMs / boundMs : Number.NaN,
+		arrivalBoundMs,
+		arrivalBoundRatio: arrivalBoundMs > 0 ? burst.totalMs / arrivalBoundMs : Number.NaN,
+		lastStartMs: starts.length > 0 ? Math.max(...starts) : Number.NaN,
 		noOpRatio: burst.totalMs / baseline.totalMs,
 		firstRequestMs: archiveLog.length > 0 ? archiveLog[0].at - burst.fireStart : Number.NaN,
 		lastRequestMs:
@@ -340,7 +376,15 @@ async function main(): Promise<number> {
 		for (let round = 0; round < options.rounds; round++) {
 			// Each round after the first waits for HubSpot's window to empty, so that it starts as the first did.
 			if (round > 0) await new Promise((resolve) => setTimeout(resolve, options.rateIntervalMs));
-			rounds.push(await measureRound(round, options, emu, base));
+			rounds.push(
+				await measureRound(
+					round,
+					options,
+					emu,
+					base,
+					join(n8n.userFolder, '.n8n', 'database.sqlite'),
+				),
+			);
 		}
 
 		const sharedMinimum = Math.ceil(totalPairs / options.batchSize);
@@ -359,6 +403,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
   each request, pairs@time   ${r.requestSizes.length <= 40 ? r.requestSizes.join(' ') : `${r.requestSizes.slice(0, 40).join(' ')} …`}
   HubSpot requests           first ${sec(r.firstRequestMs)}, last ${sec(r.lastRequestMs)} after the first call; at most ${r.maxConcurrent} at once
   shared rate-limit bound    ${sec(r.boundMs)} for the ${r.accepted} accepted requests  → ${Number.isNaN(r.boundRatio) ? 'n/a (under one window)' : `${times(r.boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
+  bound with n8n's start     ${Number.isNaN(r.arrivalBoundMs) ? `n/a (n8n's database did not show when the node ran in every execution of the burst)` : `${sec(r.arrivalBoundMs)} for the ${sharedMinimum} that would do, each execution's pairs there when n8n ran its node (the last ${sec(r.lastStartMs)} after the first call)  → ${times(r.arrivalBoundRatio)}`}
   pairs removed              ${totalPairs - r.left} of ${totalPairs} (${r.left} left)
   calls answered, own pairs  ${options.calls - r.failed.length} of ${options.calls}`);
 			for (const f of r.failed.slice(0, 5))
@@ -397,10 +442,19 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 						gate: false,
 					}
 				: {
-						name: '≤ 1.10 × the shared bound',
+						name: '≤ 1.10 × the shared bound (from the first call)',
 						met: (r) => Number.isNaN(r.boundRatio) || r.boundRatio <= 1.1,
 						gate: false,
 					},
+			...(onePair
+				? []
+				: [
+						{
+							name: "≤ 1.10 × the shared bound with n8n's start of the executions in it",
+							met: (r: Round) => r.arrivalBoundRatio <= 1.1,
+							gate: false,
+						},
+					]),
 			...(onePair
 				? [
 						{
@@ -437,6 +491,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 					'No Op burst',
 					'time ÷ No Op',
 					'time ÷ bound',
+					"time ÷ bound with n8n's start",
 					'lost',
 				],
 				rounds.map((r) => [
@@ -448,6 +503,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 					sec(r.baseline.totalMs),
 					times(r.noOpRatio),
 					`${times(r.boundRatio)} (bound ${sec(r.boundMs)})`,
+					`${times(r.arrivalBoundRatio)} (bound ${sec(r.arrivalBoundMs)})`,
 					`${r.left} pairs, ${r.failed.length} calls`,
 				]),
 			),

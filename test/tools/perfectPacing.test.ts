@@ -1,4 +1,9 @@
-import { perfectPacing, type PacedCall } from '../../scripts/perfectPacing';
+import {
+	perfectPacing,
+	sharedBoundWithArrivalsMs,
+	type PacedCall,
+} from '../../scripts/perfectPacing';
+import { rateLimitBoundMs } from '../../scripts/scaleParts';
 
 /** A call as the real run had it: ready at `readyAt`, its last request at `lastRequestAt`, answered `tailMs` later. */
 const call = (
@@ -92,5 +97,47 @@ describe('perfect pacing: the scale test’s run with a throttle that knew when 
 		expect(perfectPacing([call(500, 1, 500, 700), call(900, 1, 900, 20)], 10, 1000).totalMs).toBe(
 			1200,
 		);
+	});
+});
+
+describe('the shared bound with n8n’s start of the burst in it', () => {
+	it('is the bound from the first call when every execution is there at once', () => {
+		const arrivals = Array.from({ length: 60 }, () => ({ at: 0, pairs: 250 }));
+		expect(sharedBoundWithArrivalsMs(arrivals, 100, 100, 10_000)).toBe(10_000);
+	});
+
+	it('waits a window after the request that needed a third of the burst, not after the first call', () => {
+		// 60 × 250 pairs, one execution every 25 ms: 150 requests. The 150th goes when the 50th leaves,
+		// and the 50th needs 5,000 pairs, the 20th execution's (started at 475 ms).
+		const arrivals = Array.from({ length: 60 }, (_, c) => ({ at: c * 25, pairs: 250 }));
+		expect(sharedBoundWithArrivalsMs(arrivals, 100, 100, 10_000)).toBe(10_475);
+	});
+
+	it('sends the part-full request first, so that the full ones wait for no pair', () => {
+		// 150 pairs, one request a second: the 50 of the first execution at 0, its other 100 with the
+		// second execution's at 1 s. Full request first, the second would go at 2 s.
+		const arrivals = [
+			{ at: 1000, pairs: 100 },
+			{ at: 0, pairs: 50 },
+		];
+		expect(sharedBoundWithArrivalsMs(arrivals, 100, 1, 1000)).toBe(1000);
+	});
+
+	it('is never below the last start nor the bound from the first call, nor above both added up', () => {
+		let seed = 7;
+		const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+		for (let run = 0; run < 200; run++) {
+			const arrivals = Array.from({ length: 1 + Math.floor(random() * 80) }, () => ({
+				at: Math.floor(random() * 3000),
+				pairs: 1 + Math.floor(random() * 400),
+			}));
+			const max = 1 + Math.floor(random() * 30);
+			const requests = Math.ceil(arrivals.reduce((n, a) => n + a.pairs, 0) / 100);
+			const lastStart = Math.max(...arrivals.map((a) => a.at));
+			const fromFirstCall = rateLimitBoundMs(requests, max, 1000);
+			const bound = sharedBoundWithArrivalsMs(arrivals, 100, max, 1000);
+			expect(bound).toBeGreaterThanOrEqual(Math.max(lastStart, fromFirstCall));
+			expect(bound).toBeLessThanOrEqual(lastStart + fromFirstCall);
+		}
 	});
 });
