@@ -59,8 +59,10 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 
 	// Two processes (two n8n workers) sharing HubSpot's ten-second window for many windows, answers a
 	// HubSpot round trip late: newcomers seldom come, and places kept for them a whole window would
-	// leave a tenth of it unused in every one (1.15 × the floor that way).
-	it('two processes with long runs use nearly the whole window: within 12 % of the floor, under 2 % refused', async () => {
+	// leave a tenth of it unused in every one (1.15 × the floor that way). As each window fills, both
+	// see the last free place in a picture a round trip old; counting the other's pace since then
+	// keeps them from both taking it (1.2 % refused without).
+	it('two processes with long runs use nearly the whole window: within 12 % of the floor, under 1 % refused', async () => {
 		const hubspot = new SimulatedHubSpot({ max: 100, intervalMs: 10_000, latencyMs: 150 });
 		const result = await simulate(
 			hubspot,
@@ -68,7 +70,7 @@ describe('RateLimitThrottle against a simulated HubSpot window', () => {
 		);
 		expect(result.executions.map((e) => e.failed)).toEqual([0, 0]);
 		expect(hubspot.requests - hubspot.rateLimited).toBe(2000);
-		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.02);
+		expect(hubspot.rateLimited / hubspot.requests).toBeLessThan(0.01);
 		expect(result.elapsedMs).toBeLessThan(rateLimitBoundMs(2000, 100, 10_000) * 1.12);
 	});
 

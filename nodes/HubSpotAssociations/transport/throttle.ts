@@ -40,8 +40,12 @@ import type { HubSpotExchange } from './request';
  *   all the room it shows, together several times what is there, and be refused; a short one would
  *   wait windows for the few requests it has left.)
  * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a
- *   time, and requests in the air grow by one per clean answer, halved by a 429. (Executions waking
- *   on the same old answer would all send into room the others took meanwhile.)
+ *   time, and requests in the air grow by one per clean answer, halved by a 429. Where no place of
+ *   its window has freed since, the others are taken to have gone on taking their part of the room
+ *   it showed, at the pace it showed (at most the reserve's size); the process's last request goes
+ *   regardless. (Executions waking on the same old answer would all send into room the others took
+ *   meanwhile; two processes filling a window would each send the last place's request, and one of
+ *   them be refused, at the top of every window that fills in a burst.)
  * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others
  *   about, so that executions waiting for the same slots do not take them all at once. (Waking on
  *   the same moment, they would send together into a window with room for one of them.)
@@ -316,6 +320,30 @@ export class RateLimitThrottle {
 			this.max * MAX_RESERVE_SHARE,
 			Math.max(MIN_RESERVE, this.max * RESERVE_SHARE),
 		);
+		// A stale picture misses what the others sent since. Where no place of its window has freed
+		// since, the room there is now is the room it showed, and they have been taking their part of
+		// it (Part of the room) at the pace they showed: as many as it dates in the same time before
+		// it, up to their part, are taken as theirs (Fresh or stale).
+		const age = now - this.picture.at;
+		const stale = age > this.intervalMs * STALE_SHARE + this.quickestMs;
+		const sinceThen = this.picture.at - this.intervalMs - margin;
+		const freedSince = [...this.own.map((r) => r.at), ...this.others].some(
+			(at) => at > sinceThen && at <= since,
+		);
+		const theirPart =
+			(Math.max(0, this.max - this.picture.own - this.picture.others) * this.picture.others) /
+			Math.max(1, this.picture.own + this.picture.others);
+		// The process's last request is not held for them: held, it waits a window for a place that
+		// is free unless they took it; refused, it waits no longer (Tail).
+		const last = backlog !== undefined && backlog <= 1;
+		const unseen =
+			crowded && stale && !freedSince && !last
+				? Math.min(
+						reserveSize,
+						theirPart,
+						othersIn.filter((t) => t > this.picture.at - age && t <= this.picture.at).length,
+					)
+				: 0;
 		// A newcomer's first request may take the reserve; that is what it is for. The last requests
 		// of the process's work may take half of it (Tail). Where this process holds a good part of
 		// the window, only places that freed a moment ago are kept for newcomers (Reserve).
@@ -331,13 +359,16 @@ export class RateLimitThrottle {
 					(at) => at <= since && at > since - keptMs,
 				)
 			: undefined;
-		const reserve =
+		// The reserve covers them too, the places it keeps for newcomers first.
+		const reserve = Math.max(
+			unseen,
 			crowded && own > 0
 				? Math.min(
 						tail ? reserveSize / 2 : reserveSize,
 						freshlyFreed?.length ?? Number.POSITIVE_INFINITY,
 					)
-				: 0;
+				: 0,
+		);
 		if (this.max - used - reserve < 1) {
 			const oldest = Math.min(
 				ownIn[0]?.at ?? Number.POSITIVE_INFINITY,
@@ -352,7 +383,7 @@ export class RateLimitThrottle {
 			return Math.max(1, frees + jitter - now);
 		}
 		if (!crowded) return 0;
-		if (now - this.picture.at > this.intervalMs * STALE_SHARE + this.quickestMs) {
+		if (stale) {
 			this.allowance = 1;
 			return this.inFlight > 0 ? this.answerWaitMs() : 0;
 		}
