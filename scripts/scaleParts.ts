@@ -189,31 +189,21 @@ export function sqliteRows(databaseFile: string): RowsQuery {
 
 /**
  * When n8n began to run the last node of each of a workflow's executions, in ms since the epoch, from
- * its SQLite database: the latest `startTime` in the execution's run data (n8n's flatted JSON keeps
- * numbers in place). For Webhook → HubSpot Associations, when the node got the execution's pairs. The
- * execution's own `startedAt` comes earlier: in regular mode n8n marks a burst's executions as started
- * well before its one event loop gets to their nodes.
+ * its database: the latest `startTime` in the execution's run data (n8n's flatted JSON keeps numbers in
+ * place). For Webhook → HubSpot Associations, when the node got the execution's pairs. The execution's
+ * own `startedAt` comes earlier: in regular mode n8n marks a burst's executions as started well before
+ * its one event loop gets to their nodes.
  */
-export function lastNodeStartsMs(databaseFile: string, workflowId: string): number[] {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-	const db = new DatabaseSync(databaseFile, { readOnly: true });
-	try {
-		const rows = db
-			.prepare(
-				`SELECT d.data AS data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ?`,
-			)
-			.all(workflowId) as Array<{ data: unknown }>;
-		return rows
-			.map(({ data }) =>
-				Math.max(
-					...[...String(data ?? '').matchAll(/"startTime":(\d+)/g)].map((m) => Number(m[1])),
-				),
-			)
-			.filter((ms) => Number.isFinite(ms));
-	} finally {
-		db.close();
-	}
+export function lastNodeStartsMs(query: RowsQuery, workflowId: string): number[] {
+	// The id goes into the SQL text (the query takes no parameters): a workflow id of the scale tests.
+	if (!/^\w+$/.test(workflowId)) throw new RangeError(`not a workflow id: ${workflowId}`);
+	return query(
+		`SELECT e.id AS id, e.status AS status, d.data AS data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflowId}'`,
+	)
+		.map(({ data }) =>
+			Math.max(...[...data.matchAll(/"startTime":(\d+)/g)].map((m) => Number(m[1]))),
+		)
+		.filter((ms) => Number.isFinite(ms));
 }
 
 /**

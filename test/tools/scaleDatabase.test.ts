@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { lastNodeStartsMs } from '../../scripts/scaleParts';
+import { lastNodeStartsMs, sqliteRows } from '../../scripts/scaleParts';
 
 /** An execution's run data as n8n 2.x saves it: flatted JSON, strings by index, numbers in place. */
 const runData = (webhookStart: number, nodeStart: number) =>
@@ -28,7 +28,7 @@ describe('the scale test reads when n8n ran the node in each execution', () => {
 		file = join(folder, 'database.sqlite');
 		const db = new DatabaseSync(file);
 		db.exec(
-			'CREATE TABLE execution_entity (id INTEGER PRIMARY KEY, "workflowId" TEXT, "startedAt" TEXT)',
+			'CREATE TABLE execution_entity (id INTEGER PRIMARY KEY, "workflowId" TEXT, status TEXT, "startedAt" TEXT)',
 		);
 		db.exec('CREATE TABLE execution_data ("executionId" INTEGER, data TEXT)');
 		const rows: Array<[number, string, string]> = [
@@ -37,9 +37,10 @@ describe('the scale test reads when n8n ran the node in each execution', () => {
 			[3, 'scaleWebhookNoOp', runData(1_765_100_000_030, 1_765_100_000_031)],
 		];
 		for (const [id, workflowId, data] of rows) {
-			db.prepare('INSERT INTO execution_entity VALUES (?, ?, ?)').run(
+			db.prepare('INSERT INTO execution_entity VALUES (?, ?, ?, ?)').run(
 				id,
 				workflowId,
+				'success',
 				'2026-12-07 14:06:01.000',
 			);
 			db.prepare('INSERT INTO execution_data VALUES (?, ?)').run(id, data);
@@ -50,7 +51,7 @@ describe('the scale test reads when n8n ran the node in each execution', () => {
 	afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 	it('takes the latest node start of each execution of the workflow, not the execution’s own start', () => {
-		expect(lastNodeStartsMs(file, 'scaleWebhookArch').sort()).toEqual([
+		expect(lastNodeStartsMs(sqliteRows(file), 'scaleWebhookArch').sort()).toEqual([
 			1_765_100_000_450, 1_765_100_001_900,
 		]);
 	});

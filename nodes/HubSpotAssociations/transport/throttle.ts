@@ -326,24 +326,22 @@ export class RateLimitThrottle {
 		// it, up to their part, are taken as theirs (Fresh or stale).
 		const age = now - this.picture.at;
 		const stale = age > this.intervalMs * STALE_SHARE + this.quickestMs;
-		const sinceThen = this.picture.at - this.intervalMs - margin;
-		const freedSince = [...this.own.map((r) => r.at), ...this.others].some(
-			(at) => at > sinceThen && at <= since,
-		);
-		const theirPart =
-			(Math.max(0, this.max - this.picture.own - this.picture.others) * this.picture.others) /
-			Math.max(1, this.picture.own + this.picture.others);
+		// When each request the picture holds, ours and the others', was counted.
+		const counted = [...this.own.map((r) => r.at), ...this.others];
 		// The process's last request is not held for them: held, it waits a window for a place that
 		// is free unless they took it; refused, it waits no longer (Tail).
 		const last = backlog !== undefined && backlog <= 1;
-		const unseen =
-			crowded && stale && !freedSince && !last
-				? Math.min(
-						reserveSize,
-						theirPart,
-						othersIn.filter((t) => t > this.picture.at - age && t <= this.picture.at).length,
-					)
-				: 0;
+		let unseen = 0;
+		const sinceThen = this.picture.at - this.intervalMs - margin;
+		if (crowded && stale && !last && !counted.some((at) => at > sinceThen && at <= since)) {
+			const theirPart =
+				(Math.max(0, this.max - this.picture.own - this.picture.others) * this.picture.others) /
+				Math.max(1, this.picture.own + this.picture.others);
+			const theirPace = othersIn.filter(
+				(t) => t > this.picture.at - age && t <= this.picture.at,
+			).length;
+			unseen = Math.min(reserveSize, theirPart, theirPace);
+		}
 		// A newcomer's first request may take the reserve; that is what it is for. The last requests
 		// of the process's work may take half of it (Tail). Where this process holds a good part of
 		// the window, only places that freed a moment ago are kept for newcomers (Reserve).
@@ -355,9 +353,7 @@ export class RateLimitThrottle {
 		const oneOfFew = this.picture.own * FEW_SHARERS >= this.picture.others;
 		// Where many share the window, every place of the reserve is kept, however long it has been free.
 		const freshlyFreed = oneOfFew
-			? [...this.own.map((r) => r.at), ...this.others].filter(
-					(at) => at <= since && at > since - keptMs,
-				)
+			? counted.filter((at) => at <= since && at > since - keptMs)
 			: undefined;
 		// The reserve covers them too, the places it keeps for newcomers first.
 		const reserve = Math.max(
