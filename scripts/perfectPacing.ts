@@ -90,19 +90,22 @@ function sortedIndex(list: readonly number[], value: number): number {
 	return low;
 }
 
-/** An execution of a burst as n8n ran it: when it started, and how many pairs it handed in. */
+/** An execution of a burst as n8n ran it: when its pairs were there, and how many it handed in. */
 export interface Arrival {
-	/** When n8n started the execution, in ms from the first call. */
+	/**
+	 * When the execution's pairs were there to send (in the scale test, when n8n ran its node), in ms
+	 * from the first call.
+	 */
 	at: number;
 	pairs: number;
 }
 
 /**
  * The earliest moment the last request of a burst can go when every execution's pairs may share
- * requests, given when n8n started each execution: the shared bound with n8n's start of the burst in
- * it. The bound from the first call (`rateLimitBoundMs`) takes every pair as there at once; in
- * regular mode n8n starts the executions of a burst over a second or two, and no request can carry a
- * pair before its execution started.
+ * requests, given when each execution's pairs were there: the shared bound with n8n's start of the
+ * burst in it. The bound from the first call (`rateLimitBoundMs`) takes every pair as there at once;
+ * in regular mode n8n runs the node of a burst's executions over one to three seconds, and no request
+ * can carry a pair before then.
  *
  * With N requests of up to `batchSize` pairs, the k-th (counted from 1) cannot go before all but
  * (N − k) × batchSize of the pairs are there, since the requests after it carry no more; the part-full
