@@ -105,6 +105,37 @@ describe('Outcomes belong to pairs, not to batches', () => {
 		]);
 	});
 
+	it('an item whose to ids sit in its requests out of their order: each pair has its own fate', async () => {
+		const emu = emulator();
+		for (const to of [11, 12, 13, 14]) emu.seed('contacts', '1', 'companies', String(to));
+		// HubSpot answers the request carrying 14 with a 207 naming it.
+		emu.faults.errorIds.add('14');
+		// Planned by from id, two a request: [11, 12] then [13, 14]. The second item asks for 14 and then
+		// 11, so its first pair is in its second request and its second pair in its first.
+		const result = await run(
+			emu,
+			[
+				{ id: 1, to: [11, 12, 13] },
+				{ id: 1, to: [14, 11] },
+			],
+			archiveParameters({ options: { batchSize: 2 } }),
+			{ continueOnFail: true },
+		);
+		expect(emu.stats.requests).toBe(2);
+		expect(emu.toIds('contacts', '1', 'companies')).toEqual(['14']);
+		expect(result.items[0].json).toMatchObject({ status: 'COMPLETE', numErrors: 0 });
+		const { details } = result.items[1].json as { details: IDataObject };
+		expect(details).toMatchObject({ category: 'VALIDATION_ERROR', httpCode: '207' });
+		expect(details.pairs).toEqual([
+			{
+				toId: '14',
+				outcome: 'failed',
+				error: 'HubSpot reported an error for this item: One or more associations are invalid',
+			},
+			{ toId: '11', outcome: 'removed' },
+		]);
+	});
+
 	it('per-request output: one output item for each request HubSpot answered, with the pairs it carried', async () => {
 		const emu = emulator();
 		const items = inParts(emu);

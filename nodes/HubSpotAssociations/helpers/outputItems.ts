@@ -202,10 +202,13 @@ function judgeItem(
 	let report: FailureReport | undefined;
 	for (const toId of item.toIds) {
 		const fate = fateOf(toId);
+		// An answer without errors is judged as it is: no copy of it per pair.
 		const failure =
 			fate.report ??
 			answerFailure(
-				{ ...fate.answer, errors: errorsConcerning(fate.answer, item, [toId]) },
+				fate.answer.errors.length === 0
+					? fate.answer
+					: { ...fate.answer, errors: errorsConcerning(fate.answer, item, [toId]) },
 				'item',
 			);
 		if (fate.answer) answers.add(fate.answer);
@@ -264,10 +267,18 @@ function perItem(run: OutputInput): INodeExecutionData[] {
 		const answer = only >= 0 ? cleanAnswer(only) : undefined;
 		if (answer) return cleanItemJson(item, answer, run.dryRun);
 		const batches = plan.batchesOfItem.get(i) ?? [];
+		// Each pair sits in one batch, and an item's pairs fill its batches in the order of its to
+		// ids: the search for a pair starts at the batch that held the one before. An item of 50,000
+		// to ids in 500 batches is then 50,000 looks, not 12 million.
+		let from = 0;
 		const fateOf = (toId: string): PairFate => {
-			for (const b of batches) {
-				const fate = fatesOf(b).get(pairKey(item.fromId, toId));
-				if (fate) return fate;
+			const key = pairKey(item.fromId, toId);
+			for (let k = 0; k < batches.length; k++) {
+				const at = (from + k) % batches.length;
+				const fate = fatesOf(batches[at]).get(key);
+				if (!fate) continue;
+				from = at;
+				return fate;
 			}
 			return { report: NOT_SENT };
 		};
