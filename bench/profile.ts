@@ -1,10 +1,11 @@
 /**
- * npm run bench:profile [-- --size 100000 --shape onePair|tenPerFrom --rounds 2 --heap --no-window]
+ * npm run bench:profile [-- --size 100000 --shape onePair|tenPerFrom|oneItem --rounds 2 --heap --no-window]
  *
  * Where the node's CPU goes in one benchmark row (the node alone, paced by the benchmark's window unless
  * --no-window): per round the wall time, the process's CPU, the main thread's CPU apart from V8's helper
- * threads (garbage collection, background compilation), and the node's CPU per item (less the same
- * workflow with a pass-through node). With --heap, V8's sampling heap profiler records every allocation
+ * threads (garbage collection, background compilation), and the node's CPU per pair (less the same
+ * workflow with a pass-through node). `--shape oneItem` is one item asking for all the pairs of one
+ * from id, spread over many requests, as a webhook that carries a record's associations gives it. With --heap, V8's sampling heap profiler records every allocation
  * of the last round, collected or not, and prints who allocated how much: the node's own modules, n8n's
  * engine, the HTTP stack (n8n's helper, axios, Node's http), by function.
  *
@@ -20,7 +21,13 @@ import { DEFAULT_SETTINGS } from './plan';
 import { emulatorSettings } from './rows';
 import { runNode, runPassThrough } from './runners';
 import { threadCpu, threadCpuSince } from './threads';
-import { makeWorkload, type Shape, type Workload } from './workloads';
+import {
+	makeOneItemWorkload,
+	makeWorkload,
+	type OneItemWorkload,
+	type Shape,
+	type Workload,
+} from './workloads';
 
 const ROOT = join(__dirname, '..');
 
@@ -78,11 +85,16 @@ function summarise(head: SamplingNode): {
  * stays alive into the next round (until the variable is assigned again), and its 100,000 output
  * items added about 38 MB to the heap every later round's collections had to mark.
  */
-async function runNodeAndCheck(baseUrl: string, workload: Workload, round: number): Promise<void> {
+async function runNodeAndCheck(
+	baseUrl: string,
+	workload: Workload | OneItemWorkload,
+	round: number,
+): Promise<void> {
 	const result = await runNode(baseUrl, workload);
-	if (result.error || result.output.length !== workload.size) {
+	const items = workload.items.length;
+	if (result.error || result.output.length !== items) {
 		throw new Error(
-			`round ${round}: ${result.output.length} of ${workload.size} items, ${result.error ?? 'no error'}`,
+			`round ${round}: ${result.output.length} of ${items} items, ${result.error ?? 'no error'}`,
 		);
 	}
 }
@@ -100,7 +112,8 @@ async function main(): Promise<void> {
 		},
 	});
 	const size = Number(values.size ?? 100_000);
-	const shape: Shape = values.shape === 'tenPerFrom' ? 'tenPerFrom' : 'onePair';
+	const shape: Shape | 'oneItem' =
+		values.shape === 'tenPerFrom' || values.shape === 'oneItem' ? values.shape : 'onePair';
 	const rounds = Math.max(1, Number(values.rounds ?? 2));
 	// As the benchmark's node rows have it, less the window with --no-window.
 	const settings = {
@@ -108,7 +121,7 @@ async function main(): Promise<void> {
 		...(values['no-window'] ? { rateLimit: null } : {}),
 	};
 	console.log(
-		`Profile: node alone, ${size} items (${shape}), ${rounds} round(s), window ${settings.rateLimit ? `${settings.rateLimit.max} per ${settings.rateLimit.intervalMs} ms` : 'off'}, latency ${settings.latencyMs} ms`,
+		`Profile: node alone, ${size} pairs (${shape}), ${rounds} round(s), window ${settings.rateLimit ? `${settings.rateLimit.max} per ${settings.rateLimit.intervalMs} ms` : 'off'}, latency ${settings.latencyMs} ms`,
 	);
 
 	const emulator = await startEmulatorProcess(ROOT);
@@ -119,7 +132,9 @@ async function main(): Promise<void> {
 			// A fresh store, window and stats each round.
 			await emulator.control.reset();
 			await emulator.control.settings(settings);
-			const workload = makeWorkload(size, shape, round * 10_000_000);
+			const base = round * 10_000_000;
+			const workload =
+				shape === 'oneItem' ? makeOneItemWorkload(size, base) : makeWorkload(size, shape, base);
 			await emulator.control.seed(workload.pairs);
 
 			collectGarbage();
@@ -147,7 +162,7 @@ async function main(): Promise<void> {
 			const cpuMs = (cpu.user + cpu.system) / 1000;
 			console.log(
 				`round ${round}: ${(wallMs / 1000).toFixed(2)} s wall; process CPU ${cpuMs.toFixed(0)} ms = main thread ${threads.mainMs} ms + V8 helper threads ${threads.v8HelpersMs} ms + other ${threads.otherMs} ms (10 ms ticks); ` +
-					`pass-through ${engineMs.toFixed(0)} ms; node CPU ${(((cpuMs - engineMs) * 1000) / size).toFixed(1)} µs per item`,
+					`pass-through ${engineMs.toFixed(0)} ms; node CPU ${(((cpuMs - engineMs) * 1000) / size).toFixed(1)} µs per pair`,
 			);
 			if (sampling) {
 				const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {

@@ -14,7 +14,7 @@ import { PASS_THROUGH_NODE_TYPE } from '../test/engine/nodeTypes';
 import { archiveParameters } from '../test/helpers/archiveParameters';
 import { runHubSpotNode } from '../test/engine/runWorkflow';
 import { BENCH_TOKEN } from './emulator';
-import type { Workload } from './workloads';
+import type { OneItemWorkload, Workload } from './workloads';
 
 export interface ItemTally {
 	/** Output items that carry an error, or input items of a failed request. */
@@ -43,7 +43,11 @@ export function nodeParameters(options: NodeRunOptions): INodeParameters {
 }
 
 /** One execution of Manual Trigger → items → HubSpot Associations; the output stays for the tally. */
-export async function runNode(baseUrl: string, workload: Workload, options: NodeRunOptions = {}) {
+export async function runNode(
+	baseUrl: string,
+	workload: Workload | OneItemWorkload,
+	options: NodeRunOptions = {},
+) {
 	const result = await runHubSpotNode({
 		parameters: nodeParameters(options),
 		items: workload.items as unknown as IDataObject[],
@@ -58,15 +62,17 @@ export async function runNode(baseUrl: string, workload: Workload, options: Node
  * The same workflow with a node that hands its items straight on in the HubSpot node's place: what
  * the engine and the item feed cost by themselves, to subtract from a node run's CPU time.
  */
-export async function runPassThrough(workload: Workload): Promise<number> {
+export async function runPassThrough(workload: Workload | OneItemWorkload): Promise<number> {
 	const result = await runHubSpotNode({
 		parameters: {},
 		items: workload.items as unknown as IDataObject[],
 		credentials: {},
 		nodeType: PASS_THROUGH_NODE_TYPE,
 	});
-	if (result.items.length !== workload.size)
-		throw new Error(`the pass-through run gave ${result.items.length} items for ${workload.size}`);
+	if (result.items.length !== workload.items.length)
+		throw new Error(
+			`the pass-through run gave ${result.items.length} items for ${workload.items.length}`,
+		);
 	return result.items.length;
 }
 

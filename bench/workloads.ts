@@ -2,6 +2,7 @@
  * What the benchmark asks the node (and the baselines) to do: N input items, one (contact → company)
  * pair each. In the "ten per from id" shape every from id appears in ten items spread through the
  * input (item i has from id i mod N/10), so the node has ten to ids to group under each from id.
+ * `bench:profile` also runs one item that asks for all N pairs (makeOneItemWorkload).
  */
 export type Shape = 'onePair' | 'tenPerFrom';
 
@@ -34,4 +35,22 @@ export function makeWorkload(size: number, shape: Shape, base = 0): Workload {
 		pairs[i] = [from, to];
 	}
 	return { size, shape, items, pairs };
+}
+
+/** The node's work as one input item: a from id and all its to ids. */
+export interface OneItemWorkload {
+	size: number;
+	items: [{ id: string; to: string[] }];
+	pairs: Array<readonly [string, string]>;
+}
+
+/**
+ * One item asking for `size` pairs of one from id, as a webhook that carries a record and its
+ * associations gives it: the node spreads it over size / 100 requests and answers it as one item.
+ */
+export function makeOneItemWorkload(size: number, base = 0): OneItemWorkload {
+	const from = String(base + 1);
+	const to: string[] = new Array(size);
+	for (let i = 0; i < size; i++) to[i] = String(base + 10_000_000 + i);
+	return { size, items: [{ id: from, to }], pairs: to.map((id) => [from, id] as const) };
 }
