@@ -16,6 +16,12 @@ export interface SimWindow {
 	latencyMs: number;
 	/** Answers carry no X-HubSpot-RateLimit-* headers (a proxy strips them). */
 	noHeaders?: boolean;
+	/**
+	 * How long after it went the nth request (from 1) reaches HubSpot and is counted; its answer still
+	 * comes `latencyMs` after it went. A busy process holds some requests up before they leave, and
+	 * the round trip does not show how much of it came before HubSpot counted them. 0 when unset.
+	 */
+	departMs?: (n: number) => number;
 }
 
 export class SimulatedHubSpot {
@@ -59,7 +65,9 @@ export class SimulatedHubSpot {
 		headers: Record<string, string>;
 		body: string;
 	}> {
-		const { max, intervalMs, latencyMs, noHeaders } = this.window;
+		const { max, intervalMs, latencyMs, noHeaders, departMs } = this.window;
+		const depart = Math.min(latencyMs, departMs?.(this.requests + 1) ?? 0);
+		if (depart > 0) await new Promise((resolve) => setTimeout(resolve, depart));
 		const now = Date.now();
 		this.requests++;
 		this.inFlight++;
@@ -81,7 +89,7 @@ export class SimulatedHubSpot {
 					'x-hubspot-ratelimit-remaining': String(max - this.accepted.length),
 					'x-hubspot-ratelimit-interval-milliseconds': String(intervalMs),
 				};
-		await new Promise((resolve) => setTimeout(resolve, latencyMs));
+		await new Promise((resolve) => setTimeout(resolve, latencyMs - depart));
 		this.inFlight--;
 		if (ok) return { statusCode: 204, headers, body: '' };
 		const body = {
