@@ -187,6 +187,27 @@ describe('Every input item has an output item in both output modes', () => {
 		expect(result.items.map((i) => i.json.toIds)).toEqual([[], []]);
 	});
 
+	it('per-request output: a request HubSpot took in parts pairs each part with the items it carried', async () => {
+		const emu = emulator();
+		emu.settings.maxArchiveInputs = 2;
+		for (const to of [11, 12, 13, 14, 15]) emu.seed('contacts', '1', 'companies', String(to));
+		emu.seed('contacts', '2', 'companies', '21');
+		const parameters = archiveParameters({ options: { outputMode: 'perBatch' } });
+		// One request of six pairs, refused as too large, then parts of two: [11, 12], [13, 14], [15, 21].
+		const result = await run(
+			emu,
+			[
+				{ id: 1, to: [11, 12, 13, 14, 15] },
+				{ id: 2, to: 21 },
+			],
+			parameters,
+		);
+		expect(result.error).toBeUndefined();
+		expect(emu.count()).toBe(0);
+		expect(result.items.map((i) => i.json.pairCount)).toEqual([2, 2, 2]);
+		expect(result.items.map((i) => pairedIndexes(i.pairedItem))).toEqual([[0], [0], [0, 1]]);
+	});
+
 	it('per-request output: items asking for the same pair are both paired with the request that carried it', async () => {
 		const emu = emulator();
 		emu.seed('contacts', '1', 'companies', '11');
