@@ -1,12 +1,14 @@
 /**
- * npm run bench:profile [-- --size 100000 --shape onePair|tenPerFrom|oneItem --rounds 2 --heap --no-window]
+ * npm run bench:profile
+ *   [-- --size 100000 --shape onePair|tenPerFrom|oneItem --rounds 2 --heap --no-window]
  *
- * Where the node's CPU goes in one benchmark row (the node alone, paced by the benchmark's window unless
- * --no-window): per round the wall time, the process's CPU, the main thread's CPU apart from V8's helper
- * threads (garbage collection, background compilation), and the node's CPU per pair (less the same
- * workflow with a pass-through node). `--shape oneItem` is one item asking for all the pairs of one
- * from id, spread over many requests, as a webhook that carries a record's associations gives it. With --heap, V8's sampling heap profiler records every allocation
- * of the last round, collected or not, and prints who allocated how much: the node's own modules, n8n's
+ * Where the node's CPU goes in one benchmark row (the node alone, paced by the benchmark's window
+ * unless --no-window): per round the wall time, the process's CPU, the main thread's CPU apart from
+ * V8's helper threads (garbage collection, background compilation), and the node's CPU per pair
+ * (less the same workflow with a pass-through node). `--shape oneItem` is one item asking for all
+ * the pairs of one from id, spread over many requests, as a webhook that carries a record's
+ * associations gives it. With --heap, V8's sampling heap profiler records every allocation of the
+ * last round, collected or not, and prints who allocated how much: the node's own modules, n8n's
  * engine, the HTTP stack (n8n's helper, axios, Node's http), by function.
  *
  * It is the tool behind the figures on allocation and GC in docs/performance.md.
