@@ -142,3 +142,35 @@ export function sharedBoundWithArrivalsMs(
 	}
 	return sent[sent.length - 1];
 }
+
+/** How far apart HubSpot counted each accepted request and the one `max` places before it. */
+export interface WindowGaps {
+	/** Requests that had one `max` places before them. */
+	count: number;
+	minMs: number;
+	medianMs: number;
+	maxMs: number;
+}
+
+/**
+ * The window's use, read off HubSpot's side alone: with at most `max` accepted in any rolling
+ * window, a request can be counted no sooner than a window after the one `max` places before it.
+ * A sender that keeps the window full shows gaps of exactly one window; what the gaps exceed it by
+ * is the time each place of the window stood unused (the pace's margin, requests held up on their
+ * way, a busy process). Undefined when fewer than `max + 1` requests were accepted.
+ */
+export function windowGaps(countedAt: readonly number[], max: number): WindowGaps | undefined {
+	if (!(max >= 1)) throw new RangeError('windowGaps needs max ≥ 1');
+	const ordered = [...countedAt].sort((a, b) => a - b);
+	const gaps = ordered
+		.slice(max)
+		.map((at, i) => at - ordered[i])
+		.sort((a, b) => a - b);
+	if (gaps.length === 0) return undefined;
+	return {
+		count: gaps.length,
+		minMs: gaps[0],
+		medianMs: gaps[Math.floor((gaps.length - 1) / 2)],
+		maxMs: gaps[gaps.length - 1],
+	};
+}

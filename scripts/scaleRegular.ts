@@ -61,7 +61,7 @@ import {
 	processHarness,
 	type RowsQuery,
 } from './scaleParts';
-import { sharedBoundWithArrivalsMs } from './perfectPacing';
+import { sharedBoundWithArrivalsMs, windowGaps, type WindowGaps } from './perfectPacing';
 
 interface Options {
 	calls: number;
@@ -208,6 +208,11 @@ interface Round {
 	firstRequestMs: number;
 	lastRequestMs: number;
 	maxConcurrent: number;
+	/**
+	 * How long after the one `rateMax` places before it HubSpot counted each accepted request: what
+	 * each place of the window stood unused beyond the window itself (undefined under one window).
+	 */
+	gaps: WindowGaps | undefined;
 }
 
 type Burst = Awaited<ReturnType<typeof fireCalls>>;
@@ -290,6 +295,10 @@ async function measureRound(
 		lastRequestMs:
 			archiveLog.length > 0 ? archiveLog[archiveLog.length - 1].at - burst.fireStart : Number.NaN,
 		maxConcurrent: s.maxConcurrent,
+		gaps: windowGaps(
+			acceptedLog.map((e) => e.at),
+			options.rateMax,
+		),
 	};
 }
 
@@ -397,6 +406,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
   pairs per request          ${r.pairsPerRequest.toFixed(1)} (${r.pairsAccepted} pairs in ${r.accepted} accepted requests; batch size ${options.batchSize})
   each request, pairs@time   ${r.requestSizes.length <= 40 ? r.requestSizes.join(' ') : `${r.requestSizes.slice(0, 40).join(' ')} …`}
   HubSpot requests           first ${sec(r.firstRequestMs)}, last ${sec(r.lastRequestMs)} after the first call; at most ${r.maxConcurrent} at once
+  window use                 ${r.gaps === undefined ? 'n/a (under one window)' : `each request counted ${r.gaps.minMs}–${r.gaps.maxMs} ms (median ${r.gaps.medianMs} ms) after the one ${options.rateMax} places before it, in a window of ${options.rateIntervalMs} ms`}
   shared rate-limit bound    ${sec(r.boundMs)} for the ${r.accepted} accepted requests  → ${Number.isNaN(r.boundRatio) ? 'n/a (under one window)' : `${times(r.boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
   bound with n8n's start     ${Number.isNaN(r.arrivalBoundMs) ? `n/a (n8n's database did not show when the node ran in every execution of the burst)` : `${sec(r.arrivalBoundMs)} for the ${sharedMinimum} that would do, each execution's pairs there when n8n ran its node (the last ${sec(r.lastStartMs)} after the first call)  → ${times(r.arrivalBoundRatio)}`}
   pairs removed              ${totalPairs - r.left} of ${totalPairs} (${r.left} left)
@@ -480,6 +490,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 					'time ÷ No Op',
 					'time ÷ bound',
 					"time ÷ bound with n8n's start",
+					'window gap, median',
 					'lost',
 				],
 				rounds.map((r) => [
@@ -492,6 +503,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
 					times(r.noOpRatio),
 					`${times(r.boundRatio)} (bound ${sec(r.boundMs)})`,
 					`${times(r.arrivalBoundRatio)} (bound ${sec(r.arrivalBoundMs)})`,
+					r.gaps === undefined ? 'n/a' : `${r.gaps.medianMs} ms`,
 					`${r.left} pairs, ${r.failed.length} calls`,
 				]),
 			),

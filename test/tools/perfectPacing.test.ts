@@ -1,6 +1,7 @@
 import {
 	perfectPacing,
 	sharedBoundWithArrivalsMs,
+	windowGaps,
 	type PacedCall,
 } from '../../scripts/perfectPacing';
 import { rateLimitBoundMs } from '../../scripts/scaleParts';
@@ -139,5 +140,20 @@ describe('the shared bound with n8n’s start of the burst in it', () => {
 			expect(bound).toBeGreaterThanOrEqual(Math.max(lastStart, fromFirstCall));
 			expect(bound).toBeLessThanOrEqual(lastStart + fromFirstCall);
 		}
+	});
+});
+
+describe('window gaps: how long each place of the window stood unused, from HubSpot’s side', () => {
+	it('pairs each request with the one max places before it, in the order HubSpot counted them', () => {
+		// 2 per window, counted at 0, 10, 1,010, 1,040 and 2,010 ms: the third came 1,010 ms after the
+		// first, the fourth 1,030 ms after the second, the fifth 1,000 ms after the third. Given out of
+		// order, as a log may hold them.
+		const gaps = windowGaps([1_040, 0, 2_010, 1_010, 10], 2);
+		expect(gaps).toEqual({ count: 3, minMs: 1_000, medianMs: 1_010, maxMs: 1_030 });
+	});
+
+	it('has nothing to say of a run that never filled a window', () => {
+		expect(windowGaps([0, 5, 9], 3)).toBeUndefined();
+		expect(() => windowGaps([0, 1], 0)).toThrow(RangeError);
 	});
 });
