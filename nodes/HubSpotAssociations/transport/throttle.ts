@@ -48,7 +48,10 @@ import type { HubSpotExchange } from './request';
  *   them be refused, at the top of every window that fills in a burst.)
  * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others
  *   about, so that executions waiting for the same slots do not take them all at once. (Waking on
- *   the same moment, they would send together into a window with room for one of them.)
+ *   the same moment, they would send together into a window with room for one of them.) Alone, it
+ *   adds to the margin: HubSpot counts a burst's request that a busy process held up later than the
+ *   pace dates it. (Without the jitter, a request sent into such a place the moment it freed was
+ *   now and then refused at 1 s windows.)
  * - Refusal: a 429 holds the execution back for the wait `send` chose; with others about, the
  *   picture takes the whole window as counted just then. Blind: without rate-limit headers nothing
  *   paces.
