@@ -36,9 +36,12 @@ import type { HubSpotExchange } from './request';
  *   as the window fills.)
  * - Part of the room: with others about, the room nobody held at the last answer is shared in
  *   proportion to each one's part of the window, a part of a request taken as a chance; a remaining
- *   plan that fits half that room goes at once. (Executions reading the same answer would each take
- *   all the room it shows, together several times what is there, and be refused; a short one would
- *   wait windows for the few requests it has left.)
+ *   plan that fits half that room goes at once. Ours that may still have been on their way when
+ *   HubSpot counted that answer's request hold places of that room. (Executions reading the same
+ *   answer would each take all the room it shows, together several times what is there, and be
+ *   refused; a short one would wait windows for the few requests it has left. Two workers filling a
+ *   window together would each count the places of their own requests on the way as room, and send
+ *   for the window's last places twice.)
  * - Fresh or stale: with others about, a picture older than a round trip lets one request go at a
  *   time, and requests in the air grow by one per clean answer, halved by a 429. Where no place of
  *   its window has freed since, the others are taken to have gone on taking their part of the room
@@ -114,9 +117,9 @@ export class RateLimitThrottle {
 	private others: number[] = [];
 	/**
 	 * The newest answer's request: when it went, and what the window held of ours and of others'
-	 * then.
+	 * then; of ours, how many may have been still on their way when HubSpot counted it.
 	 */
-	private picture = { at: Number.NEGATIVE_INFINITY, own: 0, others: 0 };
+	private picture = { at: Number.NEGATIVE_INFINITY, own: 0, others: 0, onTheirWay: 0 };
 	/** Drawn with every answer: whether a share's part of a request is taken (Part of the room). */
 	private coin = 0;
 	private othersSeenAt = Number.NEGATIVE_INFINITY;
@@ -228,7 +231,13 @@ export class RateLimitThrottle {
 		// as another caller, and the pace would share the window with nobody (Reserve, Fresh or stale).
 		const countedBy = Math.max(at, exchange.receivedAt.getTime() - this.quickestMs);
 		const since = at - this.intervalMs - this.marginMs();
-		const ownThen = this.own.filter((r) => r.at > since && r.sent <= countedBy).length;
+		const ours = this.own.filter((r) => r.at > since && r.sent <= countedBy);
+		const ownThen = ours.length;
+		// Of those, only the ones answered before this one went are sure to be in its count: the
+		// others may have reached HubSpot after it, and the room it shows holds their places.
+		const onTheirWay = ours.filter(
+			(r) => r.ticket !== ticket && !(r.received !== undefined && r.received <= at),
+		).length;
 		// Refused while alone and holding the window but for a few places: one of ours left late; the
 		// hold after the 429 covers it. Holding much less of it, the refusal shows others who filled it.
 		const oursFillIt = ownThen > 0 && ownThen >= limits.max - MIN_RESERVE;
@@ -249,7 +258,7 @@ export class RateLimitThrottle {
 			for (let i = 1; i <= missing; i++) held.push(start + ((at - start) * i) / missing);
 		}
 		this.others = held.sort((a, b) => a - b);
-		this.picture = { at, own: ownThen, others: othersThen };
+		this.picture = { at, own: ownThen, others: othersThen, onTheirWay };
 		this.coin = this.random();
 	}
 
@@ -396,7 +405,10 @@ export class RateLimitThrottle {
 		const mine = Math.max(1, this.picture.own);
 		const level =
 			this.picture.own +
-			Math.max(0, this.max - this.picture.own - this.picture.others - reserve) *
+			Math.max(
+				0,
+				this.max - this.picture.own - this.picture.others - reserve - this.picture.onTheirWay,
+			) *
 				(mine / (mine + this.picture.others));
 		const cap = Math.floor(level) + (this.coin < level - Math.floor(level) ? 1 : 0);
 		const fitsAtOnce = this.pending <= (this.max - own - this.picture.others - reserve) / 2;
