@@ -174,3 +174,13 @@ export function windowGaps(countedAt: readonly number[], max: number): WindowGap
 		maxMs: gaps[gaps.length - 1],
 	};
 }
+
+/** The scale tests' *window use* line: `windowGaps` in words. */
+export function describeWindowGaps(
+	gaps: WindowGaps | undefined,
+	max: number,
+	intervalMs: number,
+): string {
+	if (gaps === undefined) return 'n/a (under one window)';
+	return `${gaps.count} requests counted ${gaps.minMs}–${gaps.maxMs} ms (median ${gaps.medianMs} ms) after the one ${max} places before each, in a window of ${intervalMs} ms`;
+}

@@ -41,7 +41,7 @@ import {
 
 import { QUEUE_DEFAULTS, simulate, type Outcome, type Scenario } from '../bench/throttleSim';
 
-import { perfectPacing, windowGaps, type PacedCall } from './perfectPacing';
+import { describeWindowGaps, perfectPacing, windowGaps, type PacedCall } from './perfectPacing';
 import { locatePostgresBin, startPostgres, type PostgresServer } from './postgres';
 import {
 	CREDENTIAL,
@@ -465,7 +465,7 @@ Results (${options.calls} calls × ${options.pairs} pairs, ${options.workers} wo
   shared rate-limit bound    ${(boundMs / 1000).toFixed(1)} s for ${accepted} requests at ${options.rateMax} per ${options.rateIntervalMs / 1000} s (a full window at once, then one per freed slot)  → ${Number.isNaN(ratio) ? 'n/a (under one window)' : `${ratio.toFixed(2)} × the bound`}
   with perfect pacing        ${Number.isNaN(perfectMs) ? `n/a (${paced.length} of ${options.calls} calls matched to their requests)` : `${(perfectMs / 1000).toFixed(1)} s  → ${boundMs > 0 ? `${(perfectMs / boundMs).toFixed(2)} × the bound` : 'n/a'}; total time ÷ perfect pacing ${(totalMs / perfectMs).toFixed(2)}`} (a throttle that knew when every place in the window frees, which HubSpot's headers do not say; n8n's own timing of this run kept, see scripts/perfectPacing.ts)
   first window               ${firstWindow.length} requests accepted, the last ${(fillMs / 1000).toFixed(1)} s after the first (n8n starting the executions)
-  window use                 ${gaps === undefined ? 'n/a (under one window)' : `each request counted ${gaps.minMs}–${gaps.maxMs} ms (median ${gaps.medianMs} ms) after the one ${options.rateMax} places before it, in a window of ${options.rateIntervalMs} ms`}
+  window use                 ${describeWindowGaps(gaps, options.rateMax, options.rateIntervalMs)}
   at the steady rate         ${(steadyMs / 1000).toFixed(1)} s (${accepted} requests ÷ ${options.rateMax} per ${options.rateIntervalMs / 1000} s)  → ${(totalMs / steadyMs).toFixed(2)} ×
   per call                   fastest ${Math.min(...results.map((r) => r.ms))} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
 		if (options.timeline) {

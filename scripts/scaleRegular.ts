@@ -61,7 +61,12 @@ import {
 	processHarness,
 	type RowsQuery,
 } from './scaleParts';
-import { sharedBoundWithArrivalsMs, windowGaps, type WindowGaps } from './perfectPacing';
+import {
+	describeWindowGaps,
+	sharedBoundWithArrivalsMs,
+	windowGaps,
+	type WindowGaps,
+} from './perfectPacing';
 
 interface Options {
 	calls: number;
@@ -406,7 +411,7 @@ Results${options.rounds > 1 ? `, round ${r.round + 1} of ${options.rounds}` : ''
   pairs per request          ${r.pairsPerRequest.toFixed(1)} (${r.pairsAccepted} pairs in ${r.accepted} accepted requests; batch size ${options.batchSize})
   each request, pairs@time   ${r.requestSizes.length <= 40 ? r.requestSizes.join(' ') : `${r.requestSizes.slice(0, 40).join(' ')} …`}
   HubSpot requests           first ${sec(r.firstRequestMs)}, last ${sec(r.lastRequestMs)} after the first call; at most ${r.maxConcurrent} at once
-  window use                 ${r.gaps === undefined ? 'n/a (under one window)' : `each request counted ${r.gaps.minMs}–${r.gaps.maxMs} ms (median ${r.gaps.medianMs} ms) after the one ${options.rateMax} places before it, in a window of ${options.rateIntervalMs} ms`}
+  window use                 ${describeWindowGaps(r.gaps, options.rateMax, options.rateIntervalMs)}
   shared rate-limit bound    ${sec(r.boundMs)} for the ${r.accepted} accepted requests  → ${Number.isNaN(r.boundRatio) ? 'n/a (under one window)' : `${times(r.boundRatio)} the bound`}; ${sec(minimumBoundMs)} for the ${sharedMinimum} that would do  → ${Number.isNaN(minimumBoundRatio) ? 'n/a (under one window)' : times(minimumBoundRatio)}
   bound with n8n's start     ${Number.isNaN(r.arrivalBoundMs) ? `n/a (n8n's database did not show when the node ran in every execution of the burst)` : `${sec(r.arrivalBoundMs)} for the ${sharedMinimum} that would do, each execution's pairs there when n8n ran its node (the last ${sec(r.lastStartMs)} after the first call)  → ${times(r.arrivalBoundRatio)}`}
   pairs removed              ${totalPairs - r.left} of ${totalPairs} (${r.left} left)

@@ -1,6 +1,7 @@
 import {
 	perfectPacing,
 	sharedBoundWithArrivalsMs,
+	describeWindowGaps,
 	windowGaps,
 	type PacedCall,
 } from '../../scripts/perfectPacing';
@@ -155,5 +156,13 @@ describe('window gaps: how long each place of the window stood unused, from HubS
 	it('has nothing to say of a run that never filled a window', () => {
 		expect(windowGaps([0, 5, 9], 3)).toBeUndefined();
 		expect(() => windowGaps([0, 1], 0)).toThrow(RangeError);
+		expect(describeWindowGaps(undefined, 3, 1000)).toBe('n/a (under one window)');
+	});
+
+	it('says the gaps in words for both scale tests', () => {
+		const gaps = windowGaps([1_040, 0, 2_010, 1_010, 10], 2);
+		expect(describeWindowGaps(gaps, 2, 1000)).toBe(
+			'3 requests counted 1000–1030 ms (median 1010 ms) after the one 2 places before each, in a window of 1000 ms',
+		);
 	});
 });
