@@ -1,6 +1,6 @@
 /**
  * npm run bench:throttle [-- --reduced | --calls 10,40 | --one-pair 300,1000 | --unshared | --seeds N |
- * --workers N --slots N | --out DIR]
+ * --workers N --slots N | --shares | --out DIR]
  *
  * The node's batch queue and pace in n8n queue mode at every size, in virtual time
  * (bench/throttleSim.ts: 2 workers × 5 executions, each worker with its own queue and pace):
@@ -15,6 +15,8 @@
  * the grid for CI; `--unshared` runs the executions with Share Requests off (one pace per worker,
  * each execution its own requests); `--workers` and `--slots` change n8n's side (default 2 workers,
  * 10 executions at once over them: a single worker of 10 is queue mode's other common set-up).
+ * `--shares` prints, under each cell, how its slowest seed split every window between the workers
+ * (bench/windowShares.ts).
  * Writes the table as Markdown to bench/results/.
  * Calibration: `npm run test:scale -- --calls N` ends with the same run in this simulator, n8n's side
  * (start-up, spacing of the executions, finish) read off the real run, and real ÷ simulated.
@@ -24,6 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { QUEUE_DEFAULTS, n8nAloneMs, simulate, type Outcome, type Scenario } from './throttleSim';
+import { describeWindowShares, windowShares } from './windowShares';
 
 interface Cell {
 	name: string;
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
 			seeds: { type: 'string' },
 			workers: { type: 'string' },
 			slots: { type: 'string' },
+			shares: { type: 'boolean' },
 			out: { type: 'string' },
 		},
 	});
@@ -143,6 +147,10 @@ async function main(): Promise<void> {
 		const row = `| ${c.name} | ${seconds(slowest.totalMs)} | ${seconds(slowest.perfectMs)} | ${w.ratio.toFixed(2)} (≤ ${c.maxTimeRatio}) | ${seconds(alone)} | ${(slowest.totalMs / alone).toFixed(2)} | ${seconds(slowest.boundMs)} | ${slowest.requests} | ${(slowest.acceptedPairs / Math.max(1, accepted)).toFixed(1)} | ${mostRefused.rateLimited} (${(w.share * 100).toFixed(1)} %, ≤ ${c.max429Share * 100} %) | ${w.lost} | ${w.failedExecutions} | ${ok ? 'pass' : 'FAIL'} |`;
 		rows.push(row);
 		console.log(row);
+		if (values.shares) {
+			const shares = windowShares(slowest, c.scenario.rateIntervalMs, model.workers);
+			for (const line of describeWindowShares(shares)) console.log(`    ${line}`);
+		}
 	}
 	const out = values.out ?? join(__dirname, 'results');
 	mkdirSync(out, { recursive: true });
