@@ -108,3 +108,29 @@ describe('the batch queue in a queue-mode worker, through the simulator', () => 
 		expect(accepted.length).toBeLessThan(60);
 	});
 });
+
+describe('two workers meeting at the start of a burst, through the simulator', () => {
+	// 10 executions of 2,000 pairs at 100 per 10 s. With some slot orders a worker sends its first
+	// executions alone, and its next one starts after the other worker has filled the window.
+	const meeting = (seed: number): Scenario => ({
+		...QUEUE_DEFAULTS,
+		calls: 10,
+		pairsPerCall: 2_000,
+		rateMax: 100,
+		rateIntervalMs: 10_000,
+		seed,
+	});
+
+	it.each([4, 5, 6])(
+		'seed %i: the worker that thought itself alone tries the room with one request; under 2 %% refused, within 1.15 × perfect pacing',
+		async (seed) => {
+			const outcome = await simulate(meeting(seed));
+			// Sending a whole Concurrency's worth into room its last answer showed, 17-19 were refused at
+			// once; holding back for the other's part of the window's last place, each window ended one
+			// request short, and the run a window late (1.88 ×).
+			expect(outcome.rateLimited / outcome.requests).toBeLessThan(0.02);
+			expect(outcome.totalMs / outcome.perfectMs).toBeLessThanOrEqual(1.15);
+			expect(outcome.lostPairs).toBe(0);
+		},
+	);
+});

@@ -284,20 +284,16 @@ describe('RateLimitThrottle bookkeeping', () => {
 			// HubSpot counted our probe and 6 requests of others: 3 left of 10.
 			clock.now = 50;
 			throttle.observe(answer(0, 50, 3), probe);
-			const at: number[] = [];
-			for (let i = 0; i < 3; i++) {
-				await throttle.acquire();
-				at.push(clock.now);
-			}
-			return at;
+			await throttle.acquire();
+			return clock.now;
 		};
 		// Room 3 (less the reserve), our part 1 of 7: less than one request. Taken as a chance, it goes
 		// now when the draw falls under it…
-		expect((await grants(0))[0]).toBe(50);
+		expect(await grants(0)).toBe(50);
 		// …and otherwise holds back while that answer is fresh. Once it is older than a round trip, one
 		// request goes alone to renew the picture, before our probe's slot frees: the others may have
 		// finished meanwhile, and waiting a window for a slot of our own would leave their room unused.
-		const renewedAt = (await grants(0.99))[0];
+		const renewedAt = await grants(0.99);
 		expect(renewedAt).toBeGreaterThan(50);
 		expect(renewedAt).toBeLessThan(1000);
 	});
@@ -333,6 +329,45 @@ describe('RateLimitThrottle bookkeeping', () => {
 		// one of ours that HubSpot still held).
 		await throttle.acquire();
 		expect(clock.now).toBeGreaterThanOrEqual(1000);
+	});
+
+	// In queue mode each worker is a newcomer to the other: a worker that saw no other caller, and
+	// comes back to room its last answer showed, finds it taken.
+	it('alone, room an old answer showed free is tried with one request before the rest go', async () => {
+		const { throttle, clock } = onTestClock(() => 0);
+		const probe = await throttle.acquire();
+		clock.now = 50;
+		throttle.observe(answer(0, 50, 9), probe);
+		// 350 ms later another worker has taken the nine places; this one does not know yet.
+		clock.now = 400;
+		const first = await throttle.acquire();
+		expect(clock.now).toBe(400);
+		let secondAt: number | undefined;
+		const second = throttle.acquire().then(() => (secondAt = clock.now));
+		await Promise.resolve();
+		expect(secondAt).toBeUndefined();
+		clock.now = 450;
+		throttle.observe(answer(400, 450, 0), first);
+		await second;
+		// The answer shows the window full: the next place frees with the probe's, a window on.
+		expect(secondAt).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('holding most of the window, it takes the last place that others may have a part of', async () => {
+		const { throttle, clock } = onTestClock(() => 0.99);
+		const probe = await throttle.acquire();
+		clock.now = 50;
+		throttle.observe(answer(0, 50, 9), probe);
+		const five = [];
+		for (let i = 0; i < 5; i++) five.push(await throttle.acquire());
+		clock.now = 100;
+		// Ours are six of the nine HubSpot holds; one place is left, and nobody sends for a while.
+		for (const ticket of five) throttle.observe(answer(50, 100, 1), ticket);
+		clock.now = 400;
+		await throttle.acquire();
+		// Holding it back for the others' third of it would leave it unused until the probe's place
+		// frees; the others, holding less, hold back for it.
+		expect(clock.now).toBeLessThan(1000);
 	});
 
 	it('alone it takes the whole window', async () => {
@@ -377,11 +412,10 @@ describe('RateLimitThrottle bookkeeping', () => {
 		const probe = await throttle.acquire();
 		clock.now = 50;
 		throttle.observe(answer(0, 50, 9), probe);
-		clock.now = 100;
 		const four = [];
 		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
-		clock.now = 150;
-		for (const ticket of four) throttle.observe(answer(100, 150, 5), ticket);
+		clock.now = 100;
+		for (const ticket of four) throttle.observe(answer(50, 100, 5), ticket);
 		// At 1001 HubSpot still holds the probe: the next request finds our 6 there.
 		clock.now = 1001;
 		const next = await throttle.acquire();
@@ -400,20 +434,26 @@ describe('RateLimitThrottle bookkeeping', () => {
 		const probe = await throttle.acquire();
 		clock.now = 10;
 		throttle.observe(answer(0, 10, 9), probe);
-		clock.now = 20;
 		const four = [];
 		for (let i = 0; i < 4; i++) four.push(await throttle.acquire());
 		clock.now = 30;
-		for (const ticket of four) throttle.observe(answer(20, 30, 5), ticket);
-		// At 1012 HubSpot counts the next request with the four (counted at 20) still in its window;
-		// the answer comes back 88 ms later.
+		for (const ticket of four) throttle.observe(answer(10, 30, 5), ticket);
+		// At 1012 HubSpot counts the next request with the four (dated 20) still in its window; the
+		// answer comes back 88 ms later.
 		clock.now = 1012;
 		const next = await throttle.acquire();
 		clock.now = 1100;
 		throttle.observe(answer(1012, 1100, 5), next);
-		// The four have left since, the last is ours: nine places are free and go at once.
-		for (let i = 0; i < 9; i++) await throttle.acquire();
+		// The probe and the four have left since, the last is ours: alone, the five places that freed
+		// go at once. (Taken for another caller, it would keep a reserve and send one at a time.) The
+		// room the answer showed already free waits for an answer: a newcomer may have taken it since.
+		const five = [];
+		for (let i = 0; i < 5; i++) five.push(await throttle.acquire());
 		expect(clock.now).toBe(1100);
+		clock.now = 1110;
+		throttle.observe(answer(1100, 1110, 4), five[0]);
+		for (let i = 0; i < 4; i++) await throttle.acquire();
+		expect(clock.now).toBe(1110);
 	});
 
 	it('holds everyone back after a 429 for the wait it is given', async () => {

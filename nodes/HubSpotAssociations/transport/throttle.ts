@@ -46,9 +46,15 @@ import type { HubSpotExchange } from './request';
  *   time, and requests in the air grow by one per clean answer, halved by a 429. Where no place of
  *   its window has freed since, the others are taken to have gone on taking their part of the room
  *   it showed, at the pace it showed (at most the reserve's size); the process's last request goes
- *   regardless. (Executions waking on the same old answer would all send into room the others took
- *   meanwhile; two processes filling a window would each send the last place's request, and one of
- *   them be refused, at the top of every window that fills in a burst.)
+ *   regardless, and so does the part of a place a process holding most of the window would leave to
+ *   the others. Alone, a picture older than a round trip lets places that freed since go at once,
+ *   and room it showed free already a request a round trip at a time. (Executions waking on the
+ *   same old answer would all send into room the others took meanwhile; two processes filling a
+ *   window would each send the last place's request, and one of them be refused, at the top of
+ *   every window that fills in a burst. Two processes each holding back for the other's part of the
+ *   last place would leave it unused for a window. A worker that saw nobody else, coming back to
+ *   room its last answer showed, would send a whole Concurrency into a window another worker had
+ *   filled since.)
  * - Wake jitter: a wait for a slot ends up to 1 % of the window late at random, 4 % with others
  *   about, so that executions waiting for the same slots do not take them all at once. (Waking on
  *   the same moment, they would send together into a window with room for one of them.) Alone, it
@@ -360,6 +366,10 @@ export class RateLimitThrottle {
 				(t) => t > this.picture.at - age && t <= this.picture.at,
 			).length;
 			unseen = Math.min(reserveSize, theirPart, theirPace);
+			// Holding most of the window, this process takes a place the others may have taken a part
+			// of; they hold back for it. (Each holding back for the other's part of the window's last
+			// place would leave it unused until the next answer: a window, where nobody sends.)
+			if (this.picture.own > this.picture.others) unseen = Math.floor(unseen);
 		}
 		// A newcomer's first request may take the reserve; that is what it is for. The last requests
 		// of the process's work may take half of it (Tail). Where this process holds a good part of
@@ -397,7 +407,18 @@ export class RateLimitThrottle {
 				this.random() * this.intervalMs * (crowded ? CROWDED_WAKE_JITTER_SHARE : WAKE_JITTER_SHARE);
 			return Math.max(1, frees + jitter - now);
 		}
-		if (!crowded) return 0;
+		if (!crowded) {
+			if (!stale || this.inFlight === 0) return 0;
+			// Alone as far as it knows: places that freed since the picture are its own to take again,
+			// but room it already showed free may have gone to a newcomer since. Requests go into it a
+			// round trip apart, so that the first answer tells before many are refused; a slow answer
+			// does not stop them (Fresh or stale).
+			const freedSince = counted.filter((at) => at > sinceThen && at <= since).length;
+			const sentSince = this.own.filter((r) => r.sent > this.picture.at).length;
+			if (freedSince > sentSince) return 0;
+			const lastSent = Math.max(...this.own.map((r) => r.sent));
+			return Math.max(0, lastSent + this.quickestMs - now);
+		}
 		if (stale) {
 			this.allowance = 1;
 			return this.inFlight > 0 ? this.answerWaitMs() : 0;
