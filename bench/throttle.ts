@@ -113,7 +113,7 @@ async function main(): Promise<void> {
 	const callsList = list(values.calls, REDUCED_CALLS, FULL_CALLS);
 	const onePairList = list(values['one-pair'], REDUCED_ONE_PAIR, FULL_ONE_PAIR);
 	const shareRequests = !values.unshared;
-	const seeds = Math.max(1, Number(values.seeds ?? 3));
+	const seeds = Math.max(1, Number(values.seeds ?? 6));
 	const model = {
 		...QUEUE_DEFAULTS,
 		shareRequests,
