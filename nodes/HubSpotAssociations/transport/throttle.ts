@@ -357,8 +357,10 @@ export class RateLimitThrottle {
 		// is free unless they took it; refused, it waits no longer (Tail).
 		const last = backlog !== undefined && backlog <= 1;
 		let unseen = 0;
+		// Places of the picture's window that have freed since it was taken.
 		const sinceThen = this.picture.at - this.intervalMs - margin;
-		if (crowded && stale && !last && !counted.some((at) => at > sinceThen && at <= since)) {
+		const freedSince = counted.filter((at) => at > sinceThen && at <= since).length;
+		if (crowded && stale && !last && freedSince === 0) {
 			const theirPart =
 				(Math.max(0, this.max - this.picture.own - this.picture.others) * this.picture.others) /
 				Math.max(1, this.picture.own + this.picture.others);
@@ -413,7 +415,6 @@ export class RateLimitThrottle {
 			// but room it already showed free may have gone to a newcomer since. Requests go into it a
 			// round trip apart, so that the first answer tells before many are refused; a slow answer
 			// does not stop them (Fresh or stale).
-			const freedSince = counted.filter((at) => at > sinceThen && at <= since).length;
 			const sentSince = this.own.filter((r) => r.sent > this.picture.at).length;
 			if (freedSince > sentSince) return 0;
 			const lastSent = Math.max(...this.own.map((r) => r.sent));
